@@ -1,0 +1,180 @@
+package io.tollgate.core.model;
+
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.ArrayValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
+
+/**
+ * A mutable view of one attribute list: a span's, a span event's or a resource's.
+ *
+ * <p>Lookups are linear scans. GenAI spans carry tens of attributes, where a scan over a
+ * contiguous list beats building a hash map for every span that passes through.
+ *
+ * <p>Writes keep the OTLP rule that keys are unique: {@code put} replaces the first entry with
+ * the same key and appends otherwise.
+ */
+public abstract class AttributeView {
+
+  AttributeView() {}
+
+  /** Number of entries. */
+  public abstract int size();
+
+  /** The entry at {@code index}. */
+  public abstract KeyValue entry(int index);
+
+  abstract void setEntry(int index, KeyValue kv);
+
+  abstract void addEntry(KeyValue kv);
+
+  abstract void removeEntry(int index);
+
+  public final String key(int index) {
+    return entry(index).getKey();
+  }
+
+  public final AnyValue value(int index) {
+    return entry(index).getValue();
+  }
+
+  /** Replaces the value at {@code index}, keeping its key. */
+  public final void setValue(int index, AnyValue value) {
+    setEntry(index, KeyValue.newBuilder().setKey(key(index)).setValue(value).build());
+  }
+
+  /** Index of {@code key}, or -1. */
+  public final int indexOf(String key) {
+    int n = size();
+    for (int i = 0; i < n; i++) {
+      if (entry(i).getKey().equals(key)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  public final boolean contains(String key) {
+    return indexOf(key) >= 0;
+  }
+
+  /** The value of {@code key}, or null when absent. */
+  public final AnyValue get(String key) {
+    int i = indexOf(key);
+    return i < 0 ? null : value(i);
+  }
+
+  /** The value of {@code key} when it is a string, else null. */
+  public final String getString(String key) {
+    AnyValue v = get(key);
+    return v != null && v.hasStringValue() ? v.getStringValue() : null;
+  }
+
+  /**
+   * The value of {@code key} as a whole number: an int, a double without fraction or a decimal
+   * string (instrumentations disagree on the type of token counts). Null when absent or not a
+   * number.
+   */
+  public final Long getLong(String key) {
+    return Values.asLong(get(key));
+  }
+
+  /** The value of {@code key} as a double (int, double or numeric string), or null. */
+  public final Double getDouble(String key) {
+    return Values.asDouble(get(key));
+  }
+
+  /** The value of {@code key} as a boolean (bool or "true"/"false"), or null. */
+  public final Boolean getBoolean(String key) {
+    return Values.asBoolean(get(key));
+  }
+
+  public final void put(String key, AnyValue value) {
+    KeyValue kv = KeyValue.newBuilder().setKey(key).setValue(value).build();
+    int i = indexOf(key);
+    if (i >= 0) {
+      setEntry(i, kv);
+    } else {
+      addEntry(kv);
+    }
+  }
+
+  public final void put(String key, String value) {
+    put(key, Values.of(value));
+  }
+
+  public final void put(String key, long value) {
+    put(key, Values.of(value));
+  }
+
+  public final void put(String key, double value) {
+    put(key, Values.of(value));
+  }
+
+  public final void put(String key, boolean value) {
+    put(key, Values.of(value));
+  }
+
+  public final void putStrings(String key, List<String> values) {
+    ArrayValue.Builder array = ArrayValue.newBuilder();
+    for (String s : values) {
+      array.addValues(Values.of(s));
+    }
+    put(key, AnyValue.newBuilder().setArrayValue(array).build());
+  }
+
+  /** Puts only when {@code key} is absent; returns whether it wrote. */
+  public final boolean putIfAbsent(String key, AnyValue value) {
+    if (contains(key)) {
+      return false;
+    }
+    addEntry(KeyValue.newBuilder().setKey(key).setValue(value).build());
+    return true;
+  }
+
+  /** Removes {@code key}; returns its value or null. */
+  public final AnyValue remove(String key) {
+    int i = indexOf(key);
+    if (i < 0) {
+      return null;
+    }
+    AnyValue v = value(i);
+    removeEntry(i);
+    return v;
+  }
+
+  /** Removes every entry whose key matches; returns how many. */
+  public final int removeIf(Predicate<String> keyPredicate) {
+    int removed = 0;
+    for (int i = size() - 1; i >= 0; i--) {
+      if (keyPredicate.test(key(i))) {
+        removeEntry(i);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  public final void forEach(BiConsumer<String, AnyValue> action) {
+    int n = size();
+    for (int i = 0; i < n; i++) {
+      KeyValue kv = entry(i);
+      action.accept(kv.getKey(), kv.getValue());
+    }
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("{");
+    int n = size();
+    for (int i = 0; i < n; i++) {
+      if (i > 0) {
+        sb.append(", ");
+      }
+      sb.append(key(i)).append('=').append(Values.toDisplayString(value(i)));
+    }
+    return sb.append('}').toString();
+  }
+}

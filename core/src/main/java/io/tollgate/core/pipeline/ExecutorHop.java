@@ -1,0 +1,55 @@
+package io.tollgate.core.pipeline;
+
+import io.tollgate.core.component.TracesConsumer;
+import io.tollgate.core.model.TraceBatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Moves processing from the receiver's network thread onto the workers, so that a slow
+ * processor never stalls the event loop that reads other clients' requests.
+ */
+public final class ExecutorHop implements TracesConsumer {
+
+  private final Executor executor;
+  private final TracesConsumer next;
+
+  public ExecutorHop(Executor executor, TracesConsumer next) {
+    this.executor = executor;
+    this.next = next;
+  }
+
+  @Override
+  public boolean mutatesData() {
+    return next.mutatesData();
+  }
+
+  @Override
+  public CompletionStage<Void> consume(TraceBatch batch) {
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    try {
+      executor.execute(
+          () -> {
+            try {
+              next.consume(batch)
+                  .whenComplete(
+                      (ok, err) -> {
+                        if (err != null) {
+                          result.completeExceptionally(Completions.unwrap(err));
+                        } else {
+                          result.complete(null);
+                        }
+                      });
+            } catch (RuntimeException e) {
+              result.completeExceptionally(e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(
+          io.tollgate.core.component.RefusedException.unavailable("the collector is shutting down"));
+    }
+    return result;
+  }
+}

@@ -1,0 +1,75 @@
+package io.tollgate.core.otlp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.tollgate.core.model.Ids;
+import io.tollgate.core.testing.Spans;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class OtlpJsonTest {
+
+  @Test
+  void decodesTheSpecExampleWithHexIdsIntegerEnumsAndUnknownFields() throws Exception {
+    String json =
+        "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\","
+            + "\"value\":{\"stringValue\":\"my.service\"}}]},\"scopeSpans\":[{\"scope\":"
+            + "{\"name\":\"my.library\",\"version\":\"1.0.0\"},\"spans\":[{\"traceId\":"
+            + "\"5B8EFFF798038103D269B633813FC60C\",\"spanId\":\"EEE19B7EC3C1B174\","
+            + "\"parentSpanId\":\"EEE19B7EC3C1B173\",\"name\":\"chat gpt-4o\","
+            + "\"startTimeUnixNano\":\"1544712660000000000\",\"endTimeUnixNano\":1544712661000000000,"
+            + "\"kind\":3,\"someFutureField\":{\"x\":1},\"status\":{\"code\":2},"
+            + "\"attributes\":[{\"key\":\"gen_ai.usage.input_tokens\",\"value\":{\"intValue\":\"42\"}}]}]}]}]}";
+
+    ExportTraceServiceRequest req = OtlpJson.decodeRequest(json.getBytes(StandardCharsets.UTF_8));
+
+    Span span = req.getResourceSpans(0).getScopeSpans(0).getSpans(0);
+    assertThat(Ids.toHex(span.getTraceId())).isEqualTo("5b8efff798038103d269b633813fc60c");
+    assertThat(Ids.toHex(span.getSpanId())).isEqualTo("eee19b7ec3c1b174");
+    assertThat(span.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
+    assertThat(span.getStatus().getCodeValue()).isEqualTo(2);
+    assertThat(span.getEndTimeUnixNano()).isEqualTo(1544712661000000000L);
+    assertThat(span.getAttributes(0).getValue().getIntValue()).isEqualTo(42);
+  }
+
+  @Test
+  void roundTripsAndWritesHexIds() throws Exception {
+    ExportTraceServiceRequest req =
+        Spans.request("svc", Spans.span("s", Map.of("a", "b", "n", 3L, "d", 1.5, "f", true)));
+    String json = OtlpJson.encodeRequest(req);
+
+    String traceHex = Ids.toHex(req.getResourceSpans(0).getScopeSpans(0).getSpans(0).getTraceId());
+    assertThat(json).contains("\"traceId\":\"" + traceHex + "\"").contains("\"kind\":3");
+    assertThat(OtlpJson.decodeRequest(json.getBytes(StandardCharsets.UTF_8))).isEqualTo(req);
+  }
+
+  @Test
+  void invalidHexBecomesAnInvalidIdNotAFailedRequest() throws Exception {
+    String json =
+        "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"zz\",\"spanId\":\"0102030405060708\"}]}]}]}";
+    Span span =
+        OtlpJson.decodeRequest(json.getBytes(StandardCharsets.UTF_8))
+            .getResourceSpans(0)
+            .getScopeSpans(0)
+            .getSpans(0);
+    assertThat(Ids.isValidTraceId(span.getTraceId())).isFalse();
+  }
+
+  @Test
+  void malformedJsonIsRejectedWithAReason() {
+    assertThatThrownBy(() -> OtlpJson.decodeRequest("{\"resourceSpans\": [".getBytes()))
+        .isInstanceOf(InvalidProtocolBufferException.class)
+        .hasMessageContaining("not valid JSON");
+    assertThatThrownBy(() -> OtlpJson.decodeRequest("[1,2]".getBytes()))
+        .isInstanceOf(InvalidProtocolBufferException.class)
+        .hasMessageContaining("resourceSpans");
+    assertThatThrownBy(
+            () -> OtlpJson.decodeRequest("{\"resourceSpans\":[{\"scopeSpans\":7}]}".getBytes()))
+        .isInstanceOf(InvalidProtocolBufferException.class);
+  }
+}
