@@ -61,6 +61,7 @@ public class OtlpCodecBenchmark {
 
   @Setup
   public void setUp() throws IOException {
+    io.tollgate.benchmarks.Logging.quiet();
     GenAiWorkload workload = GenAiWorkload.builder().seed(42).spansPerRequest(SPANS).build();
     List<ExportTraceServiceRequest> requests = workload.requests(POOL);
     encoded = new byte[POOL][];

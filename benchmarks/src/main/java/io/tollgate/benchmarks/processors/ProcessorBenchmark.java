@@ -99,6 +99,7 @@ public class ProcessorBenchmark {
 
   @Setup
   public void setUp() throws Exception {
+    io.tollgate.benchmarks.Logging.quiet();
     double pii = processor.equals("redaction_clean") ? 0 : processor.equals("redaction_dirty") ? 1 : 0.2;
     GenAiWorkload workload =
         GenAiWorkload.builder().seed(42).spansPerRequest(SPANS).piiShare(pii).build();

@@ -1,0 +1,110 @@
+package io.tollgate.benchmarks.load;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * CPU time and resident memory of a process from Linux {@code /proc}, and GC pauses from a JVM's
+ * {@code -Xlog:gc} file.
+ */
+final class ProcessStats {
+
+  private ProcessStats() {}
+
+  /** Clock ticks per second of {@code /proc/<pid>/stat} times; 100 on every Linux we run on. */
+  static final long CLOCK_TICKS = clockTicks();
+
+  private static long clockTicks() {
+    try {
+      Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+      p.waitFor();
+      return Long.parseLong(out);
+    } catch (Exception e) {
+      return 100;
+    }
+  }
+
+  /** User plus system CPU time of {@code pid} in nanoseconds, or -1 if it cannot be read. */
+  static long cpuNanos(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      // Fields after the command name, which is in parentheses and may hold spaces.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+      return ticks * 1_000_000_000L / CLOCK_TICKS;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** A field of {@code /proc/<pid>/status} in KiB (VmRSS, VmHWM), or -1. */
+  static long statusKib(long pid, String field) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (line.startsWith(field + ":")) {
+          return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // the process has gone
+    }
+    return -1;
+  }
+
+  static long rssKib(long pid) {
+    return statusKib(pid, "VmRSS");
+  }
+
+  /** GC pauses read from a growing {@code -Xlog:gc} file since the last call. */
+  static final class GcLog {
+    private static final Pattern PAUSE = Pattern.compile("Pause.* (\\d+(?:\\.\\d+)?)ms\\s*$");
+
+    record Pauses(int count, double totalMillis, double maxMillis) {
+      static final Pauses NONE = new Pauses(0, 0, 0);
+
+      @Override
+      public String toString() {
+        return count == 0 ? "0" : String.format("%d / %.0f / %.1f", count, totalMillis, maxMillis);
+      }
+    }
+
+    private final Path file;
+    private long offset;
+
+    GcLog(Path file) {
+      this.file = file;
+    }
+
+    Pauses readNew() {
+      if (file == null || !Files.exists(file)) {
+        return Pauses.NONE;
+      }
+      int n = 0;
+      double total = 0;
+      double max = 0;
+      try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+        f.seek(offset);
+        String line;
+        while ((line = f.readLine()) != null) {
+          Matcher m = PAUSE.matcher(line);
+          if (m.find()) {
+            double ms = Double.parseDouble(m.group(1));
+            n++;
+            total += ms;
+            max = Math.max(max, ms);
+          }
+        }
+        offset = f.getFilePointer();
+      } catch (IOException e) {
+        return Pauses.NONE;
+      }
+      return new Pauses(n, total, max);
+    }
+  }
+}
