@@ -38,6 +38,11 @@ public final class OtlpWire {
     return countSpans(CodedInputStream.newInstance(request));
   }
 
+  /** Spans in an encoded request read from {@code stream}; the stream is read to its end. */
+  public static int countSpans(java.io.InputStream stream) {
+    return countSpans(CodedInputStream.newInstance(stream, 64 * 1024));
+  }
+
   private static int countSpans(CodedInputStream in) {
     try {
       int spans = 0;
