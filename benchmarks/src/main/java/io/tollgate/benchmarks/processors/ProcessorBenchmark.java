@@ -162,6 +162,9 @@ public class ProcessorBenchmark {
   /** Benchmark settings: sampling decided quickly, so buffered spans stay bounded. */
   static Map<String, Object> overrides(String type) {
     switch (type) {
+      case "memory_limiter":
+        // The limits have no default; these are what the gateway config of the load tool uses.
+        return Map.of("limit_percentage", 80, "spike_limit_percentage", 20);
       case "tail_sampling":
         return Map.of(
             "decision_wait", "1s",
