@@ -2,8 +2,10 @@ package io.tollgate.processor.genaicost;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tollgate.core.component.ConfigIssues;
 import java.io.IOException;
@@ -67,15 +69,52 @@ final class PriceFiles {
     try (InputStream in = Files.newInputStream(path)) {
       return YAML.readValue(in, PriceFile.class);
     } catch (JsonProcessingException e) {
-      // Jackson's own message names the line, column and the offending key.
-      throw new IOException(e.getOriginalMessage() + locationOf(e), e);
+      throw new IOException(describe(e), e);
     }
   }
 
-  private static String locationOf(JsonProcessingException e) {
+  /** Jackson's error in the user's terms: the key path, not our class names. */
+  static String describe(JsonProcessingException e) {
+    if (e instanceof UnrecognizedPropertyException u) {
+      String at = pathOf(u.getPath().subList(0, u.getPath().size() - 1));
+      return "unknown key \""
+          + u.getPropertyName()
+          + "\""
+          + (at.isEmpty() ? "" : " in " + at)
+          + "; known keys: "
+          + u.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+    }
+    String message = e.getOriginalMessage();
+    int nl = message.indexOf('\n');
+    if (nl > 0) {
+      message = message.substring(0, nl);
+    }
+    if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+      return pathOf(m.getPath()) + ": " + message;
+    }
     return e.getLocation() == null
-        ? ""
-        : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        ? message
+        : message
+            + " (line "
+            + e.getLocation().getLineNr()
+            + ", column "
+            + e.getLocation().getColumnNr()
+            + ")";
+  }
+
+  private static String pathOf(List<JsonMappingException.Reference> path) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference r : path) {
+      if (r.getFieldName() != null) {
+        if (sb.length() > 0) {
+          sb.append('.');
+        }
+        sb.append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        sb.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
   }
 
   /** Checks a whole table; {@code asOfRequired} for the bundled one. */
