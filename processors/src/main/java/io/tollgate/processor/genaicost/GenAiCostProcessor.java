@@ -122,7 +122,7 @@ final class GenAiCostProcessor implements Processor {
     Double sent = senderCost(a);
     boolean hasUsage = input != null || output != null;
     if (sent != null && (!override || !hasUsage)) {
-      a.put(COST_SOURCE, SOURCE_SENDER);
+      keptSenderCost(a);
       if (metrics != null) {
         metrics.recordCost(provider, model, sent);
       }
@@ -157,8 +157,11 @@ final class GenAiCostProcessor implements Processor {
       if (metrics != null) {
         metrics.recordUnpriced(model == null ? "" : model);
       }
-      if (sent != null && metrics != null) {
-        metrics.recordCost(provider, model, sent); // override, but nothing to override with
+      if (sent != null) {
+        keptSenderCost(a); // override, but nothing to override with
+        if (metrics != null) {
+          metrics.recordCost(provider, model, sent);
+        }
       }
       return;
     }
@@ -175,6 +178,16 @@ final class GenAiCostProcessor implements Processor {
     }
     if (metrics != null) {
       metrics.recordCost(provider, pricedModel, usd);
+    }
+  }
+
+  /**
+   * Marks a kept cost as the sender's, unless an upstream Tollgate (a sidecar in front of this
+   * gateway) already said where it came from.
+   */
+  private static void keptSenderCost(AttributeView a) {
+    if (!a.contains(COST_SOURCE)) {
+      a.put(COST_SOURCE, SOURCE_SENDER);
     }
   }
 

@@ -343,6 +343,27 @@ class GenAiCostProcessorTest {
   }
 
   @Test
+  void aCostPricedByAnUpstreamTollgateKeepsItsProvenance() {
+    Map<String, Object> upstream = new LinkedHashMap<>();
+    upstream.put("gen_ai.usage.cost", 0.0125);
+    upstream.put("tollgate.cost.source", "table");
+    upstream.put("tollgate.cost.price_as_of", "2026-08-20");
+    AttributeView a = run(defaults(), call("openai", "gpt-4o", null, 1_000, 1_000, upstream));
+    assertThat(a.getDouble("gen_ai.usage.cost")).isEqualTo(0.0125);
+    assertThat(a.getString("tollgate.cost.source")).isEqualTo("table");
+  }
+
+  @Test
+  void overrideWithoutAPriceKeepsTheSenderCost() {
+    AttributeView a =
+        run(
+            withPrices(List.of(), "", true),
+            call("openai", "gpt-9-turbo", null, 10, 10, Map.of("gen_ai.usage.cost", 0.5)));
+    assertThat(a.getDouble("gen_ai.usage.cost")).isEqualTo(0.5);
+    assertThat(a.getString("tollgate.cost.source")).isEqualTo("sender");
+  }
+
+  @Test
   void unknownModelGetsNoCostAndIsCounted() {
     GenAiCostProcessorFactory factory = new GenAiCostProcessorFactory();
     Processor p = factory.create(defaults(), context(), out);
