@@ -83,6 +83,22 @@ class JsonCutterTest {
   }
 
   @Test
+  void numbersAndOtherValuesSurviveAsWritten() {
+    String json =
+        "[{\"role\":\"user\",\"score\":1.10,\"big\":12345678901234567890,\"tiny\":1e-7,"
+            + "\"ok\":true,\"none\":null,\"parts\":[{\"type\":\"text\",\"content\":\""
+            + "x".repeat(500)
+            + "\"}]}]";
+    String out = cutter.cut(json, 200);
+    assertThat(out)
+        .startsWith(
+            "[{\"role\":\"user\",\"score\":1.10,\"big\":12345678901234567890,\"tiny\":1E-7,"
+                + "\"ok\":true,\"none\":null,\"parts\":[{\"type\":\"text\",\"content\":\"xxx")
+        .endsWith(" chars]\"}]}]");
+    assertThat(cp(out)).isBetween(190, 200);
+  }
+
+  @Test
   void nonJsonAndScalarJsonAreLeftToThePlainCutter() {
     assertThat(cutter.cut("not json at all", 5)).isNull();
     assertThat(cutter.cut("\"a long json string\"", 5)).isNull();

@@ -12,7 +12,6 @@ import io.tollgate.core.component.ConfigIssues;
 import io.tollgate.core.component.ProcessorFactory;
 import io.tollgate.core.component.Stability;
 import java.io.IOException;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -33,8 +32,7 @@ class TruncateConfigTest {
   }
 
   private static void merge(ObjectNode into, JsonNode from) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = from.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : from.properties()) {
       JsonNode existing = into.get(e.getKey());
       if (existing instanceof ObjectNode o && e.getValue().isObject()) {
         merge(o, e.getValue());
