@@ -25,7 +25,10 @@ final class PriceTable {
   private static final Logger LOG = LoggerFactory.getLogger(PriceTable.class);
 
   private final List<ModelPrice> entries;
-  private final Cache<String, Optional<ModelPrice>> cache;
+  private final Cache<Key, Optional<ModelPrice>> cache;
+
+  // A record rather than a concatenated string: hashing reuses the strings' cached hash codes.
+  private record Key(String provider, String model) {}
 
   PriceTable(List<ModelPrice> userEntries, List<ModelPrice> bundledEntries) {
     List<ModelPrice> all = new ArrayList<>(userEntries.size() + bundledEntries.size());
@@ -46,7 +49,7 @@ final class PriceTable {
   Optional<ModelPrice> find(String model, String provider) {
     String p = provider == null ? "" : provider.trim().toLowerCase(Locale.ROOT);
     String m = model.trim();
-    return cache.get(p + '\u0000' + m, k -> lookup(m, p));
+    return cache.get(new Key(p, m), k -> lookup(k.model(), k.provider()));
   }
 
   private Optional<ModelPrice> lookup(String model, String provider) {
