@@ -212,8 +212,8 @@ final class GenAiCostProcessor implements Processor {
       metrics.recordTokens("output", provider, model, operation, output);
     }
     if (operation != null && model != null && span.endEpochNanos() > 0) {
-      metrics.recordDuration(
-          provider, model, operation, nonEmpty(a.getString(ERROR_TYPE)), span.durationNanos() / 1e9);
+      String errorType = nonEmpty(a.getString(ERROR_TYPE));
+      metrics.recordDuration(provider, model, operation, errorType, span.durationNanos() / 1e9);
     }
   }
 

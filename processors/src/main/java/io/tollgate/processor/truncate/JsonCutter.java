@@ -33,7 +33,8 @@ final class JsonCutter {
           .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           .build();
 
-  private static final Set<String> TEXT_FIELDS = Set.of("content", "arguments", "response", "result");
+  private static final Set<String> TEXT_FIELDS =
+      Set.of("content", "arguments", "response", "result");
   private static final Set<String> STRUCTURAL_FIELDS =
       Set.of(
           "role", "type", "id", "name", "finish_reason", "mime_type", "modality", "tool_call_id",

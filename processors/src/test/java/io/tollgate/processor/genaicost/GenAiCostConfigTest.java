@@ -158,7 +158,9 @@ class GenAiCostConfigTest {
   void priceFileWithAWrongTypeNamesThePath(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("p.yaml");
     Files.writeString(
-        file, "prices:\n  - model: x\n    input: 1\n    output: 2\n    tiers: [{above_input_tokens: lots}]\n");
+        file,
+        "prices:\n  - model: x\n    input: 1\n    output: 2\n"
+            + "    tiers: [{above_input_tokens: lots}]\n");
     GenAiCostConfig config = GenAiCostProcessorTest.withPrices(List.of(), file.toString(), false);
     assertThat(issues(config))
         .singleElement()

@@ -240,7 +240,8 @@ class GenAiCostProcessorTest {
     AttributeView azure =
         run(
             defaults(),
-            call("azure.ai.openai", "my-gpt4o-deployment", "gpt-4o-2024-11-20", 1_000, 0, Map.of()));
+            call(
+                "azure.ai.openai", "my-gpt4o-deployment", "gpt-4o-2024-11-20", 1_000, 0, Map.of()));
     assertThat(azure.getDouble("gen_ai.usage.cost")).isEqualTo(usd("0.0025"));
 
     // An unknown response name: the request's price applies.

@@ -117,7 +117,11 @@ class GenAiMetricsTest {
     GenAiCostConfig d = GenAiCostConfig.defaults();
     GenAiCostConfig config =
         new GenAiCostConfig(
-            d.prices(), "", false, d.truncationFinishReasons(), new GenAiCostConfig.Metrics(true, 2));
+            d.prices(),
+            "",
+            false,
+            d.truncationFinishReasons(),
+            new GenAiCostConfig.Metrics(true, 2));
     String text =
         scrape(
             config,

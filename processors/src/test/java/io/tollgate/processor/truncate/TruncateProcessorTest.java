@@ -208,7 +208,9 @@ class TruncateProcessorTest {
         .isEqualTo("You are a helpful assistant.");
     assertThat(root.get(4).get("parts").get(0).get("content").asText()).isEqualTo("Thanks!");
     String user = root.get(1).get("parts").get(0).get("content").asText();
-    assertThat(user).startsWith("Summarise: \"lorem ipsum\n").matches("(?s).*…\\[truncated \\d+ chars]$");
+    assertThat(user)
+        .startsWith("Summarise: \"lorem ipsum\n")
+        .matches("(?s).*…\\[truncated \\d+ chars]$");
     JsonNode call = root.get(2).get("parts").get(0);
     assertThat(call.get("id").asText()).isEqualTo("call_1");
     assertThat(call.get("name").asText()).isEqualTo("search");
@@ -246,7 +248,8 @@ class TruncateProcessorTest {
 
   @Test
   void invalidJsonOrJsonWhoseStructureCannotFitIsCutAsText() throws Exception {
-    String broken = "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"" + "x".repeat(500);
+    String broken =
+        "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"" + "x".repeat(500);
     String v =
         run(config(100, Map.of()), span(Map.of("gen_ai.input.messages", broken)))
             .attributes()
