@@ -141,6 +141,11 @@ public final class LoadTool implements Callable<Integer> {
       description = "startup scenario: JVM options (default: ${DEFAULT-VALUE})")
   String sidecarJvmOpts = "-XX:+UseSerialGC -Xms16m -Xmx96m -XX:MaxDirectMemorySize=32m -Xss512k -XX:TieredStopAtLevel=1";
 
+  @Option(
+      names = "--jfr",
+      description = "Record a JFR profile of the collector (profile settings) into the run directory")
+  boolean jfr;
+
   @Option(names = "--run-dir", description = "Where configs, logs and results go (default: target/load-<time>)")
   Path runDir;
 
@@ -247,7 +252,16 @@ public final class LoadTool implements Callable<Integer> {
         Path config = runDir.resolve("collector.yaml");
         Files.writeString(config, CollectorConfigs.twoPipelines(ports, exportCompression));
         say("collector: java " + jvmOpts + " -jar " + collectorJar + " --config " + config);
-        collector = CollectorProcess.start(collectorJar, splitOpts(jvmOpts), config, runDir, "collector");
+        List<String> opts = splitOpts(jvmOpts);
+        if (jfr) {
+          opts.add(
+              "-XX:StartFlightRecording=filename="
+                  + runDir.toAbsolutePath().resolve("collector.jfr")
+                  + ",settings=profile,dumponexit=true");
+          say("JFR: " + runDir.resolve("collector.jfr") + " (summarise: jfr view hot-methods <file>, JDK 21+;"
+              + " or jfr print --events jdk.ExecutionSample <file>)");
+        }
+        collector = CollectorProcess.start(collectorJar, opts, config, runDir, "collector");
         CollectorProcess c = collector;
         Runtime.getRuntime().addShutdownHook(new Thread(c::close));
         pid = collector.pid();
@@ -394,8 +408,11 @@ public final class LoadTool implements Callable<Integer> {
       long accepted = p.totals.acceptedSpans.sum();
       long received = p.sink.spans();
       long lost = Math.max(0, accepted - received);
-      say(String.format("  spans lost, %-12s             %10d          must be 0              %s   (accepted %d, delivered %d, not accepted %d)",
-          p.name, lost, lost == 0 ? "ok" : "LOST", accepted, received, p.totals.failedSpans.sum()));
+      // More delivered than accepted: an exporter resent a batch whose answer came late
+      // (at-least-once delivery), or a request the client gave up on was processed anyway.
+      long extra = Math.max(0, received - accepted);
+      say(String.format("  spans lost, %-12s             %10d          must be 0              %s   (accepted %d, delivered %d, delivered twice %d, not accepted %d)",
+          p.name, lost, lost == 0 ? "ok" : "LOST", accepted, received, extra, p.totals.failedSpans.sum()));
       if (lost > 0) {
         exit = 1;
       }
