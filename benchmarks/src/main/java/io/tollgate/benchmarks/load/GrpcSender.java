@@ -74,6 +74,18 @@ final class GrpcSender implements OtlpSender {
     return result;
   }
 
+  /**
+   * Reconnect now rather than after gRPC's reconnect backoff (1 s and growing): the readiness
+   * probe would otherwise see the port open up to a second late.
+   */
+  void resetBackoff() {
+    channels.forEach(ManagedChannel::resetConnectBackoff);
+  }
+
+  String target() {
+    return target;
+  }
+
   @Override
   public String describe() {
     return "grpc://" + target + " x" + channels.size();

@@ -507,6 +507,14 @@ public final class LoadTool implements Callable<Integer> {
   }
 
   private static boolean answers(GrpcSender probe) {
+    // A cheap TCP check first; then a real export on a channel told to reconnect at once.
+    String[] hp = probe.target().split(":");
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress(hp[0], Integer.parseInt(hp[1])), 200);
+    } catch (IOException e) {
+      return false;
+    }
+    probe.resetBackoff();
     try {
       OtlpSender.Ack ack =
           probe.send(ExportTraceServiceRequest.getDefaultInstance().toByteArray()).get(2, TimeUnit.SECONDS);
@@ -628,10 +636,13 @@ public final class LoadTool implements Callable<Integer> {
           GrpcSender probe = new GrpcSender("127.0.0.1:" + ports.genaiGrpc(), 1)) {
         CollectorProcess c = CollectorProcess.start(collectorJar, splitOpts(sidecarJvmOpts), config, runDir, "sidecar-" + i);
         Runtime.getRuntime().addShutdownHook(new Thread(c::close));
+        // Both probes run from the start: OTLP answering, and the health endpoint saying 200.
+        java.util.concurrent.CompletableFuture<Duration> health =
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> awaitHealthy(c, ports.health()));
         try {
           Duration ready = c.awaitReady(() -> answers(probe), Duration.ofSeconds(30));
           readySeconds.add(ready.toMillis() / 1000.0);
-          Duration healthy = awaitHealthy(c, ports.health());
+          Duration healthy = health.get(35, TimeUnit.SECONDS);
           if (healthy != null) {
             healthySeconds.add(healthy.toMillis() / 1000.0);
           }
@@ -660,10 +671,10 @@ public final class LoadTool implements Callable<Integer> {
     return 0;
   }
 
-  /** Polls the health endpoint for up to 5 s more after OTLP answers; null if it never says 200. */
+  /** Polls the health endpoint for up to 30 s from the start; null if it never says 200. */
   private static Duration awaitHealthy(CollectorProcess c, int port) {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       try {
         HttpResponse<Void> r =
