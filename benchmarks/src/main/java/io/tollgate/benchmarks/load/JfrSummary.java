@@ -48,7 +48,7 @@ public final class JfrSummary {
       String topName = first.getMethod().getType().getName() + "." + first.getMethod().getName();
       byTopFrame.merge(topName, 1, Integer::sum);
       byLibrary.merge(library(first.getMethod().getType().getName()), 1, Integer::sum);
-      String owner = "(no Tollgate frame: network, GC-free JDK work, gRPC/Netty internals)";
+      String owner = "(no Tollgate frame: gRPC/Netty threads, incl. protobuf parsing in gRPC's marshaller)";
       for (RecordedFrame f : frames) {
         String cls = f.getMethod().getType().getName();
         if (cls.startsWith("io.tollgate.")) {
