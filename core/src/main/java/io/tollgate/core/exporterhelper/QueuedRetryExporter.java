@@ -461,7 +461,7 @@ public final class QueuedRetryExporter implements Exporter {
     long lost = lostDuringDrain.get() + queuedSpans + (keeps ? 0 : abandonedSpans);
     metrics.sendFailed(queuedSpans + (keeps ? 0 : abandonedSpans));
     if (lost == 0 && (!keeps || abandonedSpans == 0)) {
-      log.info("Exporter {} stopped: everything queued was delivered", id);
+      log.info("Exporter {} stopped with nothing left to send", id);
     } else if (keeps) {
       log.warn(
           "Exporter {} stopped: {} spans could not be delivered by the shutdown deadline; {} spans"

@@ -58,18 +58,16 @@ public record TlsSettings(
         || !serverNameOverride.isEmpty();
   }
 
+  /**
+   * Checks the keys among themselves. Whether TLS is used at all depends on the endpoint's scheme
+   * too, so the exporter checks that {@link #hasTlsOptions()} are not set on a plaintext endpoint.
+   */
   @Override
   public void validate(ConfigIssues issues) {
     if (certFile.isEmpty() != keyFile.isEmpty()) {
       issues.add(
           certFile.isEmpty() ? "cert_file" : "key_file",
           "cert_file and key_file go together (mutual TLS): set both or neither");
-    }
-    if (insecure && hasTlsOptions()) {
-      issues.add(
-          "insecure",
-          "is true, which turns TLS off, so the other tls keys would be ignored; set insecure: false"
-              + " to use TLS, or remove them");
     }
   }
 }
