@@ -11,7 +11,8 @@ import java.util.function.Supplier;
 
 /**
  * The collector's exporter metrics, each tagged with the {@code exporter} id only (so every
- * series of one name has the same labels, as Prometheus wants).
+ * series of one name has the same labels, as Prometheus wants). No base units: Micrometer's
+ * Prometheus naming would append them and the names would no longer be the collector's.
  */
 final class ExporterMetrics {
 
@@ -42,17 +43,15 @@ final class ExporterMetrics {
   private Counter counter(String name, String description) {
     return Counter.builder(name)
         .description(description)
-        .baseUnit("{spans}")
         .tag(MetricNames.EXPORTER, exporterId)
         .register(registry);
   }
 
   /** Registers a gauge that holds its source strongly; removed again by {@link #close()}. */
-  void gauge(String name, String description, String unit, Supplier<Number> value) {
+  void gauge(String name, String description, Supplier<Number> value) {
     gauges.add(
         Gauge.builder(name, value)
             .description(description)
-            .baseUnit(unit)
             .tag(MetricNames.EXPORTER, exporterId)
             .strongReference(true)
             .register(registry));

@@ -117,18 +117,15 @@ public final class QueuedRetryExporter implements Exporter {
       metrics.gauge(
           MetricNames.EXPORTER_QUEUE_SIZE,
           "Current size of the retry queue (in batches).",
-          "{batches}",
           queue::size);
       metrics.gauge(
           MetricNames.EXPORTER_QUEUE_CAPACITY,
           "Fixed capacity of the retry queue (in batches).",
-          "{batches}",
           queue::capacity);
     }
     metrics.gauge(
         MetricNames.EXPORTER_IN_FLIGHT_REQUESTS,
         "Number of export requests awaiting the destination's answer.",
-        "{requests}",
         inFlight::get);
   }
 
