@@ -98,6 +98,9 @@ final class FileSender implements Sender {
 
   @Override
   public void shutdown() {
+    if (thread.isShutdown()) {
+      return; // start() failed and stopped the thread; nothing was opened
+    }
     try {
       thread
           .submit(
