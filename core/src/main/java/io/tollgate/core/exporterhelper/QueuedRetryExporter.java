@@ -11,6 +11,7 @@ import io.tollgate.core.pipeline.Completions;
 import io.tollgate.core.telemetry.MetricNames;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -335,29 +336,44 @@ public final class QueuedRetryExporter implements Exporter {
 
   private void giveUp(Delivery d, String why, String lastError, boolean becauseOfDeadline) {
     int spans = d.request.spanCount();
-    RefusedException error =
-        RefusedException.unavailable(
-            "exporter " + id + " could not send after " + d.attempts + " attempts: " + lastError);
-    if (finish(d, 0, spans, error)) {
-      if (becauseOfDeadline) {
+    if (becauseOfDeadline) {
+      // Claim and count under the lock that shutdown's final tally holds, and before releasing
+      // (which may complete the drain): the one-line summary then never misses these spans.
+      synchronized (lifecycle) {
+        if (!d.finished.compareAndSet(false, true)) {
+          return;
+        }
         lostDuringDrain.addAndGet(spans);
-      } else {
-        dropLog.warn(
-            "Exporter {}: dropping {} spans after {} attempts: {}; last error: {}",
-            id,
-            spans,
-            d.attempts,
-            why,
-            lastError);
       }
+    } else {
+      if (!d.finished.compareAndSet(false, true)) {
+        return;
+      }
+      dropLog.warn(
+          "Exporter {}: dropping {} spans after {} attempts: {}; last error: {}",
+          id,
+          spans,
+          d.attempts,
+          why,
+          lastError);
+    }
+    release(
+        d,
+        0,
+        spans,
+        RefusedException.unavailable(
+            "exporter " + id + " could not send after " + d.attempts + " attempts: " + lastError));
+  }
+
+  /** Counts and releases a request, unless it was finished already. */
+  private void finish(Delivery d, long sent, long failed, RuntimeException error) {
+    if (d.finished.compareAndSet(false, true)) {
+      release(d, sent, failed, error);
     }
   }
 
-  /** Counts and releases a request once; returns false when it was already finished. */
-  private boolean finish(Delivery d, long sent, long failed, RuntimeException error) {
-    if (!d.finished.compareAndSet(false, true)) {
-      return false;
-    }
+  /** The second half of finishing, after the caller won {@code d.finished}. */
+  private void release(Delivery d, long sent, long failed, RuntimeException error) {
     active.remove(d);
     metrics.sent(sent);
     metrics.sendFailed(failed);
@@ -374,7 +390,6 @@ public final class QueuedRetryExporter implements Exporter {
       }
     }
     checkDrained();
-    return true;
   }
 
   private void checkDrained() {
@@ -434,14 +449,27 @@ public final class QueuedRetryExporter implements Exporter {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    state = State.STOPPED;
-
     long abandonedSpans = 0;
     int abandonedRequests = 0;
-    for (Delivery d : active) {
-      if (abandon(d)) {
-        abandonedSpans += d.request.spanCount();
-        abandonedRequests++;
+    long gaveUp;
+    List<Delivery> abandoned = new ArrayList<>();
+    synchronized (lifecycle) {
+      state = State.STOPPED;
+      for (Delivery d : active) {
+        if (abandon(d)) {
+          abandoned.add(d);
+          abandonedSpans += d.request.spanCount();
+          abandonedRequests++;
+        }
+      }
+      gaveUp = lostDuringDrain.get();
+    }
+    // Outside the lock: completing a caller's future runs the caller's callbacks.
+    for (Delivery d : abandoned) {
+      if (d.caller != null) {
+        d.caller.completeExceptionally(
+            RefusedException.unavailable(
+                "exporter " + id + " stopped before the batch could be delivered"));
       }
     }
     long queuedSpans = 0;
@@ -455,7 +483,7 @@ public final class QueuedRetryExporter implements Exporter {
     // An in-memory queue hands back what was left; a persistent one keeps it (and the leases
     // that were not completed) for the next start.
     boolean keeps = queue != null && queue.persistent();
-    long lost = lostDuringDrain.get() + queuedSpans + (keeps ? 0 : abandonedSpans);
+    long lost = gaveUp + queuedSpans + (keeps ? 0 : abandonedSpans);
     metrics.sendFailed(queuedSpans + (keeps ? 0 : abandonedSpans));
     if (lost == 0 && (!keeps || abandonedSpans == 0)) {
       log.info("Exporter {} stopped with nothing left to send", id);
@@ -468,17 +496,25 @@ public final class QueuedRetryExporter implements Exporter {
           abandonedSpans,
           abandonedRequests);
     } else {
+      List<String> parts = new ArrayList<>(3);
+      if (queuedSpans > 0) {
+        parts.add(queuedSpans + " spans in " + queuedRequests + " requests still queued");
+      }
+      if (abandonedSpans > 0) {
+        parts.add(
+            abandonedSpans
+                + " spans in "
+                + abandonedRequests
+                + " requests being sent or waiting to retry");
+      }
+      if (gaveUp > 0) {
+        parts.add(gaveUp + " spans whose next retry fell after the deadline");
+      }
       log.warn(
-          "Exporter {} stopped: {} spans could not be delivered by the shutdown deadline ({} spans"
-              + " in {} requests still queued, {} spans in {} requests being sent or waiting to"
-              + " retry, {} spans given up because their next retry fell after the deadline)",
+          "Exporter {} stopped: {} spans could not be delivered by the shutdown deadline ({})",
           id,
           lost,
-          queuedSpans,
-          queuedRequests,
-          abandonedSpans,
-          abandonedRequests,
-          lostDuringDrain.get());
+          String.join(", ", parts));
     }
     try {
       sender.shutdown();
@@ -498,10 +534,7 @@ public final class QueuedRetryExporter implements Exporter {
       t.cancel(false);
     }
     if (d.caller != null) {
-      directPending.decrementAndGet();
-      d.caller.completeExceptionally(
-          RefusedException.unavailable(
-              "exporter " + id + " stopped before the batch could be delivered"));
+      directPending.decrementAndGet(); // its future is failed by shutdown, outside the lock
     }
     // A lease is deliberately not completed: a persistent queue delivers it again after restart.
     return true;
