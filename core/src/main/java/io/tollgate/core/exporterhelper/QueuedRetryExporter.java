@@ -237,7 +237,7 @@ public final class QueuedRetryExporter implements Exporter {
       stage = sender.send(d.request.request());
     } catch (RuntimeException e) {
       // A sender that throws has a bug or a broken config; trying again would throw again.
-      log.error("Exporter {}: {} failed to send", id, sender, e);
+      dropLog.warn("Exporter {}: {} failed to send", id, sender, e);
       stage = CompletableFuture.completedFuture(SendResult.permanent("the sender failed: " + e));
     }
     stage.whenComplete(
