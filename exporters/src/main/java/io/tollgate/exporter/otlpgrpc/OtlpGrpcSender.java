@@ -176,13 +176,22 @@ final class OtlpGrpcSender implements Sender {
     return null;
   }
 
+  /** The description and, when it adds something, the cause: "io exception" alone says little. */
   private static String describe(Status status) {
     StringBuilder sb = new StringBuilder();
-    if (status.getDescription() != null) {
-      sb.append(": ").append(shorten(status.getDescription()));
+    String description = status.getDescription();
+    if (description != null) {
+      sb.append(": ").append(shorten(description));
     }
-    if (status.getCause() != null && status.getDescription() == null) {
-      sb.append(": ").append(shorten(status.getCause().toString()));
+    Throwable cause = status.getCause();
+    if (cause != null) {
+      String c = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+      if (description == null || !description.contains(c)) {
+        sb.append(description == null ? ": " : " (").append(shorten(c));
+        if (description != null) {
+          sb.append(')');
+        }
+      }
     }
     return sb.toString();
   }

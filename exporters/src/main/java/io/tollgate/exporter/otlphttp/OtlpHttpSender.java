@@ -8,6 +8,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.tollgate.core.component.Durations;
 import io.tollgate.core.exporterhelper.Compression;
+import io.tollgate.core.exporterhelper.RateLimitedLog;
 import io.tollgate.core.exporterhelper.SendResult;
 import io.tollgate.core.exporterhelper.Sender;
 import io.tollgate.core.otlp.OtlpJson;
@@ -57,6 +58,7 @@ final class OtlpHttpSender implements Sender {
   private static final int MAX_MESSAGE = 300;
   private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
+  private final RateLimitedLog oddAnswerLog = new RateLimitedLog(log, Duration.ofSeconds(60));
   private final OtlpHttpConfig config;
   private final URI uri;
   private final boolean https;
@@ -169,7 +171,13 @@ final class OtlpHttpSender implements Sender {
     try {
       r = isJson(contentType) ? OtlpJson.decodeResponse(body) : ExportTraceServiceResponse.parseFrom(body);
     } catch (InvalidProtocolBufferException | RuntimeException e) {
-      log.debug("{}: unreadable 2xx response body ({}); counting the request as sent", this, e.toString());
+      // The backend said yes, so the data counts as sent; but an HTML page in answer to an OTLP
+      // POST usually means the URL points at a web UI that accepted and dropped it.
+      oddAnswerLog.warn(
+          "{} answered with a 2xx body that is not an OTLP response (Content-Type: {}); counting"
+              + " it as sent, but check the URL",
+          this,
+          contentType.isEmpty() ? "none" : contentType);
       return SendResult.success();
     }
     if (r.hasPartialSuccess()) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -21,6 +22,7 @@ import io.tollgate.core.otlp.OtlpJson;
 import io.tollgate.exporter.testing.ExporterHarness;
 import io.tollgate.exporter.testing.GrpcBackend.TestTls;
 import io.tollgate.exporter.testing.HttpBackend;
+import io.tollgate.exporter.testing.LogCapture;
 import io.tollgate.exporter.testing.HttpBackend.Response;
 import io.tollgate.exporter.testing.TestSpans;
 import java.net.ServerSocket;
@@ -212,6 +214,24 @@ class OtlpHttpExporterTest {
 
     await().until(() -> harness.sendFailed(ID) == 1);
     assertThat(harness.sent(ID)).isEqualTo(1);
+  }
+
+  @Test
+  void aWebPageAnsweringTheExportIsCountedAsSentButWarned() throws Exception {
+    backend.answer(
+        n ->
+            Response.of(200)
+                .body("text/html", "<html><body>Sign in</body></html>".getBytes(StandardCharsets.UTF_8)));
+    try (LogCapture logs = new LogCapture(OtlpHttpSender.class)) {
+      Exporter exporter = start(config());
+      exporter.consume(TestSpans.batch(1));
+      await().until(() -> harness.sent(ID) == 1);
+      assertThat(logs.lines(Level.WARN))
+          .singleElement()
+          .asString()
+          .contains("not an OTLP response (Content-Type: text/html)")
+          .contains("check the URL");
+    }
   }
 
   @Test
