@@ -125,7 +125,16 @@ final class GenAiSpans {
    */
   static byte[] gzipBomb(int mib) throws IOException {
     byte[] member = gzip(new byte[1024 * 1024]);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(member.length * mib);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(member.length * mib + 64);
+    // Inflated, it starts like a valid request: an unknown length-delimited field (number 2) as
+    // long as the zeros that follow, so that a streaming parser has to read on rather than stop
+    // at the first byte.
+    ByteArrayOutputStream prefix = new ByteArrayOutputStream();
+    com.google.protobuf.CodedOutputStream cos = com.google.protobuf.CodedOutputStream.newInstance(prefix);
+    cos.writeTag(2, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    cos.writeUInt64NoTag((long) mib * 1024 * 1024);
+    cos.flush();
+    out.write(gzip(prefix.toByteArray()));
     writeRepeated(out, member, mib);
     return out.toByteArray();
   }
