@@ -16,10 +16,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * CORS for browsers that send OTLP/HTTP. The allowed origin is echoed back (never {@code *})
- * with {@code Access-Control-Allow-Credentials: true}, because the OpenTelemetry JS exporter's
- * {@code sendBeacon} always sends credentials, and a browser refuses a wildcard answer to such
- * requests.
+ * CORS for browsers that send OTLP/HTTP. The allowed origin is echoed back (never {@code *}) with
+ * {@code Access-Control-Allow-Credentials: true}, because the OpenTelemetry JS exporter's {@code
+ * sendBeacon} always sends credentials, and a browser refuses a wildcard answer to such requests.
  */
 final class Cors {
 
@@ -36,7 +35,8 @@ final class Cors {
   private final String configKey;
 
   /**
-   * @param configKey where the config lives, for messages: {@code receivers.otlp.protocols.http.cors}
+   * @param configKey where the config lives, for messages: {@code
+   *     receivers.otlp.protocols.http.cors}
    */
   Cors(OtlpReceiverConfig.Cors config, String configKey) {
     this.origins = new ArrayList<>();

@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.util.function.Supplier;
 
 /**
- * Binds a protocol key the collector's way: present with a YAML null ({@code grpc:}) means
- * "enabled with defaults", absent means "disabled". Plain Jackson gives {@code null} for both.
+ * Binds a protocol key the collector's way: present with a YAML null ({@code grpc:}) means "enabled
+ * with defaults", absent means "disabled". Plain Jackson gives {@code null} for both.
  *
  * @param <T> the protocol's config record
  */

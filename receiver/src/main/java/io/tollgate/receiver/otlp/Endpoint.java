@@ -3,8 +3,8 @@ package io.tollgate.receiver.otlp;
 import java.net.InetSocketAddress;
 
 /**
- * A listen address as the collector writes it: {@code host:port}, {@code [::1]:4317}, or
- * {@code :4317} for every interface. Port 0 asks the OS for a free port (tests).
+ * A listen address as the collector writes it: {@code host:port}, {@code [::1]:4317}, or {@code
+ * :4317} for every interface. Port 0 asks the OS for a free port (tests).
  */
 record Endpoint(String host, int port) {
 
@@ -43,7 +43,9 @@ record Endpoint(String host, int port) {
       portText = s.substring(colon + 1);
       if (s.contains("/")) {
         throw new IllegalArgumentException(
-            "endpoint \"" + text + "\" is a URL; a listen endpoint is host:port, e.g. 0.0.0.0:4317");
+            "endpoint \""
+                + text
+                + "\" is a URL; a listen endpoint is host:port, e.g. 0.0.0.0:4317");
       }
       if (host.indexOf(':') >= 0) {
         throw new IllegalArgumentException(

@@ -9,9 +9,9 @@ import io.tollgate.core.component.RefusedException;
 import java.time.Duration;
 
 /**
- * Why an export request was not accepted, with what both transports answer: an HTTP status and
- * a gRPC code, a message that tells the sender what to do, and how long to wait when the failure
- * is temporary.
+ * Why an export request was not accepted, with what both transports answer: an HTTP status and a
+ * gRPC code, a message that tells the sender what to do, and how long to wait when the failure is
+ * temporary.
  *
  * @param retryAfter how long the sender should wait; {@code null} when unknown or not retryable
  */

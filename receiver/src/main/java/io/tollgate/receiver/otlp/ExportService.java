@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What both transports do with a decoded request: drop spans with invalid ids, hand the rest to
- * the pipeline, count, and turn the pipeline's answer into an OTLP answer. Called on a worker
- * thread, never on a network thread.
+ * What both transports do with a decoded request: drop spans with invalid ids, hand the rest to the
+ * pipeline, count, and turn the pipeline's answer into an OTLP answer. Called on a worker thread,
+ * never on a network thread.
  */
 final class ExportService {
 
@@ -59,8 +59,8 @@ final class ExportService {
   }
 
   /**
-   * Accepts a decoded request. The returned stage completes (never exceptionally) once the
-   * pipeline has accepted or refused the spans.
+   * Accepts a decoded request. The returned stage completes (never exceptionally) once the pipeline
+   * has accepted or refused the spans.
    */
   CompletionStage<Outcome> export(ExportTraceServiceRequest request, Transport transport) {
     int total = countSpans(request);
@@ -110,11 +110,13 @@ final class ExportService {
             return Outcome.ok(success);
           }
           Throwable cause = Completions.unwrap(err);
-          boolean refusal = cause instanceof RefusedException || cause instanceof PermanentException;
+          boolean refusal =
+              cause instanceof RefusedException || cause instanceof PermanentException;
           if (refusal) {
             metrics.refused(transport, accepted + rejectedIds);
             metrics.request(transport, ReceiverMetrics.Outcome.REFUSED);
-            log.debug("{}: pipeline refused {} spans: {}", receiverId, accepted, cause.getMessage());
+            log.debug(
+                "{}: pipeline refused {} spans: {}", receiverId, accepted, cause.getMessage());
           } else {
             metrics.failed(transport, accepted);
             metrics.refused(transport, rejectedIds);

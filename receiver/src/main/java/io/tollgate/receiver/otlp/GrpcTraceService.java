@@ -23,10 +23,13 @@ import java.io.InputStream;
  * with a generic error. Parsing in our own marshaller lets us answer {@code INVALID_ARGUMENT} and
  * {@code RESOURCE_EXHAUSTED} with messages that say what to fix.
  *
- * <p>grpc-java parses and calls the handler on the server's executor (the collector's workers),
- * so no decoding happens on a network thread.
+ * <p>grpc-java parses and calls the handler on the server's executor (the collector's workers), so
+ * no decoding happens on a network thread.
  */
 final class GrpcTraceService {
+
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(GrpcTraceService.class);
 
   private GrpcTraceService() {}
 
@@ -36,8 +39,7 @@ final class GrpcTraceService {
   static ServerServiceDefinition definition(
       ExportService service, int maxMessageBytes, String sizeKey) {
     MethodDescriptor<Decoded, ExportTraceServiceResponse> method =
-        TraceServiceGrpc.getExportMethod()
-            .toBuilder(
+        TraceServiceGrpc.getExportMethod().toBuilder(
                 new RequestMarshaller(maxMessageBytes, sizeKey),
                 ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
             .build();
@@ -53,7 +55,15 @@ final class GrpcTraceService {
       reply(obs, ExportService.Outcome.failed(decoded.failure()));
       return;
     }
-    service.export(decoded.request(), Transport.GRPC).thenAccept(outcome -> reply(obs, outcome));
+    try {
+      service.export(decoded.request(), Transport.GRPC).thenAccept(outcome -> reply(obs, outcome));
+    } catch (RuntimeException e) {
+      log.warn("export failed unexpectedly", e);
+      obs.onError(
+          io.grpc.Status.INTERNAL
+              .withDescription("internal error (" + e + "); see the collector's log")
+              .asRuntimeException());
+    }
   }
 
   private static void reply(

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP/1.1 connection: routes each request on its head, refuses early what cannot succeed
- * (without buffering its body), gathers the body of the rest up to the size limit, and hands it
- * to the route's handler.
+ * (without buffering its body), gathers the body of the rest up to the size limit, and hands it to
+ * the route's handler.
  *
  * <p>One request at a time: while a handler works, the connection stops reading, which is
  * back-pressure on the sender and keeps pipelined answers in order; whatever was already read is
@@ -59,8 +59,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
 
   private State state = State.IDLE;
+
   /** A handler is working on a request; its answer is not written yet. */
   private boolean busy;
+
   /** Close once the current exchange is over (the server is stopping). */
   private boolean closeWhenIdle;
 
@@ -108,7 +110,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.debug("closing HTTP connection from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+    log.debug(
+        "closing HTTP connection from {}: {}", ctx.channel().remoteAddress(), cause.toString());
     ctx.close();
   }
 
@@ -165,7 +168,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     Cors cors = server.cors();
     if (cors.isPreflight(req)) {
       var methods = server.router().methodsAt(path);
-      answerHead(req, methods.isEmpty() ? notFound(req, path) : cors.preflight(req, methods), false);
+      answerHead(
+          req, methods.isEmpty() ? notFound(req, path) : cors.preflight(req, methods), false);
       return;
     }
     HttpRouter.Match match = server.router().match(req.method(), path);
@@ -349,8 +353,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
   /**
    * Answers on the head, before any of the body is read. A client that waits for "100 Continue"
-   * will not send the body after a final answer, so what follows would be misread as a body:
-   * such a connection is closed right away.
+   * will not send the body after a final answer, so what follows would be misread as a body: such a
+   * connection is closed right away.
    */
   private void answerHead(HttpRequest req, FullHttpResponse response, boolean close) {
     answerEarly(response, close, HttpUtil.is100ContinueExpected(req));

@@ -10,8 +10,8 @@ import java.util.concurrent.CompletionStage;
 interface HttpHandler {
 
   /**
-   * Looks at the request line and headers before the body is read, so that a request that
-   * cannot succeed (wrong content type, say) is refused without reading what may be megabytes.
+   * Looks at the request line and headers before the body is read, so that a request that cannot
+   * succeed (wrong content type, say) is refused without reading what may be megabytes.
    *
    * @return the answer that refuses the request, or {@code null} to go on and read the body
    */
@@ -20,8 +20,8 @@ interface HttpHandler {
   }
 
   /**
-   * Handles a complete request. Must not block: hand heavy work to a worker and complete the
-   * stage from there. The handler owns {@code request} and must release it.
+   * Handles a complete request. Must not block: hand heavy work to a worker and complete the stage
+   * from there. The handler owns {@code request} and must release it.
    *
    * @param pathParams the values of the route's {@code {name}} segments
    */

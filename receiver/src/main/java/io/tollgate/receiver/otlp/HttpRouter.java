@@ -14,9 +14,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Routes HTTP requests by method and path. A path is literal segments and {@code {name}}
- * segments, which match one non-empty segment each; a literal route wins over a templated one.
- * Adding a route is one line:
+ * Routes HTTP requests by method and path. A path is literal segments and {@code {name}} segments,
+ * which match one non-empty segment each; a literal route wins over a templated one. Adding a route
+ * is one line:
  *
  * <pre>{@code
  * HttpRouter.builder()
@@ -83,7 +83,9 @@ final class HttpRouter {
       }
       others.add(r.method);
     }
-    return others == null ? new NotFound() : new MethodNotAllowed(Collections.unmodifiableSet(others));
+    return others == null
+        ? new NotFound()
+        : new MethodNotAllowed(Collections.unmodifiableSet(others));
   }
 
   /** The methods some route accepts at {@code path}; empty when the path is unknown. */
@@ -100,7 +102,9 @@ final class HttpRouter {
 
   /** A human list of the routes, for 404 messages: {@code POST /v1/traces}. */
   String describe() {
-    return routes.stream().map(r -> r.method.name() + " " + r.pattern).collect(Collectors.joining(", "));
+    return routes.stream()
+        .map(r -> r.method.name() + " " + r.pattern)
+        .collect(Collectors.joining(", "));
   }
 
   private static Map<String, String> bind(String[] pattern, String[] parts) {
@@ -143,8 +147,8 @@ final class HttpRouter {
     private Builder() {}
 
     /**
-     * @throws IllegalArgumentException when the path does not start with '/' or the same method
-     *     and path are already routed
+     * @throws IllegalArgumentException when the path does not start with '/' or the same method and
+     *     path are already routed
      */
     Builder route(HttpMethod method, String path, HttpHandler handler) {
       Objects.requireNonNull(method, "method");
@@ -154,7 +158,8 @@ final class HttpRouter {
       }
       String[] segments = split(path);
       for (Route r : routes) {
-        if (r.method.equals(method) && java.util.Arrays.equals(shape(r.segments), shape(segments))) {
+        if (r.method.equals(method)
+            && java.util.Arrays.equals(shape(r.segments), shape(segments))) {
           throw new IllegalArgumentException(
               method + " " + path + " clashes with the route " + r.method + " " + r.pattern);
         }

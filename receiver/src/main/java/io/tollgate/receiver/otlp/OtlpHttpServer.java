@@ -74,11 +74,12 @@ final class OtlpHttpServer {
                       ch.close();
                       return;
                     }
-                    connections.add(ch);
-                    ch.closeFuture().addListener(f -> connections.remove(ch));
                     ch.pipeline()
                         .addLast("http", new HttpServerCodec())
                         .addLast("otlp", new HttpConnection(OtlpHttpServer.this));
+                    // Tracked only once it can be drained.
+                    connections.add(ch);
+                    ch.closeFuture().addListener(f -> connections.remove(ch));
                   }
                 });
     listener = b.bind(address).sync().channel();
@@ -103,7 +104,8 @@ final class OtlpHttpServer {
 
   /** The 413 answer, in the encoding the request declares (JSON when it declares none). */
   FullHttpResponse tooLarge(HttpRequest request) {
-    WireFormat format = WireFormat.fromContentType(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
+    WireFormat format =
+        WireFormat.fromContentType(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
     return HttpResponses.failure(
         ExportFailure.tooLarge(
             "the request body is larger than "

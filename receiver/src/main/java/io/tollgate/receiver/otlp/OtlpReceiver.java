@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code otlp} receiver: OTLP traces over gRPC and over HTTP/1.1, both served by one Netty
  * event-loop group. Network threads only read and write; decoding and the pipeline run on the
- * context's workers, and a client gets its answer only once the pipeline has accepted (or
- * refused) its spans.
+ * context's workers, and a client gets its answer only once the pipeline has accepted (or refused)
+ * its spans.
  */
 final class OtlpReceiver implements Receiver {
 
@@ -37,6 +37,7 @@ final class OtlpReceiver implements Receiver {
   private final ComponentContext context;
   private final ExportService service;
   private final String id;
+
   /** Where this receiver's protocols sit in the config, for messages. */
   private final String configKey;
 
@@ -51,8 +52,7 @@ final class OtlpReceiver implements Receiver {
     this.context = context;
     this.id = context.id().toString();
     this.configKey = "receivers." + id + ".protocols";
-    this.service =
-        new ExportService(next, new ReceiverMetrics(context.meterRegistry(), id), id);
+    this.service = new ExportService(next, new ReceiverMetrics(context.meterRegistry(), id), id);
   }
 
   @Override
@@ -129,7 +129,11 @@ final class OtlpReceiver implements Receiver {
             .build();
     OtlpHttpServer server =
         new OtlpHttpServer(
-            address, router, new Cors(config.cors(), configKey + ".http.cors"), maxBytes, sizeKey,
+            address,
+            router,
+            new Cors(config.cors(), configKey + ".http.cors"),
+            maxBytes,
+            sizeKey,
             group);
     try {
       httpAddress = server.start();
@@ -188,6 +192,7 @@ final class OtlpReceiver implements Receiver {
       httpServer.closeAll();
     }
     group.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10_000);
+    group = null;
     grpcServer = null;
     httpServer = null;
     grpcAddress = null;

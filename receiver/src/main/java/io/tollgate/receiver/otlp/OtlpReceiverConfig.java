@@ -60,9 +60,7 @@ public record OtlpReceiverConfig(Protocols protocols) implements ComponentConfig
     }
     Endpoint grpcEndpoint = p.grpc() == null ? null : p.grpc().validate(at.at("grpc"));
     Endpoint httpEndpoint = p.http() == null ? null : p.http().validate(at.at("http"));
-    if (grpcEndpoint != null
-        && grpcEndpoint.equals(httpEndpoint)
-        && grpcEndpoint.port() != 0) {
+    if (grpcEndpoint != null && grpcEndpoint.equals(httpEndpoint) && grpcEndpoint.port() != 0) {
       at.at("http")
           .add(
               "endpoint",
@@ -134,8 +132,7 @@ public record OtlpReceiverConfig(Protocols protocols) implements ComponentConfig
       }
       if (!transport.toLowerCase(Locale.ROOT).equals("tcp")) {
         issues.add(
-            "transport",
-            "\"" + transport + "\" is not supported; remove the key or write tcp");
+            "transport", "\"" + transport + "\" is not supported; remove the key or write tcp");
       }
       return parseEndpoint(endpoint, issues);
     }
@@ -211,7 +208,8 @@ public record OtlpReceiverConfig(Protocols protocols) implements ComponentConfig
    *     Content-Encoding, Origin, X-Requested-With}; {@code *} allows any
    * @param exposedHeaders response headers scripts may read
    * @param maxAge how long a browser may cache a preflight answer; 0 (default) sends no {@code
-   *     Access-Control-Max-Age}. Seconds ({@code 7200}, as the collector) or a duration ({@code 2h})
+   *     Access-Control-Max-Age}. Seconds ({@code 7200}, as the collector) or a duration ({@code
+   *     2h})
    */
   public record Cors(
       List<String> allowedOrigins,

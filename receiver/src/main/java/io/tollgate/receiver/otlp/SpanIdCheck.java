@@ -10,10 +10,10 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Finds spans whose ids break the OTLP rules (16-byte non-zero trace id, 8-byte non-zero span
- * id, empty or 8-byte parent id). Such spans cannot be stored or joined into a trace, so the
- * receiver drops just them and reports a partial success, rather than refusing the whole request
- * or passing on spans that break every backend downstream.
+ * Finds spans whose ids break the OTLP rules (16-byte non-zero trace id, 8-byte non-zero span id,
+ * empty or 8-byte parent id). Such spans cannot be stored or joined into a trace, so the receiver
+ * drops just them and reports a partial success, rather than refusing the whole request or passing
+ * on spans that break every backend downstream.
  */
 final class SpanIdCheck {
 
@@ -144,7 +144,7 @@ final class SpanIdCheck {
       this.problem = problem;
       String n = span.getName();
       this.name =
-          n.length() > MAX_NAME_IN_MESSAGE ? n.substring(0, MAX_NAME_IN_MESSAGE) + "…" : n;
+          n.length() > MAX_NAME_IN_MESSAGE ? n.substring(0, MAX_NAME_IN_MESSAGE) + "..." : n;
       switch (problem) {
         case TRACE_ID_LENGTH:
           detail = "had " + span.getTraceId().size();

@@ -74,7 +74,8 @@ final class TracesHttpHandler implements HttpHandler {
   public CompletionStage<FullHttpResponse> handle(
       FullHttpRequest request, Map<String, String> pathParams) {
     // checkHead has vetted both headers.
-    WireFormat format = WireFormat.fromContentType(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
+    WireFormat format =
+        WireFormat.fromContentType(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
     RequestBodies.Encoding encoding =
         RequestBodies.Encoding.fromHeader(request.headers().get(HttpHeaderNames.CONTENT_ENCODING));
     CompletableFuture<FullHttpResponse> answer = new CompletableFuture<>();
@@ -121,14 +122,18 @@ final class TracesHttpHandler implements HttpHandler {
     } finally {
       request.release();
     }
-    service
-        .export(decoded, Transport.HTTP)
-        .thenAccept(
-            outcome ->
-                answer.complete(
-                    outcome.failure() == null
-                        ? HttpResponses.ok(outcome.response(), format)
-                        : HttpResponses.failure(outcome.failure(), format)));
+    try {
+      service
+          .export(decoded, Transport.HTTP)
+          .thenAccept(
+              outcome ->
+                  answer.complete(
+                      outcome.failure() == null
+                          ? HttpResponses.ok(outcome.response(), format)
+                          : HttpResponses.failure(outcome.failure(), format)));
+    } catch (RuntimeException e) {
+      answer.completeExceptionally(e); // a 500, rather than a client left waiting
+    }
   }
 
   private ExportTraceServiceRequest decode(

@@ -17,7 +17,8 @@ enum WireFormat {
   private static final JsonFormat.Printer STATUS_PRINTER =
       JsonFormat.printer()
           .omittingInsignificantWhitespace()
-          .usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder().add(RetryInfo.getDescriptor()).build());
+          .usingTypeRegistry(
+              JsonFormat.TypeRegistry.newBuilder().add(RetryInfo.getDescriptor()).build());
 
   private final String mediaType;
 
@@ -30,8 +31,8 @@ enum WireFormat {
   }
 
   /**
-   * The format named by a {@code Content-Type} header, ignoring parameters such as {@code
-   * charset}; {@code null} when it is neither OTLP encoding.
+   * The format named by a {@code Content-Type} header, ignoring parameters such as {@code charset};
+   * {@code null} when it is neither OTLP encoding.
    */
   static WireFormat fromContentType(String contentType) {
     if (contentType == null) {

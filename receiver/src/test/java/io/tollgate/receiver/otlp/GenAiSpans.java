@@ -34,7 +34,9 @@ final class GenAiSpans {
         SdkTracerProvider.builder()
             .setResource(
                 Resource.getDefault()
-                    .merge(Resource.create(Attributes.builder().put("service.name", "support-bot").build())))
+                    .merge(
+                        Resource.create(
+                            Attributes.builder().put("service.name", "support-bot").build())))
             .addSpanProcessor(SimpleSpanProcessor.create(memory))
             .build();
     Tracer tracer = provider.get("io.opentelemetry.openai-java-1.1", "2.18.0-alpha");
@@ -92,14 +94,10 @@ final class GenAiSpans {
         "support-bot",
         Spans.span(
             "chat gpt-4o",
-            Map.of(
-                "gen_ai.operation.name", "chat",
-                "gen_ai.input.messages", "a".repeat(bytes))));
+            Map.of("gen_ai.operation.name", "chat", "gen_ai.input.messages", "a".repeat(bytes))));
   }
 
-  /**
-   * Three spans: one with a 3-byte trace id, one with an all-zero span id, one valid.
-   */
+  /** Three spans: one with a 3-byte trace id, one with an all-zero span id, one valid. */
   static ExportTraceServiceRequest requestWithBadIds() {
     return Spans.request(
         "support-bot",
@@ -130,7 +128,8 @@ final class GenAiSpans {
     // long as the zeros that follow, so that a streaming parser has to read on rather than stop
     // at the first byte.
     ByteArrayOutputStream prefix = new ByteArrayOutputStream();
-    com.google.protobuf.CodedOutputStream cos = com.google.protobuf.CodedOutputStream.newInstance(prefix);
+    com.google.protobuf.CodedOutputStream cos =
+        com.google.protobuf.CodedOutputStream.newInstance(prefix);
     cos.writeTag(2, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
     cos.writeUInt64NoTag((long) mib * 1024 * 1024);
     cos.flush();

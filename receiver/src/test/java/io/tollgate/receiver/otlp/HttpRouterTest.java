@@ -54,8 +54,10 @@ class HttpRouterTest {
 
   @Test
   void unknownPathsAndMethods() {
-    assertThat(router.match(HttpMethod.POST, "/v1/metrics")).isInstanceOf(HttpRouter.NotFound.class);
-    assertThat(router.match(HttpMethod.POST, "/v1/traces/")).isInstanceOf(HttpRouter.NotFound.class);
+    assertThat(router.match(HttpMethod.POST, "/v1/metrics"))
+        .isInstanceOf(HttpRouter.NotFound.class);
+    assertThat(router.match(HttpMethod.POST, "/v1/traces/"))
+        .isInstanceOf(HttpRouter.NotFound.class);
     assertThat(router.match(HttpMethod.GET, "/v1/traces/")).isInstanceOf(HttpRouter.NotFound.class);
     HttpRouter.Match m = router.match(HttpMethod.DELETE, "/v1/traces");
     assertThat(m).isInstanceOf(HttpRouter.MethodNotAllowed.class);
@@ -66,7 +68,8 @@ class HttpRouterTest {
 
   @Test
   void clashingRoutesAreRefused() {
-    HttpRouter.Builder b = HttpRouter.builder().route(HttpMethod.GET, "/v1/traces/{id}", handler("a"));
+    HttpRouter.Builder b =
+        HttpRouter.builder().route(HttpMethod.GET, "/v1/traces/{id}", handler("a"));
     assertThatThrownBy(() -> b.route(HttpMethod.GET, "/v1/traces/{trace_id}", handler("b")))
         .hasMessageContaining("clashes");
     assertThatThrownBy(() -> b.route(HttpMethod.GET, "v1/traces", handler("c")))

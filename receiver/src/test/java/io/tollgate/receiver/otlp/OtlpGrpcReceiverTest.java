@@ -48,6 +48,7 @@ class OtlpGrpcReceiverTest {
 
   private static TestReceiver server;
   private static ManagedChannel channel;
+
   /** Marks messages "gzip" but sends them as they are: for bytes that are gzip already. */
   private static ManagedChannel preGzipChannel;
 
@@ -120,7 +121,8 @@ class OtlpGrpcReceiverTest {
       assertThat(chat.attributes().getLong("gen_ai.usage.output_tokens")).isEqualTo(85L);
       assertThat(chat.resourceAttributes().getString("service.name")).isEqualTo("support-bot");
     }
-    assertThat(server.counter(MetricNames.RECEIVER_ACCEPTED_SPANS, "grpc")).isGreaterThanOrEqualTo(4);
+    assertThat(server.counter(MetricNames.RECEIVER_ACCEPTED_SPANS, "grpc"))
+        .isGreaterThanOrEqualTo(4);
   }
 
   @Test
@@ -143,7 +145,8 @@ class OtlpGrpcReceiverTest {
     assertThat(r.getPartialSuccess().getRejectedSpans()).isEqualTo(2);
     assertThat(r.getPartialSuccess().getErrorMessage())
         .startsWith("2 spans rejected: trace_id must be 16 bytes (span 'chat gpt-4o' had 3)");
-    assertThat(server.consumer.spans()).extracting(SpanRecord::name)
+    assertThat(server.consumer.spans())
+        .extracting(SpanRecord::name)
         .containsExactly("execute_tool get_weather");
   }
 
@@ -178,8 +181,10 @@ class OtlpGrpcReceiverTest {
     StatusRuntimeException e =
         catchThrowableOfType(
             StatusRuntimeException.class,
-            () -> stub().withCompression("gzip")
-                .export(GenAiSpans.requestOfSize((LIMIT_MIB + 1) * 1024 * 1024)));
+            () ->
+                stub()
+                    .withCompression("gzip")
+                    .export(GenAiSpans.requestOfSize((LIMIT_MIB + 1) * 1024 * 1024)));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(e.getStatus().getDescription())
         .contains("larger than 4 MiB once decompressed")
@@ -202,15 +207,19 @@ class OtlpGrpcReceiverTest {
   @Test
   void throttledIsResourceExhaustedWithRetryInfo() throws Exception {
     server.consumer.answer(
-        b -> CompletableFuture.failedFuture(
-            RefusedException.throttled("exporter queue is full", Duration.ofSeconds(2))));
+        b ->
+            CompletableFuture.failedFuture(
+                RefusedException.throttled("exporter queue is full", Duration.ofSeconds(2))));
     StatusRuntimeException e =
-        catchThrowableOfType(StatusRuntimeException.class, () -> stub().export(GenAiSpans.chatRequest()));
+        catchThrowableOfType(
+            StatusRuntimeException.class, () -> stub().export(GenAiSpans.chatRequest()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(e.getStatus().getDescription()).startsWith("exporter queue is full. Retry after 2s");
     com.google.rpc.Status status = StatusProto.fromThrowable(e);
-    assertThat(status.getDetailsList()).singleElement()
-        .satisfies(d -> assertThat(d.unpack(RetryInfo.class).getRetryDelay().getSeconds()).isEqualTo(2));
+    assertThat(status.getDetailsList())
+        .singleElement()
+        .satisfies(
+            d -> assertThat(d.unpack(RetryInfo.class).getRetryDelay().getSeconds()).isEqualTo(2));
     assertThat(server.counter(MetricNames.RECEIVER_REFUSED_SPANS, "grpc")).isPositive();
     assertThat(server.requests("grpc", "refused")).isPositive();
   }
@@ -235,15 +244,23 @@ class OtlpGrpcReceiverTest {
   @Test
   void unavailableAndUnexpectedFailuresAreUnavailable() {
     server.consumer.answer(
-        b -> CompletableFuture.failedFuture(RefusedException.unavailable("the pipeline is starting")));
+        b ->
+            CompletableFuture.failedFuture(
+                RefusedException.unavailable("the pipeline is starting")));
     StatusRuntimeException refused =
-        catchThrowableOfType(StatusRuntimeException.class, () -> stub().export(GenAiSpans.chatRequest()));
+        catchThrowableOfType(
+            StatusRuntimeException.class, () -> stub().export(GenAiSpans.chatRequest()));
     assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-    assertThat(refused.getStatus().getDescription()).startsWith("the pipeline is starting. Retry later");
+    assertThat(refused.getStatus().getDescription())
+        .startsWith("the pipeline is starting. Retry later");
 
-    server.consumer.answer(b -> { throw new IllegalStateException("boom"); });
+    server.consumer.answer(
+        b -> {
+          throw new IllegalStateException("boom");
+        });
     StatusRuntimeException broken =
-        catchThrowableOfType(StatusRuntimeException.class, () -> stub().export(GenAiSpans.chatRequest()));
+        catchThrowableOfType(
+            StatusRuntimeException.class, () -> stub().export(GenAiSpans.chatRequest()));
     assertThat(broken.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(broken.getStatus().getDescription()).contains("IllegalStateException: boom");
     assertThat(server.counter(MetricNames.RECEIVER_FAILED_SPANS, "grpc")).isPositive();
@@ -254,13 +271,15 @@ class OtlpGrpcReceiverTest {
     server.consumer.answer(
         b -> CompletableFuture.failedFuture(new PermanentException("cannot redact", true)));
     StatusRuntimeException bad =
-        catchThrowableOfType(StatusRuntimeException.class, () -> stub().export(GenAiSpans.chatRequest()));
+        catchThrowableOfType(
+            StatusRuntimeException.class, () -> stub().export(GenAiSpans.chatRequest()));
     assertThat(bad.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
 
     server.consumer.answer(
         b -> CompletableFuture.failedFuture(new PermanentException("misconfigured", false)));
     StatusRuntimeException internal =
-        catchThrowableOfType(StatusRuntimeException.class, () -> stub().export(GenAiSpans.chatRequest()));
+        catchThrowableOfType(
+            StatusRuntimeException.class, () -> stub().export(GenAiSpans.chatRequest()));
     assertThat(internal.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
   }
 
@@ -274,7 +293,9 @@ class OtlpGrpcReceiverTest {
             .export(GenAiSpans.chatRequest());
 
     await().atMost(Duration.ofSeconds(10)).until(() -> server.consumer.batches().size() == 1);
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
         .until(() -> !response.isDone());
 
     accepted.complete(null);
@@ -286,8 +307,7 @@ class OtlpGrpcReceiverTest {
   /** Sends raw bytes as the request message; {@code "gzip"} marks bytes that are gzip already. */
   private static ExportTraceServiceResponse rawCall(byte[] message, String preEncodedAs) {
     MethodDescriptor<byte[], ExportTraceServiceResponse> raw =
-        TraceServiceGrpc.getExportMethod()
-            .toBuilder(
+        TraceServiceGrpc.getExportMethod().toBuilder(
                 new BytesMarshaller(),
                 ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
             .build();

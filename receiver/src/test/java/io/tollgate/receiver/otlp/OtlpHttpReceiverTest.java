@@ -98,7 +98,8 @@ class OtlpHttpReceiverTest {
 
     assertThat(server.consumer.batches()).hasSize(1);
     List<SpanRecord> received = server.consumer.spans();
-    assertThat(received).extracting(SpanRecord::name)
+    assertThat(received)
+        .extracting(SpanRecord::name)
         .containsExactlyInAnyOrder("invoke_agent support", "chat gpt-4o");
     SpanRecord chat =
         received.stream().filter(s -> s.name().equals("chat gpt-4o")).findFirst().orElseThrow();
@@ -109,7 +110,8 @@ class OtlpHttpReceiverTest {
     assertThat(chat.attributes().getString("gen_ai.request.model")).isEqualTo("gpt-4o");
     assertThat(chat.attributes().getLong("gen_ai.usage.input_tokens")).isEqualTo(1200L);
     assertThat(chat.resourceAttributes().getString("service.name")).isEqualTo("support-bot");
-    assertThat(server.counter(MetricNames.RECEIVER_ACCEPTED_SPANS, "http")).isGreaterThanOrEqualTo(2);
+    assertThat(server.counter(MetricNames.RECEIVER_ACCEPTED_SPANS, "http"))
+        .isGreaterThanOrEqualTo(2);
   }
 
   @Test
@@ -147,7 +149,8 @@ class OtlpHttpReceiverTest {
     assertThat(server.consumer.spans())
         .filteredOn(s -> s.name().equals("chat gpt-4o"))
         .singleElement()
-        .satisfies(s -> assertThat(s.attributes().getDouble("gen_ai.request.temperature")).isEqualTo(0.2));
+        .satisfies(
+            s -> assertThat(s.attributes().getDouble("gen_ai.request.temperature")).isEqualTo(0.2));
   }
 
   @Test
@@ -161,7 +164,8 @@ class OtlpHttpReceiverTest {
     assertThat(post(PROTOBUF, "identity", body).statusCode()).isEqualTo(200);
     assertThat(server.consumer.spanCount()).isEqualTo(5);
     assertThat(server.consumer.spans())
-        .allSatisfy(s -> assertThat(s.attributes().getString("gen_ai.request.model")).isEqualTo("gpt-4o"));
+        .allSatisfy(
+            s -> assertThat(s.attributes().getString("gen_ai.request.model")).isEqualTo("gpt-4o"));
   }
 
   @Test
@@ -180,7 +184,8 @@ class OtlpHttpReceiverTest {
         h2.send(
             newRequest("/v1/traces")
                 .header("Content-Type", PROTOBUF)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(GenAiSpans.chatRequest().toByteArray()))
+                .POST(
+                    HttpRequest.BodyPublishers.ofByteArray(GenAiSpans.chatRequest().toByteArray()))
                 .build(),
             HttpResponse.BodyHandlers.ofByteArray());
     assertThat(r.statusCode()).isEqualTo(200);
@@ -197,10 +202,12 @@ class OtlpHttpReceiverTest {
     ExportTraceServiceResponse answer = ExportTraceServiceResponse.parseFrom(r.body());
     assertThat(answer.getPartialSuccess().getRejectedSpans()).isEqualTo(2);
     assertThat(answer.getPartialSuccess().getErrorMessage())
-        .startsWith("2 spans rejected: trace_id must be 16 bytes (span 'chat gpt-4o' had 3);"
-            + " span_id must not be all zeros (span 'embeddings text-embedding-3-small')")
+        .startsWith(
+            "2 spans rejected: trace_id must be 16 bytes (span 'chat gpt-4o' had 3);"
+                + " span_id must not be all zeros (span 'embeddings text-embedding-3-small')")
         .contains("The other 1 span was accepted");
-    assertThat(server.consumer.spans()).extracting(SpanRecord::name)
+    assertThat(server.consumer.spans())
+        .extracting(SpanRecord::name)
         .containsExactly("execute_tool get_weather");
   }
 
@@ -237,7 +244,8 @@ class OtlpHttpReceiverTest {
 
   @Test
   void malformedJsonIs400WithAJsonStatusBody() throws Exception {
-    HttpResponse<byte[]> r = post(JSON, null, "{\"resourceSpans\": [".getBytes(StandardCharsets.UTF_8));
+    HttpResponse<byte[]> r =
+        post(JSON, null, "{\"resourceSpans\": [".getBytes(StandardCharsets.UTF_8));
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.headers().firstValue("content-type")).hasValue(JSON);
     Status status = parseJsonStatus(r.body());
@@ -273,9 +281,7 @@ class OtlpHttpReceiverTest {
     for (String method : List.of("GET", "PUT", "DELETE")) {
       HttpResponse<byte[]> r =
           client.send(
-              newRequest("/v1/traces")
-                  .method(method, HttpRequest.BodyPublishers.noBody())
-                  .build(),
+              newRequest("/v1/traces").method(method, HttpRequest.BodyPublishers.noBody()).build(),
               HttpResponse.BodyHandlers.ofByteArray());
       assertThat(r.statusCode()).as(method).isEqualTo(405);
       assertThat(r.headers().firstValue("allow")).hasValue("POST");
@@ -337,10 +343,14 @@ class OtlpHttpReceiverTest {
     // answer (JDK-8286171, fixed in 19).
     try (Socket socket = new Socket("127.0.0.1", server.httpPort())) {
       socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(
-          ("POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
-                  + "Expect: 100-continue\r\nContent-Length: " + (2 * LIMIT) + "\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write(
+              ("POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+                      + "Expect: 100-continue\r\nContent-Length: "
+                      + (2 * LIMIT)
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       String answer = readResponses(socket.getInputStream(), 1);
       assertThat(answer).startsWith("HTTP/1.1 413 ").contains("connection: close");
       assertThat(socket.getInputStream().read()).as("closed by the server").isEqualTo(-1);
@@ -352,7 +362,9 @@ class OtlpHttpReceiverTest {
       OutputStream out = socket.getOutputStream();
       out.write(
           ("POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
-                  + "Expect: 100-continue\r\nContent-Length: " + body.length + "\r\n\r\n")
+                  + "Expect: 100-continue\r\nContent-Length: "
+                  + body.length
+                  + "\r\n\r\n")
               .getBytes(StandardCharsets.US_ASCII));
       assertThat(readResponses(socket.getInputStream(), 1)).startsWith("HTTP/1.1 100 Continue");
       out.write(body);
@@ -379,9 +391,11 @@ class OtlpHttpReceiverTest {
   @Test
   void throttledIs429WithRetryAfter() throws Exception {
     server.consumer.answer(
-        b -> CompletableFuture.failedFuture(
-            RefusedException.throttled("memory_limiter: memory usage is above the soft limit",
-                Duration.ofMillis(2500))));
+        b ->
+            CompletableFuture.failedFuture(
+                RefusedException.throttled(
+                    "memory_limiter: memory usage is above the soft limit",
+                    Duration.ofMillis(2500))));
     HttpResponse<byte[]> r = post(PROTOBUF, null, GenAiSpans.chatRequest().toByteArray());
     assertThat(r.statusCode()).isEqualTo(429);
     assertThat(r.headers().firstValue("retry-after")).hasValue("3");
@@ -389,26 +403,35 @@ class OtlpHttpReceiverTest {
     assertThat(status.getCode()).isEqualTo(Code.RESOURCE_EXHAUSTED_VALUE);
     assertThat(status.getMessage())
         .startsWith("memory_limiter: memory usage is above the soft limit. Retry after 3s");
-    assertThat(status.getDetailsList()).singleElement()
-        .satisfies(d -> assertThat(d.unpack(RetryInfo.class).getRetryDelay().getSeconds()).isEqualTo(2));
+    assertThat(status.getDetailsList())
+        .singleElement()
+        .satisfies(
+            d -> assertThat(d.unpack(RetryInfo.class).getRetryDelay().getSeconds()).isEqualTo(2));
 
     // Without a hint, one second.
-    server.consumer.answer(b -> CompletableFuture.failedFuture(RefusedException.throttled("queue full", null)));
-    HttpResponse<byte[]> json = post(JSON, null, OtlpJson.encodeRequest(GenAiSpans.chatRequest())
-        .getBytes(StandardCharsets.UTF_8));
+    server.consumer.answer(
+        b -> CompletableFuture.failedFuture(RefusedException.throttled("queue full", null)));
+    HttpResponse<byte[]> json =
+        post(
+            JSON,
+            null,
+            OtlpJson.encodeRequest(GenAiSpans.chatRequest()).getBytes(StandardCharsets.UTF_8));
     assertThat(json.statusCode()).isEqualTo(429);
     assertThat(json.headers().firstValue("retry-after")).hasValue("1");
     Status jsonStatus = parseJsonStatus(json.body());
     assertThat(jsonStatus.getDetails(0).unpack(RetryInfo.class).getRetryDelay().getSeconds())
         .isEqualTo(1);
-    assertThat(server.counter(MetricNames.RECEIVER_REFUSED_SPANS, "http")).isGreaterThanOrEqualTo(2);
+    assertThat(server.counter(MetricNames.RECEIVER_REFUSED_SPANS, "http"))
+        .isGreaterThanOrEqualTo(2);
     assertThat(server.requests("http", "refused")).isGreaterThanOrEqualTo(2);
   }
 
   @Test
   void unavailableIs503() throws Exception {
     server.consumer.answer(
-        b -> CompletableFuture.failedFuture(RefusedException.unavailable("the pipeline is starting")));
+        b ->
+            CompletableFuture.failedFuture(
+                RefusedException.unavailable("the pipeline is starting")));
     HttpResponse<byte[]> r = post(PROTOBUF, null, GenAiSpans.chatRequest().toByteArray());
     assertThat(r.statusCode()).isEqualTo(503);
     assertThat(r.headers().firstValue("retry-after")).isEmpty();
@@ -416,16 +439,25 @@ class OtlpHttpReceiverTest {
         .isEqualTo("the pipeline is starting. Retry later (OTLP exporters do this on their own).");
 
     server.consumer.answer(
-        b -> CompletableFuture.failedFuture(
-            new RefusedException(RefusedException.Reason.UNAVAILABLE, "exporter queue is draining",
-                Duration.ofSeconds(5))));
-    assertThat(post(PROTOBUF, null, GenAiSpans.chatRequest().toByteArray()).headers()
-        .firstValue("retry-after")).hasValue("5");
+        b ->
+            CompletableFuture.failedFuture(
+                new RefusedException(
+                    RefusedException.Reason.UNAVAILABLE,
+                    "exporter queue is draining",
+                    Duration.ofSeconds(5))));
+    assertThat(
+            post(PROTOBUF, null, GenAiSpans.chatRequest().toByteArray())
+                .headers()
+                .firstValue("retry-after"))
+        .hasValue("5");
   }
 
   @Test
   void anUnexpectedFailureIs503SoThatTheSenderRetries() throws Exception {
-    server.consumer.answer(b -> { throw new IllegalStateException("boom"); });
+    server.consumer.answer(
+        b -> {
+          throw new IllegalStateException("boom");
+        });
     HttpResponse<byte[]> r = post(PROTOBUF, null, GenAiSpans.chatRequest().toByteArray());
     assertThat(r.statusCode()).isEqualTo(503);
     assertThat(Status.parseFrom(r.body()).getMessage())
@@ -436,13 +468,17 @@ class OtlpHttpReceiverTest {
   @Test
   void permanentFailuresAre400Or500() throws Exception {
     server.consumer.answer(
-        b -> CompletableFuture.failedFuture(new PermanentException("redaction could not make the span safe", true)));
+        b ->
+            CompletableFuture.failedFuture(
+                new PermanentException("redaction could not make the span safe", true)));
     HttpResponse<byte[]> bad = post(PROTOBUF, null, GenAiSpans.chatRequest().toByteArray());
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(Status.parseFrom(bad.body()).getMessage()).contains("do not resend it");
 
     server.consumer.answer(
-        b -> CompletableFuture.failedFuture(new PermanentException("exporter misconfigured", false)));
+        b ->
+            CompletableFuture.failedFuture(
+                new PermanentException("exporter misconfigured", false)));
     HttpResponse<byte[]> internal = post(PROTOBUF, null, GenAiSpans.chatRequest().toByteArray());
     assertThat(internal.statusCode()).isEqualTo(500);
     assertThat(Status.parseFrom(internal.body()).getCode()).isEqualTo(Code.INTERNAL_VALUE);
@@ -458,7 +494,9 @@ class OtlpHttpReceiverTest {
             HttpResponse.BodyHandlers.ofByteArray());
 
     await().atMost(Duration.ofSeconds(10)).until(() -> server.consumer.batches().size() == 1);
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
         .until(() -> !response.isDone());
 
     accepted.complete(null);
@@ -468,9 +506,13 @@ class OtlpHttpReceiverTest {
   @Test
   void pipelinedRequestsAreAnsweredInOrder() throws Exception {
     CompletableFuture<Void> first = new CompletableFuture<>();
-    server.consumer.answer(b -> b.spanCount() == 1 && server.consumer.batches().size() == 1
-        ? first : CompletableFuture.completedFuture(null));
-    byte[] a = OtlpJson.encodeRequest(GenAiSpans.requestWithBadIds()).getBytes(StandardCharsets.UTF_8);
+    server.consumer.answer(
+        b ->
+            b.spanCount() == 1 && server.consumer.batches().size() == 1
+                ? first
+                : CompletableFuture.completedFuture(null));
+    byte[] a =
+        OtlpJson.encodeRequest(GenAiSpans.requestWithBadIds()).getBytes(StandardCharsets.UTF_8);
     byte[] b = OtlpJson.encodeRequest(GenAiSpans.chatRequest()).getBytes(StandardCharsets.UTF_8);
     try (Socket socket = new Socket("127.0.0.1", server.httpPort())) {
       socket.setSoTimeout(10_000);
@@ -507,10 +549,12 @@ class OtlpHttpReceiverTest {
                 .build(),
             HttpResponse.BodyHandlers.ofByteArray());
     assertThat(r.statusCode()).isEqualTo(204);
-    assertThat(r.headers().firstValue("access-control-allow-origin")).hasValue("https://app.example.com");
+    assertThat(r.headers().firstValue("access-control-allow-origin"))
+        .hasValue("https://app.example.com");
     assertThat(r.headers().firstValue("access-control-allow-credentials")).hasValue("true");
     assertThat(r.headers().firstValue("access-control-allow-methods")).hasValue("POST");
-    assertThat(r.headers().firstValue("access-control-allow-headers")).hasValue("content-type, x-tenant");
+    assertThat(r.headers().firstValue("access-control-allow-headers"))
+        .hasValue("content-type, x-tenant");
     assertThat(r.headers().firstValue("access-control-max-age")).hasValue("600");
   }
 
@@ -549,11 +593,13 @@ class OtlpHttpReceiverTest {
             newRequest("/v1/traces")
                 .header("Content-Type", PROTOBUF)
                 .header("Origin", "https://shop.example.com")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(GenAiSpans.chatRequest().toByteArray()))
+                .POST(
+                    HttpRequest.BodyPublishers.ofByteArray(GenAiSpans.chatRequest().toByteArray()))
                 .build(),
             HttpResponse.BodyHandlers.ofByteArray());
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("access-control-allow-origin")).hasValue("https://shop.example.com");
+    assertThat(r.headers().firstValue("access-control-allow-origin"))
+        .hasValue("https://shop.example.com");
     assertThat(r.headers().firstValue("access-control-expose-headers")).hasValue("Retry-After");
     assertThat(r.headers().allValues("vary")).contains("Origin");
   }
@@ -577,13 +623,15 @@ class OtlpHttpReceiverTest {
 
   private static HttpResponse<byte[]> post(String contentType, String encoding, byte[] body)
       throws Exception {
-    return client.send(request(contentType, encoding, body), HttpResponse.BodyHandlers.ofByteArray());
+    return client.send(
+        request(contentType, encoding, body), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   static Status parseJsonStatus(byte[] body) throws Exception {
     Status.Builder b = Status.newBuilder();
     JsonFormat.parser()
-        .usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder().add(RetryInfo.getDescriptor()).build())
+        .usingTypeRegistry(
+            JsonFormat.TypeRegistry.newBuilder().add(RetryInfo.getDescriptor()).build())
         .merge(new String(body, StandardCharsets.UTF_8), b);
     return b.build();
   }
@@ -599,7 +647,9 @@ class OtlpHttpReceiverTest {
   private byte[] rawPost(byte[] body) {
     String head =
         "POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            + "Content-Length: " + body.length + "\r\n\r\n";
+            + "Content-Length: "
+            + body.length
+            + "\r\n\r\n";
     byte[] h = head.getBytes(StandardCharsets.US_ASCII);
     byte[] out = new byte[h.length + body.length];
     System.arraycopy(h, 0, out, 0, h.length);
@@ -625,7 +675,9 @@ class OtlpHttpReceiverTest {
           length = Integer.parseInt(line.substring(15).trim());
         }
       }
-      all.append(head).append(new String(in.readNBytes(length), StandardCharsets.UTF_8)).append('\n');
+      all.append(head)
+          .append(new String(in.readNBytes(length), StandardCharsets.UTF_8))
+          .append('\n');
     }
     return all.toString();
   }

@@ -85,17 +85,21 @@ class OtlpReceiverConfigTest {
   void keysLeftOutOfAProtocolKeepTheirDefaults() throws Exception {
     OtlpReceiverConfig c =
         bind(
-            "{\"protocols\": {\"http\": {\"endpoint\": \"0.0.0.0:4318\","
-                + " \"max_request_body_size\": \"8MiB\","
-                + " \"cors\": {\"allowed_origins\": [\"https://*.example.com\"], \"max_age\": 7200}}}}");
+            "{\"protocols\": {\"http\": {\"endpoint\": \"0.0.0.0:4318\", \"max_request_body_size\":"
+                + " \"8MiB\", \"cors\": {\"allowed_origins\": [\"https://*.example.com\"],"
+                + " \"max_age\": 7200}}}}");
     OtlpReceiverConfig.Http http = c.effectiveProtocols().http();
     assertThat(http.endpoint()).isEqualTo("0.0.0.0:4318");
     assertThat(http.tracesUrlPath()).isEqualTo("/v1/traces");
     assertThat(http.maxRequestBodySize()).isEqualTo(ByteSize.ofMiB(8));
     assertThat(http.cors().allowedOrigins()).containsExactly("https://*.example.com");
     assertThat(http.cors().maxAge()).isEqualTo(Duration.ofHours(2));
-    assertThat(bind("{\"protocols\": {\"http\": {\"cors\": {\"max_age\": \"10m\"}}}}")
-            .effectiveProtocols().http().cors().maxAge())
+    assertThat(
+            bind("{\"protocols\": {\"http\": {\"cors\": {\"max_age\": \"10m\"}}}}")
+                .effectiveProtocols()
+                .http()
+                .cors()
+                .maxAge())
         .isEqualTo(Duration.ofMinutes(10));
     assertThat(issues(c)).isEmpty();
   }
@@ -125,12 +129,10 @@ class OtlpReceiverConfigTest {
   void reportsEveryProblemWithItsKey() throws Exception {
     OtlpReceiverConfig c =
         bind(
-            "{\"protocols\": {"
-                + "\"grpc\": {\"endpoint\": \"localhost\", \"max_recv_msg_size_mib\": 0,"
-                + " \"transport\": \"unix\"},"
-                + "\"http\": {\"endpoint\": \"localhost:70000\", \"traces_url_path\": \"v1/traces\","
-                + " \"max_request_body_size\": 0,"
-                + " \"cors\": {\"allowed_origins\": [\"example.com/path\"], \"max_age\": -1}}}}");
+            "{\"protocols\": {\"grpc\": {\"endpoint\": \"localhost\", \"max_recv_msg_size_mib\": 0,"
+                + " \"transport\": \"unix\"},\"http\": {\"endpoint\": \"localhost:70000\","
+                + " \"traces_url_path\": \"v1/traces\", \"max_request_body_size\": 0, \"cors\":"
+                + " {\"allowed_origins\": [\"example.com/path\"], \"max_age\": -1}}}}");
     assertThat(issues(c))
         .extracting(ConfigIssues.Issue::path)
         .containsExactlyInAnyOrder(

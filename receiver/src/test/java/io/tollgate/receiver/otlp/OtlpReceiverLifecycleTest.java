@@ -68,12 +68,13 @@ class OtlpReceiverLifecycleTest {
   void aTakenPortFailsStartWithTheKeyToChange() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
       String endpoint = "127.0.0.1:" + taken.getLocalPort();
-      Receiver grpc =
-          create("otlp", new OtlpReceiverConfig.Grpc(endpoint, null, null), null);
+      Receiver grpc = create("otlp", new OtlpReceiverConfig.Grpc(endpoint, null, null), null);
       assertThatThrownBy(grpc::start)
           .isInstanceOf(IOException.class)
           .hasMessage(
-              "address " + endpoint + " already in use; set receivers.otlp.protocols.grpc.endpoint");
+              "address "
+                  + endpoint
+                  + " already in use; set receivers.otlp.protocols.grpc.endpoint");
 
       // gRPC starts, HTTP cannot: the start fails and gRPC is closed again.
       Receiver both =
@@ -100,7 +101,8 @@ class OtlpReceiverLifecycleTest {
     try {
       ListenableFuture<ExportTraceServiceResponse> grpcAnswer =
           TraceServiceGrpc.newFutureStub(channel).export(GenAiSpans.chatRequest());
-      CompletableFuture<HttpResponse<byte[]>> httpAnswer = postAsync(r, GenAiSpans.chatRequest().toByteArray());
+      CompletableFuture<HttpResponse<byte[]>> httpAnswer =
+          postAsync(r, GenAiSpans.chatRequest().toByteArray());
       await().atMost(Duration.ofSeconds(10)).until(() -> r.consumer.batches().size() == 2);
       InetSocketAddress http = r.receiver.httpAddress();
 
@@ -108,7 +110,10 @@ class OtlpReceiverLifecycleTest {
           CompletableFuture.runAsync(() -> r.receiver.shutdown(Instant.now().plusSeconds(30)));
       // No new connections, but the two requests under way are waited for.
       await().atMost(Duration.ofSeconds(10)).until(() -> !accepts(http));
-      await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !shutdown.isDone());
+      await()
+          .during(Duration.ofMillis(300))
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> !shutdown.isDone());
       assertThat(grpcAnswer.isDone()).isFalse();
       assertThat(httpAnswer.isDone()).isFalse();
 
@@ -128,7 +133,8 @@ class OtlpReceiverLifecycleTest {
     TestReceiver r = TestReceiver.start(null, TestReceiver.http(ByteSize.ofMiB(1), null));
     r.consumer.answer(b -> new CompletableFuture<>()); // never answers
     try {
-      CompletableFuture<HttpResponse<byte[]>> httpAnswer = postAsync(r, GenAiSpans.chatRequest().toByteArray());
+      CompletableFuture<HttpResponse<byte[]>> httpAnswer =
+          postAsync(r, GenAiSpans.chatRequest().toByteArray());
       await().atMost(Duration.ofSeconds(10)).until(() -> r.consumer.batches().size() == 1);
 
       r.receiver.shutdown(Instant.now().plusMillis(300));

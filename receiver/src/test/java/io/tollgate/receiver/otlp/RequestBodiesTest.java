@@ -58,7 +58,8 @@ class RequestBodiesTest {
       d.write(data);
     }
     RequestBodies.Body body =
-        RequestBodies.decompress(Unpooled.wrappedBuffer(out.toByteArray()), Encoding.DEFLATE, LIMIT);
+        RequestBodies.decompress(
+            Unpooled.wrappedBuffer(out.toByteArray()), Encoding.DEFLATE, LIMIT);
     assertThat(body.exact()).isEqualTo(data);
   }
 

@@ -40,8 +40,7 @@ final class TestReceiver implements AutoCloseable {
 
   static TestReceiver start(OtlpReceiverConfig.Grpc grpc, OtlpReceiverConfig.Http http)
       throws Exception {
-    return new TestReceiver(
-        new OtlpReceiverConfig(new OtlpReceiverConfig.Protocols(grpc, http)));
+    return new TestReceiver(new OtlpReceiverConfig(new OtlpReceiverConfig.Protocols(grpc, http)));
   }
 
   /** gRPC on 127.0.0.1:0 with a limit in MiB. */
