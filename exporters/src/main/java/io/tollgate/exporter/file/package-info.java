@@ -1,0 +1,2 @@
+/** The {@code file} exporter: OTLP/JSON lines in a file, with size-based rotation. */
+package io.tollgate.exporter.file;

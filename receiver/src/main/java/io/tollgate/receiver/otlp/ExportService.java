@@ -1,0 +1,149 @@
+package io.tollgate.receiver.otlp;
+
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.tollgate.core.component.PermanentException;
+import io.tollgate.core.component.RefusedException;
+import io.tollgate.core.component.TracesConsumer;
+import io.tollgate.core.model.TraceBatch;
+import io.tollgate.core.pipeline.Completions;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What both transports do with a decoded request: drop spans with invalid ids, hand the rest to the
+ * pipeline, count, and turn the pipeline's answer into an OTLP answer. Called on a worker thread,
+ * never on a network thread.
+ */
+final class ExportService {
+
+  private static final Logger log = LoggerFactory.getLogger(ExportService.class);
+  private static final ExportTraceServiceResponse ACCEPTED =
+      ExportTraceServiceResponse.getDefaultInstance();
+
+  /** The answer to one request: a response, or a failure. Exactly one is set. */
+  record Outcome(ExportTraceServiceResponse response, ExportFailure failure) {
+    static Outcome ok(ExportTraceServiceResponse response) {
+      return new Outcome(response, null);
+    }
+
+    static Outcome failed(ExportFailure failure) {
+      return new Outcome(null, failure);
+    }
+  }
+
+  private final TracesConsumer next;
+  private final ReceiverMetrics metrics;
+  private final String receiverId;
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  ExportService(TracesConsumer next, ReceiverMetrics metrics, String receiverId) {
+    this.next = next;
+    this.metrics = metrics;
+    this.receiverId = receiverId;
+  }
+
+  ReceiverMetrics metrics() {
+    return metrics;
+  }
+
+  /** Requests handed to the pipeline whose answer has not come back yet. */
+  int inFlight() {
+    return inFlight.get();
+  }
+
+  /**
+   * Accepts a decoded request. The returned stage completes (never exceptionally) once the pipeline
+   * has accepted or refused the spans.
+   */
+  CompletionStage<Outcome> export(ExportTraceServiceRequest request, Transport transport) {
+    int total = countSpans(request);
+    if (total == 0) {
+      // The spec: an empty request is a success.
+      metrics.request(transport, ReceiverMetrics.Outcome.SUCCESS);
+      return CompletableFuture.completedFuture(Outcome.ok(ACCEPTED));
+    }
+    SpanIdCheck.Rejections rejections = SpanIdCheck.check(request, total);
+    TraceBatch batch = TraceBatch.of(request);
+    int rejected = 0;
+    ExportTraceServiceResponse response = ACCEPTED;
+    if (rejections != null) {
+      rejected = batch.removeSpans(s -> SpanIdCheck.problem(s.proto()) != null);
+      response =
+          ExportTraceServiceResponse.newBuilder()
+              .setPartialSuccess(
+                  ExportTracePartialSuccess.newBuilder()
+                      .setRejectedSpans(rejected)
+                      .setErrorMessage(rejections.message()))
+              .build();
+      log.debug("{}: {}", receiverId, rejections.message());
+    }
+    int accepted = total - rejected;
+    if (accepted == 0) {
+      metrics.refused(transport, rejected);
+      metrics.request(transport, ReceiverMetrics.Outcome.SUCCESS);
+      return CompletableFuture.completedFuture(Outcome.ok(response));
+    }
+
+    CompletionStage<Void> stage;
+    inFlight.incrementAndGet();
+    try {
+      stage = next.consume(batch);
+    } catch (RuntimeException e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    int rejectedIds = rejected;
+    ExportTraceServiceResponse success = response;
+    return stage.handle(
+        (ok, err) -> {
+          inFlight.decrementAndGet();
+          if (err == null) {
+            metrics.accepted(transport, accepted);
+            metrics.refused(transport, rejectedIds);
+            metrics.request(transport, ReceiverMetrics.Outcome.SUCCESS);
+            return Outcome.ok(success);
+          }
+          Throwable cause = Completions.unwrap(err);
+          boolean refusal =
+              cause instanceof RefusedException || cause instanceof PermanentException;
+          if (refusal) {
+            metrics.refused(transport, accepted + rejectedIds);
+            metrics.request(transport, ReceiverMetrics.Outcome.REFUSED);
+            log.debug(
+                "{}: pipeline refused {} spans: {}", receiverId, accepted, cause.getMessage());
+          } else {
+            metrics.failed(transport, accepted);
+            metrics.refused(transport, rejectedIds);
+            metrics.request(transport, ReceiverMetrics.Outcome.FAILURE);
+            log.warn(
+                "{}: the pipeline failed unexpectedly on {} spans; answering UNAVAILABLE so that"
+                    + " the sender retries",
+                receiverId,
+                accepted,
+                cause);
+          }
+          return Outcome.failed(ExportFailure.fromConsumer(cause));
+        });
+  }
+
+  /** Counts a request that failed before it could be decoded. */
+  void malformed(Transport transport) {
+    metrics.request(transport, ReceiverMetrics.Outcome.FAILURE);
+  }
+
+  private static int countSpans(ExportTraceServiceRequest request) {
+    int n = 0;
+    for (ResourceSpans rs : request.getResourceSpansList()) {
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        n += ss.getSpansCount();
+      }
+    }
+    return n;
+  }
+}

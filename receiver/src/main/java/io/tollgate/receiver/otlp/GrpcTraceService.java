@@ -1,0 +1,140 @@
+package io.tollgate.receiver.otlp;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.KnownLength;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * {@code opentelemetry.proto.collector.trace.v1.TraceService/Export}, registered by hand rather
+ * than through {@code TraceServiceImplBase}: grpc-java answers a request it cannot parse with
+ * {@code INTERNAL} (which the spec makes the sender drop silently) and an over-size compressed one
+ * with a generic error. Parsing in our own marshaller lets us answer {@code INVALID_ARGUMENT} and
+ * {@code RESOURCE_EXHAUSTED} with messages that say what to fix.
+ *
+ * <p>grpc-java parses and calls the handler on the server's executor (the collector's workers), so
+ * no decoding happens on a network thread.
+ */
+final class GrpcTraceService {
+
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(GrpcTraceService.class);
+
+  private GrpcTraceService() {}
+
+  /** A request as parsed: the message, or why it could not be read. */
+  record Decoded(ExportTraceServiceRequest request, ExportFailure failure) {}
+
+  static ServerServiceDefinition definition(
+      ExportService service, int maxMessageBytes, String sizeKey) {
+    MethodDescriptor<Decoded, ExportTraceServiceResponse> method =
+        TraceServiceGrpc.getExportMethod().toBuilder(
+                new RequestMarshaller(maxMessageBytes, sizeKey),
+                ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
+            .build();
+    return ServerServiceDefinition.builder(TraceServiceGrpc.SERVICE_NAME)
+        .addMethod(method, ServerCalls.asyncUnaryCall((req, obs) -> export(service, req, obs)))
+        .build();
+  }
+
+  private static void export(
+      ExportService service, Decoded decoded, StreamObserver<ExportTraceServiceResponse> obs) {
+    if (decoded.failure() != null) {
+      service.malformed(Transport.GRPC);
+      reply(obs, ExportService.Outcome.failed(decoded.failure()));
+      return;
+    }
+    try {
+      service.export(decoded.request(), Transport.GRPC).thenAccept(outcome -> reply(obs, outcome));
+    } catch (RuntimeException e) {
+      log.warn("export failed unexpectedly", e);
+      obs.onError(
+          io.grpc.Status.INTERNAL
+              .withDescription("internal error (" + e + "); see the collector's log")
+              .asRuntimeException());
+    }
+  }
+
+  private static void reply(
+      StreamObserver<ExportTraceServiceResponse> obs, ExportService.Outcome outcome) {
+    try {
+      if (outcome.failure() == null) {
+        obs.onNext(outcome.response());
+        obs.onCompleted();
+      } else {
+        obs.onError(StatusProto.toStatusRuntimeException(outcome.failure().toStatus()));
+      }
+    } catch (RuntimeException e) {
+      // The client went away (cancelled, deadline passed); there is no one left to answer.
+    }
+  }
+
+  /** Parses requests without throwing, so that the handler can answer with a useful status. */
+  private static final class RequestMarshaller implements MethodDescriptor.Marshaller<Decoded> {
+    private final int maxMessageBytes;
+    private final String sizeKey;
+
+    RequestMarshaller(int maxMessageBytes, String sizeKey) {
+      this.maxMessageBytes = maxMessageBytes;
+      this.sizeKey = sizeKey;
+    }
+
+    @Override
+    public InputStream stream(Decoded value) {
+      return value.request().toByteString().newInput();
+    }
+
+    @Override
+    public Decoded parse(InputStream stream) {
+      try {
+        ExportTraceServiceRequest request;
+        if (stream instanceof KnownLength) {
+          // An uncompressed message, already framed: one exact-size copy, then an array parse
+          // (faster than parsing from a stream).
+          int size = stream.available();
+          byte[] bytes = stream.readNBytes(size);
+          request = ExportTraceServiceRequest.parseFrom(bytes);
+        } else {
+          request = ExportTraceServiceRequest.parseFrom(stream);
+        }
+        return new Decoded(request, null);
+      } catch (InvalidProtocolBufferException e) {
+        return new Decoded(null, malformed(e));
+      } catch (StatusRuntimeException e) {
+        // grpc-java's limit on the decompressed size trips while we read.
+        if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+          return new Decoded(
+              null,
+              ExportFailure.tooLarge(
+                  "the request is larger than "
+                      + (maxMessageBytes / (1024 * 1024))
+                      + " MiB once decompressed. Send smaller batches (e.g. a smaller max export"
+                      + " batch size in the SDK) or raise "
+                      + sizeKey
+                      + "."));
+        }
+        throw e;
+      } catch (IOException e) {
+        return new Decoded(null, malformed(e));
+      }
+    }
+
+    private static ExportFailure malformed(IOException e) {
+      return ExportFailure.badRequest(
+          "the request is not a valid ExportTraceServiceRequest ("
+              + e.getMessage()
+              + "). Send OTLP protobuf messages; do not resend this one.");
+    }
+  }
+}
