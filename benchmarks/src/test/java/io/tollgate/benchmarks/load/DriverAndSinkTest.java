@@ -13,6 +13,7 @@ class DriverAndSinkTest {
 
   @Test
   void flatOutAndFixedRateDeliverEveryAcknowledgedSpanToTheSink() throws Exception {
+    io.tollgate.benchmarks.Logging.quiet();
     RequestPool pool = new RequestPool(9, 4, 10);
     try (OtlpSink sink = new OtlpSink("test", 0);
         GrpcSender sender = new GrpcSender("127.0.0.1:" + sink.port(), 2)) {
@@ -24,13 +25,15 @@ class DriverAndSinkTest {
             .isEqualTo(OtlpSender.Outcome.OK);
         totals.acceptedSpans.add(10);
         Driver.Result flat = driver.flatOut(2, 0, TimeUnit.MILLISECONDS.toNanos(1000));
-        Driver.Result paced = driver.fixedRate(50, 8, 0, TimeUnit.MILLISECONDS.toNanos(400));
+        Driver.Result paced = driver.fixedRate(50, 8, 0, TimeUnit.MILLISECONDS.toNanos(1000));
 
         assertThat(flat.spans()).isPositive().isEqualTo(flat.requests() * 10);
         assertThat(flat.latencyMicros().getTotalCount()).isEqualTo(flat.requests());
         assertThat(flat.failedRequests()).isZero();
-        // 50 requests/s for 0.4 s: at most 20 sends, fewer on a busy machine.
-        assertThat(paced.requests()).isBetween(5L, 21L);
+        // 50 requests/s for 1 s: at most 50 sends (acknowledged, or skipped while 8 were busy),
+        // fewer acknowledged in the window on a busy machine, but not none.
+        assertThat(paced.requests()).isPositive();
+        assertThat(paced.requests() + paced.missedSends()).isLessThanOrEqualTo(51);
         await()
             .atMost(Duration.ofSeconds(5))
             .until(() -> sink.spans() == totals.acceptedSpans.sum());
