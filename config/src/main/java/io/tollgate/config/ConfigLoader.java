@@ -191,7 +191,7 @@ public final class ConfigLoader {
       JsonNode tree = YamlReader.read(text);
       return inline ? splitColonKeys(tree) : tree;
     } catch (YamlReader.YamlSyntaxException e) {
-      errors.add((inline ? "--config yaml:" : location) + ": " + e.getMessage());
+      errors.add((inline ? "--config yaml" : location) + ": " + e.getMessage());
       return null;
     }
   }

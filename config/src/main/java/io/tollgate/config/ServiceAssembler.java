@@ -89,9 +89,10 @@ public final class ServiceAssembler {
 
     // Exporters: one instance each, shared.
     Map<String, Exporter> exporters = new LinkedHashMap<>();
+    java.util.Set<String> attempted = new java.util.HashSet<>();
     for (PipelineConfig p : pipelines.values()) {
       for (String id : p.exporters()) {
-        if (!exporters.containsKey(id)) {
+        if (attempted.add(id)) {
           ConfiguredComponent c = get(config, ComponentKind.EXPORTER, id);
           Exporter e =
               create(

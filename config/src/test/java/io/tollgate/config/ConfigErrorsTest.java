@@ -93,4 +93,151 @@ class ConfigErrorsTest {
         .startsWith("The configuration is not valid (16 problems):\n  receivers.otlp.protocols")
         .endsWith("Fix them all, then check with `tollgate validate --config <file>`.");
   }
+
+  @Test
+  void sectionsIdsAndKindsAreChecked() {
+    ConfigException e =
+        fail(
+            String.join(
+                "\n",
+                "recievers: {}",
+                "connectors:",
+                "  spanmetrics: {}",
+                "receivers:",
+                "  otlp: {}",
+                "  debug: {}",
+                "  9bad: {}",
+                "exporters:",
+                "  debug: {endpoint: x}",
+                "extensions:",
+                "  noop: {}",
+                "service:",
+                "  extensions: [noop, zpages]",
+                "  pipelines:",
+                "    trace:",
+                "      receivers: [otlp]",
+                "      exporters: [debug]",
+                "    traces:",
+                "      receivers: [otlp, otlp]",
+                "      processors: [debug]",
+                "      exporters: [debug]",
+                ""));
+    assertThat(lines(e))
+        .containsExactly(
+            "recievers: unknown section; did you mean `receivers`?",
+            "receivers.debug: `debug` is an exporter, not a receiver; define it under exporters",
+            "receivers.9bad: invalid component type \"9bad\": a type starts with a letter and has"
+                + " only letters, digits and '_' (at most 63); an id is type or type/name, e.g."
+                + " otlp/tempo",
+            "connectors: connectors are not supported yet; remove this section (Tollgate runs"
+                + " traces pipelines from receivers to exporters)",
+            "service.pipelines.trace: unknown pipeline type `trace`; pipelines are named traces or"
+                + " traces/<name>; did you mean `traces`?",
+            "service.pipelines.traces.receivers: `otlp` is listed twice; list each receiver once",
+            "service.pipelines.traces.processors: `debug` is defined under receivers, not"
+                + " processors; list it under receivers",
+            "service.extensions: `zpages` is not defined under extensions; define it there or fix"
+                + " the name");
+  }
+
+  @Test
+  void telemetryKeysTheCollectorHasGetAHint() {
+    ConfigException e =
+        fail(
+            String.join(
+                "\n",
+                "receivers: {otlp: {}}",
+                "exporters: {debug: {endpoint: x}}",
+                "service:",
+                "  telemetry:",
+                "    metrics:",
+                "      readers: []",
+                "      level: verbose",
+                "    logs:",
+                "      encoding: json",
+                "      levl: debug",
+                "  shutdown_timeout: soon",
+                "  pipelines:",
+                "    traces: {receivers: [otlp], exporters: [debug]}",
+                ""));
+    assertThat(lines(e))
+        .containsExactly(
+            "service.telemetry.metrics.readers: `readers` is not supported: Tollgate serves its"
+                + " metrics in Prometheus format at `address` (default localhost:8888); set only"
+                + " `address` and `level`",
+            "service.telemetry.metrics.level: expected one of `none`, `basic`, `normal`,"
+                + " `detailed`, got \"verbose\"",
+            "service.telemetry.logs.encoding: `encoding` is not supported: logs go to stderr; set"
+                + " only `level`",
+            "service.telemetry.logs.levl: unknown key; did you mean `level`?",
+            "service.shutdown_timeout: expected a duration like 5s, got \"soon\"; units are ns,"
+                + " us, ms, s, m, h (e.g. 200ms, 1m30s)");
+  }
+
+  @Test
+  void secretValuesNeverAppearInErrors() {
+    ConfigException e =
+        fail(
+            String.join(
+                "\n",
+                "receivers: {otlp: {}}",
+                "exporters:",
+                "  debug:",
+                "    endpoint: x",
+                "    api_key: [sk-live-123]",
+                "    headers: {authorization: [Bearer sk-live-456]}",
+                "service:",
+                "  pipelines:",
+                "    traces: {receivers: [otlp], exporters: [debug]}",
+                ""));
+    assertThat(lines(e))
+        .containsExactly(
+            "exporters.debug.api_key: expected a string, got a list",
+            "exporters.debug.headers.authorization: expected a string, got a list");
+    assertThat(e.getMessage()).doesNotContain("sk-live");
+  }
+
+  @Test
+  void yamlSyntaxErrorsNameTheLine() {
+    ConfigException e = fail("receivers:\n  otlp: [1\nexporters: {}\n");
+    assertThat(lines(e)).hasSize(1);
+    assertThat(lines(e).get(0))
+        .startsWith("--config yaml: line 3, column 10: expected ',' or ']', but got :");
+    ConfigException dup = fail("receivers:\n  otlp: {}\n  otlp: {}\n");
+    assertThat(lines(dup))
+        .containsExactly(
+            "--config yaml: line 3, column 3: key \"otlp\" is defined twice in this map");
+  }
+
+  @Test
+  void unusedComponentsAreWarningsNotErrors() throws Exception {
+    CollectorConfig config =
+        test.loader()
+            .loadYaml(
+                String.join(
+                    "\n",
+                    "receivers: {otlp: {}}",
+                    "processors: {batch: {}}",
+                    "exporters: {debug: {endpoint: x}, otlp: {endpoint: y}}",
+                    "extensions: {noop: {}}",
+                    "service:",
+                    "  pipelines:",
+                    "    traces: {receivers: [otlp], exporters: [debug]}",
+                    ""));
+    assertThat(config.warnings().stream().map(Issue::toString))
+        .containsExactly(
+            "processors.batch: defined but not used in any pipeline; it will not be started",
+            "exporters.otlp: defined but not used in any pipeline; it will not be started",
+            "extensions.noop: defined but not listed in service.extensions; it will not be"
+                + " started");
+  }
+
+  @Test
+  void noPipelineIsAnError() {
+    ConfigException e = fail("receivers: {otlp: {}}\n");
+    assertThat(lines(e))
+        .containsExactly(
+            "service.pipelines: no pipeline is defined; add one, e.g. traces: {receivers: [otlp],"
+                + " exporters: [debug]}");
+  }
 }

@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * An exporter that keeps what it gets, with a config shaped like the OTLP exporters' (every kind
  * of value the loader must handle). Its type and aliases are chosen by the test.
  */
-public final class MemoryExporterFactory implements ExporterFactory<MemoryExporterFactory.Config> {
+public class MemoryExporterFactory implements ExporterFactory<MemoryExporterFactory.Config> {
 
   public enum Compression {
     GZIP,

@@ -17,6 +17,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class TagProcessorFactory implements ProcessorFactory<TagProcessorFactory.Config> {
 
   public record Config(String key, String value) implements ComponentConfig {
+    /** A getter-like helper: Jackson serialises it, so the defaults carry a key to ignore. */
+    public boolean isDefaultKey() {
+      return key.equals("tagged.by");
+    }
+
     @Override
     public void validate(ConfigIssues issues) {
       issues.require(!key.isEmpty(), "key", "must not be empty; name the attribute to set");
