@@ -249,7 +249,7 @@ public final class ConfigLoader {
     }
     ServiceConfig service = bindService(root.get("service"), errors);
     if (service != null) {
-      service = checkPipelines(service, defined, errors, warnings);
+      service = checkPipelines(service, defined, bound, errors, warnings);
     }
     return new CollectorConfig(bound, service == null ? ServiceConfig.defaults() : service,
         warnings.issues());
@@ -521,6 +521,7 @@ public final class ConfigLoader {
   private ServiceConfig checkPipelines(
       ServiceConfig service,
       Map<ComponentKind, Set<String>> defined,
+      Map<ComponentKind, Map<String, ConfiguredComponent>> bound,
       ConfigIssues errors,
       ConfigIssues warnings) {
     Map<ComponentKind, Set<String>> used = new EnumMap<>(ComponentKind.class);
@@ -583,7 +584,7 @@ public final class ConfigLoader {
     List<String> extensions =
         checkIds("service", service.extensions(), ComponentKind.EXTENSION, defined, used, errors);
     for (ComponentKind kind : ComponentKind.values()) {
-      for (String id : defined.get(kind)) {
+      for (String id : bound.get(kind).keySet()) {
         if (!used.get(kind).contains(id)) {
           warnings.add(
               kind.section() + "." + id,
