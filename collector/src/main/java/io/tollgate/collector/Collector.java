@@ -53,6 +53,18 @@ public final class Collector {
    * @throws Exception when something cannot start (a port in use); what had started is stopped
    */
   public static Collector start(CollectorConfig config) throws Exception {
+    Collector collector = create(config);
+    collector.begin();
+    return collector;
+  }
+
+  /**
+   * Builds everything (self-telemetry, threads, components) without starting the pipelines, so
+   * that a shutdown hook can be in place before anything listens.
+   *
+   * @throws ConfigException when a component refuses its config
+   */
+  static Collector create(CollectorConfig config) throws Exception {
     Logging.apply(config.service().telemetry().logs());
     log.info("Tollgate {} starting", Version.get());
     SelfTelemetry telemetry = SelfTelemetry.start(config.service().telemetry().metrics());
@@ -73,13 +85,32 @@ public final class Collector {
           .ifPresentOrElse(
               a -> log.info("Self-metrics: http://{}/metrics", a),
               () -> log.info("Self-metrics are off (service.telemetry.metrics.level: none)"));
-      assembly.service().start();
       return new Collector(
           assembly.service(), telemetry, scheduler, workers, config.service().shutdownTimeout());
     } catch (Exception | Error e) {
       scheduler.shutdownNow();
       workers.shutdownNow();
       telemetry.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts the pipelines. A {@link #shutdown} that arrives meanwhile (SIGTERM during start) waits
+   * for the start to finish and then stops everything; one that came before means nothing starts.
+   *
+   * @throws Exception when a component cannot start; everything is released then
+   */
+  synchronized void begin() throws Exception {
+    if (shutDown) {
+      return;
+    }
+    try {
+      service.start();
+    } catch (Exception | Error e) {
+      // The service stopped what had started; release the rest and let the hook do nothing.
+      shutDown = true;
+      releaseResources();
       throw e;
     }
   }
@@ -98,16 +129,20 @@ public final class Collector {
    * service.shutdown_timeout}, then stops telemetry and threads. Components log what they could
    * not deliver. Idempotent.
    */
-  public void shutdown() {
-    synchronized (this) {
-      if (shutDown) {
-        return;
-      }
-      shutDown = true;
+  public synchronized void shutdown() {
+    if (shutDown) {
+      return;
     }
+    shutDown = true;
     try {
       service.shutdown(shutdownTimeout);
     } finally {
+      releaseResources();
+    }
+  }
+
+  private void releaseResources() {
+    try {
       telemetry.close();
       scheduler.shutdownNow();
       workers.shutdown();
@@ -118,6 +153,7 @@ public final class Collector {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    } finally {
       stopped.countDown();
     }
   }

@@ -26,4 +26,14 @@ final class ConfigOptions {
             + " the separator when a key contains a dot."
       })
   List<String> sets = new ArrayList<>();
+
+  @Option(
+      names = "--feature-gates",
+      paramLabel = "<gates>",
+      description = {
+        "Accepted for compatibility with the collector's command line (the OpenTelemetry"
+            + " Operator may pass it); Tollgate has no feature gates, so it is ignored with a"
+            + " warning."
+      })
+  List<String> featureGates = new ArrayList<>();
 }

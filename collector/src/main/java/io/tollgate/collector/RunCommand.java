@@ -39,16 +39,32 @@ final class RunCommand implements Callable<Integer> {
     }
     Collector collector;
     try {
-      collector = Collector.start(config);
+      collector = Collector.create(config);
     } catch (ConfigException e) {
       return TollgateCommand.invalid(e, err);
     } catch (Exception e) {
-      err.println("tollgate could not start: " + e.getMessage());
-      err.flush();
-      return ExitCodes.FAILED;
+      return couldNotStart(e, err);
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(collector::shutdown, "tollgate-shutdown"));
+    // In place before anything listens: SIGTERM during start waits for it, then drains.
+    Thread hook = new Thread(collector::shutdown, "tollgate-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      collector.begin();
+    } catch (Exception e) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is already exiting
+      }
+      return couldNotStart(e, err);
+    }
     collector.awaitShutdown();
     return ExitCodes.OK;
+  }
+
+  private static int couldNotStart(Exception e, PrintWriter err) {
+    err.println("tollgate could not start: " + e.getMessage());
+    err.flush();
+    return ExitCodes.FAILED;
   }
 }

@@ -99,6 +99,9 @@ public final class TollgateCommand implements Callable<Integer> {
               + " (see it with `tollgate print-config`).");
       configs.add(DEFAULT_CONFIG);
     }
+    if (!options.featureGates.isEmpty() || !own.featureGates.isEmpty()) {
+      err.println("warning: --feature-gates is ignored: Tollgate has no feature gates");
+    }
     List<String> sets = new ArrayList<>(options.sets);
     sets.addAll(own.sets);
     ConfigLoader loader = ConfigLoader.builder().components(components()).env(env).build();

@@ -88,9 +88,11 @@ class CliTest {
     String extra = file("exporters: {debug: {verbosity: detailed}}");
     assertThat(
             run(
-                "--config", base, "print-config", "--config", extra, "--set",
-                "service.telemetry.logs.level=debug"))
+                "--config", base, "--feature-gates=-some.gate", "print-config", "--config",
+                extra, "--set", "service.telemetry.logs.level=debug"))
         .isZero();
+    assertThat(err.toString())
+        .isEqualTo("warning: --feature-gates is ignored: Tollgate has no feature gates\n");
     assertThat(out.toString())
         .contains("verbosity: detailed")
         .contains("level: debug")
@@ -164,5 +166,33 @@ class CliTest {
         .contains("1   the configuration is not valid")
         .contains("validate")
         .contains("print-config");
+  }
+
+  @Test
+  void runExitsThreeWhenAPortIsTaken() throws Exception {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      String address = "127.0.0.1:" + taken.getLocalPort();
+      String config =
+          file(
+              "receivers: {otlp: {}}",
+              "exporters: {debug: {}}",
+              "extensions: {health_check: {endpoint: '" + address + "'}}",
+              "service:",
+              "  extensions: [health_check]",
+              "  pipelines:",
+              "    traces: {receivers: [otlp], exporters: [debug]}",
+              "  telemetry: {metrics: {level: none}}");
+      assertThat(run("run", "--config", config)).isEqualTo(3);
+      assertThat(err.toString())
+          .contains("tollgate could not start: health-check cannot listen on " + address);
+
+      err.getBuffer().setLength(0);
+      assertThat(run("--config", config, "--set", "service.telemetry.metrics={address: '"
+              + address + "', level: normal}"))
+          .isEqualTo(3);
+      assertThat(err.toString())
+          .contains("tollgate could not start: metrics cannot listen on " + address);
+    }
   }
 }

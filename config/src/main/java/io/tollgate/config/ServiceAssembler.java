@@ -15,6 +15,7 @@ import io.tollgate.core.component.ExtensionFactory;
 import io.tollgate.core.component.Processor;
 import io.tollgate.core.component.ProcessorFactory;
 import io.tollgate.core.component.Receiver;
+import io.tollgate.core.component.Secret;
 import io.tollgate.core.component.ReceiverFactory;
 import io.tollgate.core.component.TracesConsumer;
 import io.tollgate.core.pipeline.ExecutorHop;
@@ -255,11 +256,16 @@ public final class ServiceAssembler {
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
       if (e.getKey().equals("endpoint") && e.getValue().isTextual()) {
-        out.add(path + " on " + e.getValue().textValue());
+        out.add(path + " on " + withoutUserInfo(e.getValue().textValue()));
       } else if (e.getValue().isObject()) {
         collectEndpoints(e.getValue(), path + "." + e.getKey(), out);
       }
     }
+  }
+
+  /** {@code http://user:secret@host} → {@code http://[REDACTED]@host}: logs never show it. */
+  static String withoutUserInfo(String endpoint) {
+    return endpoint.replaceAll("(^|//)[^/@\\s]+@", "$1" + Secret.MASK + "@");
   }
 
   private static ConfiguredComponent get(CollectorConfig config, ComponentKind kind, String id) {

@@ -178,4 +178,13 @@ class ServiceAssemblerTest {
     assertThat(e.problems().stream().map(Issue::toString))
         .containsExactly("exporters.debug: cannot be created: cannot open stdout");
   }
+
+  @Test
+  void endpointsInLogsLoseTheirCredentials() {
+    assertThat(ServiceAssembler.withoutUserInfo("https://pk:sk-lf-1@cloud.langfuse.com/api"))
+        .isEqualTo("https://[REDACTED]@cloud.langfuse.com/api");
+    assertThat(ServiceAssembler.withoutUserInfo("user:pw@tempo:4317"))
+        .isEqualTo("[REDACTED]@tempo:4317");
+    assertThat(ServiceAssembler.withoutUserInfo("0.0.0.0:4317")).isEqualTo("0.0.0.0:4317");
+  }
 }
