@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tollgate.config.internal.ConfigMappers;
 import io.tollgate.config.internal.EnvExpander;
+import io.tollgate.config.internal.SecretMasker;
 import io.tollgate.config.internal.SetFlags;
 import io.tollgate.config.internal.ShapeChecker;
 import io.tollgate.config.internal.Suggestions;
@@ -42,6 +43,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -202,9 +204,7 @@ public final class ConfigLoader {
       return node;
     }
     ObjectNode out = JsonNodeFactory.instance.objectNode();
-    Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
       String[] parts = e.getKey().split("::");
       ObjectNode nested = JsonNodeFactory.instance.objectNode();
       ObjectNode cursor = nested;
@@ -241,7 +241,9 @@ public final class ConfigLoader {
       bindSection(kind, root.get(kind.section()), bound.get(kind), defined.get(kind), errors);
     }
     JsonNode connectors = root.get("connectors");
-    if (connectors != null && !connectors.isNull() && !(connectors.isObject() && connectors.isEmpty())) {
+    boolean noConnectors =
+        connectors == null || connectors.isNull() || (connectors.isObject() && connectors.isEmpty());
+    if (!noConnectors) {
       errors.add(
           "connectors",
           "connectors are not supported yet; remove this section (Tollgate runs traces pipelines"
@@ -251,8 +253,8 @@ public final class ConfigLoader {
     if (service != null) {
       service = checkPipelines(service, defined, bound, errors, warnings);
     }
-    return new CollectorConfig(bound, service == null ? ServiceConfig.defaults() : service,
-        warnings.issues());
+    return new CollectorConfig(
+        bound, service == null ? ServiceConfig.defaults() : service, warnings.issues());
   }
 
   private void bindSection(
@@ -273,9 +275,7 @@ public final class ConfigLoader {
               + Trees.describeKind(section));
       return;
     }
-    Iterator<Map.Entry<String, JsonNode>> it = section.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : section.properties()) {
       String path = kind.section() + "." + e.getKey();
       ComponentId id;
       try {
@@ -364,7 +364,7 @@ public final class ConfigLoader {
    */
   private <C extends ComponentConfig> C bindConfig(
       Class<C> type,
-      java.util.function.Supplier<? extends ComponentConfig> defaults,
+      Supplier<? extends ComponentConfig> defaults,
       JsonNode user,
       String path,
       ConfigIssues errors,
@@ -373,8 +373,8 @@ public final class ConfigLoader {
       user = JsonNodeFactory.instance.objectNode();
     }
     int before = errors.issues().size();
-    ConfigIssues root = rootView(errors);
-    new ShapeChecker(binding, root, hints).check(user, type, path);
+    // errors is the root view (empty prefix), so the checker's full paths are kept as they are.
+    new ShapeChecker(binding, errors, hints).check(user, type, path);
     if (errors.issues().size() > before) {
       return null;
     }
@@ -392,7 +392,14 @@ public final class ConfigLoader {
     try {
       config = binding.readerFor(type).withHandler(unknown).readValue(merged);
     } catch (JsonMappingException e) {
-      errors.add(pathOf(path, e), bindingMessage(e));
+      String at = pathOf(path, e);
+      String key = at.substring(at.lastIndexOf('.') + 1);
+      // Jackson's messages quote the value; a secret's must not be shown.
+      errors.add(
+          at,
+          SecretMasker.looksSecret(key)
+              ? "invalid value (not shown: the key looks secret); check its type and format"
+              : bindingMessage(e));
       return null;
     } catch (IOException | RuntimeException e) {
       errors.add(path, "cannot read these settings: " + e.getMessage());
@@ -416,10 +423,6 @@ public final class ConfigLoader {
       errors.add(path, "the component could not check its settings (a bug in it): " + e);
     }
     return errors.issues().size() > before ? null : config;
-  }
-
-  private static ConfigIssues rootView(ConfigIssues errors) {
-    return errors; // ConfigIssues joins "" + key as key, so the root view is the list itself
   }
 
   private static String pathOf(String base, JsonMappingException e) {

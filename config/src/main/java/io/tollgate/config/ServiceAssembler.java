@@ -23,7 +23,6 @@ import io.tollgate.core.pipeline.FanOutConsumer;
 import io.tollgate.core.pipeline.ObservedProcessor;
 import io.tollgate.core.pipeline.Service;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -252,9 +251,7 @@ public final class ServiceAssembler {
   }
 
   private static void collectEndpoints(JsonNode node, String path, List<String> out) {
-    Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
       if (e.getKey().equals("endpoint") && e.getValue().isTextual()) {
         out.add(path + " on " + withoutUserInfo(e.getValue().textValue()));
       } else if (e.getValue().isObject()) {

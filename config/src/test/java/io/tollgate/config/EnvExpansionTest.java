@@ -116,4 +116,23 @@ class EnvExpansionTest {
     assertThat(tempo(c).sendingQueue().queueSize()).isEqualTo(5000);
     assertThat(tempo(c).retryOnFailure().enabled()).isFalse();
   }
+
+  @Test
+  void numbersWhereTextIsExpectedBecomeText() throws Exception {
+    CollectorConfig c =
+        test.loader()
+            .loadYaml(
+                config(
+                    String.join(
+                        "\n",
+                        "    endpoint: 4317",
+                        "    api_key: 12345",
+                        "    headers: {x-retries: 3, x-debug: true}",
+                        "    tags: [1, 2.5]")));
+    MemoryExporterFactory.Config tempo = tempo(c);
+    assertThat(tempo.endpoint()).isEqualTo("4317");
+    assertThat(tempo.apiKey().reveal()).isEqualTo("12345");
+    assertThat(tempo.headers()).containsEntry("x-retries", "3").containsEntry("x-debug", "true");
+    assertThat(tempo.tags()).containsExactly("1", "2.5");
+  }
 }

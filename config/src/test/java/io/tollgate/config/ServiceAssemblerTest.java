@@ -67,6 +67,8 @@ class ServiceAssemblerTest {
   @Test
   void routesSpansFromTheReceiverThroughEachPipelineToItsExporters() throws Exception {
     CollectorConfig config = test.loader().loadYaml(TWO_PIPELINES);
+    // Only settings are printed, not the config record's helper methods.
+    assertThat(config.toYaml()).contains("key: seen.by.a").doesNotContain("default_key");
     ServiceAssembler.Assembly assembly = ServiceAssembler.assemble(config, resources);
     Service service = assembly.service();
     service.start();

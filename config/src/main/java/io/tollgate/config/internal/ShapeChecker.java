@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.PropertyName;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import io.tollgate.core.component.ByteSize;
@@ -17,7 +20,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +80,10 @@ public final class ShapeChecker {
       }
       for (int i = 0; i < node.size(); i++) {
         check(node.get(i), type.getContentType(), path + "[" + i + "]");
+        JsonNode text = asTextIfWanted(node.get(i), type.getContentType());
+        if (text != null) {
+          ((ArrayNode) node).set(i, text);
+        }
       }
       return;
     }
@@ -86,15 +92,17 @@ public final class ShapeChecker {
         issues.add(path, "expected a map, got " + show(node, path, type.getContentType()));
         return;
       }
-      Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
         String childPath = Trees.join(path, e.getKey());
         JavaType keyType = type.getKeyType();
         if (keyType != null && keyType.isEnumType()) {
           checkEnum(mapper.getNodeFactory().textNode(e.getKey()), keyType.getRawClass(), childPath);
         }
         check(e.getValue(), type.getContentType(), childPath);
+        JsonNode text = asTextIfWanted(e.getValue(), type.getContentType());
+        if (text != null) {
+          ((ObjectNode) node).set(e.getKey(), text);
+        }
       }
       return;
     }
@@ -148,9 +156,7 @@ public final class ShapeChecker {
     boolean anyKey =
         bean.findAnySetterAccessor() != null || (ignorals != null && ignorals.getIgnoreUnknown());
     Set<String> ignored = ignorals == null ? Set.of() : ignorals.findIgnoredForDeserialization();
-    Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
       String key = e.getKey();
       String childPath = Trees.join(path, key);
       JavaType propertyType = properties.get(key);
@@ -161,7 +167,25 @@ public final class ShapeChecker {
         continue;
       }
       check(e.getValue(), propertyType, childPath);
+      JsonNode text = asTextIfWanted(e.getValue(), propertyType);
+      if (text != null) {
+        ((ObjectNode) node).set(key, text);
+      }
     }
+  }
+
+  /**
+   * A number or boolean where text is wanted ({@code password: 12345}) becomes text here, so that
+   * Jackson never has to convert it: its message would quote the value, and a secret must not
+   * appear in an error.
+   */
+  private static JsonNode asTextIfWanted(JsonNode value, JavaType type) {
+    Class<?> raw = type.getRawClass();
+    boolean wantsText = raw == String.class || raw == CharSequence.class || raw == Secret.class;
+    if (wantsText && (value.isNumber() || value.isBoolean())) {
+      return TextNode.valueOf(value.asText());
+    }
+    return null;
   }
 
   private String unknownKey(String path, String key, Set<String> valid) {

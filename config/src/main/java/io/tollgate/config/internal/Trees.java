@@ -2,7 +2,6 @@ package io.tollgate.config.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Iterator;
 import java.util.Map;
 
 /** Small operations on config trees. */
@@ -22,9 +21,7 @@ public final class Trees {
     if (overlay == null || !overlay.isObject()) {
       return;
     }
-    Iterator<Map.Entry<String, JsonNode>> it = overlay.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : overlay.properties()) {
       JsonNode existing = base.get(e.getKey());
       JsonNode value = e.getValue();
       if (existing != null && existing.isObject() && value.isObject()) {
@@ -45,9 +42,7 @@ public final class Trees {
     if (user == null || !user.isObject()) {
       return;
     }
-    Iterator<Map.Entry<String, JsonNode>> it = user.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : user.properties()) {
       JsonNode existing = defaults.get(e.getKey());
       JsonNode value = e.getValue();
       if (value.isNull() && existing != null) {

@@ -148,14 +148,11 @@ public final class YamlReader {
     // Merge keys: explicit keys win; among merged maps the first one listed wins (YAML spec).
     for (MappingNode m : merged) {
       JsonNode converted = convert(m, depth + 1);
-      converted
-          .fields()
-          .forEachRemaining(
-              f -> {
-                if (!out.has(f.getKey())) {
-                  out.set(f.getKey(), f.getValue());
-                }
-              });
+      for (Map.Entry<String, JsonNode> f : converted.properties()) {
+        if (!out.has(f.getKey())) {
+          out.set(f.getKey(), f.getValue());
+        }
+      }
     }
     return out;
   }
