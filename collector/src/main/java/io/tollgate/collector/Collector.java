@@ -1,0 +1,195 @@
+package io.tollgate.collector;
+
+import io.tollgate.config.CollectorConfig;
+import io.tollgate.config.ConfigException;
+import io.tollgate.config.ServiceAssembler;
+import io.tollgate.core.pipeline.Service;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running collector: self-telemetry, the shared threads and the service built from a config.
+ * {@link #start} returns once every pipeline runs; {@link #shutdown} drains and stops it (the
+ * {@code run} command calls it from a JVM shutdown hook, on SIGTERM or SIGINT).
+ */
+public final class Collector {
+
+  private static final Logger log = LoggerFactory.getLogger(Collector.class);
+
+  private final Service service;
+  private final SelfTelemetry telemetry;
+  private final ScheduledThreadPoolExecutor scheduler;
+  private final ForkJoinPool workers;
+  private final Duration shutdownTimeout;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private boolean shutDown;
+
+  private Collector(
+      Service service,
+      SelfTelemetry telemetry,
+      ScheduledThreadPoolExecutor scheduler,
+      ForkJoinPool workers,
+      Duration shutdownTimeout) {
+    this.service = service;
+    this.telemetry = telemetry;
+    this.scheduler = scheduler;
+    this.workers = workers;
+    this.shutdownTimeout = shutdownTimeout;
+  }
+
+  /**
+   * Builds and starts everything the config describes.
+   *
+   * @throws ConfigException when a component refuses its config
+   * @throws Exception when something cannot start (a port in use); what had started is stopped
+   */
+  public static Collector start(CollectorConfig config) throws Exception {
+    Collector collector = create(config);
+    collector.begin();
+    return collector;
+  }
+
+  /**
+   * Builds everything (self-telemetry, threads, components) without starting the pipelines, so
+   * that a shutdown hook can be in place before anything listens.
+   *
+   * @throws ConfigException when a component refuses its config
+   */
+  static Collector create(CollectorConfig config) throws Exception {
+    Logging.apply(config.service().telemetry().logs());
+    log.info("Tollgate {} starting", Version.get());
+    SelfTelemetry telemetry = SelfTelemetry.start(config.service().telemetry().metrics());
+    ScheduledThreadPoolExecutor scheduler = newScheduler();
+    ForkJoinPool workers = newWorkers();
+    try {
+      ServiceAssembler.Assembly assembly =
+          ServiceAssembler.assemble(
+              config, new ServiceAssembler.Resources(telemetry.registry(), scheduler, workers));
+      for (String pipeline : assembly.pipelines()) {
+        log.info("Pipeline {}", pipeline);
+      }
+      for (String listening : assembly.listening()) {
+        log.info("Listening: {}", listening);
+      }
+      telemetry
+          .address()
+          .ifPresentOrElse(
+              a -> log.info("Self-metrics: http://{}/metrics", a),
+              () -> log.info("Self-metrics are off (service.telemetry.metrics.level: none)"));
+      return new Collector(
+          assembly.service(), telemetry, scheduler, workers, config.service().shutdownTimeout());
+    } catch (Exception | Error e) {
+      scheduler.shutdownNow();
+      workers.shutdownNow();
+      telemetry.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts the pipelines. A {@link #shutdown} that arrives meanwhile (SIGTERM during start) waits
+   * for the start to finish and then stops everything; one that came before means nothing starts.
+   *
+   * @throws Exception when a component cannot start; everything is released then
+   */
+  synchronized void begin() throws Exception {
+    if (shutDown) {
+      return;
+    }
+    try {
+      service.start();
+    } catch (Exception | Error e) {
+      // The service stopped what had started; release the rest and let the hook do nothing.
+      shutDown = true;
+      releaseResources();
+      throw e;
+    }
+  }
+
+  public Service service() {
+    return service;
+  }
+
+  /** Where {@code /metrics} is served, if metrics are on. */
+  public Optional<InetSocketAddress> metricsAddress() {
+    return telemetry.boundAddress();
+  }
+
+  /**
+   * Stops receiving, flushes processors and drains exporters within {@code
+   * service.shutdown_timeout}, then stops telemetry and threads. Components log what they could
+   * not deliver. Idempotent.
+   */
+  public synchronized void shutdown() {
+    if (shutDown) {
+      return;
+    }
+    shutDown = true;
+    try {
+      service.shutdown(shutdownTimeout);
+    } finally {
+      releaseResources();
+    }
+  }
+
+  private void releaseResources() {
+    try {
+      telemetry.close();
+      scheduler.shutdownNow();
+      workers.shutdown();
+      try {
+        if (!workers.awaitTermination(1, TimeUnit.SECONDS)) {
+          workers.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  /** Blocks until {@link #shutdown} has finished. */
+  public void awaitShutdown() throws InterruptedException {
+    stopped.await();
+  }
+
+  private static ScheduledThreadPoolExecutor newScheduler() {
+    AtomicInteger n = new AtomicInteger();
+    ScheduledThreadPoolExecutor s =
+        new ScheduledThreadPoolExecutor(
+            2,
+            r -> {
+              Thread t = new Thread(r, "tollgate-timer-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    s.setRemoveOnCancelPolicy(true);
+    return s;
+  }
+
+  /** CPU work off the network threads: one worker per core, FIFO (asyncMode) for fairness. */
+  private static ForkJoinPool newWorkers() {
+    AtomicInteger n = new AtomicInteger();
+    return new ForkJoinPool(
+        Runtime.getRuntime().availableProcessors(),
+        pool -> {
+          ForkJoinWorkerThread t =
+              ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+          t.setName("tollgate-worker-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        },
+        (t, e) -> log.error("uncaught error on {}", t.getName(), e),
+        true);
+  }
+}

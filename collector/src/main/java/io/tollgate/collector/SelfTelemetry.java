@@ -1,0 +1,119 @@
+package io.tollgate.collector;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.tollgate.collector.internal.HostPort;
+import io.tollgate.collector.internal.HttpServer;
+import io.tollgate.config.TelemetryConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+
+/**
+ * The collector's own metrics: a Prometheus registry shared by every component, JVM and process
+ * metrics, and the endpoint that serves them ({@code /metrics} and {@code /} on {@code
+ * service.telemetry.metrics.address}). With {@code level: none} the registry is a no-op and
+ * nothing listens.
+ */
+final class SelfTelemetry implements AutoCloseable {
+
+  /** The classic Prometheus text format, which every scraper reads. */
+  static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
+
+  static final String OPENMETRICS_FORMAT =
+      "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+  private final MeterRegistry registry;
+  private final JvmGcMetrics gcMetrics;
+  private final HttpServer server;
+  private final HostPort address;
+
+  private SelfTelemetry(
+      MeterRegistry registry, JvmGcMetrics gcMetrics, HttpServer server, HostPort address) {
+    this.registry = registry;
+    this.gcMetrics = gcMetrics;
+    this.server = server;
+    this.address = address;
+  }
+
+  /**
+   * @throws IOException when the metrics address cannot be bound
+   */
+  static SelfTelemetry start(TelemetryConfig.Metrics config) throws IOException {
+    if (config.level() == TelemetryConfig.Level.NONE) {
+      return new SelfTelemetry(new CompositeMeterRegistry(), null, null, null);
+    }
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new ClassLoaderMetrics().bindTo(prometheus);
+    new JvmMemoryMetrics().bindTo(prometheus);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(prometheus);
+    new JvmThreadMetrics().bindTo(prometheus);
+    new ProcessorMetrics().bindTo(prometheus);
+    new UptimeMetrics().bindTo(prometheus);
+    new FileDescriptorMetrics().bindTo(prometheus);
+    HostPort address = HostPort.parse(config.address());
+    HttpServer server;
+    try {
+      server = HttpServer.start("metrics", address, (path, request) -> scrape(prometheus, path, request));
+    } catch (IOException e) {
+      gc.close();
+      prometheus.close();
+      throw e;
+    }
+    return new SelfTelemetry(
+        prometheus, gc, server, new HostPort(address.host(), server.localAddress().getPort()));
+  }
+
+  private static HttpServer.Response scrape(
+      PrometheusMeterRegistry registry, String path, FullHttpRequest request) throws IOException {
+    if (!path.equals("/metrics") && !path.equals("/")) {
+      return HttpServer.Response.text(HttpResponseStatus.NOT_FOUND, "see /metrics\n");
+    }
+    String accept = request.headers().get(HttpHeaderNames.ACCEPT, "");
+    // OpenMetrics when the scraper asks for it; else the classic text format. Never protobuf:
+    // this endpoint does not serve native histograms.
+    String contentType =
+        accept.contains("application/openmetrics-text") ? OPENMETRICS_FORMAT : TEXT_FORMAT;
+    ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+    registry.scrape(out, contentType);
+    return new HttpServer.Response(HttpResponseStatus.OK, contentType, out.toByteArray());
+  }
+
+  MeterRegistry registry() {
+    return registry;
+  }
+
+  /** Where {@code /metrics} is served, when it is. */
+  Optional<HostPort> address() {
+    return Optional.ofNullable(address);
+  }
+
+  Optional<InetSocketAddress> boundAddress() {
+    return server == null ? Optional.empty() : Optional.of(server.localAddress());
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.close();
+    }
+    if (gcMetrics != null) {
+      gcMetrics.close();
+    }
+    registry.close();
+  }
+}

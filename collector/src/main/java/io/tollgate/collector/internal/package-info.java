@@ -1,0 +1,2 @@
+/** Internal to the collector module (addresses, the small HTTP server). Not API. */
+package io.tollgate.collector.internal;
