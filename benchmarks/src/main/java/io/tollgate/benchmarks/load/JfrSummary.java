@@ -31,6 +31,7 @@ public final class JfrSummary {
     }
     int top = args.length > 1 ? Integer.parseInt(args[1]) : 15;
     Map<String, Integer> byTollgateClass = new HashMap<>();
+    Map<String, Integer> byTollgateMethod = new HashMap<>();
     Map<String, Integer> byLibrary = new HashMap<>();
     Map<String, Integer> byTopFrame = new HashMap<>();
     int total = 0;
@@ -54,6 +55,7 @@ public final class JfrSummary {
         if (cls.startsWith("io.tollgate.")) {
           int dollar = cls.indexOf('$');
           owner = dollar < 0 ? cls : cls.substring(0, dollar);
+          byTollgateMethod.merge(cls + "." + f.getMethod().getName(), 1, Integer::sum);
           break;
         }
       }
@@ -61,6 +63,7 @@ public final class JfrSummary {
     }
     System.out.printf("%d execution samples%n", total);
     print("innermost Tollgate class on the stack", byTollgateClass, total, top);
+    print("innermost Tollgate method on the stack", byTollgateMethod, total, top);
     print("library of the top frame", byLibrary, total, top);
     print("top frames", byTopFrame, total, top);
   }

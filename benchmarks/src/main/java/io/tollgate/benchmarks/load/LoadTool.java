@@ -303,10 +303,13 @@ public final class LoadTool implements Callable<Integer> {
       List<String> rows = new ArrayList<>();
       rows.add(
           String.format(
-              "%-28s %10s %7s %8s %8s %8s %6s %6s %8s %18s %8s %6s",
+              "%-28s %10s %7s %8s %8s %8s %6s %6s %8s %20s %8s %6s",
               "phase", "spans/s", "MB/s", "p50 ms", "p99 ms", "p99.9 ms", "coll", "tool",
-              "RSS MiB", "GC n/total/max ms", "refused", "failed"));
-      rows.add(String.format("%-28s %10s %7s %8s %8s %8s %6s %6s %8s %18s", "", "", "", "", "", "", "CPU", "CPU", "max", ""));
+              "RSS MiB", "GC pauses", "refused", "failed"));
+      rows.add(
+          String.format(
+              "%-28s %10s %7s %8s %8s %8s %6s %6s %8s %20s",
+              "", "", "", "", "", "", "CPU", "CPU", "max", "n/sum/max ms/cpu s"));
 
       // Warm-up: JIT and pools, not measured.
       for (Pipeline p : active) {
@@ -429,7 +432,7 @@ public final class LoadTool implements Callable<Integer> {
     String format(String label) {
       Driver.Result r = result;
       return String.format(
-          "%-28s %10.0f %7.1f %8.2f %8.2f %8.2f %6s %6.2f %8s %18s %8d %6d",
+          "%-28s %10.0f %7.1f %8.2f %8.2f %8.2f %6s %6.2f %8s %20s %8d %6d",
           label, r.spansPerSecond(), r.megabytesPerSecond(), r.percentileMillis(50), r.percentileMillis(99), r.percentileMillis(99.9),
           collectorCores < 0 ? "n/a" : String.format("%.2f", collectorCores), toolCores,
           rssMaxKib < 0 ? "n/a" : String.valueOf(rssMaxKib / 1024), gc, r.refused(), r.failedRequests());

@@ -64,13 +64,18 @@ final class ProcessStats {
   /** GC pauses read from a growing {@code -Xlog:gc} file since the last call. */
   static final class GcLog {
     private static final Pattern PAUSE = Pattern.compile("Pause.* (\\d+(?:\\.\\d+)?)ms\\s*$");
+    // -Xlog:gc+cpu: "GC(5) User=0.02s Sys=0.00s Real=0.01s", for pauses and concurrent cycles.
+    private static final Pattern CPU = Pattern.compile("User=(\\d+\\.\\d+)s Sys=(\\d+\\.\\d+)s");
 
-    record Pauses(int count, double totalMillis, double maxMillis) {
-      static final Pauses NONE = new Pauses(0, 0, 0);
+    /** Pauses, and the CPU seconds the GC threads spent (pauses and concurrent work). */
+    record Pauses(int count, double totalMillis, double maxMillis, double cpuSeconds) {
+      static final Pauses NONE = new Pauses(0, 0, 0, 0);
 
       @Override
       public String toString() {
-        return count == 0 ? "0" : String.format("%d / %.0f / %.1f", count, totalMillis, maxMillis);
+        return count == 0
+            ? "0"
+            : String.format("%d/%.0f/%.0f/%.1f", count, totalMillis, maxMillis, cpuSeconds);
       }
     }
 
@@ -88,10 +93,16 @@ final class ProcessStats {
       int n = 0;
       double total = 0;
       double max = 0;
+      double cpu = 0;
       try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
         f.seek(offset);
         String line;
         while ((line = f.readLine()) != null) {
+          Matcher c = CPU.matcher(line);
+          if (c.find()) {
+            cpu += Double.parseDouble(c.group(1)) + Double.parseDouble(c.group(2));
+            continue;
+          }
           Matcher m = PAUSE.matcher(line);
           if (m.find()) {
             double ms = Double.parseDouble(m.group(1));
@@ -104,7 +115,7 @@ final class ProcessStats {
       } catch (IOException e) {
         return Pauses.NONE;
       }
-      return new Pauses(n, total, max);
+      return new Pauses(n, total, max, cpu);
     }
   }
 }
