@@ -17,8 +17,11 @@ import jdk.jfr.consumer.RecordingFile;
  * top frames themselves.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.tollgate.benchmarks.load.JfrSummary collector.jfr [top]
+ * java -cp benchmarks/target/benchmarks.jar io.tollgate.benchmarks.load.JfrSummary collector.jfr [top] [skip-seconds]
  * </pre>
+ *
+ * <p>{@code skip-seconds} leaves out the first samples (start-up, JIT warm-up) so that the summary
+ * shows the steady state.
  */
 public final class JfrSummary {
 
@@ -26,10 +29,12 @@ public final class JfrSummary {
 
   public static void main(String[] args) throws IOException {
     if (args.length < 1) {
-      System.err.println("usage: JfrSummary <recording.jfr> [top-n]");
+      System.err.println("usage: JfrSummary <recording.jfr> [top-n] [skip-seconds]");
       System.exit(64);
     }
     int top = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+    long skipSeconds = args.length > 2 ? Long.parseLong(args[2]) : 0;
+    java.time.Instant from = null;
     Map<String, Integer> byTollgateClass = new HashMap<>();
     Map<String, Integer> byTollgateMethod = new HashMap<>();
     Map<String, Integer> byLibrary = new HashMap<>();
@@ -37,6 +42,12 @@ public final class JfrSummary {
     int total = 0;
     for (RecordedEvent e : RecordingFile.readAllEvents(Path.of(args[0]))) {
       if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
+        continue;
+      }
+      if (from == null) {
+        from = e.getStartTime().plusSeconds(skipSeconds);
+      }
+      if (e.getStartTime().isBefore(from)) {
         continue;
       }
       RecordedStackTrace st = e.getStackTrace();

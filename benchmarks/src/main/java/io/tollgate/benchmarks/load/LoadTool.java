@@ -301,6 +301,8 @@ public final class LoadTool implements Callable<Integer> {
       long ownPid = ProcessHandle.current().pid();
 
       List<String> rows = new ArrayList<>();
+      List<String> threadRows = new ArrayList<>();
+      threadRows.add("collector CPU by thread group, in the measurement window:");
       rows.add(
           String.format(
               "%-28s %10s %7s %8s %8s %8s %6s %6s %8s %20s %8s %6s",
@@ -328,6 +330,7 @@ public final class LoadTool implements Callable<Integer> {
                     () -> p.driver.flatOut(inFlight, TimeUnit.SECONDS.toNanos(settleSeconds), TimeUnit.SECONDS.toNanos(durationSeconds)));
             p.maxRates.add(row.result.spansPerSecond());
             rows.add(row.format(label));
+            threadRows.add(String.format("  %-26s %s", label, row.threads()));
             drain(p, 60);
             checkAlive(collector);
           }
@@ -348,6 +351,7 @@ public final class LoadTool implements Callable<Integer> {
                   () -> p.driver.fixedRate(requestsPerSecond, 256, TimeUnit.SECONDS.toNanos(settleSeconds), TimeUnit.SECONDS.toNanos(durationSeconds)));
           p.latencyResult = row.result;
           rows.add(row.format(label));
+          threadRows.add(String.format("  %-26s %s", label, row.threads()));
           drain(p, 60);
           checkAlive(collector);
         }
@@ -356,6 +360,8 @@ public final class LoadTool implements Callable<Integer> {
 
       say("");
       rows.forEach(this::say);
+      say("");
+      threadRows.forEach(this::say);
       say("");
       exit = summary(active, sampler, ready, collector);
     } finally {
@@ -428,7 +434,13 @@ public final class LoadTool implements Callable<Integer> {
   }
 
   /** A measured phase: client result plus the collector's CPU, RSS and GC inside the window. */
-  private record Row(Driver.Result result, double collectorCores, double toolCores, long rssMaxKib, ProcessStats.GcLog.Pauses gc) {
+  private record Row(
+      Driver.Result result,
+      double collectorCores,
+      double toolCores,
+      long rssMaxKib,
+      ProcessStats.GcLog.Pauses gc,
+      String threads) {
     String format(String label) {
       Driver.Result r = result;
       return String.format(
@@ -446,6 +458,7 @@ public final class LoadTool implements Callable<Integer> {
     long windowEnd = windowStart + TimeUnit.SECONDS.toNanos(durationSeconds);
     long[] snap = new long[6];
     ProcessStats.GcLog.Pauses[] pauses = new ProcessStats.GcLog.Pauses[1];
+    List<java.util.Map<String, Long>> byThread = new ArrayList<>();
     Thread edges =
         new Thread(
             () -> {
@@ -454,11 +467,13 @@ public final class LoadTool implements Callable<Integer> {
               snap[0] = ProcessStats.cpuNanos(pid);
               snap[1] = ProcessStats.cpuNanos(ownPid);
               snap[2] = System.nanoTime();
+              byThread.add(ProcessStats.cpuNanosByThreadGroup(pid));
               sampler.resetPhase();
               sleepUntil(windowEnd);
               snap[3] = ProcessStats.cpuNanos(pid);
               snap[4] = ProcessStats.cpuNanos(ownPid);
               snap[5] = System.nanoTime();
+              byThread.add(ProcessStats.cpuNanosByThreadGroup(pid));
               pauses[0] = gc.readNew();
             },
             "load-edges");
@@ -468,7 +483,9 @@ public final class LoadTool implements Callable<Integer> {
     double wall = snap[5] - snap[2];
     double coll = pid > 0 && snap[0] >= 0 && snap[3] >= 0 ? (snap[3] - snap[0]) / wall : -1;
     double tool = (snap[4] - snap[1]) / wall;
-    return new Row(result, coll, tool, pid > 0 ? sampler.phaseMaxKib : -1, pauses[0]);
+    String threads =
+        pid > 0 && byThread.size() == 2 ? ProcessStats.topShares(byThread.get(0), byThread.get(1), 5) : "n/a";
+    return new Row(result, coll, tool, pid > 0 ? sampler.phaseMaxKib : -1, pauses[0], threads);
   }
 
   private static void sleepUntil(long nanoTime) {

@@ -43,6 +43,61 @@ final class ProcessStats {
     }
   }
 
+  /**
+   * CPU nanoseconds per thread group of {@code pid}: threads named alike (the JVM's "C2
+   * CompilerThread0", "GC Thread#1", a pool's "tollgate-worker-3") are summed under their name
+   * without the trailing number. Empty if {@code /proc} cannot be read.
+   */
+  static java.util.Map<String, Long> cpuNanosByThreadGroup(long pid) {
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    java.io.File[] tasks = new java.io.File("/proc/" + pid + "/task").listFiles();
+    if (tasks == null) {
+      return out;
+    }
+    for (java.io.File task : tasks) {
+      try {
+        String stat = Files.readString(task.toPath().resolve("stat"));
+        String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        String group = comm.replaceAll("[-#]?\\d+$", "").replaceAll("[-#]$", "");
+        out.merge(group, ticks * 1_000_000_000L / CLOCK_TICKS, Long::sum);
+      } catch (IOException | RuntimeException e) {
+        // the thread has ended
+      }
+    }
+    return out;
+  }
+
+  /** The largest shares of the CPU spent between two snapshots, e.g. "tollgate-worker 61%". */
+  static String topShares(java.util.Map<String, Long> before, java.util.Map<String, Long> after, int n) {
+    java.util.Map<String, Long> delta = new java.util.HashMap<>();
+    long total = 0;
+    for (var e : after.entrySet()) {
+      long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+      if (d > 0) {
+        delta.put(e.getKey(), d);
+        total += d;
+      }
+    }
+    if (total == 0) {
+      return "n/a";
+    }
+    long sum = total;
+    StringBuilder sb = new StringBuilder();
+    delta.entrySet().stream()
+        .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(n)
+        .forEach(
+            e -> {
+              if (sb.length() > 0) {
+                sb.append(", ");
+              }
+              sb.append(e.getKey()).append(' ').append(Math.round(100.0 * e.getValue() / sum)).append('%');
+            });
+    return sb.toString();
+  }
+
   /** A field of {@code /proc/<pid>/status} in KiB (VmRSS, VmHWM), or -1. */
   static long statusKib(long pid, String field) {
     try {
