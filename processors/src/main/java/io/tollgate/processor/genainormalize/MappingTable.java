@@ -42,6 +42,7 @@ final class MappingTable {
   private final Map<String, List<Rule>> rulesByKey;
   private final Map<String, String> providers;
   private final Map<String, String> finishReasons;
+  private final Set<String> apiSuffixes;
   private final String[] strongPrefixes;
   /** Keys that make a span worth looking at although outside the strong prefixes. */
   private final Set<String> strongKeys;
@@ -55,6 +56,7 @@ final class MappingTable {
       Map<String, List<Rule>> rulesByKey,
       Map<String, String> providers,
       Map<String, String> finishReasons,
+      Set<String> apiSuffixes,
       String[] strongPrefixes,
       Set<String> strongKeys,
       boolean[] enabled) {
@@ -71,6 +73,7 @@ final class MappingTable {
     this.rulesByKey = rulesByKey;
     this.providers = providers;
     this.finishReasons = finishReasons;
+    this.apiSuffixes = apiSuffixes;
     this.strongPrefixes = strongPrefixes;
     this.strongKeys = strongKeys;
     this.enabled = enabled;
@@ -115,6 +118,8 @@ final class MappingTable {
     }
     Map<String, String> providers = lowerCaseMap(root.path("providers"), "providers");
     Map<String, String> finish = lowerCaseMap(root.path("finish_reasons"), "finish_reasons");
+    Set<String> suffixes = new HashSet<>();
+    root.path("provider_api_suffixes").forEach(p -> suffixes.add(p.asText()));
 
     Map<String, ValueType> targets = new LinkedHashMap<>();
     Map<String, List<Rule>> byKey = new HashMap<>();
@@ -142,6 +147,7 @@ final class MappingTable {
         freeze(byKey),
         providers,
         finish,
+        Set.copyOf(suffixes),
         prefixes.toArray(new String[0]),
         Set.of(),
         enabled);
@@ -248,6 +254,7 @@ final class MappingTable {
         freeze(byKey),
         providers,
         finishReasons,
+        apiSuffixes,
         strongPrefixes,
         Set.copyOf(custom),
         on);
@@ -329,10 +336,12 @@ final class MappingTable {
 
   /**
    * The conventions' provider name for {@code raw}: the whole value, then its dotted prefixes
-   * ("openai.chat" → "openai"); a value found nowhere is returned lower-cased.
+   * ("openai.chat" → "openai"); a value found nowhere is returned lower-cased, without an API
+   * suffix ("cerebras.chat" → "cerebras").
    */
   String provider(String raw) {
-    String v = raw.trim().toLowerCase(Locale.ROOT);
+    String whole = raw.trim().toLowerCase(Locale.ROOT);
+    String v = whole;
     String found = providers.get(v);
     int dot = v.lastIndexOf('.');
     while (found == null && dot > 0) {
@@ -340,7 +349,14 @@ final class MappingTable {
       found = providers.get(v);
       dot = v.lastIndexOf('.');
     }
-    return found != null ? found : raw.trim().toLowerCase(Locale.ROOT);
+    if (found != null) {
+      return found;
+    }
+    int last = whole.lastIndexOf('.');
+    if (last > 0 && apiSuffixes.contains(whole.substring(last + 1))) {
+      return whole.substring(0, last);
+    }
+    return whole;
   }
 
   /** The provider name for a value that is already canonical: only whole-value renames. */
