@@ -62,7 +62,7 @@ final class Families {
     add(out, openInferenceMessages(s, Family.OI_INPUT, false, unknowns));
     add(out, textList(s, Family.OI_PROMPTS, "prompt.text", Messages.USER, unknowns));
     add(out, openLlmetryMessages(s, Family.OLD_PROMPTS, false, unknowns));
-    if (s.table.enabled(Dialect.OTEL_DEPRECATED)) {
+    if (s.table.enabled(Dialect.OTEL_DEPRECATED) && hasEvents(s)) {
       events(s, unknowns).input(out);
     }
   }
@@ -75,7 +75,7 @@ final class Families {
     if (s.table.enabled(Dialect.VERCEL_AI) && s.holds(Condition.VERCEL_MODEL_CALL)) {
       add(out, vercelOutput(s, unknowns));
     }
-    if (s.table.enabled(Dialect.OTEL_DEPRECATED)) {
+    if (s.table.enabled(Dialect.OTEL_DEPRECATED) && hasEvents(s)) {
       events(s, unknowns).output(out);
     }
   }
@@ -83,7 +83,7 @@ final class Families {
   void finishReasons(SpanScan s, List<Candidate> out) {
     add(out, indexedFinishReasons(s, Family.GEN_AI_COMPLETION));
     add(out, indexedFinishReasons(s, Family.OLD_COMPLETIONS));
-    if (s.table.enabled(Dialect.OTEL_DEPRECATED)) {
+    if (s.table.enabled(Dialect.OTEL_DEPRECATED) && hasEvents(s)) {
       events(s, null).finishReasons(out);
     }
     if (s.table.enabled(Dialect.OPENINFERENCE) && s.holds(Condition.OI_LLM)) {
@@ -522,6 +522,10 @@ final class Families {
   }
 
   // ---- deprecated events ----
+
+  private static boolean hasEvents(SpanScan s) {
+    return s.span.proto().getEventsCount() > 0;
+  }
 
   private EventMessages events(SpanScan s, Unknowns unknowns) {
     if (s.events == null) {

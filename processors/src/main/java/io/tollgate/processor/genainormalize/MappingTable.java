@@ -38,6 +38,20 @@ final class MappingTable {
   private final String[] targetNames;
   private final ValueType[] targetTypes;
   private final Map<String, Integer> targetIndex;
+  /** Per key of interest: its target ordinal (-1 if none) and the rules reading it (or null). */
+  private final Map<String, KeyInfo> keys;
+  private final boolean[] targetHasFamilies;
+
+  /** What the table knows about one attribute key; one lookup per key in the scan. */
+  record KeyInfo(int target, List<Rule> rules) {}
+
+  /** Targets that indexed families or events can also feed (see Families). */
+  private static final Set<String> FAMILY_TARGETS =
+      Set.of(
+          "gen_ai.input.messages",
+          "gen_ai.output.messages",
+          "gen_ai.response.finish_reasons",
+          "gen_ai.tool.definitions");
 
   private final Map<String, List<Rule>> rulesByKey;
   private final Map<String, String> providers;
@@ -70,6 +84,14 @@ final class MappingTable {
       index.put(targetNames[i], i);
     }
     this.targetIndex = index;
+    this.targetHasFamilies = new boolean[targetNames.length];
+    for (int i = 0; i < targetNames.length; i++) {
+      targetHasFamilies[i] = FAMILY_TARGETS.contains(targetNames[i]);
+    }
+    Map<String, KeyInfo> k = new HashMap<>((index.size() + rulesByKey.size()) * 2);
+    index.forEach((name, ordinal) -> k.put(name, new KeyInfo(ordinal, rulesByKey.get(name))));
+    rulesByKey.forEach((name, rules) -> k.putIfAbsent(name, new KeyInfo(-1, rules)));
+    this.keys = k; // never handed out; a plain HashMap keeps the per-key lookup short
     this.rulesByKey = rulesByKey;
     this.providers = providers;
     this.finishReasons = finishReasons;
@@ -312,6 +334,16 @@ final class MappingTable {
     return i == null ? -1 : i;
   }
 
+  /** What the table knows about {@code key}, or null when nothing. */
+  KeyInfo key(String key) {
+    return keys.get(key);
+  }
+
+  /** Whether indexed families or events can feed the target. */
+  boolean hasFamilies(int target) {
+    return targetHasFamilies[target];
+  }
+
   /** Rules reading {@code key}, or null. */
   List<Rule> rules(String key) {
     return rulesByKey.get(key);
@@ -367,7 +399,8 @@ final class MappingTable {
 
   /** The conventions' finish reason for {@code raw}, or null when the table does not know it. */
   String finishReason(String raw) {
-    return finishReasons.get(raw.trim().toLowerCase(Locale.ROOT));
+    String found = finishReasons.get(raw); // most values come lower-case already
+    return found != null ? found : finishReasons.get(raw.trim().toLowerCase(Locale.ROOT));
   }
 
   private static Map<String, List<Rule>> freeze(Map<String, List<Rule>> byKey) {

@@ -119,7 +119,11 @@ final class SpanNormalizer {
 
     AnyValue[] resolved = new AnyValue[table.targetCount()];
     List<Candidate> cands = new ArrayList<>();
+    Families.Unknowns unknowns = n -> out.unknownFields += n;
     for (int t = 0; t < table.targetCount(); t++) {
+      if (byTarget[t] == null && s.existing[t] < 0 && !table.hasFamilies(t)) {
+        continue;
+      }
       String name = table.targetName(t);
       ValueType type = table.targetType(t);
       cands.clear();
@@ -143,7 +147,9 @@ final class SpanNormalizer {
           cands.add(Candidate.of(r, c, h.attr()));
         }
       }
-      familyCandidates(s, name, cands, out);
+      if (table.hasFamilies(t)) {
+        familyCandidates(s, name, cands, unknowns);
+      }
       if (cands.isEmpty() && s.existing[t] < 0) {
         continue;
       }
@@ -159,8 +165,8 @@ final class SpanNormalizer {
     return true;
   }
 
-  private void familyCandidates(SpanScan s, String target, List<Candidate> cands, Outcome out) {
-    Families.Unknowns unknowns = n -> out.unknownFields += n;
+  private void familyCandidates(
+      SpanScan s, String target, List<Candidate> cands, Families.Unknowns unknowns) {
     switch (target) {
       case INPUT_MESSAGES:
         families.inputMessages(s, cands, unknowns);
@@ -284,6 +290,9 @@ final class SpanNormalizer {
         return v;
       case FINISH_REASONS:
         {
+          if (mode == FinishReasons.CONVENTIONS && alreadyConventional(v)) {
+            return v;
+          }
           List<String> raw = Converter.strings(v);
           if (raw == null) {
             return v;
@@ -318,6 +327,19 @@ final class SpanNormalizer {
       default:
         return v;
     }
+  }
+
+  /** An array of reasons that are all in the conventions' vocabulary already (no allocation). */
+  private boolean alreadyConventional(AnyValue v) {
+    if (!v.hasArrayValue()) {
+      return false;
+    }
+    for (AnyValue e : v.getArrayValue().getValuesList()) {
+      if (!e.hasStringValue() || !e.getStringValue().equals(table.finishReason(e.getStringValue()))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether a candidate says the same as the value chosen (numbers by value, JSON by structure). */

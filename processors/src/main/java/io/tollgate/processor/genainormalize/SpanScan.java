@@ -135,18 +135,20 @@ final class SpanScan implements Converter.Context {
   void scan() {
     for (int i = 0, n = attrs.size(); i < n; i++) {
       String key = attrs.key(i);
-      int target = table.targetOrdinal(key);
+      MappingTable.KeyInfo info = table.key(key);
+      if (info == null) {
+        family(key, i);
+        continue;
+      }
+      int target = info.target();
       if (target >= 0 && existing[target] < 0) {
         existing[target] = i;
       }
-      List<Rule> rules = table.rules(key);
-      if (rules != null) {
-        for (Rule r : rules) {
+      if (info.rules() != null) {
+        for (Rule r : info.rules()) {
           hits.add(new Hit(r, i));
         }
         captureFacts(key, i);
-      } else if (target < 0) {
-        family(key, i);
       }
     }
   }
