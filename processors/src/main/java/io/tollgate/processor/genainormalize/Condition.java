@@ -7,8 +7,8 @@ enum Condition {
   ALWAYS,
   /**
    * A Vercel AI SDK call of the model ({@code ai.*.doGenerate}, {@code doStream}, {@code doEmbed}),
-   * or a span that does not say ({@code ai.operationId} absent). The wrapping spans
-   * ({@code ai.generateText}, ...) repeat their steps' usage and output.
+   * or a span that does not say ({@code ai.operationId} absent). The wrapping spans ({@code
+   * ai.generateText}, ...) repeat their steps' usage and output.
    */
   VERCEL_MODEL_CALL,
   /** A Vercel AI SDK {@code ai.embed.doEmbed} or {@code ai.embedMany.doEmbed} span. */

@@ -23,8 +23,7 @@ record Converted(AnyValue value, JsonNode json, List<String> asSent) {
   }
 
   static Converted ofJson(JsonNode json) {
-    return new Converted(
-        io.tollgate.core.model.Values.of(Json.write(json)), json, null);
+    return new Converted(io.tollgate.core.model.Values.of(Json.write(json)), json, null);
   }
 
   boolean ok() {

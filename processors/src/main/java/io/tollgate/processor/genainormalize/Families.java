@@ -17,8 +17,8 @@ import java.util.TreeMap;
 /**
  * Candidates that a flat rename cannot express: messages and tool definitions flattened into
  * indexed attributes, Vercel's output spread over several attributes, and the deprecated message
- * events. Each family gives at most one candidate per target, made of every attribute (or event)
- * it understood; a field it does not understand is left where it is.
+ * events. Each family gives at most one candidate per target, made of every attribute (or event) it
+ * understood; a field it does not understand is left where it is.
  */
 final class Families {
 
@@ -149,8 +149,7 @@ final class Families {
 
   // ---- OpenLLMetry: gen_ai.prompt.N.*, gen_ai.completion.N.*, llm.prompts.N.*, ... ----
 
-  private Candidate openLlmetryMessages(
-      SpanScan s, Family f, boolean output, Unknowns unknowns) {
+  private Candidate openLlmetryMessages(SpanScan s, Family f, boolean output, Unknowns unknowns) {
     Indexed ix = s.family(f);
     if (ix == null) {
       return null;
@@ -160,7 +159,8 @@ final class Families {
     for (TreeMap<String, Integer> fields : ix.byIndex.values()) {
       r.begin(fields);
       String role = r.string("role");
-      ObjectNode m = Messages.message(role != null ? role : output ? Messages.ASSISTANT : Messages.USER);
+      ObjectNode m =
+          Messages.message(role != null ? role : output ? Messages.ASSISTANT : Messages.USER);
       ArrayNode parts = Messages.parts(m);
       String content = r.string("content");
       String toolCallId = r.string("tool_call_id");
@@ -187,7 +187,8 @@ final class Families {
       String fnName = r.string("function_call.name");
       if (fnName != null) {
         parts.add(
-            Messages.toolCallPart(null, fnName, Messages.arguments(r.string("function_call.arguments"))));
+            Messages.toolCallPart(
+                null, fnName, Messages.arguments(r.string("function_call.arguments"))));
       }
       if (toolCallId != null) {
         m.put("tool_call_id", toolCallId);
@@ -244,8 +245,7 @@ final class Families {
 
   // ---- OpenInference: llm.input_messages.N.message.*, llm.output_messages.N.message.* ----
 
-  private Candidate openInferenceMessages(
-      SpanScan s, Family f, boolean output, Unknowns unknowns) {
+  private Candidate openInferenceMessages(SpanScan s, Family f, boolean output, Unknowns unknowns) {
     Indexed ix = s.family(f);
     if (ix == null) {
       return null;
@@ -255,7 +255,8 @@ final class Families {
     for (TreeMap<String, Integer> fields : ix.byIndex.values()) {
       r.begin(fields);
       String role = r.string("message.role");
-      ObjectNode m = Messages.message(role != null ? role : output ? Messages.ASSISTANT : Messages.USER);
+      ObjectNode m =
+          Messages.message(role != null ? role : output ? Messages.ASSISTANT : Messages.USER);
       ArrayNode parts = Messages.parts(m);
       String toolCallId = r.string("message.tool_call_id");
       String content = r.string("message.content");
@@ -267,8 +268,7 @@ final class Families {
           parts.add(Messages.textPart(content));
         }
       }
-      for (TreeMap<String, Integer> c :
-          Indexed.nested(fields, "message.contents.").values()) {
+      for (TreeMap<String, Integer> c : Indexed.nested(fields, "message.contents.").values()) {
         r.begin(c, "message.contents.");
         String type = r.string("message_content.type");
         if ("text".equals(type)) {
@@ -290,8 +290,7 @@ final class Families {
         }
         r.end(fields);
       }
-      for (TreeMap<String, Integer> c :
-          Indexed.nested(fields, "message.tool_calls.").values()) {
+      for (TreeMap<String, Integer> c : Indexed.nested(fields, "message.tool_calls.").values()) {
         r.begin(c, "message.tool_calls.");
         String id = r.string("tool_call.id");
         String name = r.string("tool_call.function.name");
@@ -306,7 +305,9 @@ final class Families {
       if (fnName != null) {
         parts.add(
             Messages.toolCallPart(
-                null, fnName, Messages.arguments(r.string("message.function_call_arguments_json"))));
+                null,
+                fnName,
+                Messages.arguments(r.string("message.function_call_arguments_json"))));
       }
       if (toolCallId != null) {
         m.put("tool_call_id", toolCallId);
@@ -332,8 +333,7 @@ final class Families {
   }
 
   /** OpenInference completions API: llm.prompts.N.prompt.text, llm.choices.N.completion.text. */
-  private Candidate textList(
-      SpanScan s, Family f, String field, String role, Unknowns unknowns) {
+  private Candidate textList(SpanScan s, Family f, String field, String role, Unknowns unknowns) {
     Indexed ix = s.family(f);
     if (ix == null) {
       return null;
@@ -432,7 +432,8 @@ final class Families {
       ObjectNode part =
           Messages.toolCallPart(Json.text(c, "toolCallId"), c.get("toolName").asText(), argsNode);
       out.add(
-          Messages.carry(part, c, "type", "toolCallType", "toolCallId", "toolName", "input", "args"));
+          Messages.carry(
+              part, c, "type", "toolCallType", "toolCallId", "toolName", "input", "args"));
     }
     return out;
   }
@@ -666,8 +667,12 @@ final class Families {
       if (b == null || !b.isObject()) {
         return false;
       }
-      JsonNode msg = b.has("message") ? b.get("message") : Messages.carry(Json.object(), b, "index", "finish_reason");
-      ObjectNode m = Messages.fromChatMessage(msg, Messages.ASSISTANT, false, converter::messageFinishReason);
+      JsonNode msg =
+          b.has("message")
+              ? b.get("message")
+              : Messages.carry(Json.object(), b, "index", "finish_reason");
+      ObjectNode m =
+          Messages.fromChatMessage(msg, Messages.ASSISTANT, false, converter::messageFinishReason);
       if (m == null) {
         return false;
       }
@@ -676,8 +681,10 @@ final class Families {
         Messages.setFinishReason(m, converter.messageFinishReason(reason));
         finishRaw.add(reason);
       }
-      int index = b.path("index").canConvertToInt() && b.path("index").isNumber()
-          ? b.get("index").asInt() : defaultIndex;
+      int index =
+          b.path("index").canConvertToInt() && b.path("index").isNumber()
+              ? b.get("index").asInt()
+              : defaultIndex;
       output.put(index, m);
       return true;
     }

@@ -63,8 +63,7 @@ public record GenAiNormalizeConfig(
       }
       if (fromOk && !froms.add(m.from())) {
         at.add(
-            "from",
-            "\"" + m.from() + "\" is mapped twice; keep one mapping per source attribute");
+            "from", "\"" + m.from() + "\" is mapped twice; keep one mapping per source attribute");
       }
     }
   }
@@ -102,8 +101,8 @@ public record GenAiNormalizeConfig(
   /**
    * One rename of the user's: the value of {@code from} goes to {@code to}.
    *
-   * @param type how to convert the value; {@code auto} uses the target's type when the target is
-   *     a known GenAI attribute (so that {@code to: gen_ai.usage.input_tokens} writes an int) and
+   * @param type how to convert the value; {@code auto} uses the target's type when the target is a
+   *     known GenAI attribute (so that {@code to: gen_ai.usage.input_tokens} writes an int) and
    *     copies the value unchanged otherwise
    */
   public record CustomMapping(String from, String to, CustomType type) {

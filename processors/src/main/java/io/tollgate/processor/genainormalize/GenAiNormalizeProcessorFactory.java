@@ -7,7 +7,8 @@ import io.tollgate.core.component.Stability;
 import io.tollgate.core.component.TracesConsumer;
 
 /** Factory of the {@code genai_normalize} processor. */
-public final class GenAiNormalizeProcessorFactory implements ProcessorFactory<GenAiNormalizeConfig> {
+public final class GenAiNormalizeProcessorFactory
+    implements ProcessorFactory<GenAiNormalizeConfig> {
 
   public static final String TYPE = "genai_normalize";
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -15,15 +16,16 @@ import java.util.Base64;
 /** JSON reading and writing with numbers kept exactly as sent. */
 final class Json {
 
-  static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+  static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  // BigDecimal floats: a tool argument such as 0.1000000000000000055 must come out as it went in.
+  // BigDecimal floats, trailing zeros kept: a tool argument such as 0.1000000000000000055 or 1.50
+  // must come out as it went in.
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           // "5 apples" is prose, not the number 5.
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .nodeFactory(NODES)
           .build();
 
   private Json() {}
@@ -43,8 +45,14 @@ final class Json {
     }
     char c = text.charAt(i);
     // Cheap rejection of plain prose before asking the parser.
-    if (c != '{' && c != '[' && c != '"' && c != '-' && !Character.isDigit(c)
-        && c != 't' && c != 'f' && c != 'n') {
+    if (c != '{'
+        && c != '['
+        && c != '"'
+        && c != '-'
+        && !Character.isDigit(c)
+        && c != 't'
+        && c != 'f'
+        && c != 'n') {
       return null;
     }
     try {

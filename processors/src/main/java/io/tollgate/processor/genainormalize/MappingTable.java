@@ -33,13 +33,17 @@ final class MappingTable {
 
   private final String semconvVersion;
   private final int tableVersion;
+
   /** Target → type, in the order targets are resolved (later ones read earlier results). */
   private final Map<String, ValueType> targets;
+
   private final String[] targetNames;
   private final ValueType[] targetTypes;
   private final Map<String, Integer> targetIndex;
+
   /** Per key of interest: its target ordinal (-1 if none) and the rules reading it (or null). */
   private final Map<String, KeyInfo> keys;
+
   private final boolean[] targetHasFamilies;
 
   /** What the table knows about one attribute key; one lookup per key in the scan. */
@@ -58,6 +62,7 @@ final class MappingTable {
   private final Map<String, String> finishReasons;
   private final Set<String> apiSuffixes;
   private final String[] strongPrefixes;
+
   /** Keys that make a span worth looking at although outside the strong prefixes. */
   private final Set<String> strongKeys;
 
@@ -178,8 +183,7 @@ final class MappingTable {
   private static Rule parseRule(JsonNode source, String target, ValueType targetType, int prio) {
     Dialect dialect = null;
     String key = null;
-    for (Iterator<Map.Entry<String, JsonNode>> it = source.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : source.properties()) {
       switch (e.getKey()) {
         case "when":
         case "hint":
@@ -414,8 +418,7 @@ final class MappingTable {
       throw new IllegalArgumentException(what + " must be a mapping");
     }
     Map<String, String> out = new HashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
       if (out.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue().asText()) != null) {
         throw new IllegalArgumentException(what + ": " + e.getKey() + " is listed twice");
       }

@@ -3,7 +3,6 @@ package io.tollgate.processor.genainormalize;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -179,7 +178,8 @@ final class Messages {
       case "tool_use": // Anthropic
         {
           ObjectNode part =
-              toolCallPart(Json.text(p, "id"), p.path("name").asText(null), argumentsNode(p.get("input")));
+              toolCallPart(
+                  Json.text(p, "id"), p.path("name").asText(null), argumentsNode(p.get("input")));
           return carry(part, p, "type", "id", "name", "input");
         }
       case "tool-result": // Vercel AI SDK (v5: output, v4: result)
@@ -304,8 +304,7 @@ final class Messages {
     if (reason != null) {
       setFinishReason(msg, finish.apply(reason));
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : m.properties()) {
       if (!CHAT_MESSAGE_FIELDS.contains(e.getKey())
           && !e.getValue().isNull()
           && !msg.has(e.getKey())) {
@@ -323,7 +322,9 @@ final class Messages {
     JsonNode function = tc.get("function");
     JsonNode holder = function != null && function.isObject() ? function : tc;
     return toolCallPart(
-        Json.text(tc, "id"), holder.path("name").asText(null), argumentsNode(holder.get("arguments")));
+        Json.text(tc, "id"),
+        holder.path("name").asText(null),
+        argumentsNode(holder.get("arguments")));
   }
 
   /**
@@ -388,8 +389,7 @@ final class Messages {
       return out;
     }
     outer:
-    for (Iterator<Map.Entry<String, JsonNode>> it = from.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : from.properties()) {
       for (String c : consumed) {
         if (c.equals(e.getKey())) {
           continue outer;

@@ -89,13 +89,18 @@ final class NormalizeMetrics {
             .register(registry);
     failed =
         Counter.builder(FAILED)
-            .description("Spans passed on unchanged because normalising them failed (a bug: report it).")
+            .description(
+                "Spans passed on unchanged because normalising them failed (a bug: report it).")
             .tags(tags)
             .register(registry);
   }
 
   private static Counter kept(MeterRegistry registry, Tags tags, String help, String reason) {
-    return Counter.builder(KEPT).description(help).tags(tags).tag("reason", reason).register(registry);
+    return Counter.builder(KEPT)
+        .description(help)
+        .tags(tags)
+        .tag("reason", reason)
+        .register(registry);
   }
 
   void record(Tally t) {

@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Normalises one span at a time: scan, then for each target in the table's order pick a value,
- * then write, remove and rename in one go. Nothing is changed until every decision is made, so a
- * span that makes the normaliser fail is passed on untouched.
+ * Normalises one span at a time: scan, then for each target in the table's order pick a value, then
+ * write, remove and rename in one go. Nothing is changed until every decision is made, so a span
+ * that makes the normaliser fail is passed on untouched.
  *
  * <p>Thread-safe: all state is per call.
  */
@@ -50,8 +50,10 @@ final class SpanNormalizer {
   static final class Outcome {
     /** Bit per {@link Dialect} ordinal that contributed a value or a removal. */
     int dialects;
+
     /** A canonical attribute's value was corrected (provider spelling, finish reason, type). */
     boolean canonicalFixed;
+
     boolean changed;
     boolean renamed;
     int conflicts;
@@ -107,28 +109,30 @@ final class SpanNormalizer {
     s.scan();
     Changes ch = new Changes(s.attrs.size());
 
-    @SuppressWarnings("unchecked")
-    List<SpanScan.Hit>[] byTarget = new List[table.targetCount()];
+    List<List<SpanScan.Hit>> byTarget = new ArrayList<>(table.targetCount());
+    for (int t = 0; t < table.targetCount(); t++) {
+      byTarget.add(null);
+    }
     for (SpanScan.Hit h : s.hits) {
       int t = table.targetOrdinal(h.rule().target());
-      if (byTarget[t] == null) {
-        byTarget[t] = new ArrayList<>(2);
+      if (byTarget.get(t) == null) {
+        byTarget.set(t, new ArrayList<>(2));
       }
-      byTarget[t].add(h);
+      byTarget.get(t).add(h);
     }
 
     AnyValue[] resolved = new AnyValue[table.targetCount()];
     List<Candidate> cands = new ArrayList<>();
     Families.Unknowns unknowns = n -> out.unknownFields += n;
     for (int t = 0; t < table.targetCount(); t++) {
-      if (byTarget[t] == null && s.existing[t] < 0 && !table.hasFamilies(t)) {
+      if (byTarget.get(t) == null && s.existing[t] < 0 && !table.hasFamilies(t)) {
         continue;
       }
       String name = table.targetName(t);
       ValueType type = table.targetType(t);
       cands.clear();
-      if (byTarget[t] != null) {
-        for (SpanScan.Hit h : byTarget[t]) {
+      if (byTarget.get(t) != null) {
+        for (SpanScan.Hit h : byTarget.get(t)) {
           Rule r = h.rule();
           if (!s.holds(r.when())) {
             continue;
@@ -265,7 +269,8 @@ final class SpanNormalizer {
     return current;
   }
 
-  private static void writeAsSent(ValueType type, List<String> asSent, AnyValue current, Changes ch) {
+  private static void writeAsSent(
+      ValueType type, List<String> asSent, AnyValue current, Changes ch) {
     if (type != ValueType.FINISH_REASONS || asSent == null || current == null) {
       return;
     }
@@ -335,14 +340,17 @@ final class SpanNormalizer {
       return false;
     }
     for (AnyValue e : v.getArrayValue().getValuesList()) {
-      if (!e.hasStringValue() || !e.getStringValue().equals(table.finishReason(e.getStringValue()))) {
+      if (!e.hasStringValue()
+          || !e.getStringValue().equals(table.finishReason(e.getStringValue()))) {
         return false;
       }
     }
     return true;
   }
 
-  /** Whether a candidate says the same as the value chosen (numbers by value, JSON by structure). */
+  /**
+   * Whether a candidate says the same as the value chosen (numbers by value, JSON by structure).
+   */
   private static boolean same(Candidate c, AnyValue current, JsonNode currentJson) {
     if (current == null) {
       return false;

@@ -72,6 +72,7 @@ final class SpanScan implements Converter.Context {
 
   /** Attribute-index of Vercel's output attributes (ai.response.*). */
   static final int VERCEL_TEXT = 0;
+
   static final int VERCEL_REASONING = 1;
   static final int VERCEL_TOOL_CALLS = 2;
   static final int VERCEL_OBJECT = 3;
@@ -82,8 +83,10 @@ final class SpanScan implements Converter.Context {
   final AttributeView attrs;
   final MappingTable table;
   final List<Hit> hits = new ArrayList<>();
+
   /** Per target ordinal: the index of the canonical attribute already on the span, or -1. */
   final int[] existing;
+
   final int[] vercelOutput = {-1, -1, -1, -1};
   private final Indexed[] families = new Indexed[Family.values().length];
   private boolean anyFamily;
@@ -110,8 +113,8 @@ final class SpanScan implements Converter.Context {
 
   /**
    * Whether the span is worth normalising: one of its keys is in the table's strong namespaces, or
-   * it carries a deprecated GenAI event. Most spans of an application are not GenAI spans; for
-   * them this is the whole cost of the processor.
+   * it carries a deprecated GenAI event. Most spans of an application are not GenAI spans; for them
+   * this is the whole cost of the processor.
    */
   static boolean isCandidate(SpanRecord span, MappingTable table) {
     AttributeView a = span.attributes();
@@ -318,7 +321,9 @@ final class SpanScan implements Converter.Context {
     return f == null ? null : toValue(f);
   }
 
-  /** A JSON scalar or array of scalars as an OTLP value; null for null, objects and mixed arrays. */
+  /**
+   * A JSON scalar or array of scalars as an OTLP value; null for null, objects and mixed arrays.
+   */
   private static AnyValue toValue(JsonNode n) {
     if (n.isTextual()) {
       return Values.of(n.asText());

@@ -81,7 +81,8 @@ final class Fixture {
   }
 
   static Span.Event event(String name, Object... kv) {
-    Span.Event.Builder e = Span.Event.newBuilder().setName(name).setTimeUnixNano(1_700_000_000_500_000_000L);
+    Span.Event.Builder e =
+        Span.Event.newBuilder().setName(name).setTimeUnixNano(1_700_000_000_500_000_000L);
     attrs(kv).forEach((k, v) -> e.addAttributes(Spans.kv(k, v)));
     return e.build();
   }

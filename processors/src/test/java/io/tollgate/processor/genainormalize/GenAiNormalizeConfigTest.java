@@ -55,10 +55,12 @@ class GenAiNormalizeConfigTest {
     assertThat(tree.fieldNames())
         .toIterable()
         .containsExactlyInAnyOrder(
-            "remove_originals", "overwrite", "sources", "custom_mappings", "rename_spans", "finish_reasons");
+            "remove_originals",
+                "overwrite", "sources", "custom_mappings", "rename_spans", "finish_reasons");
     assertThat(tree.get("sources").fieldNames())
         .toIterable()
-        .containsExactlyInAnyOrder("otel_deprecated", "openllmetry", "openinference", "vercel_ai", "adhoc");
+        .containsExactlyInAnyOrder(
+            "otel_deprecated", "openllmetry", "openinference", "vercel_ai", "adhoc");
     assertThat(tree.get("finish_reasons").asText()).isEqualTo("conventions");
     assertThat(tree.get("remove_originals").asBoolean()).isTrue();
     assertThat(tree.get("overwrite").asBoolean()).isFalse();
@@ -120,7 +122,8 @@ class GenAiNormalizeConfigTest {
         .containsExactly(
             "custom_mappings[0].from: must name the attribute to read, e.g. from: app.llm.model",
             "custom_mappings[1].to: is the same as `from` (\"a\"); a mapping must rename",
-            "custom_mappings[3].from: \"b\" is mapped twice; keep one mapping per source attribute");
+            "custom_mappings[3].from: \"b\" is mapped twice;"
+                + " keep one mapping per source attribute");
   }
 
   @Test

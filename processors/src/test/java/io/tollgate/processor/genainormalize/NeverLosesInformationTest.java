@@ -149,4 +149,23 @@ class NeverLosesInformationTest {
         // Same message as the canonical one, written differently: a duplicate, dropped.
         .doesNotContainKey("gen_ai.prompt.user");
   }
+
+  @Test
+  void numbersInsideToolArgumentsKeepEveryDigit() {
+    SpanRecord out =
+        fixture.run(
+            span(
+                "openai.chat",
+                "gen_ai.completion.0.role", "assistant",
+                "gen_ai.completion.0.tool_calls.0.id", "call_1",
+                "gen_ai.completion.0.tool_calls.0.name", "pay",
+                "gen_ai.completion.0.tool_calls.0.arguments",
+                    "{\"amount\": 1.50, \"rate\": 0.1000000000000000055, \"id\": 12345678901234567890}"));
+
+    String messages = out.attributes().getString("gen_ai.output.messages");
+    assertThat(messages)
+        .contains("\"amount\":1.50")
+        .contains("\"rate\":0.1000000000000000055")
+        .contains("\"id\":12345678901234567890");
+  }
 }

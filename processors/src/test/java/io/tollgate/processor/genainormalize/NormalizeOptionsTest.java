@@ -62,7 +62,11 @@ class NormalizeOptionsTest {
   void overwriteNeverLetsAnInferenceReplaceWhatTheSpanSays() {
     SpanRecord out =
         new Fixture(config(true, true, Sources.all(), List.of(), false))
-            .run(span("x", "gen_ai.operation.name", "generate_content", "openinference.span.kind", "LLM"));
+            .run(
+                span(
+                    "x",
+                    "gen_ai.operation.name", "generate_content",
+                    "openinference.span.kind", "LLM"));
     assertThat(values(out)).contains(entry("gen_ai.operation.name", "generate_content"));
   }
 
@@ -146,7 +150,8 @@ class NormalizeOptionsTest {
     Sources noDeprecated = new Sources(false, true, true, true, true);
     Span.Builder withEvent = span("x", "gen_ai.system", "openai");
     withEvent.addEvents(event("gen_ai.user.message", "content", "hi"));
-    SpanRecord kept = new Fixture(config(true, false, noDeprecated, List.of(), false)).run(withEvent);
+    SpanRecord kept =
+        new Fixture(config(true, false, noDeprecated, List.of(), false)).run(withEvent);
     assertThat(values(kept)).containsOnly(entry("gen_ai.system", "openai"));
     assertThat(eventNames(kept)).containsExactly("gen_ai.user.message");
   }
@@ -157,7 +162,10 @@ class NormalizeOptionsTest {
 
     SpanRecord chat =
         fixture.run(
-            span("openai.chat", "llm.request.type", "chat", "gen_ai.request.model", "gpt-3.5-turbo"));
+            span(
+                "openai.chat",
+                "llm.request.type", "chat",
+                "gen_ai.request.model", "gpt-3.5-turbo"));
     assertThat(chat.name()).isEqualTo("chat gpt-3.5-turbo");
 
     SpanRecord embed =
@@ -176,7 +184,11 @@ class NormalizeOptionsTest {
     // Off by default.
     assertThat(
             new Fixture()
-                .run(span("openai.chat", "llm.request.type", "chat", "gen_ai.request.model", "gpt-4o"))
+                .run(
+                    span(
+                        "openai.chat",
+                        "llm.request.type", "chat",
+                        "gen_ai.request.model", "gpt-4o"))
                 .name())
         .isEqualTo("openai.chat");
   }

@@ -43,7 +43,8 @@ class OpenInferenceMappingTest {
                 "llm.provider", "openai",
                 "input.value", input,
                 "input.mime_type", "application/json",
-                "llm.invocation_parameters", "{\"model\": \"gpt-4o\", \"max_tokens\": 8, \"temperature\": 0.2}",
+                "llm.invocation_parameters",
+                    "{\"model\": \"gpt-4o\", \"max_tokens\": 8, \"temperature\": 0.2}",
                 "llm.input_messages.0.message.role", "system",
                 "llm.input_messages.0.message.content", "You are a helpful assistant.",
                 "llm.input_messages.1.message.role", "user",
@@ -69,7 +70,8 @@ class OpenInferenceMappingTest {
             // Read from the invocation parameters, which stay: they hold more than the conventions.
             entry("gen_ai.request.temperature", 0.2),
             entry("gen_ai.request.max_tokens", 8L),
-            entry("llm.invocation_parameters", "{\"model\": \"gpt-4o\", \"max_tokens\": 8, \"temperature\": 0.2}"),
+            entry("llm.invocation_parameters",
+                "{\"model\": \"gpt-4o\", \"max_tokens\": 8, \"temperature\": 0.2}"),
             entry("gen_ai.usage.input_tokens", 25L),
             entry("gen_ai.usage.output_tokens", 8L),
             entry("gen_ai.usage.cache_read.input_tokens", 0L),
@@ -90,14 +92,30 @@ class OpenInferenceMappingTest {
     assertThat(json(out, "gen_ai.input.messages"))
         .isEqualTo(
             parse(
-                "[{\"role\":\"system\",\"parts\":[{\"type\":\"text\",\"content\":\"You are a helpful"
-                    + " assistant.\"}]},{\"role\":\"user\",\"parts\":[{\"type\":\"text\","
-                    + "\"content\":\"What is the capital of France?\"}]}]"));
+                """
+                [
+                  {
+                    "role": "system",
+                    "parts": [{"type": "text", "content": "You are a helpful assistant."}]
+                  },
+                  {
+                    "role": "user",
+                    "parts": [{"type": "text", "content": "What is the capital of France?"}]
+                  }
+                ]
+                """));
     assertThat(json(out, "gen_ai.output.messages"))
         .isEqualTo(
             parse(
-                "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"The capital"
-                    + " of France is\"}],\"finish_reason\":\"length\"}]"));
+                """
+                [
+                  {
+                    "role": "assistant",
+                    "parts": [{"type": "text", "content": "The capital of France is"}],
+                    "finish_reason": "length"
+                  }
+                ]
+                """));
     assertThat(fixture.counter(NormalizeMetrics.SPANS, "dialect", "openinference")).isEqualTo(1);
   }
 
@@ -112,11 +130,13 @@ class OpenInferenceMappingTest {
                 "llm.system", "openai",
                 "llm.model_name", "gpt-4o-mini",
                 "llm.invocation_parameters",
-                    "{\"model\": \"gpt-4o-mini\", \"model_name\": \"gpt-4o-mini\", \"stream\": false,"
+                    "{\"model\": \"gpt-4o-mini\", \"model_name\": \"gpt-4o-mini\","
+                        + " \"stream\": false,"
                         + " \"n\": 1, \"temperature\": 0.0, \"_type\": \"azure-openai-chat\","
                         + " \"stop\": null}",
                 "input.value",
-                    "{\"messages\": [[{\"lc\": 1, \"type\": \"constructor\", \"id\": [\"langchain\","
+                    "{\"messages\": [[{\"lc\": 1, \"type\": \"constructor\","
+                        + " \"id\": [\"langchain\","
                         + " \"schema\", \"messages\", \"HumanMessage\"], \"kwargs\": {\"content\":"
                         + " \"What's in this image, and what's the weather there?\", \"type\":"
                         + " \"human\"}}]]}",
@@ -161,25 +181,61 @@ class OpenInferenceMappingTest {
             entry("gen_ai.conversation.id", "thread-7"),
             entry("user.id", "u-1"),
             entry("metadata", "{\"ls_provider\": \"azure\", \"ls_model_type\": \"chat\"}"))
-        .doesNotContainKeys("session.id", "llm.tools.0.tool.json_schema", "gen_ai.request.stop_sequences");
+        .doesNotContainKeys(
+            "session.id", "llm.tools.0.tool.json_schema", "gen_ai.request.stop_sequences");
     assertThat(json(out, "gen_ai.input.messages"))
         .isEqualTo(
             parse(
-                "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"What's in this"
-                    + " image, and what's the weather there?\"},{\"type\":\"uri\","
-                    + "\"modality\":\"image\",\"uri\":\"https://upload.wikimedia.org/eiffel.jpg\"}]}]"));
+                """
+                [
+                  {
+                    "role": "user",
+                    "parts": [
+                      {
+                        "type": "text",
+                        "content": "What's in this image, and what's the weather there?"
+                      },
+                      {
+                        "type": "uri",
+                        "modality": "image",
+                        "uri": "https://upload.wikimedia.org/eiffel.jpg"
+                      }
+                    ]
+                  }
+                ]
+                """));
     assertThat(json(out, "gen_ai.output.messages"))
         .isEqualTo(
             parse(
-                "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"tool_call\",\"id\":\"call_abc123\","
-                    + "\"name\":\"get_weather\",\"arguments\":{\"city\":\"Paris\"}}],"
-                    + "\"finish_reason\":\"tool_call\"}]"));
+                """
+                [
+                  {
+                    "role": "assistant",
+                    "parts": [
+                      {
+                        "type": "tool_call",
+                        "id": "call_abc123",
+                        "name": "get_weather",
+                        "arguments": {"city": "Paris"}
+                      }
+                    ],
+                    "finish_reason": "tool_call"
+                  }
+                ]
+                """));
     assertThat(json(out, "gen_ai.tool.definitions"))
         .isEqualTo(
             parse(
-                "[{\"type\":\"function\",\"name\":\"get_weather\",\"description\":\"Weather of a"
-                    + " city\",\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":"
-                    + "{\"type\":\"string\"}}}}]"));
+                """
+                [
+                  {
+                    "type": "function",
+                    "name": "get_weather",
+                    "description": "Weather of a city",
+                    "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}
+                  }
+                ]
+                """));
     assertThat(fixture.counter(NormalizeMetrics.KEPT, "reason", "conflict")).isEqualTo(1);
   }
 
@@ -192,7 +248,8 @@ class OpenInferenceMappingTest {
                 "openinference.span.kind", "TOOL",
                 "tool.name", "get_weather",
                 "tool.description", "Get the current weather for a city",
-                "tool.parameters", "{\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"}}}",
+                "tool.parameters",
+                    "{\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"}}}",
                 "input.value", "{\"city\": \"Paris\"}",
                 "input.mime_type", "application/json",
                 "output.value", "sunny, 21C",
@@ -206,7 +263,8 @@ class OpenInferenceMappingTest {
             entry("gen_ai.tool.call.arguments", "{\"city\": \"Paris\"}"),
             entry("gen_ai.tool.call.result", "sunny, 21C"),
             entry("input.mime_type", "application/json"),
-            entry("tool.parameters", "{\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"}}}"))
+            entry("tool.parameters",
+                "{\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"}}}"))
         .doesNotContainKeys("tool.name", "tool.description", "input.value", "output.value");
   }
 
@@ -246,7 +304,10 @@ class OpenInferenceMappingTest {
         .doesNotContainKeys("llm.prompts.0.prompt.text", "llm.choices.0.completion.text");
     assertThat(json(completions, "gen_ai.input.messages"))
         .isEqualTo(
-            parse("[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"Say this is a test\"}]}]"));
+            parse(
+                """
+                [{"role": "user", "parts": [{"type": "text", "content": "Say this is a test"}]}]
+                """));
 
     // Messages hidden (OPENINFERENCE_HIDE_INPUT_MESSAGES) or a custom LLM span: the plain-text
     // input and output are the messages.
@@ -263,10 +324,21 @@ class OpenInferenceMappingTest {
     assertThat(values(plain)).doesNotContainKeys("input.value", "output.value");
     assertThat(json(plain, "gen_ai.input.messages"))
         .isEqualTo(
-            parse("[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"Why is the sky blue?\"}]}]"));
+            parse(
+                """
+                [{"role": "user", "parts": [{"type": "text", "content": "Why is the sky blue?"}]}]
+                """));
     assertThat(json(plain, "gen_ai.output.messages"))
         .isEqualTo(
-            parse("[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"Rayleigh scattering.\"}]}]"));
+            parse(
+                """
+                [
+                  {
+                    "role": "assistant",
+                    "parts": [{"type": "text", "content": "Rayleigh scattering."}]
+                  }
+                ]
+                """));
   }
 
   @Test

@@ -78,15 +78,35 @@ class OpenLlmetryMappingTest {
     assertThat(json(out, "gen_ai.input.messages"))
         .isEqualTo(
             parse(
-                "[{\"role\":\"system\",\"parts\":[{\"type\":\"text\",\"content\":\"You are a helpful"
-                    + " assistant.\"}]},{\"role\":\"user\",\"parts\":[{\"type\":\"text\","
-                    + "\"content\":\"Tell me a joke about opentelemetry\"}]}]"));
+                """
+                [
+                  {
+                    "role": "system",
+                    "parts": [{"type": "text", "content": "You are a helpful assistant."}]
+                  },
+                  {
+                    "role": "user",
+                    "parts": [{"type": "text", "content": "Tell me a joke about opentelemetry"}]
+                  }
+                ]
+                """));
     assertThat(json(out, "gen_ai.output.messages"))
         .isEqualTo(
             parse(
-                "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"Why did the"
-                    + " OpenTelemetry collector break up? Too many spans.\"}],"
-                    + "\"finish_reason\":\"stop\"}]"));
+                """
+                [
+                  {
+                    "role": "assistant",
+                    "parts": [
+                      {
+                        "type": "text",
+                        "content": "Why did the OpenTelemetry collector break up? Too many spans."
+                      }
+                    ],
+                    "finish_reason": "stop"
+                  }
+                ]
+                """));
     assertThat(out.attributes().contains(SpanNormalizer.FINISH_REASONS_AS_SENT)).isFalse();
     assertThat(fixture.counter(NormalizeMetrics.SPANS, "dialect", "otel_deprecated")).isEqualTo(1);
     assertThat(fixture.counter(NormalizeMetrics.SPANS, "dialect", "openllmetry")).isEqualTo(1);
@@ -102,7 +122,8 @@ class OpenLlmetryMappingTest {
                 "gen_ai.system", "openai",
                 "gen_ai.request.model", "gpt-4o",
                 "llm.request.functions.0.name", "get_current_weather",
-                "llm.request.functions.0.description", "Get the current weather in a given location",
+                "llm.request.functions.0.description",
+                    "Get the current weather in a given location",
                 "llm.request.functions.0.parameters",
                     "{\"type\": \"object\", \"properties\": {\"location\": {\"type\": \"string\"}},"
                         + " \"required\": [\"location\"]}",
@@ -126,28 +147,71 @@ class OpenLlmetryMappingTest {
     assertThat(json(out, "gen_ai.tool.definitions"))
         .isEqualTo(
             parse(
-                "[{\"type\":\"function\",\"name\":\"get_current_weather\",\"description\":\"Get the"
-                    + " current weather in a given location\",\"parameters\":{\"type\":\"object\","
-                    + "\"properties\":{\"location\":{\"type\":\"string\"}},"
-                    + "\"required\":[\"location\"]}}]"));
+                """
+                [
+                  {
+                    "type": "function",
+                    "name": "get_current_weather",
+                    "description": "Get the current weather in a given location",
+                    "parameters": {
+                      "type": "object",
+                      "properties": {"location": {"type": "string"}},
+                      "required": ["location"]
+                    }
+                  }
+                ]
+                """));
     assertThat(json(out, "gen_ai.input.messages"))
         .isEqualTo(
             parse(
-                "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"What's the weather"
-                    + " like in Boston?\"}]},"
-                    + "{\"role\":\"assistant\",\"parts\":[{\"type\":\"tool_call\","
-                    + "\"id\":\"call_Y1kbk2Q5hKHV6pJvUKs0Y8Wa\",\"name\":\"get_current_weather\","
-                    + "\"arguments\":{\"location\":\"Boston, MA\"}}]},"
-                    + "{\"role\":\"tool\",\"parts\":[{\"type\":\"tool_call_response\","
-                    + "\"id\":\"call_Y1kbk2Q5hKHV6pJvUKs0Y8Wa\","
-                    + "\"response\":\"{\\\"temperature\\\": \\\"72\\\", \\\"unit\\\":"
-                    + " \\\"fahrenheit\\\"}\"}]}]"));
+                """
+                [
+                  {
+                    "role": "user",
+                    "parts": [{"type": "text", "content": "What's the weather like in Boston?"}]
+                  },
+                  {
+                    "role": "assistant",
+                    "parts": [
+                      {
+                        "type": "tool_call",
+                        "id": "call_Y1kbk2Q5hKHV6pJvUKs0Y8Wa",
+                        "name": "get_current_weather",
+                        "arguments": {"location": "Boston, MA"}
+                      }
+                    ]
+                  },
+                  {
+                    "role": "tool",
+                    "parts": [
+                      {
+                        "type": "tool_call_response",
+                        "id": "call_Y1kbk2Q5hKHV6pJvUKs0Y8Wa",
+                        "response": "{\\"temperature\\": \\"72\\", \\"unit\\": \\"fahrenheit\\"}"
+                      }
+                    ]
+                  }
+                ]
+                """));
     assertThat(json(out, "gen_ai.output.messages"))
         .isEqualTo(
             parse(
-                "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"tool_call\",\"id\":\"call_2\","
-                    + "\"name\":\"get_current_weather\",\"arguments\":{\"location\":\"Cambridge,"
-                    + " MA\"}}],\"finish_reason\":\"tool_call\"}]"));
+                """
+                [
+                  {
+                    "role": "assistant",
+                    "parts": [
+                      {
+                        "type": "tool_call",
+                        "id": "call_2",
+                        "name": "get_current_weather",
+                        "arguments": {"location": "Cambridge, MA"}
+                      }
+                    ],
+                    "finish_reason": "tool_call"
+                  }
+                ]
+                """));
     assertThat(values(out))
         .contains(
             entry("gen_ai.response.finish_reasons", List.of("tool_call")),
@@ -201,8 +265,14 @@ class OpenLlmetryMappingTest {
     assertThat(json(out, "gen_ai.input.messages"))
         .isEqualTo(
             parse(
-                "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"Tell me a joke"
-                    + " about OpenTelemetry\"}]}]"));
+                """
+                [
+                  {
+                    "role": "user",
+                    "parts": [{"type": "text", "content": "Tell me a joke about OpenTelemetry"}]
+                  }
+                ]
+                """));
     assertThat(json(out, "gen_ai.output.messages").get(0).get("finish_reason").asText())
         .isEqualTo("length");
   }
@@ -276,7 +346,8 @@ class OpenLlmetryMappingTest {
             entry("gen_ai.usage.reasoning.output_tokens", 0L),
             entry("gen_ai.input.messages", input),
             entry("gen_ai.usage.total_tokens", 17L))
-        .doesNotContainKeys("gen_ai.system", "gen_ai.is_streaming", "gen_ai.usage.reasoning_tokens");
+        .doesNotContainKeys(
+            "gen_ai.system", "gen_ai.is_streaming", "gen_ai.usage.reasoning_tokens");
   }
 
   @Test

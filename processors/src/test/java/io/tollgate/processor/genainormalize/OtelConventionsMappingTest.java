@@ -53,7 +53,8 @@ class OtelConventionsMappingTest {
         "gen_ai.conversation.id", "conv_1",
         "gen_ai.system_instructions", "[{\"type\":\"text\",\"content\":\"Be brief.\"}]",
         "gen_ai.input.messages",
-            "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"Say this is a test\"}]}]",
+            "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\","
+                + "\"content\":\"Say this is a test\"}]}]",
         "gen_ai.output.messages",
             "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"This is a"
                 + " test.\"}],\"finish_reason\":\"stop\"}]");
@@ -75,7 +76,11 @@ class OtelConventionsMappingTest {
   void spansWithoutGenAiAttributesAreNotTouched() {
     TraceBatch batch =
         Spans.batch(
-            span("GET /health", "http.request.method", "GET", "session.id", "web-1", "user.id", "u"),
+            span(
+                "GET /health",
+                "http.request.method", "GET",
+                "session.id", "web-1",
+                "user.id", "u"),
             span("SELECT", "db.system", "postgresql", "input.value", "x"));
     var before = batch.toRequest();
 
@@ -143,10 +148,11 @@ class OtelConventionsMappingTest {
       assertThat(out.attributes().contains("gen_ai.system")).isFalse();
     }
     // On the canonical attribute only a deprecated spelling is corrected; the rest is left alone.
-    assertThat(fixture.run(span("chat", "gen_ai.provider.name", "az.ai.openai")).attributes().getString("gen_ai.provider.name"))
+    SpanRecord deprecated = fixture.run(span("chat", "gen_ai.provider.name", "az.ai.openai"));
+    assertThat(deprecated.attributes().getString("gen_ai.provider.name"))
         .isEqualTo("azure.ai.openai");
-    assertThat(fixture.run(span("chat", "gen_ai.provider.name", "Acme.Cloud")).attributes().getString("gen_ai.provider.name"))
-        .isEqualTo("Acme.Cloud");
+    SpanRecord unknown = fixture.run(span("chat", "gen_ai.provider.name", "Acme.Cloud"));
+    assertThat(unknown.attributes().getString("gen_ai.provider.name")).isEqualTo("Acme.Cloud");
   }
 
   /** Azure AI Inference (azure-ai-inference tracing): events carry gen_ai.event.content JSON. */
@@ -168,12 +174,14 @@ class OtelConventionsMappingTest {
         event(
             "gen_ai.system.message",
             "gen_ai.system", "az.ai.inference",
-            "gen_ai.event.content", "{\"role\": \"system\", \"content\": \"You are a helpful assistant.\"}"));
+            "gen_ai.event.content",
+                "{\"role\": \"system\", \"content\": \"You are a helpful assistant.\"}"));
     s.addEvents(
         event(
             "gen_ai.user.message",
             "gen_ai.system", "az.ai.inference",
-            "gen_ai.event.content", "{\"role\": \"user\", \"content\": \"How many feet are in a mile?\"}"));
+            "gen_ai.event.content",
+                "{\"role\": \"user\", \"content\": \"How many feet are in a mile?\"}"));
     s.addEvents(
         event(
             "gen_ai.choice",
@@ -191,14 +199,30 @@ class OtelConventionsMappingTest {
     assertThat(json(out, "gen_ai.input.messages"))
         .isEqualTo(
             parse(
-                "[{\"role\":\"system\",\"parts\":[{\"type\":\"text\",\"content\":\"You are a helpful"
-                    + " assistant.\"}]},{\"role\":\"user\",\"parts\":[{\"type\":\"text\","
-                    + "\"content\":\"How many feet are in a mile?\"}]}]"));
+                """
+                [
+                  {
+                    "role": "system",
+                    "parts": [{"type": "text", "content": "You are a helpful assistant."}]
+                  },
+                  {
+                    "role": "user",
+                    "parts": [{"type": "text", "content": "How many feet are in a mile?"}]
+                  }
+                ]
+                """));
     assertThat(json(out, "gen_ai.output.messages"))
         .isEqualTo(
             parse(
-                "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"There are"
-                    + " 5,280 feet in a mile.\"}],\"finish_reason\":\"stop\"}]"));
+                """
+                [
+                  {
+                    "role": "assistant",
+                    "parts": [{"type": "text", "content": "There are 5,280 feet in a mile."}],
+                    "finish_reason": "stop"
+                  }
+                ]
+                """));
     assertThat(eventNames(out)).containsExactly("exception");
   }
 
@@ -212,7 +236,8 @@ class OtelConventionsMappingTest {
                     .addValues(kv("role", Values.of("assistant")))
                     .addValues(kv("content", Values.of("It is 21C in Paris."))))
             .build();
-    Span.Builder s = span("chat gpt-4o", "gen_ai.operation.name", "chat", "gen_ai.system", "openai");
+    Span.Builder s =
+        span("chat gpt-4o", "gen_ai.operation.name", "chat", "gen_ai.system", "openai");
     s.addEvents(event("gen_ai.user.message", "content", "Weather in Paris?"));
     s.addEvents(
         event(
@@ -228,16 +253,38 @@ class OtelConventionsMappingTest {
     assertThat(json(out, "gen_ai.input.messages"))
         .isEqualTo(
             parse(
-                "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"Weather in"
-                    + " Paris?\"}]},{\"role\":\"assistant\",\"parts\":[{\"type\":\"tool_call\","
-                    + "\"id\":\"call_1\",\"name\":\"weather\",\"arguments\":{\"city\":\"Paris\"}}]},"
-                    + "{\"role\":\"tool\",\"parts\":[{\"type\":\"tool_call_response\","
-                    + "\"id\":\"call_1\",\"response\":\"21C\"}]}]"));
+                """
+                [
+                  {"role": "user", "parts": [{"type": "text", "content": "Weather in Paris?"}]},
+                  {
+                    "role": "assistant",
+                    "parts": [
+                      {
+                        "type": "tool_call",
+                        "id": "call_1",
+                        "name": "weather",
+                        "arguments": {"city": "Paris"}
+                      }
+                    ]
+                  },
+                  {
+                    "role": "tool",
+                    "parts": [{"type": "tool_call_response", "id": "call_1", "response": "21C"}]
+                  }
+                ]
+                """));
     assertThat(json(out, "gen_ai.output.messages"))
         .isEqualTo(
             parse(
-                "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"It is 21C in"
-                    + " Paris.\"}],\"finish_reason\":\"stop\"}]"));
+                """
+                [
+                  {
+                    "role": "assistant",
+                    "parts": [{"type": "text", "content": "It is 21C in Paris."}],
+                    "finish_reason": "stop"
+                  }
+                ]
+                """));
     assertThat(values(out)).contains(entry("gen_ai.response.finish_reasons", List.of("stop")));
     assertThat(out.events()).isEmpty();
   }
@@ -246,8 +293,12 @@ class OtelConventionsMappingTest {
   @Test
   void contentPromptAndCompletionEvents() {
     Span.Builder s =
-        span("openai.chat.completions", "gen_ai.system", "openai", "gen_ai.request.model", "gpt-4o");
-    s.addEvents(event("gen_ai.content.prompt", "gen_ai.prompt", "user: What is LLM observability?"));
+        span(
+            "openai.chat.completions",
+            "gen_ai.system", "openai",
+            "gen_ai.request.model", "gpt-4o");
+    s.addEvents(
+        event("gen_ai.content.prompt", "gen_ai.prompt", "user: What is LLM observability?"));
     s.addEvents(event("gen_ai.content.completion", "gen_ai.completion", "Watching your LLM app."));
 
     SpanRecord out = fixture.run(s);
@@ -255,13 +306,25 @@ class OtelConventionsMappingTest {
     assertThat(json(out, "gen_ai.input.messages"))
         .isEqualTo(
             parse(
-                "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"user: What is LLM"
-                    + " observability?\"}]}]"));
+                """
+                [
+                  {
+                    "role": "user",
+                    "parts": [{"type": "text", "content": "user: What is LLM observability?"}]
+                  }
+                ]
+                """));
     assertThat(json(out, "gen_ai.output.messages"))
         .isEqualTo(
             parse(
-                "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"Watching your"
-                    + " LLM app.\"}]}]"));
+                """
+                [
+                  {
+                    "role": "assistant",
+                    "parts": [{"type": "text", "content": "Watching your LLM app."}]
+                  }
+                ]
+                """));
     assertThat(out.events()).isEmpty();
   }
 
@@ -285,7 +348,12 @@ class OtelConventionsMappingTest {
     Fixture asSent =
         new Fixture(
             new GenAiNormalizeConfig(
-                true, false, GenAiNormalizeConfig.Sources.all(), List.of(), false, FinishReasons.AS_SENT));
+                true,
+                false,
+                GenAiNormalizeConfig.Sources.all(),
+                List.of(),
+                false,
+                FinishReasons.AS_SENT));
     assertThat(values(asSent.run(anthropic.clone())))
         .contains(entry("gen_ai.response.finish_reasons", List.of("max_tokens")))
         .doesNotContainKey(SpanNormalizer.FINISH_REASONS_AS_SENT);

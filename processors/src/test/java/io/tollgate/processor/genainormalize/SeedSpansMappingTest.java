@@ -101,17 +101,33 @@ class SeedSpansMappingTest {
             "llm.cost_usd",
             "session.id");
     assertThat(json(out, "gen_ai.system_instructions"))
-        .isEqualTo(parse("[{\"type\":\"text\",\"content\":\"You are a helpful assistant for Acme.\"}]"));
+        .isEqualTo(parse(
+            """
+            [{"type": "text", "content": "You are a helpful assistant for Acme."}]
+            """));
     assertThat(json(out, "gen_ai.input.messages"))
         .isEqualTo(
             parse(
-                "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"Summarise our"
-                    + " refund policy.\"}]}]"));
+                """
+                [
+                  {
+                    "role": "user",
+                    "parts": [{"type": "text", "content": "Summarise our refund policy."}]
+                  }
+                ]
+                """));
     assertThat(json(out, "gen_ai.output.messages"))
         .isEqualTo(
             parse(
-                "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"Our refund"
-                    + " policy allows\"}],\"finish_reason\":\"length\"}]"));
+                """
+                [
+                  {
+                    "role": "assistant",
+                    "parts": [{"type": "text", "content": "Our refund policy allows"}],
+                    "finish_reason": "length"
+                  }
+                ]
+                """));
     assertThat(eventNames(out)).containsExactly("response_truncated");
   }
 

@@ -110,23 +110,53 @@ class VercelAiMappingTest {
     assertThat(json(out, "gen_ai.input.messages"))
         .isEqualTo(
             parse(
-                "[{\"role\":\"system\",\"parts\":[{\"type\":\"text\",\"content\":\"You are a"
-                    + " weather bot.\"}]},{\"role\":\"user\",\"parts\":[{\"type\":\"text\","
-                    + "\"content\":\"Weather in Paris?\"}]}]"));
+                """
+                [
+                  {
+                    "role": "system",
+                    "parts": [{"type": "text", "content": "You are a weather bot."}]
+                  },
+                  {"role": "user", "parts": [{"type": "text", "content": "Weather in Paris?"}]}
+                ]
+                """));
     assertThat(json(out, "gen_ai.output.messages"))
         .isEqualTo(
             parse(
-                "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"tool_call\",\"id\":\"call_9Xk\","
-                    + "\"name\":\"weather\",\"arguments\":{\"location\":\"Paris\"}}],"
-                    + "\"finish_reason\":\"tool_call\"}]"));
+                """
+                [
+                  {
+                    "role": "assistant",
+                    "parts": [
+                      {
+                        "type": "tool_call",
+                        "id": "call_9Xk",
+                        "name": "weather",
+                        "arguments": {"location": "Paris"}
+                      }
+                    ],
+                    "finish_reason": "tool_call"
+                  }
+                ]
+                """));
     assertThat(json(out, "gen_ai.tool.definitions"))
         .isEqualTo(
             parse(
-                "[{\"type\":\"function\",\"name\":\"weather\",\"description\":\"Get the weather in"
-                    + " a location\",\"parameters\":{\"$schema\":"
-                    + "\"http://json-schema.org/draft-07/schema#\",\"type\":\"object\","
-                    + "\"properties\":{\"location\":{\"type\":\"string\"}},"
-                    + "\"required\":[\"location\"],\"additionalProperties\":false}}]"));
+                """
+                [
+                  {
+                    "type": "function",
+                    "name": "weather",
+                    "description": "Get the weather in a location",
+                    "parameters": {
+                      "$schema": "http://json-schema.org/draft-07/schema#",
+                      "type": "object",
+                      "properties": {"location": {"type": "string"}},
+                      "required": ["location"],
+                      "additionalProperties": false
+                    }
+                  }
+                ]
+                """));
     assertThat(fixture.counter(NormalizeMetrics.SPANS, "dialect", "vercel_ai")).isEqualTo(1);
   }
 
@@ -232,14 +262,30 @@ class VercelAiMappingTest {
     assertThat(json(out, "gen_ai.input.messages"))
         .isEqualTo(
             parse(
-                "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"Plan my trip\"}],"
-                    + "\"providerOptions\":{\"anthropic\":{\"cacheControl\":{\"type\":\"ephemeral\"}}}}]"));
+                """
+                [
+                  {
+                    "role": "user",
+                    "parts": [{"type": "text", "content": "Plan my trip"}],
+                    "providerOptions": {"anthropic": {"cacheControl": {"type": "ephemeral"}}}
+                  }
+                ]
+                """));
     assertThat(json(out, "gen_ai.output.messages"))
         .isEqualTo(
             parse(
-                "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"reasoning\",\"content\":\"The user"
-                    + " wants a plan.\"},{\"type\":\"text\",\"content\":\"Day 1: Paris.\"}],"
-                    + "\"finish_reason\":\"length\"}]"));
+                """
+                [
+                  {
+                    "role": "assistant",
+                    "parts": [
+                      {"type": "reasoning", "content": "The user wants a plan."},
+                      {"type": "text", "content": "Day 1: Paris."}
+                    ],
+                    "finish_reason": "length"
+                  }
+                ]
+                """));
   }
 
   /** AI SDK 4: args instead of input, maxTokens, gen_ai.usage.prompt_tokens on the span. */
@@ -257,9 +303,10 @@ class VercelAiMappingTest {
                 "ai.prompt.format", "messages",
                 "ai.prompt.messages",
                     "[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Why is the sky"
-                        + " blue?\"}]},{\"role\":\"assistant\",\"content\":[{\"type\":\"tool-call\","
-                        + "\"toolCallId\":\"c1\",\"toolName\":\"search\",\"args\":{\"q\":\"sky\"}}]},"
-                        + "{\"role\":\"tool\",\"content\":[{\"type\":\"tool-result\",\"toolCallId\":"
+                        + " blue?\"}]},{\"role\":\"assistant\",\"content\":"
+                        + "[{\"type\":\"tool-call\",\"toolCallId\":\"c1\",\"toolName\":"
+                        + "\"search\",\"args\":{\"q\":\"sky\"}}]},{\"role\":\"tool\","
+                        + "\"content\":[{\"type\":\"tool-result\",\"toolCallId\":"
                         + "\"c1\",\"toolName\":\"search\",\"result\":\"Rayleigh\"}]}]",
                 "gen_ai.system", "openai.chat",
                 "gen_ai.request.model", "gpt-4-turbo",
@@ -286,11 +333,28 @@ class VercelAiMappingTest {
     assertThat(json(out, "gen_ai.input.messages"))
         .isEqualTo(
             parse(
-                "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"Why is the sky"
-                    + " blue?\"}]},{\"role\":\"assistant\",\"parts\":[{\"type\":\"tool_call\","
-                    + "\"id\":\"c1\",\"name\":\"search\",\"arguments\":{\"q\":\"sky\"}}]},"
-                    + "{\"role\":\"tool\",\"parts\":[{\"type\":\"tool_call_response\",\"id\":\"c1\","
-                    + "\"response\":\"Rayleigh\",\"toolName\":\"search\"}]}]"));
+                """
+                [
+                  {"role": "user", "parts": [{"type": "text", "content": "Why is the sky blue?"}]},
+                  {
+                    "role": "assistant",
+                    "parts": [
+                      {"type": "tool_call", "id": "c1", "name": "search", "arguments": {"q": "sky"}}
+                    ]
+                  },
+                  {
+                    "role": "tool",
+                    "parts": [
+                      {
+                        "type": "tool_call_response",
+                        "id": "c1",
+                        "response": "Rayleigh",
+                        "toolName": "search"
+                      }
+                    ]
+                  }
+                ]
+                """));
   }
 
   @Test
