@@ -163,6 +163,10 @@ final class Families {
           Messages.message(role != null ? role : output ? Messages.ASSISTANT : Messages.USER);
       ArrayNode parts = Messages.parts(m);
       String content = r.string("content");
+      if (content == null && !output) {
+        // Completions API: OpenLLMetry writes the prompt as gen_ai.prompt.0.user.
+        content = r.string("user");
+      }
       String toolCallId = r.string("tool_call_id");
       if (content != null) {
         if (Messages.TOOL.equals(role)) {

@@ -277,6 +277,49 @@ class OpenLlmetryMappingTest {
         .isEqualTo("length");
   }
 
+  /** The completions API: the prompt goes to gen_ai.prompt.0.user. */
+  @Test
+  void openAiCompletionSpan() {
+    SpanRecord out =
+        fixture.run(
+            span(
+                "openai.completion",
+                "llm.request.type", "completion",
+                "gen_ai.system", "openai",
+                "gen_ai.request.model", "gpt-3.5-turbo-instruct",
+                "gen_ai.prompt.0.user", "Say this is a test",
+                "gen_ai.completion.0.finish_reason", "length",
+                "gen_ai.completion.0.content", "This is a",
+                "gen_ai.usage.prompt_tokens", 5,
+                "gen_ai.usage.completion_tokens", 3));
+
+    assertThat(values(out))
+        .contains(
+            entry("gen_ai.operation.name", "text_completion"),
+            entry("gen_ai.response.finish_reasons", List.of("length")),
+            entry("gen_ai.usage.input_tokens", 5L),
+            entry("gen_ai.usage.output_tokens", 3L))
+        .doesNotContainKeys("gen_ai.prompt.0.user", "gen_ai.completion.0.content");
+    assertThat(json(out, "gen_ai.input.messages"))
+        .isEqualTo(
+            parse(
+                """
+                [{"role": "user", "parts": [{"type": "text", "content": "Say this is a test"}]}]
+                """));
+    assertThat(json(out, "gen_ai.output.messages"))
+        .isEqualTo(
+            parse(
+                """
+                [
+                  {
+                    "role": "assistant",
+                    "parts": [{"type": "text", "content": "This is a"}],
+                    "finish_reason": "length"
+                  }
+                ]
+                """));
+  }
+
   @Test
   void releasesOf2023WithLlmVendorAndLlmPrompts() {
     SpanRecord out =
