@@ -67,6 +67,8 @@ final class MappingTable {
   private final Set<String> strongKeys;
 
   private final boolean[] enabled;
+  /** First characters of the strong prefixes and keys, to reject most keys at once. */
+  private final boolean[] strongFirstChars = new boolean[128];
 
   private MappingTable(
       String semconvVersion,
@@ -104,6 +106,12 @@ final class MappingTable {
     this.strongPrefixes = strongPrefixes;
     this.strongKeys = strongKeys;
     this.enabled = enabled;
+    for (String p : strongPrefixes) {
+      markFirstChar(p);
+    }
+    for (String key : strongKeys) {
+      markFirstChar(key);
+    }
   }
 
   /** The table shipped with the processor. */
@@ -362,12 +370,32 @@ final class MappingTable {
    * span, so it must stay a few character comparisons for the keys of ordinary spans.
    */
   boolean isStrongKey(String key) {
+    if (key.isEmpty()) {
+      return false;
+    }
+    char first = key.charAt(0);
+    if (first >= 128 || !strongFirstChars[first]) {
+      return false; // http.*, url.*, db.*, ...: one array read
+    }
     for (String p : strongPrefixes) {
       if (key.startsWith(p)) {
         return true;
       }
     }
     return !strongKeys.isEmpty() && strongKeys.contains(key);
+  }
+
+  private void markFirstChar(String s) {
+    if (s.isEmpty()) {
+      return;
+    }
+    char c = s.charAt(0);
+    if (c < 128) {
+      strongFirstChars[c] = true;
+    } else {
+      // Keys starting outside ASCII are rare; let them through to the full test.
+      java.util.Arrays.fill(strongFirstChars, true);
+    }
   }
 
   /**
@@ -397,7 +425,10 @@ final class MappingTable {
 
   /** The provider name for a value that is already canonical: only whole-value renames. */
   String canonicalProvider(String value) {
-    String found = providers.get(value.trim().toLowerCase(Locale.ROOT));
+    String found = providers.get(value);
+    if (found == null) {
+      found = providers.get(value.trim().toLowerCase(Locale.ROOT));
+    }
     return found != null ? found : value;
   }
 

@@ -81,6 +81,7 @@ final class SpanNormalizer {
   private final int operationTarget;
   private final int requestModelTarget;
   private final int responseModelTarget;
+  private final int finishReasonsTarget;
 
   SpanNormalizer(MappingTable table, GenAiNormalizeConfig config) {
     this.table = table;
@@ -93,6 +94,7 @@ final class SpanNormalizer {
     this.operationTarget = table.targetOrdinal(OPERATION);
     this.requestModelTarget = table.targetOrdinal(REQUEST_MODEL);
     this.responseModelTarget = table.targetOrdinal(RESPONSE_MODEL);
+    this.finishReasonsTarget = table.targetOrdinal(FINISH_REASONS);
   }
 
   /**
@@ -109,30 +111,28 @@ final class SpanNormalizer {
     s.scan();
     Changes ch = new Changes(s.attrs.size());
 
-    List<List<SpanScan.Hit>> byTarget = new ArrayList<>(table.targetCount());
-    for (int t = 0; t < table.targetCount(); t++) {
-      byTarget.add(null);
-    }
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    List<SpanScan.Hit>[] byTarget = new List[table.targetCount()];
     for (SpanScan.Hit h : s.hits) {
       int t = table.targetOrdinal(h.rule().target());
-      if (byTarget.get(t) == null) {
-        byTarget.set(t, new ArrayList<>(2));
+      if (byTarget[t] == null) {
+        byTarget[t] = new ArrayList<>(2);
       }
-      byTarget.get(t).add(h);
+      byTarget[t].add(h);
     }
 
     AnyValue[] resolved = new AnyValue[table.targetCount()];
     List<Candidate> cands = new ArrayList<>();
     Families.Unknowns unknowns = n -> out.unknownFields += n;
     for (int t = 0; t < table.targetCount(); t++) {
-      if (byTarget.get(t) == null && s.existing[t] < 0 && !table.hasFamilies(t)) {
+      if (byTarget[t] == null && s.existing[t] < 0 && !table.hasFamilies(t)) {
         continue;
       }
       String name = table.targetName(t);
       ValueType type = table.targetType(t);
       cands.clear();
-      if (byTarget.get(t) != null) {
-        for (SpanScan.Hit h : byTarget.get(t)) {
+      if (byTarget[t] != null) {
+        for (SpanScan.Hit h : byTarget[t]) {
           Rule r = h.rule();
           if (!s.holds(r.when())) {
             continue;
@@ -158,9 +158,8 @@ final class SpanNormalizer {
         continue;
       }
       resolved[t] = resolve(s, name, type, s.existing[t], cands, ch, out);
-      if (name.equals(FINISH_REASONS) && resolved[t] != null) {
-        List<String> r = Converter.strings(resolved[t]);
-        s.resolvedFinishReasons = r == null ? List.of() : r;
+      if (t == finishReasonsTarget) {
+        s.resolvedFinishReasons = resolved[t];
       }
     }
 
@@ -390,6 +389,12 @@ final class SpanNormalizer {
   }
 
   private void apply(SpanScan s, Changes ch, String newName, Outcome out) {
+    if (ch.writes.isEmpty()
+        && ch.consumedAttrs.isEmpty()
+        && ch.consumedEvents.isEmpty()
+        && newName == null) {
+      return; // the common case for spans already on the conventions
+    }
     AttributeView attrs = s.attrs;
     Set<String> removeKeys = Collections.emptySet();
     if (removeOriginals) {

@@ -98,8 +98,10 @@ final class SpanScan implements Converter.Context {
   /** The deprecated message events, read on first use. */
   Families.EventMessages events;
 
-  /** The span's finish reasons once resolved (read by output-message builders). */
-  List<String> resolvedFinishReasons = List.of();
+  /** The span's finish reasons once resolved (read by output-message builders), or null. */
+  AnyValue resolvedFinishReasons;
+
+  private List<String> finishReasonList;
 
   private Map<Integer, JsonNode> parsedJson;
 
@@ -352,6 +354,11 @@ final class SpanScan implements Converter.Context {
 
   @Override
   public List<String> finishReasons() {
-    return resolvedFinishReasons;
+    if (finishReasonList == null) {
+      List<String> l =
+          resolvedFinishReasons == null ? null : Converter.strings(resolvedFinishReasons);
+      finishReasonList = l == null ? List.of() : l;
+    }
+    return finishReasonList;
   }
 }
