@@ -177,7 +177,7 @@ final class Families {
         }
       }
       for (TreeMap<String, Integer> call : Indexed.nested(fields, "tool_calls.").values()) {
-        r.begin(call, "tool_calls.");
+        r.nested(call);
         String name = r.string("name");
         String id = r.string("id");
         String args = r.string("arguments");
@@ -273,7 +273,7 @@ final class Families {
         }
       }
       for (TreeMap<String, Integer> c : Indexed.nested(fields, "message.contents.").values()) {
-        r.begin(c, "message.contents.");
+        r.nested(c);
         String type = r.string("message_content.type");
         if ("text".equals(type)) {
           String text = r.string("message_content.text");
@@ -295,7 +295,7 @@ final class Families {
         r.end(fields);
       }
       for (TreeMap<String, Integer> c : Indexed.nested(fields, "message.tool_calls.").values()) {
-        r.begin(c, "message.tool_calls.");
+        r.nested(c);
         String id = r.string("tool_call.id");
         String name = r.string("tool_call.function.name");
         String args = r.string("tool_call.function.arguments");
@@ -782,7 +782,6 @@ final class Families {
     private final AttributeView attrs;
     private final List<Integer> used = new ArrayList<>();
     private Map<String, Integer> fields;
-    private String prefix = "";
 
     Reader(AttributeView attrs) {
       this.attrs = attrs;
@@ -790,18 +789,15 @@ final class Families {
 
     void begin(Map<String, Integer> fields) {
       this.fields = fields;
-      this.prefix = "";
     }
 
-    /** Reads within a nested element whose fields are relative to {@code prefix}<j>. */
-    void begin(Map<String, Integer> nested, String prefix) {
-      this.fields = nested;
-      this.prefix = prefix;
+    /** Reads within one element of a nested list (e.g. the fields of {@code tool_calls.<j>.}). */
+    void nested(Map<String, Integer> element) {
+      this.fields = element;
     }
 
     void end(Map<String, Integer> outer) {
       this.fields = outer;
-      this.prefix = "";
     }
 
     String string(String field) {
