@@ -1153,7 +1153,9 @@ public final class BuiltinScanner {
       while (de > at + 1 && (s.charAt(de - 1) == '.' || s.charAt(de - 1) == '-')) {
         de--;
       }
-      if (!validDomain(at + 1, de)) {
+      // An address cut short by an SDK's length limit ("jane.doe@exam") still identifies.
+      boolean cut = de == n && de > at + 1;
+      if (!cut && !validDomain(at + 1, de)) {
         return null;
       }
       // git@github.com:org/repo.git is an scp-style path, not an address.
