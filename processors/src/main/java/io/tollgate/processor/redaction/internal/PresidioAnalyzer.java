@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.tollgate.core.component.Durations;
 import io.tollgate.processor.redaction.PresidioConfig;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,12 +129,10 @@ public final class PresidioAnalyzer {
 
   /** One chunk of one text, as sent to Presidio. */
   private static final class Chunk {
-    final String text;
     final TextKey key;
     final int offset;
 
-    Chunk(String text, TextKey key, int offset) {
-      this.text = text;
+    Chunk(TextKey key, int offset) {
       this.key = key;
       this.offset = offset;
     }
@@ -152,7 +152,7 @@ public final class PresidioAnalyzer {
       for (int[] r : Chunker.chunks(text, config.maxRequestChars())) {
         String part = r[0] == 0 && r[1] == text.length() ? text : text.substring(r[0], r[1]);
         TextKey key = TextKey.of(part);
-        chunks.add(new Chunk(part, key, r[0]));
+        chunks.add(new Chunk(key, r[0]));
         if (known.containsKey(key) || pending.containsKey(key)) {
           continue;
         }
@@ -244,7 +244,7 @@ public final class PresidioAnalyzer {
               }
               return f.whenComplete(
                   (ok, error) -> {
-                    latency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                     if (error == null) {
                       if (breaker.onSuccess()) {
                         log.info("Presidio analyzer at {} answers again", config.analyzeUri());
@@ -255,7 +255,7 @@ public final class PresidioAnalyzer {
                               + " (on_error: {} applies meanwhile)",
                           config.analyzeUri(),
                           config.circuitBreaker().failureThreshold(),
-                          config.circuitBreaker().openDuration(),
+                          Durations.format(config.circuitBreaker().openDuration()),
                           config.onError().configName());
                     }
                   });
