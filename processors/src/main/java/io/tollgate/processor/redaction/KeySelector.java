@@ -14,8 +14,9 @@ final class KeySelector {
 
   /**
    * Content keys of every GenAI instrumentation we know: the OpenTelemetry GenAI conventions
-   * (current and deprecated), OpenLLMetry, OpenInference, Langfuse, MLflow, Vercel AI SDK, and the
-   * exception attributes (error messages quote prompts).
+   * (current and deprecated), OpenLLMetry, OpenInference, Langfuse, MLflow, Vercel AI SDK, Pydantic
+   * AI, Haystack; the exception attributes (error messages quote prompts); and user ids, which are
+   * often e-mail addresses.
    */
   static final Set<String> DEFAULT_KEYS =
       Set.of(
@@ -42,8 +43,21 @@ final class KeySelector {
           "ai.response.toolCalls",
           "ai.toolCall.args",
           "ai.toolCall.result",
+          "pydantic_ai.all_messages",
+          "all_messages_events",
+          "final_result",
+          "haystack.component.input",
+          "haystack.component.output",
+          "haystack.pipeline.input_data",
+          "haystack.pipeline.output_data",
           "exception.message",
-          "exception.stacktrace");
+          "exception.stacktrace",
+          // Who asked: applications often use the e-mail address as the user id.
+          "user.email",
+          "user.id",
+          "enduser.id",
+          "llm.user",
+          "langfuse.user.id");
 
   /** Key prefixes of indexed and nested content ({@code gen_ai.prompt.0.content}, …). */
   static final List<String> DEFAULT_PREFIXES =

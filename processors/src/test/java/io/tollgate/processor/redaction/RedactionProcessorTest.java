@@ -207,30 +207,34 @@ class RedactionProcessorTest {
         Spans.span(
             "chat",
             attrs(
-                "user.email", pii,
+                "app.contact", pii,
                 "app.prompt.raw", pii,
                 "http.url", "https://api.example.com/?email=" + pii,
                 "gen_ai.input.messages", pii,
-                "enduser.id", pii));
+                "app.owner", pii,
+                "user.id", pii));
     SpanRecord some =
         run(
             RedactionConfig.defaults()
-                .withKeys(List.of("user.email"), List.of("^app\\.prompt\\."), false,
+                .withKeys(List.of("app.contact"), List.of("^app\\.prompt\\."), false,
                     List.of("gen_ai.input.messages")),
             span.clone());
-    assertThat(some.attributes().getString("user.email")).isEqualTo("<EMAIL_ADDRESS>");
+    assertThat(some.attributes().getString("app.contact")).isEqualTo("<EMAIL_ADDRESS>");
     assertThat(some.attributes().getString("app.prompt.raw")).isEqualTo("<EMAIL_ADDRESS>");
     assertThat(some.attributes().getString("gen_ai.input.messages")).isEqualTo(pii);
-    assertThat(some.attributes().getString("enduser.id")).isEqualTo(pii);
+    assertThat(some.attributes().getString("app.owner")).isEqualTo(pii);
+    assertThat(some.attributes().getString("http.url")).contains(pii);
+    // User ids are default keys: applications often use the e-mail address as one.
+    assertThat(some.attributes().getString("user.id")).isEqualTo("<EMAIL_ADDRESS>");
 
     SpanRecord all =
         run(
-            RedactionConfig.defaults().withKeys(List.of(), List.of(), true, List.of("enduser.id")),
+            RedactionConfig.defaults().withKeys(List.of(), List.of(), true, List.of("app.owner")),
             span.clone());
     assertThat(all.attributes().getString("http.url"))
         .isEqualTo("https://api.example.com/?email=<EMAIL_ADDRESS>");
-    assertThat(all.attributes().getString("user.email")).isEqualTo("<EMAIL_ADDRESS>");
-    assertThat(all.attributes().getString("enduser.id")).isEqualTo(pii);
+    assertThat(all.attributes().getString("app.contact")).isEqualTo("<EMAIL_ADDRESS>");
+    assertThat(all.attributes().getString("app.owner")).isEqualTo(pii);
   }
 
   @Test
