@@ -173,9 +173,14 @@ public final class BuiltinScanner {
     if (n == 0) {
       return Collections.emptyList();
     }
+    // A bare "token" key is not a secret's name in GenAI payloads: log-probabilities list each
+    // output token as {"token": "Hello", "logprob": -0.1}.
     if (contextKey != null && on(Builtin.SECRET_ASSIGNMENT) && SecretKeys.isSecretKey(contextKey)
-        && !alreadyRedacted(text, 0, n)) {
+        && !contextKey.equalsIgnoreCase("token") && !alreadyRedacted(text, 0, n)) {
       return List.of(new Finding(0, n, Entities.SECRET, Builtin.SECRET_ASSIGNMENT.score()));
+    }
+    if (n < 3) {
+      return Collections.emptyList(); // "::1" is the shortest entity
     }
     Scan scan = new Scan(text);
     List<Finding> out = null;
@@ -270,12 +275,13 @@ public final class BuiltinScanner {
   private final class Scan {
     final String s;
     final int n;
-    // Digit groups of the current number run.
-    final int[] gStart = new int[MAX_GROUPS];
-    final int[] gEnd = new int[MAX_GROUPS];
-    final int[] gAfter = new int[MAX_GROUPS]; // position after the group, past a ')'
-    final char[] gSep = new char[MAX_GROUPS]; // separator before the group, 0 for none
-    final boolean[] gParen = new boolean[MAX_GROUPS];
+    // Digit groups of the current number run, allocated at the first number: most JSON leaves
+    // ("user", "text", "stop") have none.
+    int[] gStart;
+    int[] gEnd;
+    int[] gAfter; // position after the group, past a ')'
+    char[] gSep; // separator before the group, 0 for none
+    boolean[] gParen;
     int groups;
     boolean plus;
     /**
@@ -807,6 +813,13 @@ public final class BuiltinScanner {
      * single separators (space, dash, dot, slash) or parentheses between them.
      */
     void parseRun(int i) {
+      if (gStart == null) {
+        gStart = new int[MAX_GROUPS];
+        gEnd = new int[MAX_GROUPS];
+        gAfter = new int[MAX_GROUPS];
+        gSep = new char[MAX_GROUPS];
+        gParen = new boolean[MAX_GROUPS];
+      }
       groups = 0;
       plus = false;
       int pos = i;

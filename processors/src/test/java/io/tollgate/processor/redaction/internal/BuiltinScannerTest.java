@@ -122,6 +122,9 @@ class BuiltinScannerTest {
     assertThat(ALL.scan("plain", "userPassword")).hasSize(1);
     assertThat(ALL.scan("hello", "max_tokens")).isEmpty();
     assertThat(ALL.scan("<SECRET>", "password")).isEmpty();
+    // Log-probabilities: {"token": "Hello", "logprob": -0.1}
+    assertThat(ALL.scan("Hello", "token")).isEmpty();
+    assertThat(ALL.scan("opaque", "refresh_token")).hasSize(1);
   }
 
   @Test
@@ -170,5 +173,26 @@ class BuiltinScannerTest {
   void cleanProseHasNoTriggersBeyondWordStarts() {
     String prose = "The quick brown fox jumps over the lazy dog. ".repeat(100);
     assertThat(ALL.scan(prose)).isEmpty();
+  }
+
+  @Test
+  void randomInputNeverThrowsAndFindingsStayInBounds() {
+    // Characters that drive the recognisers' branches, to reach their edge cases.
+    String alphabet = "0123456789abcdefABCDEFXZ:.-+()/ @=\\\"'_\nskAIyJBr%-[]{}😀é";
+    java.util.Random random = new java.util.Random(42);
+    for (int run = 0; run < 10_000; run++) {
+      int len = random.nextInt(60);
+      StringBuilder sb = new StringBuilder(len);
+      for (int i = 0; i < len; i++) {
+        int cp = alphabet.codePointAt(alphabet.offsetByCodePoints(0,
+            random.nextInt(alphabet.codePointCount(0, alphabet.length()))));
+        sb.appendCodePoint(cp);
+      }
+      String text = sb.toString();
+      for (Finding f : ALL.scan(text, run % 7 == 0 ? "password" : null)) {
+        assertThat(f.start()).as(text).isBetween(0, text.length() - 1);
+        assertThat(f.end()).as(text).isBetween(f.start() + 1, text.length());
+      }
+    }
   }
 }
