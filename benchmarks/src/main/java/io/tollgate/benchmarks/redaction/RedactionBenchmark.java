@@ -55,8 +55,8 @@ import org.openjdk.jmh.infra.Blackhole;
  *       comparison (no validation, so they do less work than the scanner).
  * </ul>
  *
- * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar Redaction -prof gc}; quick: {@code
- * java -jar benchmarks/target/benchmarks.jar Redaction -f 1 -wi 2 -i 3 -w 1s -r 1s}.
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar Redaction -prof gc}; quick: {@code java
+ * -jar benchmarks/target/benchmarks.jar Redaction -f 1 -wi 2 -i 3 -w 1s -r 1s}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -205,8 +205,8 @@ public class RedactionBenchmark {
     scanner = BuiltinScanner.all();
     perRecogniser = NAIVE_PATTERNS.stream().map(Pattern::compile).collect(Collectors.toList());
     alternation =
-        Pattern.compile(NAIVE_PATTERNS.stream().map(p -> "(?:" + p + ")")
-            .collect(Collectors.joining("|")));
+        Pattern.compile(
+            NAIVE_PATTERNS.stream().map(p -> "(?:" + p + ")").collect(Collectors.joining("|")));
     // Sanity: the dirty payload has findings, the clean one none.
     int found = scanner.scan(text).size();
     if (dirty == (found == 0)) {

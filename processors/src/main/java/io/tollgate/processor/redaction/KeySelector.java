@@ -114,12 +114,14 @@ final class KeySelector {
   }
 
   /**
-   * Whether the attribute {@code key} of an event named {@code eventName} is scanned. Events of
-   * the GenAI conventions ({@code gen_ai.user.message}, {@code gen_ai.choice}, …) carry content
-   * under short keys such as {@code content}, so all of their string attributes are.
+   * Whether the attribute {@code key} of an event named {@code eventName} is scanned. Events of the
+   * GenAI conventions ({@code gen_ai.user.message}, {@code gen_ai.choice}, …) carry content under
+   * short keys such as {@code content}, so all of their string attributes are.
    */
   boolean selectsInEvent(String eventName, String key) {
-    if (defaults && eventName.startsWith("gen_ai.") && !ignored.contains(key)
+    if (defaults
+        && eventName.startsWith("gen_ai.")
+        && !ignored.contains(key)
         && !key.startsWith(OWN_PREFIX)) {
       return true;
     }

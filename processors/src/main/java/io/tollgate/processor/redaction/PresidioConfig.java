@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * The optional Presidio analyzer, for what regular expressions cannot find (names, places).
  *
- * @param analyzerEndpoint base URL of the analyzer, e.g. {@code http://localhost:5002}; empty
- *     turns Presidio off
+ * @param analyzerEndpoint base URL of the analyzer, e.g. {@code http://localhost:5002}; empty turns
+ *     Presidio off
  * @param language ISO-639-1 code sent with every request
  * @param entities entity types to ask for; empty asks for all that the analyzer supports
  * @param scoreThreshold findings below this score are dropped by the analyzer
@@ -18,10 +18,10 @@ import java.util.List;
  * @param timeout per request, and the longest a request may wait for a free slot
  * @param maxConcurrency requests in flight at once; the analyzer serves one at a time per worker
  * @param onError what happens to texts the analyzer could not scan
- * @param batch send all texts of a span batch in one request ({@code text: [...]}, Presidio
- *     2.2.361 and later); false sends one request per text
- * @param maxRequestChars longer texts are split into chunks of at most this many characters,
- *     and texts are grouped into requests up to this size (Presidio refuses 1,000,000)
+ * @param batch send all texts of a span batch in one request ({@code text: [...]}, Presidio 2.2.361
+ *     and later); false sends one request per text
+ * @param maxRequestChars longer texts are split into chunks of at most this many characters, and
+ *     texts are grouped into requests up to this size (Presidio refuses 1,000,000)
  * @param cache results by text hash, so repeated system prompts cost one call
  * @param circuitBreaker stop calling an analyzer that keeps failing, for a while
  */
@@ -84,15 +84,35 @@ public record PresidioConfig(
   /** A copy that talks to {@code endpoint}. */
   public PresidioConfig withEndpoint(String endpoint) {
     return new PresidioConfig(
-        endpoint, language, entities, scoreThreshold, allowList, timeout, maxConcurrency, onError,
-        batch, maxRequestChars, cache, circuitBreaker);
+        endpoint,
+        language,
+        entities,
+        scoreThreshold,
+        allowList,
+        timeout,
+        maxConcurrency,
+        onError,
+        batch,
+        maxRequestChars,
+        cache,
+        circuitBreaker);
   }
 
   /** A copy with another {@code on_error}. */
   public PresidioConfig withOnError(OnError mode) {
     return new PresidioConfig(
-        analyzerEndpoint, language, entities, scoreThreshold, allowList, timeout, maxConcurrency,
-        mode, batch, maxRequestChars, cache, circuitBreaker);
+        analyzerEndpoint,
+        language,
+        entities,
+        scoreThreshold,
+        allowList,
+        timeout,
+        maxConcurrency,
+        mode,
+        batch,
+        maxRequestChars,
+        cache,
+        circuitBreaker);
   }
 
   public boolean enabled() {
@@ -153,7 +173,9 @@ public record PresidioConfig(
         issues.add(
             "analyzer_endpoint",
             "must be an http(s) URL such as http://localhost:5002 (http://presidio-analyzer:3000"
-                + " in a cluster); got \"" + analyzerEndpoint + "\"");
+                + " in a cluster); got \""
+                + analyzerEndpoint
+                + "\"");
       }
     } catch (URISyntaxException e) {
       issues.add("analyzer_endpoint", "is not a URL: " + e.getMessage());

@@ -74,7 +74,10 @@ public record RecognizersConfig(List<String> disabled, List<Custom> custom) {
       if (d == null || !known.contains(d.toLowerCase(Locale.ROOT))) {
         issues.add(
             "disabled[" + i + "]",
-            "unknown recogniser \"" + d + "\"; use one of " + String.join(", ", Builtin.names())
+            "unknown recogniser \""
+                + d
+                + "\"; use one of "
+                + String.join(", ", Builtin.names())
                 + " or an entity type such as "
                 + String.join(", ", Builtin.entityTypes()));
       }
@@ -84,8 +87,9 @@ public record RecognizersConfig(List<String> disabled, List<Custom> custom) {
       Custom c = custom.get(i);
       ConfigIssues at = issues.at("custom[" + i + "]");
       if (c.name() == null || !RedactionConfig.ENTITY_NAME.matcher(c.name()).matches()) {
-        at.add("name", "must be an entity type in upper case, e.g. EMPLOYEE_ID; got \"" + c.name()
-            + "\"");
+        at.add(
+            "name",
+            "must be an entity type in upper case, e.g. EMPLOYEE_ID; got \"" + c.name() + "\"");
       } else if (!names.add(c.name())) {
         at.add("name", "\"" + c.name() + "\" is defined twice");
       }

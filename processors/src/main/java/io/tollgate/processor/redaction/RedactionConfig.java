@@ -105,33 +105,93 @@ public record RedactionConfig(
 
   public RedactionConfig withPresidio(PresidioConfig p) {
     return new RedactionConfig(
-        defaultKeys, keys, keyPatterns, allStringAttributes, ignoredKeys, spanEvents,
-        statusMessage, recognizers, allowList, operators, hashKey, hashLength, summary, p);
+        defaultKeys,
+        keys,
+        keyPatterns,
+        allStringAttributes,
+        ignoredKeys,
+        spanEvents,
+        statusMessage,
+        recognizers,
+        allowList,
+        operators,
+        hashKey,
+        hashLength,
+        summary,
+        p);
   }
 
   public RedactionConfig withOperators(Map<String, OperatorConfig> ops, Secret key) {
     return new RedactionConfig(
-        defaultKeys, keys, keyPatterns, allStringAttributes, ignoredKeys, spanEvents,
-        statusMessage, recognizers, allowList, ops, key, hashLength, summary, presidio);
+        defaultKeys,
+        keys,
+        keyPatterns,
+        allStringAttributes,
+        ignoredKeys,
+        spanEvents,
+        statusMessage,
+        recognizers,
+        allowList,
+        ops,
+        key,
+        hashLength,
+        summary,
+        presidio);
   }
 
   public RedactionConfig withSummary(SummaryLevel level) {
     return new RedactionConfig(
-        defaultKeys, keys, keyPatterns, allStringAttributes, ignoredKeys, spanEvents,
-        statusMessage, recognizers, allowList, operators, hashKey, hashLength, level, presidio);
+        defaultKeys,
+        keys,
+        keyPatterns,
+        allStringAttributes,
+        ignoredKeys,
+        spanEvents,
+        statusMessage,
+        recognizers,
+        allowList,
+        operators,
+        hashKey,
+        hashLength,
+        level,
+        presidio);
   }
 
   public RedactionConfig withKeys(
       List<String> extraKeys, List<String> patterns, boolean allStrings, List<String> ignored) {
     return new RedactionConfig(
-        defaultKeys, extraKeys, patterns, allStrings, ignored, spanEvents, statusMessage,
-        recognizers, allowList, operators, hashKey, hashLength, summary, presidio);
+        defaultKeys,
+        extraKeys,
+        patterns,
+        allStrings,
+        ignored,
+        spanEvents,
+        statusMessage,
+        recognizers,
+        allowList,
+        operators,
+        hashKey,
+        hashLength,
+        summary,
+        presidio);
   }
 
   public RedactionConfig withRecognizers(RecognizersConfig r, List<String> allow) {
     return new RedactionConfig(
-        defaultKeys, keys, keyPatterns, allStringAttributes, ignoredKeys, spanEvents,
-        statusMessage, r, allow, operators, hashKey, hashLength, summary, presidio);
+        defaultKeys,
+        keys,
+        keyPatterns,
+        allStringAttributes,
+        ignoredKeys,
+        spanEvents,
+        statusMessage,
+        r,
+        allow,
+        operators,
+        hashKey,
+        hashLength,
+        summary,
+        presidio);
   }
 
   @Override
@@ -144,7 +204,10 @@ public record RedactionConfig(
             "key_patterns[" + i + "]", "is not a valid regular expression: " + e.getDescription());
       }
     }
-    if (!defaultKeys && keys.isEmpty() && keyPatterns.isEmpty() && !allStringAttributes
+    if (!defaultKeys
+        && keys.isEmpty()
+        && keyPatterns.isEmpty()
+        && !allStringAttributes
         && !statusMessage) {
       issues.add(
           "default_keys",
@@ -178,7 +241,9 @@ public record RedactionConfig(
       } else if (hashKey.reveal().length() < MIN_HASH_KEY_LENGTH) {
         issues.add(
             "hash_key",
-            "must be at least " + MIN_HASH_KEY_LENGTH + " characters so that pseudonyms cannot be"
+            "must be at least "
+                + MIN_HASH_KEY_LENGTH
+                + " characters so that pseudonyms cannot be"
                 + " brute-forced; use a random value such as the output of openssl rand -hex 32");
       }
     }

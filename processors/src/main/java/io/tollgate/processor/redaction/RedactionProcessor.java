@@ -41,10 +41,10 @@ import org.slf4j.LoggerFactory;
  * Removes personal data from the content attributes of spans and span events before anything
  * downstream buffers or exports them.
  *
- * <p>Per batch: select the attributes to scan, split JSON values into their string leaves, run
- * the local recognisers on every leaf, ask Presidio (when configured) about all distinct leaves of
- * the batch in one request, merge both sets of findings, apply the operators, write the values
- * back (JSON stays JSON) and add a summary to each span that changed.
+ * <p>Per batch: select the attributes to scan, split JSON values into their string leaves, run the
+ * local recognisers on every leaf, ask Presidio (when configured) about all distinct leaves of the
+ * batch in one request, merge both sets of findings, apply the operators, write the values back
+ * (JSON stays JSON) and add a summary to each span that changed.
  */
 final class RedactionProcessor implements Processor {
 
@@ -54,6 +54,7 @@ final class RedactionProcessor implements Processor {
   static final String ATTR_ENTITIES = "tollgate.redaction.entities";
   static final String ATTR_PRESIDIO = "tollgate.redaction.presidio";
   static final String PRESIDIO_UNAVAILABLE = "unavailable";
+
   /** What a value becomes when it must not pass unscanned ({@code on_error: drop_content}). */
   static final String DROPPED = "<REDACTED:UNSCANNED>";
 
@@ -90,8 +91,7 @@ final class RedactionProcessor implements Processor {
     this.processorId = ctx.id().toString();
     this.degradedSpans =
         Counter.builder("tollgate_redaction_presidio_degraded_spans")
-            .description(
-                "Spans with content Presidio could not scan, handled as on_error says.")
+            .description("Spans with content Presidio could not scan, handled as on_error says.")
             .tag("processor", processorId)
             .tag("on_error", onError.configName())
             .register(registry);
@@ -389,7 +389,9 @@ final class RedactionProcessor implements Processor {
         if (all.isEmpty()) {
           continue;
         }
-        s.result = anonymizer.apply(s.text, Findings.resolve(all), (e, n) -> counts.merge(e, n, Integer::sum));
+        s.result =
+            anonymizer.apply(
+                s.text, Findings.resolve(all), (e, n) -> counts.merge(e, n, Integer::sum));
         changed |= !s.result.equals(s.text);
       }
     }
@@ -415,7 +417,8 @@ final class RedactionProcessor implements Processor {
       case KVLIST_VALUE:
         KeyValueList.Builder list = KeyValueList.newBuilder();
         for (KeyValue kv : v.getKvlistValue().getValuesList()) {
-          list.addValues(KeyValue.newBuilder().setKey(kv.getKey()).setValue(rebuild(kv.getValue(), it)));
+          list.addValues(
+              KeyValue.newBuilder().setKey(kv.getKey()).setValue(rebuild(kv.getValue(), it)));
         }
         return AnyValue.newBuilder().setKvlistValue(list).build();
       default:
@@ -452,8 +455,8 @@ final class RedactionProcessor implements Processor {
           int eq = part.indexOf('=');
           if (eq > 0) {
             try {
-              merged.merge(part.substring(0, eq), Integer.parseInt(part.substring(eq + 1)),
-                  Integer::sum);
+              merged.merge(
+                  part.substring(0, eq), Integer.parseInt(part.substring(eq + 1)), Integer::sum);
             } catch (NumberFormatException ignored) {
               // Not ours; overwritten below.
             }

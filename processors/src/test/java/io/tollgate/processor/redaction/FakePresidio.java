@@ -27,13 +27,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A stand-in for the Presidio analyzer's REST API (presidio-analyzer/app.py, 2.2.36x) on
- * loopback: {@code POST /analyze} with {@code text} as a string or an array, answering an array of
- * results or an array of arrays; each result {@code {analysis_explanation, end, entity_type, score,
- * start}} with sorted keys and code-point offsets (Python {@code str} indices); {@code 500
- * {"error": …}} for missing text or language and for texts of 1,000,000 characters or more; {@code
- * GET /health}. Its "NER" knows a fixed list of names and places and, like Presidio, also reports
- * e-mail addresses.
+ * A stand-in for the Presidio analyzer's REST API (presidio-analyzer/app.py, 2.2.36x) on loopback:
+ * {@code POST /analyze} with {@code text} as a string or an array, answering an array of results or
+ * an array of arrays; each result {@code {analysis_explanation, end, entity_type, score, start}}
+ * with sorted keys and code-point offsets (Python {@code str} indices); {@code 500 {"error": …}}
+ * for missing text or language and for texts of 1,000,000 characters or more; {@code GET /health}.
+ * Its "NER" knows a fixed list of names and places and, like Presidio, also reports e-mail
+ * addresses.
  */
 final class FakePresidio implements AutoCloseable {
 
@@ -197,7 +197,15 @@ final class FakePresidio implements AutoCloseable {
       int from = 0;
       int at;
       while ((at = text.indexOf(e.getKey(), from)) >= 0) {
-        add(out, text, at, at + e.getKey().length(), e.getValue(), 0.85, entities, threshold,
+        add(
+            out,
+            text,
+            at,
+            at + e.getKey().length(),
+            e.getValue(),
+            0.85,
+            entities,
+            threshold,
             allow);
         from = at + 1;
       }
@@ -213,9 +221,17 @@ final class FakePresidio implements AutoCloseable {
   }
 
   private void add(
-      List<Map<String, Object>> out, String text, int start, int end, String type, double score,
-      Set<String> entities, double threshold, Set<String> allow) {
-    if ((!entities.isEmpty() && !entities.contains(type)) || score < threshold
+      List<Map<String, Object>> out,
+      String text,
+      int start,
+      int end,
+      String type,
+      double score,
+      Set<String> entities,
+      double threshold,
+      Set<String> allow) {
+    if ((!entities.isEmpty() && !entities.contains(type))
+        || score < threshold
         || allow.contains(text.substring(start, end))) {
       return;
     }

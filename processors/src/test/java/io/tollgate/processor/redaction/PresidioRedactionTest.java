@@ -57,8 +57,13 @@ class PresidioRedactionTest {
   }
 
   private static PresidioConfig presidioConfig(
-      String endpoint, OnError onError, Duration timeout, int maxConcurrency, boolean batch,
-      int maxRequestChars, int breakerThreshold) {
+      String endpoint,
+      OnError onError,
+      Duration timeout,
+      int maxConcurrency,
+      boolean batch,
+      int maxRequestChars,
+      int breakerThreshold) {
     return new PresidioConfig(
         endpoint,
         "en",
@@ -96,8 +101,7 @@ class PresidioRedactionTest {
             + quote(user)
             + "}]}]";
     return Spans.span(
-        "chat gpt-4o",
-        Map.of("gen_ai.operation.name", "chat", "gen_ai.input.messages", messages));
+        "chat gpt-4o", Map.of("gen_ai.operation.name", "chat", "gen_ai.input.messages", messages));
   }
 
   private static String quote(String s) {
@@ -118,8 +122,11 @@ class PresidioRedactionTest {
   }
 
   private double requests(String outcome) {
-    return registry.get("tollgate_redaction_presidio_requests").tag("outcome", outcome)
-        .counter().count();
+    return registry
+        .get("tollgate_redaction_presidio_requests")
+        .tag("outcome", outcome)
+        .counter()
+        .count();
   }
 
   @Test
@@ -144,8 +151,7 @@ class PresidioRedactionTest {
     List<SpanRecord> spans = next.spans();
     assertThat(userContent(spans.get(0)))
         .isEqualTo("😀😀 Hello, I am <PERSON> from <LOCATION>, mail <EMAIL_ADDRESS>");
-    assertThat(userContent(spans.get(1)))
-        .isEqualTo("🏡 <PERSON> moved to <LOCATION> 🚚 last week");
+    assertThat(userContent(spans.get(1))).isEqualTo("🏡 <PERSON> moved to <LOCATION> 🚚 last week");
     // The e-mail was found by both the built-ins and Presidio: one redaction, counted once.
     assertThat(spans.get(0).attributes().getLong(RedactionProcessor.ATTR_COUNT)).isEqualTo(3);
     assertThat(spans.get(0).attributes().contains(RedactionProcessor.ATTR_PRESIDIO)).isFalse();
@@ -157,12 +163,20 @@ class PresidioRedactionTest {
   void singleTextRequestsWhenBatchingIsOff() throws Exception {
     Processor p =
         processor(
-            presidioConfig(presidio.endpoint(), OnError.FALLBACK, Duration.ofSeconds(5), 2, false,
-                100_000, 5));
-    await(p.consume(Spans.batch(
-            Spans.span("a", Map.of("input.value", "Ahmed Khan called")),
-            Spans.span("b", Map.of("output.value", "Berlin it is"))))
-        .toCompletableFuture());
+            presidioConfig(
+                presidio.endpoint(),
+                OnError.FALLBACK,
+                Duration.ofSeconds(5),
+                2,
+                false,
+                100_000,
+                5));
+    await(
+        p.consume(
+                Spans.batch(
+                    Spans.span("a", Map.of("input.value", "Ahmed Khan called")),
+                    Spans.span("b", Map.of("output.value", "Berlin it is"))))
+            .toCompletableFuture());
     assertThat(presidio.requests).hasSize(2);
     assertThat(presidio.requests).allSatisfy(r -> assertThat(r.get("text").isTextual()).isTrue());
     assertThat(next.spans().get(0).attributes().getString("input.value"))
@@ -175,20 +189,26 @@ class PresidioRedactionTest {
   void repeatedSystemPromptsComeFromTheCache() throws Exception {
     Processor p = processor(config(OnError.FALLBACK));
     for (int i = 0; i < 3; i++) {
-      await(p.consume(Spans.batch(chat(SYSTEM_PROMPT, "question " + i + " from Jane Doe")))
-          .toCompletableFuture());
+      await(
+          p.consume(Spans.batch(chat(SYSTEM_PROMPT, "question " + i + " from Jane Doe")))
+              .toCompletableFuture());
     }
     assertThat(presidio.textsReceived().stream().filter(SYSTEM_PROMPT::equals)).hasSize(1);
     assertThat(presidio.requests).hasSize(3);
     // Second and third batch: system prompt and the three JSON leaves are hits.
-    assertThat(registry.get("tollgate_redaction_presidio_cache").tag("result", "hit").counter()
-            .count())
+    assertThat(
+            registry
+                .get("tollgate_redaction_presidio_cache")
+                .tag("result", "hit")
+                .counter()
+                .count())
         .isEqualTo(8);
     assertThat(userContent(next.spans().get(2))).isEqualTo("question 2 from <PERSON>");
 
     // A batch made only of known texts needs no request at all.
-    await(p.consume(Spans.batch(chat(SYSTEM_PROMPT, "question 0 from Jane Doe")))
-        .toCompletableFuture());
+    await(
+        p.consume(Spans.batch(chat(SYSTEM_PROMPT, "question 0 from Jane Doe")))
+            .toCompletableFuture());
     assertThat(presidio.requests).hasSize(3);
     assertThat(userContent(next.spans().get(3))).isEqualTo("question 0 from <PERSON>");
   }
@@ -197,8 +217,8 @@ class PresidioRedactionTest {
   void longTextsAreSplitAndOffsetsMappedBack() throws Exception {
     Processor p =
         processor(
-            presidioConfig(presidio.endpoint(), OnError.FALLBACK, Duration.ofSeconds(5), 4, true,
-                1_000, 5));
+            presidioConfig(
+                presidio.endpoint(), OnError.FALLBACK, Duration.ofSeconds(5), 4, true, 1_000, 5));
     // 993 letters, then a name whose space is the last one before the cut at 1000 characters:
     // the first chunk ends inside the name, the overlap of the next chunk holds all of it.
     StringBuilder text = new StringBuilder("a".repeat(993)).append(" Ahmed Khan ");
@@ -210,8 +230,9 @@ class PresidioRedactionTest {
     }
     text.append("and finally Zoë Müller");
     String original = text.toString();
-    await(p.consume(Spans.batch(Spans.span("rag", Map.of("input.value", original))))
-        .toCompletableFuture());
+    await(
+        p.consume(Spans.batch(Spans.span("rag", Map.of("input.value", original))))
+            .toCompletableFuture());
 
     List<String> sent = presidio.textsReceived();
     assertThat(sent.size()).isGreaterThan(5);
@@ -220,8 +241,8 @@ class PresidioRedactionTest {
     assertThat(out).doesNotContain("Jane Doe", "Ahmed Khan", "Zoë Müller", "Jane", "Ahmed", "Zoë");
     assertThat(out).endsWith("and finally <PERSON>");
     assertThat(out.replace("<PERSON>", ""))
-        .isEqualTo(original.replace("Jane Doe", "").replace("Ahmed Khan", "")
-            .replace("Zoë Müller", ""));
+        .isEqualTo(
+            original.replace("Jane Doe", "").replace("Ahmed Khan", "").replace("Zoë Müller", ""));
   }
 
   /** A server that is down, slow or failing, for each on_error mode. */
@@ -258,8 +279,7 @@ class PresidioRedactionTest {
         outcome = "unreachable";
     }
     Processor p =
-        processor(
-            presidioConfig(endpoint, mode, Duration.ofMillis(300), 4, true, 100_000, 5));
+        processor(presidioConfig(endpoint, mode, Duration.ofMillis(300), 4, true, 100_000, 5));
     String user = "I am Jane Doe, jane@example.com, card 4111 1111 1111 1111";
     CompletableFuture<Void> done =
         p.consume(Spans.batch(chat(SYSTEM_PROMPT, user))).toCompletableFuture();
@@ -313,12 +333,12 @@ class PresidioRedactionTest {
     presidio.delay = Duration.ofMillis(200);
     Processor p =
         processor(
-            presidioConfig(presidio.endpoint(), OnError.REJECT, Duration.ofSeconds(10), 2, true,
-                100_000, 5));
+            presidioConfig(
+                presidio.endpoint(), OnError.REJECT, Duration.ofSeconds(10), 2, true, 100_000, 5));
     List<CompletableFuture<Void>> all = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      all.add(p.consume(Spans.batch(chat(SYSTEM_PROMPT + i, "Jane Doe #" + i)))
-          .toCompletableFuture());
+      all.add(
+          p.consume(Spans.batch(chat(SYSTEM_PROMPT + i, "Jane Doe #" + i))).toCompletableFuture());
     }
     CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).get(20, TimeUnit.SECONDS);
     assertThat(presidio.requests).hasSize(6);
@@ -331,11 +351,12 @@ class PresidioRedactionTest {
     presidio.mode = FakePresidio.Mode.ERROR_500;
     Processor p =
         processor(
-            presidioConfig(presidio.endpoint(), OnError.FALLBACK, Duration.ofSeconds(5), 4, true,
-                100_000, 2));
+            presidioConfig(
+                presidio.endpoint(), OnError.FALLBACK, Duration.ofSeconds(5), 4, true, 100_000, 2));
     for (int i = 0; i < 4; i++) {
-      await(p.consume(Spans.batch(chat(SYSTEM_PROMPT, "mail " + i + "@example.com")))
-          .toCompletableFuture());
+      await(
+          p.consume(Spans.batch(chat(SYSTEM_PROMPT, "mail " + i + "@example.com")))
+              .toCompletableFuture());
     }
     assertThat(presidio.requests).hasSize(2);
     assertThat(requests("http_error")).isEqualTo(2);

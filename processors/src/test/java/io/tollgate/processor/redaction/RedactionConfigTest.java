@@ -155,8 +155,7 @@ class RedactionConfigTest {
   @Test
   void unknownKeysAndValuesAreRefusedWithTheChoices() {
     assertThatThrownBy(() -> bind("all_strings: true")).hasMessageContaining("all_strings");
-    assertThatThrownBy(() -> bind("summary: verbose"))
-        .hasMessageContaining("debug, info, silent");
+    assertThatThrownBy(() -> bind("summary: verbose")).hasMessageContaining("debug, info, silent");
     assertThatThrownBy(() -> bind("presidio: {on_error: ignore}"))
         .hasMessageContaining("fallback, reject, drop_content");
   }
@@ -165,7 +164,8 @@ class RedactionConfigTest {
   void validationSaysWhatToDo() {
     RedactionConfig hashWithoutKey =
         RedactionConfig.defaults()
-            .withOperators(Map.of("EMAIL_ADDRESS", OperatorConfig.of(OperatorConfig.Type.HASH)),
+            .withOperators(
+                Map.of("EMAIL_ADDRESS", OperatorConfig.of(OperatorConfig.Type.HASH)),
                 Secret.of(""));
     assertThat(issues(hashWithoutKey))
         .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
@@ -185,13 +185,26 @@ class RedactionConfigTest {
                         new RecognizersConfig.Custom("BLANK", "x*", null, null))),
                 List.of())
             .withOperators(
-                Map.of("email", OperatorConfig.replace(),
-                    "CREDIT_CARD", OperatorConfig.mask("##", -1, false)),
+                Map.of(
+                    "email",
+                    OperatorConfig.replace(),
+                    "CREDIT_CARD",
+                    OperatorConfig.mask("##", -1, false)),
                 Secret.of(""))
             .withPresidio(
                 new PresidioConfig(
-                    "presidio:3000", "english", List.of("person"), 1.5, List.of(),
-                    Duration.ZERO, 0, OnError.FALLBACK, true, 2_000_000, null, null));
+                    "presidio:3000",
+                    "english",
+                    List.of("person"),
+                    1.5,
+                    List.of(),
+                    Duration.ZERO,
+                    0,
+                    OnError.FALLBACK,
+                    true,
+                    2_000_000,
+                    null,
+                    null));
     assertThat(issues(bad))
         .anyMatch(i -> i.startsWith("key_patterns[0]: is not a valid regular expression"))
         .anyMatch(i -> i.startsWith("recognizers.disabled[0]: unknown recogniser \"telepathy\""))

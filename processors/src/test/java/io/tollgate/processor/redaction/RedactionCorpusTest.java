@@ -117,14 +117,27 @@ class RedactionCorpusTest {
           unmatched.remove(match);
         } else {
           t.fn++;
-          problems.add("line " + s.line() + ": missed " + l.entity() + " \"" + l.value() + "\"; found "
-              + describe(s.text(), found));
+          problems.add(
+              "line "
+                  + s.line()
+                  + ": missed "
+                  + l.entity()
+                  + " \""
+                  + l.value()
+                  + "\"; found "
+                  + describe(s.text(), found));
         }
       }
       for (Finding f : unmatched) {
         tally.computeIfAbsent(f.entityType(), k -> new Tally()).fp++;
-        problems.add("line " + s.line() + ": unexpected " + f.entityType() + " \""
-            + s.text().substring(f.start(), f.end()) + "\"");
+        problems.add(
+            "line "
+                + s.line()
+                + ": unexpected "
+                + f.entityType()
+                + " \""
+                + s.text().substring(f.start(), f.end())
+                + "\"");
       }
       // Whatever the labels say, no labelled value may survive redaction.
       String redacted = anonymizer.apply(s.text(), found, (e, n) -> {});
@@ -138,8 +151,14 @@ class RedactionCorpusTest {
     for (String text : negatives) {
       for (Finding f : scanner.scan(text, null)) {
         negativeFindings++;
-        problems.add("negative \"" + text + "\": " + f.entityType() + " \""
-            + text.substring(f.start(), f.end()) + "\"");
+        problems.add(
+            "negative \""
+                + text
+                + "\": "
+                + f.entityType()
+                + " \""
+                + text.substring(f.start(), f.end())
+                + "\"");
       }
     }
 
@@ -153,8 +172,18 @@ class RedactionCorpusTest {
     assertThat(tally.keySet())
         .containsAll(
             List.of(
-                "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE",
-                "IP_ADDRESS", "MAC_ADDRESS", "URL", "API_KEY", "JWT", "SECRET", "PRIVATE_KEY"));
+                "EMAIL_ADDRESS",
+                "PHONE_NUMBER",
+                "CREDIT_CARD",
+                "US_SSN",
+                "IBAN_CODE",
+                "IP_ADDRESS",
+                "MAC_ADDRESS",
+                "URL",
+                "API_KEY",
+                "JWT",
+                "SECRET",
+                "PRIVATE_KEY"));
   }
 
   static List<String> negatives() throws IOException {
@@ -178,21 +207,28 @@ class RedactionCorpusTest {
   private static String report(
       Map<String, Tally> tally, int texts, int labels, int negatives, int negativeFindings) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format("Redaction corpus: %d texts, %d labelled entities; %d negative texts%n",
-        texts, labels, negatives));
-    sb.append(String.format("%-14s %5s %5s %5s %9s %7s%n", "entity", "TP", "FP", "FN",
-        "precision", "recall"));
+    sb.append(
+        String.format(
+            "Redaction corpus: %d texts, %d labelled entities; %d negative texts%n",
+            texts, labels, negatives));
+    sb.append(
+        String.format(
+            "%-14s %5s %5s %5s %9s %7s%n", "entity", "TP", "FP", "FN", "precision", "recall"));
     Tally all = new Tally();
     for (Map.Entry<String, Tally> e : tally.entrySet()) {
       Tally t = e.getValue();
       all.tp += t.tp;
       all.fp += t.fp;
       all.fn += t.fn;
-      sb.append(String.format("%-14s %5d %5d %5d %9.3f %7.3f%n", e.getKey(), t.tp, t.fp, t.fn,
-          t.precision(), t.recall()));
+      sb.append(
+          String.format(
+              "%-14s %5d %5d %5d %9.3f %7.3f%n",
+              e.getKey(), t.tp, t.fp, t.fn, t.precision(), t.recall()));
     }
-    sb.append(String.format("%-14s %5d %5d %5d %9.3f %7.3f%n", "all", all.tp, all.fp, all.fn,
-        all.precision(), all.recall()));
+    sb.append(
+        String.format(
+            "%-14s %5d %5d %5d %9.3f %7.3f%n",
+            "all", all.tp, all.fp, all.fn, all.precision(), all.recall()));
     sb.append(String.format("negatives: %d findings in %d texts%n", negativeFindings, negatives));
     return sb.toString();
   }

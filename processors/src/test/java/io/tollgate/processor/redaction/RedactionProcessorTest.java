@@ -58,9 +58,10 @@ class RedactionProcessorTest {
   /** OpenTelemetry GenAI conventions: messages as a JSON string attribute. */
   static final String INPUT_MESSAGES =
       "[{\"role\":\"system\",\"parts\":[{\"type\":\"text\",\"content\":\"You are a helpful support"
-          + " agent for ACME.\"}]},{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"My"
-          + " email is jane.doe@example.com and my card 4111 1111 1111 1111 was charged twice."
-          + " Call +44 20 7946 0958.\"}]}]";
+          + " agent for"
+          + " ACME.\"}]},{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"My email is"
+          + " jane.doe@example.com and my card 4111 1111 1111 1111 was charged twice. Call +44 20"
+          + " 7946 0958.\"}]}]";
 
   static final String OUTPUT_MESSAGES =
       "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"tool_call\",\"id\":\"call_1\",\"name\":"
@@ -75,11 +76,16 @@ class RedactionProcessorTest {
             Spans.span(
                 "chat gpt-4o",
                 attrs(
-                    "gen_ai.operation.name", "chat",
-                    "gen_ai.request.model", "gpt-4o",
-                    "gen_ai.usage.input_tokens", 42,
-                    "gen_ai.input.messages", INPUT_MESSAGES,
-                    "gen_ai.output.messages", OUTPUT_MESSAGES)));
+                    "gen_ai.operation.name",
+                    "chat",
+                    "gen_ai.request.model",
+                    "gpt-4o",
+                    "gen_ai.usage.input_tokens",
+                    42,
+                    "gen_ai.input.messages",
+                    INPUT_MESSAGES,
+                    "gen_ai.output.messages",
+                    OUTPUT_MESSAGES)));
 
     JsonNode input = JSON.readTree(out.attributes().getString("gen_ai.input.messages"));
     assertThat(input.get(0).get("role").asText()).isEqualTo("system");
@@ -99,16 +105,20 @@ class RedactionProcessorTest {
     assertThat(out.attributes().getString("gen_ai.request.model")).isEqualTo("gpt-4o");
     assertThat(out.attributes().getLong(RedactionProcessor.ATTR_COUNT)).isEqualTo(4);
     assertThat(out.attributes().contains(RedactionProcessor.ATTR_ENTITIES)).isFalse();
-    assertThat(registry.get("tollgate_redaction_entities").tag("entity_type", "EMAIL_ADDRESS")
-            .counter().count())
+    assertThat(
+            registry
+                .get("tollgate_redaction_entities")
+                .tag("entity_type", "EMAIL_ADDRESS")
+                .counter()
+                .count())
         .isEqualTo(2);
   }
 
   @Test
   void cleanValuesAreLeftByteForByte() throws Exception {
     String clean = "[{\"role\": \"user\", \"parts\": [{\"type\": \"text\", \"content\": \"Hi\"}]}]";
-    SpanRecord out = run(RedactionConfig.defaults(),
-        Spans.span("chat", attrs("gen_ai.input.messages", clean)));
+    SpanRecord out =
+        run(RedactionConfig.defaults(), Spans.span("chat", attrs("gen_ai.input.messages", clean)));
     assertThat(out.attributes().getString("gen_ai.input.messages")).isEqualTo(clean);
     assertThat(out.attributes().contains(RedactionProcessor.ATTR_COUNT)).isFalse();
   }
@@ -171,19 +181,25 @@ class RedactionProcessorTest {
                 Span.Event.newBuilder()
                     .setName("exception")
                     .addAttributes(Spans.kv("exception.type", "openai.BadRequestError"))
-                    .addAttributes(Spans.kv("exception.message", "bad key sk-proj-abcdefghijklmnopqrstuvwxyz012345"))
+                    .addAttributes(
+                        Spans.kv(
+                            "exception.message",
+                            "bad key sk-proj-abcdefghijklmnopqrstuvwxyz012345"))
                     .addAttributes(
                         Spans.kv(
                             "exception.stacktrace",
-                            "Traceback (most recent call last):\n  File \"app.py\", line 3\n"
-                                + "openai.BadRequestError: bad key sk-proj-abcdefghijklmnopqrstuvwxyz012345")))
+                            "Traceback (most recent call last):\n"
+                                + "  File \"app.py\", line 3\n"
+                                + "openai.BadRequestError: bad key"
+                                + " sk-proj-abcdefghijklmnopqrstuvwxyz012345")))
             .addEvents(
                 Span.Event.newBuilder()
                     .setName("log")
                     .addAttributes(Spans.kv("message", "jane@example.com stays: not content")));
     SpanRecord out = run(RedactionConfig.defaults().withSummary(SummaryLevel.DEBUG), span);
     assertThat(out.statusMessage()).isEqualTo("BadRequestError: user <PHONE_NUMBER> not allowed");
-    assertThat(out.events().get(0).attributes().getString("gen_ai.prompt")).isEqualTo("SSN <US_SSN>");
+    assertThat(out.events().get(0).attributes().getString("gen_ai.prompt"))
+        .isEqualTo("SSN <US_SSN>");
     assertThat(out.events().get(1).attributes().getString("content")).isEqualTo("IBAN <IBAN_CODE>");
     assertThat(out.events().get(1).attributes().getString("gen_ai.system")).isEqualTo("openai");
     assertThat(out.events().get(2).attributes().getString("exception.message"))
@@ -216,7 +232,10 @@ class RedactionProcessorTest {
     SpanRecord some =
         run(
             RedactionConfig.defaults()
-                .withKeys(List.of("app.contact"), List.of("^app\\.prompt\\."), false,
+                .withKeys(
+                    List.of("app.contact"),
+                    List.of("^app\\.prompt\\."),
+                    false,
                     List.of("gen_ai.input.messages")),
             span.clone());
     assertThat(some.attributes().getString("app.contact")).isEqualTo("<EMAIL_ADDRESS>");
@@ -245,9 +264,12 @@ class RedactionProcessorTest {
             Spans.span(
                 "http",
                 attrs(
-                    "http.request.header.authorization", List.of("Token abc"),
-                    "db.password", "correct horse battery staple",
-                    "gen_ai.usage.output_tokens", 12)));
+                    "http.request.header.authorization",
+                    List.of("Token abc"),
+                    "db.password",
+                    "correct horse battery staple",
+                    "gen_ai.usage.output_tokens",
+                    12)));
     assertThat(out.attributes().get("http.request.header.authorization"))
         .isEqualTo(Values.ofStrings(List.of("<SECRET>")));
     assertThat(out.attributes().getString("db.password")).isEqualTo("<SECRET>");
@@ -269,7 +291,8 @@ class RedactionProcessorTest {
                                     .addValues(Spans.kv("index", 0)))))
             .build();
     SpanRecord out =
-        run(RedactionConfig.defaults(),
+        run(
+            RedactionConfig.defaults(),
             Spans.span("chat", attrs("gen_ai.input.messages", messages)));
     KeyValueList kv =
         out.attributes().get("gen_ai.input.messages").getArrayValue().getValues(0).getKvlistValue();
@@ -293,7 +316,8 @@ class RedactionProcessorTest {
                 Secret.of("a-very-long-test-key-0123456789"));
     String text = "jane@example.com 4111 1111 1111 1111 +44 20 7946 0958";
     SpanRecord first = run(config, Spans.span("a", attrs("input.value", text)));
-    SpanRecord second = run(config, Spans.span("b", attrs("output.value", "from jane@example.com")));
+    SpanRecord second =
+        run(config, Spans.span("b", attrs("output.value", "from jane@example.com")));
     String a = first.attributes().getString("input.value");
     assertThat(a).matches("<EMAIL_ADDRESS:[0-9a-f]{8}> \\*{12}11 1111 ");
     String pseudonym = a.substring(0, a.indexOf('>') + 1);
@@ -306,7 +330,8 @@ class RedactionProcessorTest {
     SpanRecord info = run(RedactionConfig.defaults(), span.clone());
     assertThat(info.attributes().getLong(RedactionProcessor.ATTR_COUNT)).isEqualTo(2);
     assertThat(info.attributes().contains(RedactionProcessor.ATTR_ENTITIES)).isFalse();
-    SpanRecord debug = run(RedactionConfig.defaults().withSummary(SummaryLevel.DEBUG), span.clone());
+    SpanRecord debug =
+        run(RedactionConfig.defaults().withSummary(SummaryLevel.DEBUG), span.clone());
     assertThat(debug.attributes().getString(RedactionProcessor.ATTR_ENTITIES))
         .isEqualTo("EMAIL_ADDRESS=2");
     SpanRecord silent =
@@ -330,9 +355,10 @@ class RedactionProcessorTest {
   @Test
   void cutJsonIsScannedAsText() throws Exception {
     String cut = "[{\"role\":\"user\",\"content\":\"call me:\\n415-555-0132 or jane@exa";
-    SpanRecord out = run(RedactionConfig.defaults(),
-        Spans.span("chat", attrs("gen_ai.input.messages", cut)));
+    SpanRecord out =
+        run(RedactionConfig.defaults(), Spans.span("chat", attrs("gen_ai.input.messages", cut)));
     assertThat(out.attributes().getString("gen_ai.input.messages"))
-        .isEqualTo("[{\"role\":\"user\",\"content\":\"call me:\\n<PHONE_NUMBER> or <EMAIL_ADDRESS>");
+        .isEqualTo(
+            "[{\"role\":\"user\",\"content\":\"call me:\\n<PHONE_NUMBER> or <EMAIL_ADDRESS>");
   }
 }

@@ -14,9 +14,9 @@ import javax.crypto.spec.SecretKeySpec;
  * trip per text (it has no batch form) for string surgery that takes microseconds here.
  *
  * <p>{@code hash} is HMAC-SHA256 under a configured key, written {@code <ENTITY_TYPE:hex>}. Unlike
- * Presidio's unsalted hash (random salt per call) it gives the same pseudonym for the same value
- * on every span, replica and restart, so that a user's requests can still be correlated; without
- * the key it can be neither reversed nor confirmed by hashing guesses.
+ * Presidio's unsalted hash (random salt per call) it gives the same pseudonym for the same value on
+ * every span, replica and restart, so that a user's requests can still be correlated; without the
+ * key it can be neither reversed nor confirmed by hashing guesses.
  *
  * <p>Thread-safe.
  *

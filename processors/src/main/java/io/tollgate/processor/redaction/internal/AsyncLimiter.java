@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * At most {@code permits} asynchronous tasks at once, without a thread waiting for a permit: a
- * task that cannot start is queued and started by the completion of another. A queued task that
- * has not started within its wait limit, or that finds the queue full, fails at once, so a slow
- * analyzer turns into {@code on_error} rather than into memory.
+ * At most {@code permits} asynchronous tasks at once, without a thread waiting for a permit: a task
+ * that cannot start is queued and started by the completion of another. A queued task that has not
+ * started within its wait limit, or that finds the queue full, fails at once, so a slow analyzer
+ * turns into {@code on_error} rather than into memory.
  *
  * <p>This class is internal and is not intended for public use.
  */

@@ -11,15 +11,15 @@ import java.util.Set;
  * The built-in recognisers in one pass over the text.
  *
  * <p>Running one regular expression per recogniser over every prompt costs a pass per recogniser,
- * and most prompts hold no personal data at all. Instead, one loop classifies each character with
- * a table lookup and only stops at <em>triggers</em>: an {@code @} (e-mail), {@code ://} (URL
+ * and most prompts hold no personal data at all. Instead, one loop classifies each character with a
+ * table lookup and only stops at <em>triggers</em>: an {@code @} (e-mail), {@code ://} (URL
  * credentials), {@code =} or {@code :} after a secret's name, {@code -----BEGIN}, and the start of
  * a word (a digit run, {@code +} or {@code (} for numbers; a vendor prefix such as {@code sk-},
- * {@code AKIA}, {@code ghp_}, {@code eyJ}, {@code Bearer}; two capitals and two digits for an
- * IBAN; hex for MAC and IPv6). Each recogniser then looks only at the few characters around its
- * trigger, with hand-written parsing and checksums (Luhn, mod 97, number plans) rather than
- * backtracking regexes. Inside a word nothing is tried, so clean English costs about one table
- * lookup per character.
+ * {@code AKIA}, {@code ghp_}, {@code eyJ}, {@code Bearer}; two capitals and two digits for an IBAN;
+ * hex for MAC and IPv6). Each recogniser then looks only at the few characters around its trigger,
+ * with hand-written parsing and checksums (Luhn, mod 97, number plans) rather than backtracking
+ * regexes. Inside a word nothing is tried, so clean English costs about one table lookup per
+ * character.
  *
  * <p>Immutable and thread-safe; each call keeps its state on the stack.
  *
@@ -122,8 +122,20 @@ public final class BuiltinScanner {
           new PrefixToken("npm_", Charset.ALNUM, 36, 36, Builtin.NPM_TOKEN));
 
   private static final String[] PHONE_CONTEXT = {
-    "phone", "tel", "mobile", "cell", "call", "fax", "whatsapp", "sms", "text me", "reach me",
-    "contact", "telefon", "handy", "number",
+    "phone",
+    "tel",
+    "mobile",
+    "cell",
+    "call",
+    "fax",
+    "whatsapp",
+    "sms",
+    "text me",
+    "reach me",
+    "contact",
+    "telefon",
+    "handy",
+    "number",
   };
   private static final String[] SSN_CONTEXT = {"ssn", "social security", "ss#", "ss no"};
 
@@ -175,8 +187,11 @@ public final class BuiltinScanner {
     }
     // A bare "token" key is not a secret's name in GenAI payloads: log-probabilities list each
     // output token as {"token": "Hello", "logprob": -0.1}.
-    if (contextKey != null && on(Builtin.SECRET_ASSIGNMENT) && SecretKeys.isSecretKey(contextKey)
-        && !contextKey.equalsIgnoreCase("token") && !alreadyRedacted(text, 0, n)) {
+    if (contextKey != null
+        && on(Builtin.SECRET_ASSIGNMENT)
+        && SecretKeys.isSecretKey(contextKey)
+        && !contextKey.equalsIgnoreCase("token")
+        && !alreadyRedacted(text, 0, n)) {
       return List.of(new Finding(0, n, Entities.SECRET, Builtin.SECRET_ASSIGNMENT.score()));
     }
     if (n < 3) {
@@ -284,10 +299,11 @@ public final class BuiltinScanner {
     boolean[] gParen;
     int groups;
     boolean plus;
+
     /**
-     * Set by a recogniser that rejected a whole token (a version 1.2.3.4.5, a seven-group
-     * "MAC", an IBAN with a bad checksum): the scan resumes after it, so that a tail of the token
-     * is not mistaken for something else (2.3.4.5 for an IP address).
+     * Set by a recogniser that rejected a whole token (a version 1.2.3.4.5, a seven-group "MAC", an
+     * IBAN with a bad checksum): the scan resumes after it, so that a tail of the token is not
+     * mistaken for something else (2.3.4.5 for an IP address).
      */
     int skipTo = -1;
 
@@ -298,8 +314,8 @@ public final class BuiltinScanner {
 
     /**
      * Whether a word starts at {@code i}: the previous character is not a letter, digit or
-     * underscore. An escape written out as text ({@code \n}, {@code \u00a0} in raw JSON) also
-     * ends a word, else "\n415-555-0132" would hide the number.
+     * underscore. An escape written out as text ({@code \n}, {@code \u00a0} in raw JSON) also ends
+     * a word, else "\n415-555-0132" would hide the number.
      */
     boolean wordStart(int i) {
       if (i == 0) {
@@ -454,8 +470,14 @@ public final class BuiltinScanner {
         }
         while (j < n) {
           char c = s.charAt(j);
-          if (isAsciiAlnum(c) || c == '.' || c == '_' || c == '~' || c == '+' || c == '/'
-              || c == '-' || c == '=') {
+          if (isAsciiAlnum(c)
+              || c == '.'
+              || c == '_'
+              || c == '~'
+              || c == '+'
+              || c == '/'
+              || c == '-'
+              || c == '=') {
             j++;
           } else {
             break;
@@ -540,7 +562,9 @@ public final class BuiltinScanner {
         if (isDigit(c) || (c >= 'A' && c <= 'Z')) {
           count++;
           j++;
-        } else if ((c == ' ' || c == '-') && count % 4 == 0 && j + 1 < n
+        } else if ((c == ' ' || c == '-')
+            && count % 4 == 0
+            && j + 1 < n
             && isAsciiAlnum(s.charAt(j + 1))) {
           j++;
         } else {
@@ -618,8 +642,8 @@ public final class BuiltinScanner {
 
     /**
      * IPv6 in full, compressed ({@code 2001:db8::1}, {@code ::1}) and IPv4-mapped forms, with an
-     * optional zone ({@code fe80::1%eth0}). Times ({@code 10:30:00}) and C++/Rust paths
-     * ({@code a::b}) are not addresses: a full form needs eight groups, a compressed one a digit.
+     * optional zone ({@code fe80::1%eth0}). Times ({@code 10:30:00}) and C++/Rust paths ({@code
+     * a::b}) are not addresses: a full form needs eight groups, a compressed one a digit.
      */
     Finding ipv6(int i) {
       // Cheap gate: a colon within the first five characters.
@@ -640,8 +664,9 @@ public final class BuiltinScanner {
         }
       }
       // Sentence punctuation after an address: "…::1." or "…:db8::1:".
-      while (j > i && (s.charAt(j - 1) == '.' || (s.charAt(j - 1) == ':'
-          && !(j - 2 >= i && s.charAt(j - 2) == ':')))) {
+      while (j > i
+          && (s.charAt(j - 1) == '.'
+              || (s.charAt(j - 1) == ':' && !(j - 2 >= i && s.charAt(j - 2) == ':')))) {
         j--;
       }
       if (j - i < 2 || !validIpv6(i, j)) {
@@ -755,7 +780,9 @@ public final class BuiltinScanner {
 
     // ---------------------------------------------------------------- numbers
 
-    /** Phone numbers, cards, SSNs and IPv4 at the start of a digit run (or at {@code +}/{@code (}). */
+    /**
+     * Phone numbers, cards, SSNs and IPv4 at the start of a digit run (or at {@code +}/{@code (}).
+     */
     Finding number(int i) {
       Finding best = null;
       char c = s.charAt(i);
@@ -861,13 +888,16 @@ public final class BuiltinScanner {
           break;
         }
         char sc = s.charAt(pos);
-        if ((sc == ' ' || sc == '-' || sc == '.' || sc == '/') && pos + 1 < n
+        if ((sc == ' ' || sc == '-' || sc == '.' || sc == '/')
+            && pos + 1 < n
             && (isDigit(s.charAt(pos + 1)) || s.charAt(pos + 1) == '(')) {
           sep = sc;
           pos++;
         } else if (paren && isDigit(sc)) {
           sep = 0; // "(415)555-0132"
-        } else if (sc == ' ' && pos + 2 < n && s.charAt(pos + 1) == '('
+        } else if (sc == ' '
+            && pos + 2 < n
+            && s.charAt(pos + 1) == '('
             && isDigit(s.charAt(pos + 2))) {
           sep = ' ';
           pos++;
@@ -923,13 +953,20 @@ public final class BuiltinScanner {
       if (anyParen(Math.min(groups, 3))) {
         return null;
       }
-      if (groups >= 3 && len(0) == 3 && len(1) == 2 && len(2) == 4 && gSep[1] == gSep[2]
+      if (groups >= 3
+          && len(0) == 3
+          && len(1) == 2
+          && len(2) == 4
+          && gSep[1] == gSep[2]
           && (gSep[1] == '-' || gSep[1] == ' ')
           && !(groups > 3 && gSep[3] == gSep[1] && gSep[1] == '-')
-          && Validators.ssn(value(0), value(1), value(2)) && wordEnd(gEnd[2])) {
+          && Validators.ssn(value(0), value(1), value(2))
+          && wordEnd(gEnd[2])) {
         return new Finding(i, gEnd[2], Entities.US_SSN, Builtin.US_SSN.score());
       }
-      if (len(0) == 9 && (groups == 1 || gSep[1] == ' ') && wordEnd(gEnd[0])
+      if (len(0) == 9
+          && (groups == 1 || gSep[1] == ' ')
+          && wordEnd(gEnd[0])
           && hasContextBefore(i, SSN_CONTEXT)) {
         int v = value(0);
         if (Validators.ssn(v / 1_000_000, (v / 10_000) % 100, v % 10_000)) {
@@ -940,8 +977,8 @@ public final class BuiltinScanner {
     }
 
     /**
-     * 13 to 19 digits, bare or grouped as cards are printed (4-4-4-4, 4-4-4-4-3, Amex 4-6-5,
-     * Diners 4-6-4) with one kind of separator, a known issuer prefix and a valid Luhn digit.
+     * 13 to 19 digits, bare or grouped as cards are printed (4-4-4-4, 4-4-4-4-3, Amex 4-6-5, Diners
+     * 4-6-4) with one kind of separator, a known issuer prefix and a valid Luhn digit.
      */
     Finding card(int i) {
       if (anyParen(1)) {
@@ -1010,8 +1047,12 @@ public final class BuiltinScanner {
         return e < 0 ? null : new Finding(i, e, Entities.PHONE_NUMBER, score);
       }
       String g0 = s.substring(gStart[0], gEnd[0]);
-      if (g0.startsWith("00") && g0.length() >= 3 && g0.charAt(2) != '0' && groups >= 2
-          && !gParen[0] && g0.length() <= 7) {
+      if (g0.startsWith("00")
+          && g0.length() >= 3
+          && g0.charAt(2) != '0'
+          && groups >= 2
+          && !gParen[0]
+          && g0.length() <= 7) {
         int e = longestPrefix(2, 8, 15);
         if (e >= 0 && e > gEnd[0]) {
           return new Finding(i, e, Entities.PHONE_NUMBER, score);
@@ -1021,14 +1062,21 @@ public final class BuiltinScanner {
       if (nanp != null) {
         return nanp;
       }
-      if (g0.length() >= 2 && g0.length() <= 5 && g0.charAt(0) == '0' && g0.charAt(1) != '0'
+      if (g0.length() >= 2
+          && g0.length() <= 5
+          && g0.charAt(0) == '0'
+          && g0.charAt(1) != '0'
           && groups >= 2) {
         Finding national = national(i);
         if (national != null) {
           return national;
         }
       }
-      if (groups >= 1 && !gParen[0] && len(0) >= 10 && len(0) <= 15 && wordEnd(gEnd[0])
+      if (groups >= 1
+          && !gParen[0]
+          && len(0) >= 10
+          && len(0) <= 15
+          && wordEnd(gEnd[0])
           && hasContextBefore(i, PHONE_CONTEXT)) {
         return new Finding(i, gEnd[0], Entities.PHONE_NUMBER, 0.5);
       }
@@ -1053,7 +1101,10 @@ public final class BuiltinScanner {
 
     Finding nanp(int i) {
       int a = 0;
-      if (groups >= 4 && len(0) == 1 && s.charAt(gStart[0]) == '1' && !gParen[0]
+      if (groups >= 4
+          && len(0) == 1
+          && s.charAt(gStart[0]) == '1'
+          && !gParen[0]
           && (gSep[1] == ' ' || gSep[1] == '-' || gSep[1] == '.')) {
         a = 1;
       }
@@ -1183,7 +1234,12 @@ public final class BuiltinScanner {
 
     boolean isLocalChar(char c) {
       if (c < 128) {
-        return isAsciiAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'
+        return isAsciiAlnum(c)
+            || c == '.'
+            || c == '_'
+            || c == '%'
+            || c == '+'
+            || c == '-'
             || c == '\'';
       }
       return Character.isLetterOrDigit(c);
@@ -1234,7 +1290,9 @@ public final class BuiltinScanner {
       if (i + 2 < n && s.charAt(i + 1) == '/' && s.charAt(i + 2) == '/') {
         return url(i);
       }
-      if (i + 2 < n && s.charAt(i + 1) == ':' && on(Builtin.IP_ADDRESS)
+      if (i + 2 < n
+          && s.charAt(i + 1) == ':'
+          && on(Builtin.IP_ADDRESS)
           && (i == 0 || (!isWordChar(s.charAt(i - 1)) && s.charAt(i - 1) != ':'))) {
         Finding f = ipv6(i);
         if (f != null) {
@@ -1245,8 +1303,8 @@ public final class BuiltinScanner {
     }
 
     /**
-     * At {@code ://}: a URL with a password ({@code postgres://app:s3cret@db:5432/x}) or a
-     * webhook that is itself a secret (Slack). The whole URL is the finding.
+     * At {@code ://}: a URL with a password ({@code postgres://app:s3cret@db:5432/x}) or a webhook
+     * that is itself a secret (Slack). The whole URL is the finding.
      */
     Finding url(int i) {
       int ss = i;
@@ -1278,8 +1336,16 @@ public final class BuiltinScanner {
       int colon = -1;
       while (q < n && q - p < 256) {
         char c = s.charAt(q);
-        if (c == '@' || c == '/' || c == '?' || c == '#' || c == '"' || c == '\'' || c == '<'
-            || c == '>' || c == '\\' || Character.isWhitespace(c)) {
+        if (c == '@'
+            || c == '/'
+            || c == '?'
+            || c == '#'
+            || c == '"'
+            || c == '\''
+            || c == '<'
+            || c == '>'
+            || c == '\\'
+            || Character.isWhitespace(c)) {
           break;
         }
         if (c == ':' && colon < 0) {
@@ -1297,8 +1363,13 @@ public final class BuiltinScanner {
       int e = p;
       while (e < n) {
         char c = s.charAt(e);
-        if (Character.isWhitespace(c) || c == '"' || c == '\'' || c == '<' || c == '>'
-            || c == '`' || c == '\\') {
+        if (Character.isWhitespace(c)
+            || c == '"'
+            || c == '\''
+            || c == '<'
+            || c == '>'
+            || c == '`'
+            || c == '\\') {
           break;
         }
         e++;
@@ -1317,8 +1388,8 @@ public final class BuiltinScanner {
 
     /**
      * {@code password=…}, {@code "api_key": "…"}, {@code AWS_SECRET_ACCESS_KEY=…}: the value after
-     * a key that names a secret. Unquoted values must look like secrets (8+ characters with a
-     * digit or symbol, not a call such as {@code getpass()} or a dotted name).
+     * a key that names a secret. Unquoted values must look like secrets (6+ characters with a digit
+     * or symbol, not a call such as {@code getpass()} or a dotted name).
      */
     Finding assignment(int i) {
       if (!on(Builtin.SECRET_ASSIGNMENT) || i == 0) {
@@ -1388,9 +1459,20 @@ public final class BuiltinScanner {
         boolean query = ks > 0 && (s.charAt(ks - 1) == '?' || s.charAt(ks - 1) == '&');
         while (ve < n && ve - v < 512) {
           char c = s.charAt(ve);
-          if (Character.isWhitespace(c) || c == ',' || c == ';' || (c == '&' && query) || c == '"'
-              || c == '\'' || c == '<' || c == '>' || c == ')' || c == ']' || c == '}'
-              || c == '(' || c == '[' || c == '\\') {
+          if (Character.isWhitespace(c)
+              || c == ','
+              || c == ';'
+              || (c == '&' && query)
+              || c == '"'
+              || c == '\''
+              || c == '<'
+              || c == '>'
+              || c == ')'
+              || c == ']'
+              || c == '}'
+              || c == '('
+              || c == '['
+              || c == '\\') {
             break;
           }
           ve++;

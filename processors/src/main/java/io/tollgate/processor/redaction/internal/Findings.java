@@ -17,7 +17,8 @@ import java.util.List;
 public final class Findings {
 
   private static final Comparator<Finding> BY_START =
-      Comparator.comparingInt(Finding::start).thenComparing(Comparator.comparingInt(Finding::end).reversed());
+      Comparator.comparingInt(Finding::start)
+          .thenComparing(Comparator.comparingInt(Finding::end).reversed());
 
   private Findings() {}
 

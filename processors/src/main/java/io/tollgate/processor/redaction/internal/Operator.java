@@ -5,7 +5,8 @@ package io.tollgate.processor.redaction.internal;
  *
  * <p>This class is internal and is not intended for public use.
  */
-public record Operator(Kind kind, String newValue, int maskingCodePoint, int charsToMask, boolean fromEnd) {
+public record Operator(
+    Kind kind, String newValue, int maskingCodePoint, int charsToMask, boolean fromEnd) {
 
   /** The operators, as Presidio names them. */
   public enum Kind {

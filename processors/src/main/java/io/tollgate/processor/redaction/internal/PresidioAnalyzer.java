@@ -108,7 +108,9 @@ public final class PresidioAnalyzer {
             .register(registry);
     this.cacheHits = cacheCounter(registry, processorId, "hit");
     this.cacheMisses = cacheCounter(registry, processorId, "miss");
-    Gauge.builder("tollgate_redaction_presidio_circuit_open", breaker,
+    Gauge.builder(
+            "tollgate_redaction_presidio_circuit_open",
+            breaker,
             b -> b.state() == CircuitBreaker.State.CLOSED ? 0 : 1)
         .description("1 while Presidio is not called after repeated failures.")
         .tag("processor", processorId)
@@ -139,8 +141,8 @@ public final class PresidioAnalyzer {
   }
 
   /**
-   * Findings per text, in UTF-16 offsets of that text. A text missing from the result could not
-   * be analysed (Presidio down, slow, refusing, or the breaker open); the caller applies {@code
+   * Findings per text, in UTF-16 offsets of that text. A text missing from the result could not be
+   * analysed (Presidio down, slow, refusing, or the breaker open); the caller applies {@code
    * on_error} to it. The stage never fails.
    */
   public CompletableFuture<Map<String, List<Finding>>> analyze(Collection<String> texts) {
@@ -204,7 +206,9 @@ public final class PresidioAnalyzer {
             });
   }
 
-  /** Groups texts into requests of at most {@code max_request_chars} (one text when not batching). */
+  /**
+   * Groups texts into requests of at most {@code max_request_chars} (one text when not batching).
+   */
   private List<List<Map.Entry<TextKey, String>>> requests(Map<TextKey, String> pending) {
     List<List<Map.Entry<TextKey, String>>> out = new ArrayList<>();
     List<Map.Entry<TextKey, String>> current = new ArrayList<>();
@@ -273,9 +277,8 @@ public final class PresidioAnalyzer {
   }
 
   private static PresidioException.Outcome outcomeOf(Throwable error) {
-    Throwable t = error instanceof CompletionException && error.getCause() != null
-        ? error.getCause()
-        : error;
+    Throwable t =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     return t instanceof PresidioException
         ? ((PresidioException) t).outcome()
         : PresidioException.Outcome.UNREACHABLE;
@@ -283,9 +286,8 @@ public final class PresidioAnalyzer {
 
   /** First failure of each kind at warn, the rest at debug: a dead analyzer must not flood logs. */
   private void logFailure(PresidioException.Outcome outcome, Throwable error) {
-    Throwable t = error instanceof CompletionException && error.getCause() != null
-        ? error.getCause()
-        : error;
+    Throwable t =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (outcome != PresidioException.Outcome.CIRCUIT_OPEN
         && loggedFailures.putIfAbsent(outcome.label(), Boolean.TRUE) == null) {
       log.warn(

@@ -24,9 +24,9 @@ import java.util.concurrent.CompletionException;
  *
  * <p>Sends {@code {"text": [...], "language", "entities", "score_threshold", "allow_list"}} (or
  * {@code "text": "..."} when batching is off) and reads Presidio's answer: an array of results per
- * text, each {@code {analysis_explanation, end, entity_type, score, start}} with code-point offsets,
- * which are turned into UTF-16 {@link Finding}s here. Presidio answers 500 {@code {"error": …}} for
- * nearly every failure.
+ * text, each {@code {analysis_explanation, end, entity_type, score, start}} with code-point
+ * offsets, which are turned into UTF-16 {@link Finding}s here. Presidio answers 500 {@code
+ * {"error": …}} for nearly every failure.
  *
  * <p>This class is internal and is not intended for public use.
  */
@@ -109,9 +109,8 @@ public final class PresidioClient {
   }
 
   private static RuntimeException failure(Throwable error) {
-    Throwable t = error instanceof CompletionException && error.getCause() != null
-        ? error.getCause()
-        : error;
+    Throwable t =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (t instanceof HttpTimeoutException) {
       return new PresidioException(PresidioException.Outcome.TIMEOUT, "Presidio timed out");
     }
@@ -169,8 +168,12 @@ public final class PresidioClient {
       JsonNode type = r.get("entity_type");
       JsonNode start = r.get("start");
       JsonNode end = r.get("end");
-      if (type == null || !type.isTextual() || start == null || !start.canConvertToInt()
-          || end == null || !end.canConvertToInt()) {
+      if (type == null
+          || !type.isTextual()
+          || start == null
+          || !start.canConvertToInt()
+          || end == null
+          || !end.canConvertToInt()) {
         throw invalid("a result lacks entity_type, start or end");
       }
       int s = start.asInt();

@@ -1,8 +1,8 @@
 package io.tollgate.processor.redaction.internal;
 
 /**
- * Why a Presidio request failed, with a bounded outcome label for metrics. The message never
- * holds analysed text.
+ * Why a Presidio request failed, with a bounded outcome label for metrics. The message never holds
+ * analysed text.
  *
  * <p>This class is internal and is not intended for public use.
  */

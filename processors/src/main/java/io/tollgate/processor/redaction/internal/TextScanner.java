@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
 public final class TextScanner {
 
   /** A user recogniser: an entity type, a compiled pattern, a validator and a score. */
-  public record CustomPattern(String entityType, Pattern pattern, Validator validator, double score) {}
+  public record CustomPattern(
+      String entityType, Pattern pattern, Validator validator, double score) {}
 
   /** An extra check on a pattern match. */
   public enum Validator {
@@ -45,7 +46,8 @@ public final class TextScanner {
   private final List<CustomPattern> custom;
   private final Set<String> allowList;
 
-  public TextScanner(Set<Builtin> enabled, List<CustomPattern> custom, Collection<String> allowList) {
+  public TextScanner(
+      Set<Builtin> enabled, List<CustomPattern> custom, Collection<String> allowList) {
     this.builtins = new BuiltinScanner(enabled);
     this.custom = List.copyOf(custom);
     this.allowList =

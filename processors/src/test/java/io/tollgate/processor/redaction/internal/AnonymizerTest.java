@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class AnonymizerTest {
 
-  private static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] KEY =
+      "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
   private static final String TEXT = "mail jane@example.com, card 4111 1111 1111 1111.";
   private static final List<Finding> FOUND =
       List.of(new Finding(5, 21, "EMAIL_ADDRESS", 1.0), new Finding(28, 47, "CREDIT_CARD", 1.0));
@@ -31,8 +32,9 @@ class AnonymizerTest {
 
   @Test
   void replaceWithAFixedValue() {
-    assertThat(with(Map.of("EMAIL_ADDRESS", Operator.replace("[email]")), Operator.replace(""))
-            .apply(TEXT, FOUND, (e, n) -> {}))
+    assertThat(
+            with(Map.of("EMAIL_ADDRESS", Operator.replace("[email]")), Operator.replace(""))
+                .apply(TEXT, FOUND, (e, n) -> {}))
         .isEqualTo("mail [email], card <CREDIT_CARD>.");
   }
 
@@ -60,8 +62,11 @@ class AnonymizerTest {
     Map<String, Integer> counts = new HashMap<>();
     Anonymizer a =
         with(
-            Map.of("EMAIL_ADDRESS", Operator.of(Operator.Kind.REDACT),
-                "CREDIT_CARD", Operator.of(Operator.Kind.KEEP)),
+            Map.of(
+                "EMAIL_ADDRESS",
+                Operator.of(Operator.Kind.REDACT),
+                "CREDIT_CARD",
+                Operator.of(Operator.Kind.KEEP)),
             Operator.replace(""));
     assertThat(a.apply(TEXT, FOUND, (e, n) -> counts.merge(e, n, Integer::sum)))
         .isEqualTo("mail , card 4111 1111 1111 1111.");
@@ -80,11 +85,14 @@ class AnonymizerTest {
     assertThat(a.hash("jane@example.com")).isEqualTo("e54ecd82");
     Anonymizer otherKey =
         new Anonymizer(
-            Map.of(), Operator.of(Operator.Kind.HASH),
-            "another-key-of-32-bytes-length!!".getBytes(StandardCharsets.UTF_8), 8);
+            Map.of(),
+            Operator.of(Operator.Kind.HASH),
+            "another-key-of-32-bytes-length!!".getBytes(StandardCharsets.UTF_8),
+            8);
     assertThat(otherKey.hash("jane@example.com")).isNotEqualTo(a.hash("jane@example.com"));
-    assertThat(new Anonymizer(Map.of(), Operator.of(Operator.Kind.HASH), KEY, 16)
-            .hash("jane@example.com"))
+    assertThat(
+            new Anonymizer(Map.of(), Operator.of(Operator.Kind.HASH), KEY, 16)
+                .hash("jane@example.com"))
         .startsWith(a.hash("jane@example.com"))
         .hasSize(16);
   }

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class BuiltinScannerTest {
 
@@ -71,7 +71,9 @@ class BuiltinScannerTest {
         Arguments.of("SECRET", "abc123!!xyz", "--password={} --user x"),
         Arguments.of(
             "PRIVATE_KEY",
-            "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----",
+            "-----BEGIN PRIVATE KEY-----\n"
+                + "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n"
+                + "-----END PRIVATE KEY-----",
             "key:\n{}\n"));
   }
 
@@ -88,8 +90,15 @@ class BuiltinScannerTest {
         "jane@example.com +44 20 7946 0958 4111 1111 1111 1111 123-45-6789 10.0.0.1 "
             + "AKIAIOSFODNN7EXAMPLE 00:1A:2B:3C:4D:5E";
     assertThat(found(ALL, text)).hasSize(7);
-    for (Builtin off : List.of(Builtin.EMAIL, Builtin.PHONE, Builtin.CREDIT_CARD, Builtin.US_SSN,
-        Builtin.IP_ADDRESS, Builtin.AWS_ACCESS_KEY, Builtin.MAC_ADDRESS)) {
+    for (Builtin off :
+        List.of(
+            Builtin.EMAIL,
+            Builtin.PHONE,
+            Builtin.CREDIT_CARD,
+            Builtin.US_SSN,
+            Builtin.IP_ADDRESS,
+            Builtin.AWS_ACCESS_KEY,
+            Builtin.MAC_ADDRESS)) {
       EnumSet<Builtin> on = EnumSet.allOf(Builtin.class);
       on.remove(off);
       List<String> f = found(new BuiltinScanner(on), text);
@@ -100,8 +109,9 @@ class BuiltinScannerTest {
 
   @Test
   void disabledByEntityTypeOrName() {
-    assertThat(Builtin.enabled(List.of("API_KEY"))).doesNotContain(Builtin.OPENAI_KEY,
-        Builtin.AWS_ACCESS_KEY, Builtin.SLACK_TOKEN).contains(Builtin.EMAIL, Builtin.JWT);
+    assertThat(Builtin.enabled(List.of("API_KEY")))
+        .doesNotContain(Builtin.OPENAI_KEY, Builtin.AWS_ACCESS_KEY, Builtin.SLACK_TOKEN)
+        .contains(Builtin.EMAIL, Builtin.JWT);
     assertThat(Builtin.enabled(List.of("phone", "IP_ADDRESS")))
         .doesNotContain(Builtin.PHONE, Builtin.IP_ADDRESS)
         .contains(Builtin.MAC_ADDRESS);
@@ -148,10 +158,14 @@ class BuiltinScannerTest {
             EnumSet.noneOf(Builtin.class),
             List.of(
                 new TextScanner.CustomPattern(
-                    "EMPLOYEE_ID", Pattern.compile("\\bEMP-\\d{6}\\b"), TextScanner.Validator.NONE,
+                    "EMPLOYEE_ID",
+                    Pattern.compile("\\bEMP-\\d{6}\\b"),
+                    TextScanner.Validator.NONE,
                     0.9),
                 new TextScanner.CustomPattern(
-                    "LOYALTY_CARD", Pattern.compile("\\b\\d{12}\\b"), TextScanner.Validator.LUHN,
+                    "LOYALTY_CARD",
+                    Pattern.compile("\\b\\d{12}\\b"),
+                    TextScanner.Validator.LUHN,
                     0.7)),
             Set.of("EMP-000001"));
     String text = "EMP-123456 EMP-000001 card 123456789012 or 123456789015";
@@ -184,8 +198,10 @@ class BuiltinScannerTest {
       int len = random.nextInt(60);
       StringBuilder sb = new StringBuilder(len);
       for (int i = 0; i < len; i++) {
-        int cp = alphabet.codePointAt(alphabet.offsetByCodePoints(0,
-            random.nextInt(alphabet.codePointCount(0, alphabet.length()))));
+        int cp =
+            alphabet.codePointAt(
+                alphabet.offsetByCodePoints(
+                    0, random.nextInt(alphabet.codePointCount(0, alphabet.length()))));
         sb.appendCodePoint(cp);
       }
       String text = sb.toString();
