@@ -342,8 +342,40 @@ public final class BuiltinScanner {
       return e >= n || !isWordChar(s.charAt(e));
     }
 
+    /**
+     * A char-by-char prefix test. {@link String#startsWith(String, int)} is slow when the text
+     * holds non-Latin-1 characters (one "€" is enough) and the prefix does not, and it runs at
+     * every '-' and at many word starts.
+     */
     boolean startsWith(int at, String prefix) {
-      return s.startsWith(prefix, at);
+      int len = prefix.length();
+      if (at < 0 || at + len > n) {
+        return false;
+      }
+      for (int k = 0; k < len; k++) {
+        if (s.charAt(at + k) != prefix.charAt(k)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** {@link #startsWith} ignoring the case of ASCII letters; {@code lower} is lower case. */
+    boolean startsWithIgnoreCase(int at, String lower) {
+      int len = lower.length();
+      if (at < 0 || at + len > n) {
+        return false;
+      }
+      for (int k = 0; k < len; k++) {
+        char c = s.charAt(at + k);
+        if (c >= 'A' && c <= 'Z') {
+          c = (char) (c | 0x20);
+        }
+        if (c != lower.charAt(k)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     // ---------------------------------------------------------------- words
@@ -447,8 +479,8 @@ public final class BuiltinScanner {
 
     /** {@code Bearer <token>} and {@code Basic <base64(user:password)>}: the credential only. */
     Finding authScheme(int i) {
-      boolean bearer = s.regionMatches(true, i, "bearer", 0, 6);
-      boolean basic = !bearer && s.regionMatches(true, i, "basic", 0, 5);
+      boolean bearer = startsWithIgnoreCase(i, "bearer");
+      boolean basic = !bearer && startsWithIgnoreCase(i, "basic");
       if (!bearer && !basic) {
         return null;
       }
@@ -701,16 +733,21 @@ public final class BuiltinScanner {
       return c;
     }
 
-    boolean validIpv6(int from, int to) {
-      int dc = s.indexOf("::", from);
-      if (dc >= to - 1) {
-        dc = -1;
-      }
-      if (dc >= 0) {
-        int again = s.indexOf("::", dc + 1);
-        if (again >= 0 && again < to - 1) {
-          return false;
+    /** {@code needle} in {@code [from, to)} only: an unbounded search per trigger is quadratic. */
+    int indexOf(String needle, int from, int to) {
+      int last = Math.min(to, n) - needle.length();
+      for (int p = from; p <= last; p++) {
+        if (startsWith(p, needle)) {
+          return p;
         }
+      }
+      return -1;
+    }
+
+    boolean validIpv6(int from, int to) {
+      int dc = indexOf("::", from, to);
+      if (dc >= 0 && indexOf("::", dc + 1, to) >= 0) {
+        return false;
       }
       int groups = 0;
       int colons = 0;
@@ -1170,14 +1207,21 @@ public final class BuiltinScanner {
       return best < 0 ? null : new Finding(i, best, Entities.PHONE_NUMBER, Builtin.PHONE.score());
     }
 
-    /** Whether one of {@code words} (lower case) ends within 40 characters before {@code i}. */
+    /**
+     * Whether one of {@code words} (lower case ASCII) starts a word within 40 characters before
+     * {@code i}. Only word starts whose first letter begins some context word are compared.
+     */
     boolean hasContextBefore(int i, String[] words) {
-      int from = Math.max(0, i - 40);
-      for (int p = from; p < i; p++) {
+      for (int p = Math.max(0, i - 40); p < i; p++) {
+        char c = s.charAt(p);
+        if (c >= 128 || CLASS[c] != LETTER || (p > 0 && Character.isLetter(s.charAt(p - 1)))) {
+          continue;
+        }
+        char lower = (char) (c | 0x20);
         for (String w : words) {
-          if (p + w.length() <= i
-              && (p == 0 || !Character.isLetter(s.charAt(p - 1)))
-              && s.regionMatches(true, p, w, 0, w.length())) {
+          if (w.charAt(0) == lower
+              && p + w.length() <= i
+              && startsWithIgnoreCase(p, w)) {
             return true;
           }
         }
@@ -1270,7 +1314,7 @@ public final class BuiltinScanner {
             if (len < 2) {
               return false;
             }
-            if (!s.startsWith("xn--", labelStart)) {
+            if (!startsWith(labelStart, "xn--")) {
               for (int k = labelStart; k < p; k++) {
                 if (!Character.isLetter(s.charAt(k))) {
                   return false;
@@ -1524,8 +1568,8 @@ public final class BuiltinScanner {
       if (!on(Builtin.PRIVATE_KEY) || !startsWith(i, "-----BEGIN ")) {
         return null;
       }
-      int he = s.indexOf("-----", i + 11);
-      if (he < 0 || he - i > 80) {
+      int he = indexOf("-----", i + 11, i + 80);
+      if (he < 0) {
         return null;
       }
       if (!s.substring(i + 11, he).contains("PRIVATE KEY")) {
@@ -1536,8 +1580,8 @@ public final class BuiltinScanner {
       if (end < 0) {
         e = n;
       } else {
-        int close = s.indexOf("-----", end + 9);
-        e = close < 0 || close - end > 80 ? n : close + 5;
+        int close = indexOf("-----", end + 9, end + 80);
+        e = close < 0 ? n : close + 5;
       }
       return new Finding(i, e, Entities.PRIVATE_KEY, Builtin.PRIVATE_KEY.score());
     }
