@@ -289,6 +289,9 @@ public final class BuiltinScanner {
   /** The per-call state: the text and scratch space for digit groups. */
   private final class Scan {
     final String s;
+    // A copy: String.charAt on text with any non-Latin-1 character costs a bounds check and two
+    // byte loads per call, and the scan reads every character at least once.
+    final char[] cs;
     final int n;
     // Digit groups of the current number run, allocated at the first number: most JSON leaves
     // ("user", "text", "stop") have none.
@@ -309,7 +312,8 @@ public final class BuiltinScanner {
 
     Scan(String s) {
       this.s = s;
-      this.n = s.length();
+      this.cs = s.toCharArray();
+      this.n = cs.length;
     }
 
     /**
@@ -321,25 +325,25 @@ public final class BuiltinScanner {
       if (i == 0) {
         return true;
       }
-      char p = s.charAt(i - 1);
+      char p = cs[i - 1];
       if (!isWordChar(p)) {
         return true;
       }
-      if ((p == 'n' || p == 't' || p == 'r') && i >= 2 && s.charAt(i - 2) == '\\') {
+      if ((p == 'n' || p == 't' || p == 'r') && i >= 2 && cs[i - 2] == '\\') {
         return true;
       }
       return i >= 6
-          && s.charAt(i - 6) == '\\'
-          && s.charAt(i - 5) == 'u'
-          && isHex(s.charAt(i - 4))
-          && isHex(s.charAt(i - 3))
-          && isHex(s.charAt(i - 2))
+          && cs[i - 6] == '\\'
+          && cs[i - 5] == 'u'
+          && isHex(cs[i - 4])
+          && isHex(cs[i - 3])
+          && isHex(cs[i - 2])
           && isHex(p);
     }
 
     /** Whether a word ends at {@code e} (exclusive). */
     boolean wordEnd(int e) {
-      return e >= n || !isWordChar(s.charAt(e));
+      return e >= n || !isWordChar(cs[e]);
     }
 
     /**
@@ -353,7 +357,7 @@ public final class BuiltinScanner {
         return false;
       }
       for (int k = 0; k < len; k++) {
-        if (s.charAt(at + k) != prefix.charAt(k)) {
+        if (cs[at + k] != prefix.charAt(k)) {
           return false;
         }
       }
@@ -367,7 +371,7 @@ public final class BuiltinScanner {
         return false;
       }
       for (int k = 0; k < len; k++) {
-        char c = s.charAt(at + k);
+        char c = cs[at + k];
         if (c >= 'A' && c <= 'Z') {
           c = (char) (c | 0x20);
         }
@@ -381,7 +385,7 @@ public final class BuiltinScanner {
     // ---------------------------------------------------------------- words
 
     Finding word(int i) {
-      char c = s.charAt(i);
+      char c = cs[i];
       PrefixToken[] tokens = tokensByFirstChar[c];
       if (tokens != null) {
         for (PrefixToken t : tokens) {
@@ -416,7 +420,7 @@ public final class BuiltinScanner {
     }
 
     Finding vendorToken(int i) {
-      PrefixToken[] tokens = tokensByFirstChar[s.charAt(i)];
+      PrefixToken[] tokens = tokensByFirstChar[cs[i]];
       if (tokens != null) {
         for (PrefixToken t : tokens) {
           Finding f = prefixToken(i, t);
@@ -425,7 +429,7 @@ public final class BuiltinScanner {
           }
         }
       }
-      return s.charAt(i) == 'e' && on(Builtin.JWT) ? jwt(i) : null;
+      return cs[i] == 'e' && on(Builtin.JWT) ? jwt(i) : null;
     }
 
     Finding prefixToken(int i, PrefixToken t) {
@@ -435,7 +439,7 @@ public final class BuiltinScanner {
       int from = i + t.prefix().length();
       int j = from;
       int limit = Math.min(n, from + t.max() + 1);
-      while (j < limit && t.charset().accepts(s.charAt(j))) {
+      while (j < limit && t.charset().accepts(cs[j])) {
         j++;
       }
       int len = j - from;
@@ -451,15 +455,15 @@ public final class BuiltinScanner {
         return null;
       }
       int a = base64UrlRun(i);
-      if (a - i < 10 || a >= n || s.charAt(a) != '.') {
+      if (a - i < 10 || a >= n || cs[a] != '.') {
         return null;
       }
       int b = base64UrlRun(a + 1);
-      if (b - (a + 1) < 4 || b >= n || s.charAt(b) != '.') {
+      if (b - (a + 1) < 4 || b >= n || cs[b] != '.') {
         return null;
       }
       int c = base64UrlRun(b + 1); // may be empty: alg "none"
-      if (c < n && (s.charAt(c) == '.' || isWordChar(s.charAt(c)))) {
+      if (c < n && (cs[c] == '.' || isWordChar(cs[c]))) {
         return null;
       }
       return new Finding(i, c, Entities.JWT, Builtin.JWT.score());
@@ -467,7 +471,7 @@ public final class BuiltinScanner {
 
     int base64UrlRun(int j) {
       while (j < n) {
-        char c = s.charAt(j);
+        char c = cs[j];
         if (isAsciiAlnum(c) || c == '-' || c == '_') {
           j++;
         } else {
@@ -486,7 +490,7 @@ public final class BuiltinScanner {
       }
       int j = i + (bearer ? 6 : 5);
       int spaces = j;
-      while (j < n && (s.charAt(j) == ' ' || s.charAt(j) == '\t') && j - spaces < 4) {
+      while (j < n && (cs[j] == ' ' || cs[j] == '\t') && j - spaces < 4) {
         j++;
       }
       if (j == spaces) {
@@ -501,7 +505,7 @@ public final class BuiltinScanner {
           }
         }
         while (j < n) {
-          char c = s.charAt(j);
+          char c = cs[j];
           if (isAsciiAlnum(c)
               || c == '.'
               || c == '_'
@@ -525,14 +529,14 @@ public final class BuiltinScanner {
         return new Finding(t, j, Entities.SECRET, Builtin.BEARER_TOKEN.score());
       }
       while (j < n) {
-        char c = s.charAt(j);
+        char c = cs[j];
         if (isAsciiAlnum(c) || c == '+' || c == '/') {
           j++;
         } else {
           break;
         }
       }
-      while (j < n && s.charAt(j) == '=' && j - t < 300) {
+      while (j < n && cs[j] == '=' && j - t < 300) {
         j++;
       }
       int len = j - t;
@@ -556,7 +560,7 @@ public final class BuiltinScanner {
 
     boolean hasDigit(int from, int to) {
       for (int k = from; k < to; k++) {
-        if (isDigit(s.charAt(k))) {
+        if (isDigit(cs[k])) {
           return true;
         }
       }
@@ -567,7 +571,7 @@ public final class BuiltinScanner {
       boolean upper = false;
       boolean lower = false;
       for (int k = from; k < to; k++) {
-        char c = s.charAt(k);
+        char c = cs[k];
         upper |= c >= 'A' && c <= 'Z';
         lower |= c >= 'a' && c <= 'z';
       }
@@ -579,25 +583,25 @@ public final class BuiltinScanner {
       if (i + 4 >= n) {
         return null;
       }
-      char c1 = s.charAt(i + 1);
-      if (c1 < 'A' || c1 > 'Z' || !isDigit(s.charAt(i + 2)) || !isDigit(s.charAt(i + 3))) {
+      char c1 = cs[i + 1];
+      if (c1 < 'A' || c1 > 'Z' || !isDigit(cs[i + 2]) || !isDigit(cs[i + 3])) {
         return null;
       }
-      int expected = Validators.ibanLength(s.charAt(i), c1);
+      int expected = Validators.ibanLength(cs[i], c1);
       if (expected == 0) {
         return null;
       }
       int j = i;
       int count = 0;
       while (count < expected && j < n) {
-        char c = s.charAt(j);
+        char c = cs[j];
         if (isDigit(c) || (c >= 'A' && c <= 'Z')) {
           count++;
           j++;
         } else if ((c == ' ' || c == '-')
             && count % 4 == 0
             && j + 1 < n
-            && isAsciiAlnum(s.charAt(j + 1))) {
+            && isAsciiAlnum(cs[j + 1])) {
           j++;
         } else {
           break;
@@ -625,42 +629,42 @@ public final class BuiltinScanner {
 
     /** {@code 00:1A:2B:3C:4D:5E}, {@code 00-1a-2b-3c-4d-5e} or Cisco {@code 001a.2b3c.4d5e}. */
     Finding mac(int i) {
-      if (i + 14 <= n && s.charAt(i + 4) == '.') {
+      if (i + 14 <= n && cs[i + 4] == '.') {
         for (int g = 0; g < 3; g++) {
           int p = i + g * 5;
           for (int k = 0; k < 4; k++) {
-            if (!isHex(s.charAt(p + k))) {
+            if (!isHex(cs[p + k])) {
               return null;
             }
           }
-          if (g < 2 && s.charAt(p + 4) != '.') {
+          if (g < 2 && cs[p + 4] != '.') {
             return null;
           }
         }
         int e = i + 14;
-        return wordEnd(e) && !(e + 1 < n && s.charAt(e) == '.' && isHex(s.charAt(e + 1)))
+        return wordEnd(e) && !(e + 1 < n && cs[e] == '.' && isHex(cs[e + 1]))
             ? new Finding(i, e, Entities.MAC_ADDRESS, Builtin.MAC_ADDRESS.score())
             : null;
       }
       if (i + 17 > n) {
         return null;
       }
-      char sep = s.charAt(i + 2);
+      char sep = cs[i + 2];
       if (sep != ':' && sep != '-') {
         return null;
       }
       for (int g = 0; g < 6; g++) {
         int p = i + g * 3;
-        if (!isHex(s.charAt(p)) || !isHex(s.charAt(p + 1))) {
+        if (!isHex(cs[p]) || !isHex(cs[p + 1])) {
           return null;
         }
-        if (g < 5 && s.charAt(p + 2) != sep) {
+        if (g < 5 && cs[p + 2] != sep) {
           return null;
         }
       }
       int e = i + 17;
-      if (e + 1 < n && s.charAt(e) == sep && isHex(s.charAt(e + 1))) {
-        while (e < n && (isHex(s.charAt(e)) || s.charAt(e) == sep)) {
+      if (e + 1 < n && cs[e] == sep && isHex(cs[e + 1])) {
+        while (e < n && (isHex(cs[e]) || cs[e] == sep)) {
           e++;
         }
         skipTo = e;
@@ -680,15 +684,15 @@ public final class BuiltinScanner {
     Finding ipv6(int i) {
       // Cheap gate: a colon within the first five characters.
       int k = i;
-      while (k < n && k - i < 4 && isHex(s.charAt(k))) {
+      while (k < n && k - i < 4 && isHex(cs[k])) {
         k++;
       }
-      if (k >= n || s.charAt(k) != ':') {
+      if (k >= n || cs[k] != ':') {
         return null;
       }
       int j = i;
       while (j < n && j - i < 46) {
-        char c = s.charAt(j);
+        char c = cs[j];
         if (isHex(c) || c == ':' || c == '.') {
           j++;
         } else {
@@ -697,8 +701,7 @@ public final class BuiltinScanner {
       }
       // Sentence punctuation after an address: "…::1." or "…:db8::1:".
       while (j > i
-          && (s.charAt(j - 1) == '.'
-              || (s.charAt(j - 1) == ':' && !(j - 2 >= i && s.charAt(j - 2) == ':')))) {
+          && (cs[j - 1] == '.' || (cs[j - 1] == ':' && !(j - 2 >= i && cs[j - 2] == ':')))) {
         j--;
       }
       if (j - i < 2 || !validIpv6(i, j)) {
@@ -708,9 +711,9 @@ public final class BuiltinScanner {
         return null;
       }
       int e = j;
-      if (e < n && s.charAt(e) == '%') {
+      if (e < n && cs[e] == '%') {
         int z = e + 1;
-        while (z < n && z - e < 16 && (isAsciiAlnum(s.charAt(z)) || s.charAt(z) == '_')) {
+        while (z < n && z - e < 16 && (isAsciiAlnum(cs[z]) || cs[z] == '_')) {
           z++;
         }
         if (z > e + 1) {
@@ -726,7 +729,7 @@ public final class BuiltinScanner {
     int colonsIn(int from, int to) {
       int c = 0;
       for (int p = from; p < to; p++) {
-        if (s.charAt(p) == ':') {
+        if (cs[p] == ':') {
           c++;
         }
       }
@@ -744,9 +747,19 @@ public final class BuiltinScanner {
       return -1;
     }
 
+    /** Position of the first "::" in {@code [from, to)}, or -1. */
+    int doubleColon(int from, int to) {
+      for (int p = from; p + 1 < to; p++) {
+        if (cs[p] == ':' && cs[p + 1] == ':') {
+          return p;
+        }
+      }
+      return -1;
+    }
+
     boolean validIpv6(int from, int to) {
-      int dc = indexOf("::", from, to);
-      if (dc >= 0 && indexOf("::", dc + 1, to) >= 0) {
+      int dc = doubleColon(from, to);
+      if (dc >= 0 && doubleColon(dc + 1, to) >= 0) {
         return false;
       }
       int groups = 0;
@@ -754,15 +767,15 @@ public final class BuiltinScanner {
       boolean digit = false;
       int p = from;
       while (p < to) {
-        if (s.charAt(p) == ':') {
+        if (cs[p] == ':') {
           colons++;
           p++;
           continue;
         }
         int q = p;
         boolean dot = false;
-        while (q < to && s.charAt(q) != ':') {
-          char c = s.charAt(q);
+        while (q < to && cs[q] != ':') {
+          char c = cs[q];
           dot |= c == '.';
           digit |= isDigit(c);
           q++;
@@ -796,8 +809,8 @@ public final class BuiltinScanner {
       while (p <= to) {
         int q = p;
         int v = 0;
-        while (q < to && isDigit(s.charAt(q)) && q - p < 3) {
-          v = v * 10 + (s.charAt(q) - '0');
+        while (q < to && isDigit(cs[q]) && q - p < 3) {
+          v = v * 10 + (cs[q] - '0');
           q++;
         }
         if (q == p || v > 255) {
@@ -807,7 +820,7 @@ public final class BuiltinScanner {
         if (q == to) {
           break;
         }
-        if (s.charAt(q) != '.') {
+        if (cs[q] != '.') {
           return false;
         }
         p = q + 1;
@@ -822,7 +835,7 @@ public final class BuiltinScanner {
      */
     Finding number(int i) {
       Finding best = null;
-      char c = s.charAt(i);
+      char c = cs[i];
       if (isDigit(c) && (on(Builtin.MAC_ADDRESS) || on(Builtin.IP_ADDRESS))) {
         best = hexAddress(i);
       }
@@ -887,7 +900,7 @@ public final class BuiltinScanner {
       groups = 0;
       plus = false;
       int pos = i;
-      if (s.charAt(pos) == '+') {
+      if (cs[pos] == '+') {
         plus = true;
         pos++;
       }
@@ -895,12 +908,12 @@ public final class BuiltinScanner {
       while (groups < MAX_GROUPS && pos < n) {
         int p = pos;
         boolean paren = false;
-        if (s.charAt(p) == '(') {
+        if (cs[p] == '(') {
           paren = true;
           p++;
         }
         int ds = p;
-        while (p < n && isDigit(s.charAt(p)) && p - ds < 20) {
+        while (p < n && isDigit(cs[p]) && p - ds < 20) {
           p++;
         }
         if (p == ds) {
@@ -908,7 +921,7 @@ public final class BuiltinScanner {
         }
         int de = p;
         if (paren) {
-          if (p < n && s.charAt(p) == ')') {
+          if (p < n && cs[p] == ')') {
             p++;
           } else {
             break;
@@ -924,18 +937,15 @@ public final class BuiltinScanner {
         if (pos >= n) {
           break;
         }
-        char sc = s.charAt(pos);
+        char sc = cs[pos];
         if ((sc == ' ' || sc == '-' || sc == '.' || sc == '/')
             && pos + 1 < n
-            && (isDigit(s.charAt(pos + 1)) || s.charAt(pos + 1) == '(')) {
+            && (isDigit(cs[pos + 1]) || cs[pos + 1] == '(')) {
           sep = sc;
           pos++;
         } else if (paren && isDigit(sc)) {
           sep = 0; // "(415)555-0132"
-        } else if (sc == ' '
-            && pos + 2 < n
-            && s.charAt(pos + 1) == '('
-            && isDigit(s.charAt(pos + 2))) {
+        } else if (sc == ' ' && pos + 2 < n && cs[pos + 1] == '(' && isDigit(cs[pos + 2])) {
           sep = ' ';
           pos++;
         } else {
@@ -951,7 +961,7 @@ public final class BuiltinScanner {
     int value(int g) {
       int v = 0;
       for (int k = gStart[g]; k < gEnd[g] && k - gStart[g] < 9; k++) {
-        v = v * 10 + (s.charAt(k) - '0');
+        v = v * 10 + (cs[k] - '0');
       }
       return v;
     }
@@ -979,7 +989,7 @@ public final class BuiltinScanner {
         return null;
       }
       int e = gEnd[3];
-      if (!wordEnd(e) || (e + 1 < n && s.charAt(e) == '.' && isDigit(s.charAt(e + 1)))) {
+      if (!wordEnd(e) || (e + 1 < n && cs[e] == '.' && isDigit(cs[e + 1]))) {
         return null;
       }
       return new Finding(i, e, Entities.IP_ADDRESS, Builtin.IP_ADDRESS.score());
@@ -1077,7 +1087,7 @@ public final class BuiltinScanner {
     Finding phone(int i) {
       double score = Builtin.PHONE.score();
       if (plus) {
-        if (s.charAt(gStart[0]) == '0' || gParen[0]) {
+        if (cs[gStart[0]] == '0' || gParen[0]) {
           return null;
         }
         int e = longestPrefix(0, 8, 15);
@@ -1140,7 +1150,7 @@ public final class BuiltinScanner {
       int a = 0;
       if (groups >= 4
           && len(0) == 1
-          && s.charAt(gStart[0]) == '1'
+          && cs[gStart[0]] == '1'
           && !gParen[0]
           && (gSep[1] == ' ' || gSep[1] == '-' || gSep[1] == '.')) {
         a = 1;
@@ -1153,8 +1163,8 @@ public final class BuiltinScanner {
       if (len(a) != 3 || len(b) != 3 || len(c) != 4 || gParen[b] || gParen[c]) {
         return null;
       }
-      char area = s.charAt(gStart[a]);
-      char exchange = s.charAt(gStart[b]);
+      char area = cs[gStart[a]];
+      char exchange = cs[gStart[b]];
       if (area < '2' || exchange < '2') {
         return null;
       }
@@ -1213,15 +1223,13 @@ public final class BuiltinScanner {
      */
     boolean hasContextBefore(int i, String[] words) {
       for (int p = Math.max(0, i - 40); p < i; p++) {
-        char c = s.charAt(p);
-        if (c >= 128 || CLASS[c] != LETTER || (p > 0 && Character.isLetter(s.charAt(p - 1)))) {
+        char c = cs[p];
+        if (c >= 128 || CLASS[c] != LETTER || (p > 0 && Character.isLetter(cs[p - 1]))) {
           continue;
         }
         char lower = (char) (c | 0x20);
         for (String w : words) {
-          if (w.charAt(0) == lower
-              && p + w.length() <= i
-              && startsWithIgnoreCase(p, w)) {
+          if (w.charAt(0) == lower && p + w.length() <= i && startsWithIgnoreCase(p, w)) {
             return true;
           }
         }
@@ -1236,29 +1244,29 @@ public final class BuiltinScanner {
         return null;
       }
       int ls = at;
-      while (ls > 0 && at - ls < 64 && isLocalChar(s.charAt(ls - 1))) {
+      while (ls > 0 && at - ls < 64 && isLocalChar(cs[ls - 1])) {
         ls--;
       }
       // "\nbob@…" and "\u00e9bob@…" in escaped text: the escape is not part of the address.
-      if (ls >= 1 && ls < at && s.charAt(ls - 1) == '\\') {
-        char e = s.charAt(ls);
+      if (ls >= 1 && ls < at && cs[ls - 1] == '\\') {
+        char e = cs[ls];
         if (e == 'n' || e == 't' || e == 'r') {
           ls++;
         } else if (e == 'u' && ls + 5 <= at) {
           ls += 5;
         }
       }
-      while (ls < at && s.charAt(ls) == '.') {
+      while (ls < at && cs[ls] == '.') {
         ls++;
       }
-      if (ls >= at || s.charAt(at - 1) == '.') {
+      if (ls >= at || cs[at - 1] == '.') {
         return null;
       }
       int de = at + 1;
-      while (de < n && de - at <= 255 && isDomainChar(s.charAt(de))) {
+      while (de < n && de - at <= 255 && isDomainChar(cs[de])) {
         de++;
       }
-      while (de > at + 1 && (s.charAt(de - 1) == '.' || s.charAt(de - 1) == '-')) {
+      while (de > at + 1 && (cs[de - 1] == '.' || cs[de - 1] == '-')) {
         de--;
       }
       // An address cut short by an SDK's length limit ("jane.doe@exam") still identifies.
@@ -1267,8 +1275,8 @@ public final class BuiltinScanner {
         return null;
       }
       // git@github.com:org/repo.git is an scp-style path, not an address.
-      if (de + 1 < n && s.charAt(de) == ':') {
-        char c = s.charAt(de + 1);
+      if (de + 1 < n && cs[de] == ':') {
+        char c = cs[de + 1];
         if (Character.isLetter(c) || c == '/' || c == '~') {
           return null;
         }
@@ -1303,9 +1311,9 @@ public final class BuiltinScanner {
       int labelStart = from;
       int labels = 0;
       for (int p = from; p <= to; p++) {
-        if (p == to || s.charAt(p) == '.') {
+        if (p == to || cs[p] == '.') {
           int len = p - labelStart;
-          if (len == 0 || len > 63 || s.charAt(labelStart) == '-' || s.charAt(p - 1) == '-') {
+          if (len == 0 || len > 63 || cs[labelStart] == '-' || cs[p - 1] == '-') {
             return false;
           }
           labels++;
@@ -1316,7 +1324,7 @@ public final class BuiltinScanner {
             }
             if (!startsWith(labelStart, "xn--")) {
               for (int k = labelStart; k < p; k++) {
-                if (!Character.isLetter(s.charAt(k))) {
+                if (!Character.isLetter(cs[k])) {
                   return false;
                 }
               }
@@ -1331,13 +1339,13 @@ public final class BuiltinScanner {
     // ---------------------------------------------------------------- ':' and '='
 
     Finding colon(int i) {
-      if (i + 2 < n && s.charAt(i + 1) == '/' && s.charAt(i + 2) == '/') {
+      if (i + 2 < n && cs[i + 1] == '/' && cs[i + 2] == '/') {
         return url(i);
       }
       if (i + 2 < n
-          && s.charAt(i + 1) == ':'
+          && cs[i + 1] == ':'
           && on(Builtin.IP_ADDRESS)
-          && (i == 0 || (!isWordChar(s.charAt(i - 1)) && s.charAt(i - 1) != ':'))) {
+          && (i == 0 || (!isWordChar(cs[i - 1]) && cs[i - 1] != ':'))) {
         Finding f = ipv6(i);
         if (f != null) {
           return f;
@@ -1353,14 +1361,14 @@ public final class BuiltinScanner {
     Finding url(int i) {
       int ss = i;
       while (ss > 0 && i - ss < 32) {
-        char c = s.charAt(ss - 1);
+        char c = cs[ss - 1];
         if (isAsciiAlnum(c) || c == '+' || c == '.' || c == '-') {
           ss--;
         } else {
           break;
         }
       }
-      while (ss < i && !(s.charAt(ss) < 128 && CLASS[s.charAt(ss)] == LETTER)) {
+      while (ss < i && !(cs[ss] < 128 && CLASS[cs[ss]] == LETTER)) {
         ss++;
       }
       if (ss == i) {
@@ -1379,7 +1387,7 @@ public final class BuiltinScanner {
       int q = p;
       int colon = -1;
       while (q < n && q - p < 256) {
-        char c = s.charAt(q);
+        char c = cs[q];
         if (c == '@'
             || c == '/'
             || c == '?'
@@ -1397,7 +1405,7 @@ public final class BuiltinScanner {
         }
         q++;
       }
-      if (q >= n || s.charAt(q) != '@' || colon < 0 || colon + 1 == q) {
+      if (q >= n || cs[q] != '@' || colon < 0 || colon + 1 == q) {
         return null;
       }
       return new Finding(ss, urlEnd(q + 1), Entities.URL, Builtin.URL_CREDENTIALS.score());
@@ -1406,7 +1414,7 @@ public final class BuiltinScanner {
     int urlEnd(int p) {
       int e = p;
       while (e < n) {
-        char c = s.charAt(e);
+        char c = cs[e];
         if (Character.isWhitespace(c)
             || c == '"'
             || c == '\''
@@ -1419,7 +1427,7 @@ public final class BuiltinScanner {
         e++;
       }
       while (e > p) {
-        char c = s.charAt(e - 1);
+        char c = cs[e - 1];
         if (c == '.' || c == ',' || c == ';' || c == ')' || c == ']' || c == '}' || c == '!'
             || c == '?') {
           e--;
@@ -1439,12 +1447,12 @@ public final class BuiltinScanner {
       if (!on(Builtin.SECRET_ASSIGNMENT) || i == 0) {
         return null;
       }
-      if (s.charAt(i) == '=' && i + 1 < n && s.charAt(i + 1) == '=') {
+      if (cs[i] == '=' && i + 1 < n && cs[i + 1] == '=') {
         return null; // comparison
       }
       int k = i - 1;
       while (k >= 0 && i - k <= 4) {
-        char c = s.charAt(k);
+        char c = cs[k];
         if (c == ' ' || c == '"' || c == '\'' || c == '\\') {
           k--;
         } else {
@@ -1453,7 +1461,7 @@ public final class BuiltinScanner {
       }
       int ke = k + 1;
       while (k >= 0 && ke - k <= 48) {
-        char c = s.charAt(k);
+        char c = cs[k];
         if (isAsciiAlnum(c) || c == '_' || c == '-' || c == '.') {
           k--;
         } else {
@@ -1461,17 +1469,17 @@ public final class BuiltinScanner {
         }
       }
       int ks = k + 1;
-      if (ke - ks < 3 || !SecretKeys.isSecretKey(s.subSequence(ks, ke))) {
+      if (ke - ks < 3 || !SecretKeys.isSecretKey(s, ks, ke)) {
         return null;
       }
       int v = i + 1;
-      while (v < n && v - i <= 3 && s.charAt(v) == ' ') {
+      while (v < n && v - i <= 3 && cs[v] == ' ') {
         v++;
       }
       if (v >= n) {
         return null;
       }
-      if (s.charAt(v) < 128 && CLASS[s.charAt(v)] == LETTER) {
+      if (cs[v] < 128 && CLASS[cs[v]] == LETTER) {
         // A vendor key keeps its own, more telling, entity type: OPENAI_API_KEY=sk-…
         Finding token = vendorToken(v);
         if (token != null) {
@@ -1479,30 +1487,30 @@ public final class BuiltinScanner {
         }
       }
       char quote = 0;
-      if (v + 1 < n && s.charAt(v) == '\\' && (s.charAt(v + 1) == '"' || s.charAt(v + 1) == '\'')) {
-        quote = s.charAt(v + 1);
+      if (v + 1 < n && cs[v] == '\\' && (cs[v + 1] == '"' || cs[v + 1] == '\'')) {
+        quote = cs[v + 1];
         v += 2;
-      } else if (s.charAt(v) == '"' || s.charAt(v) == '\'') {
-        quote = s.charAt(v);
+      } else if (cs[v] == '"' || cs[v] == '\'') {
+        quote = cs[v];
         v++;
       }
       int ve = v;
       if (quote != 0) {
         while (ve < n && ve - v < 512) {
-          char c = s.charAt(ve);
+          char c = cs[ve];
           if (c == quote || c == '\\' || c == '\n') {
             break;
           }
           ve++;
         }
-        if (ve >= n || ve - v < 4 || (s.charAt(ve) != quote && s.charAt(ve) != '\\')) {
+        if (ve >= n || ve - v < 4 || (cs[ve] != quote && cs[ve] != '\\')) {
           return null;
         }
       } else {
         // In a query string '&' ends the value; elsewhere it is part of the password.
-        boolean query = ks > 0 && (s.charAt(ks - 1) == '?' || s.charAt(ks - 1) == '&');
+        boolean query = ks > 0 && (cs[ks - 1] == '?' || cs[ks - 1] == '&');
         while (ve < n && ve - v < 512) {
-          char c = s.charAt(ve);
+          char c = cs[ve];
           if (Character.isWhitespace(c)
               || c == ','
               || c == ';'
@@ -1524,7 +1532,7 @@ public final class BuiltinScanner {
         if (ve - v < 6 || !looksLikeSecretValue(v, ve)) {
           return null;
         }
-        if (ve < n && (s.charAt(ve) == '(' || s.charAt(ve) == '[')) {
+        if (ve < n && (cs[ve] == '(' || cs[ve] == '[')) {
           return null; // an expression: getpass(), os.environ["…"]
         }
       }
@@ -1536,7 +1544,7 @@ public final class BuiltinScanner {
 
     boolean hasAlnum(int from, int to) {
       for (int p = from; p < to; p++) {
-        if (Character.isLetterOrDigit(s.charAt(p))) {
+        if (Character.isLetterOrDigit(cs[p])) {
           return true;
         }
       }
@@ -1547,7 +1555,7 @@ public final class BuiltinScanner {
       boolean digitOrSymbol = false;
       boolean dottedName = true;
       for (int p = from; p < to; p++) {
-        char c = s.charAt(p);
+        char c = cs[p];
         if (!Character.isLetter(c)) {
           digitOrSymbol = true;
         }

@@ -31,17 +31,37 @@ public final class SecretKeys {
     "connection_string",
   };
 
+  // Last letters of the words: most keys are rejected on their last character.
+  private static final boolean[] LAST = new boolean[128];
+
+  static {
+    for (String w : WORDS) {
+      char c = w.charAt(w.length() - 1);
+      LAST[c] = true;
+      LAST[Character.toUpperCase(c)] = true;
+    }
+  }
+
   public static boolean isSecretKey(CharSequence key) {
-    int n = key.length();
+    return isSecretKey(key, 0, key.length());
+  }
+
+  /** Whether {@code key[from, to)} names a secret. */
+  public static boolean isSecretKey(CharSequence key, int from, int to) {
+    int n = to - from;
     if (n < 3 || n > 128) {
       return false;
     }
+    char last = key.charAt(to - 1);
+    if (last >= 128 || !LAST[last]) {
+      return false;
+    }
     for (String w : WORDS) {
-      int p = n - w.length();
-      if (p < 0 || !endsWithIgnoreCase(key, w, p)) {
+      int p = to - w.length();
+      if (p < from || !endsWithIgnoreCase(key, w, p)) {
         continue;
       }
-      if (p == 0) {
+      if (p == from) {
         return true;
       }
       char before = key.charAt(p - 1);
@@ -56,7 +76,11 @@ public final class SecretKeys {
 
   private static boolean endsWithIgnoreCase(CharSequence key, String lowerWord, int from) {
     for (int i = 0; i < lowerWord.length(); i++) {
-      if (Character.toLowerCase(key.charAt(from + i)) != lowerWord.charAt(i)) {
+      char c = key.charAt(from + i);
+      if (c >= 'A' && c <= 'Z') {
+        c = (char) (c | 0x20);
+      }
+      if (c != lowerWord.charAt(i)) {
         return false;
       }
     }
