@@ -3,6 +3,7 @@ package io.tollgate.processor.redaction;
 import io.tollgate.core.component.ComponentConfig;
 import io.tollgate.core.component.ConfigIssues;
 import io.tollgate.core.component.Secret;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,8 @@ public record RedactionConfig(
     if (operators != null) {
       ops.putAll(operators);
     }
-    operators = Map.copyOf(ops);
+    // Insertion order (DEFAULT first, then as written) so that print-config is stable.
+    operators = Collections.unmodifiableMap(ops);
     if (hashKey == null) {
       hashKey = Secret.of("");
     }
