@@ -367,6 +367,9 @@ final class RedactionProcessor implements Processor {
       }
       if (w.unscanned && onError != OnError.REJECT) {
         w.span.attributes().put(ATTR_PRESIDIO, PRESIDIO_UNAVAILABLE);
+      } else if (presidio != null && !w.unscanned) {
+        // An upstream Tollgate could not reach its analyzer; this one scanned everything.
+        w.span.attributes().remove(ATTR_PRESIDIO);
       }
       if (!counts.isEmpty()) {
         summarize(w.span, counts);

@@ -160,6 +160,18 @@ class PresidioRedactionTest {
   }
 
   @Test
+  void aSpanMarkedUpstreamIsUnmarkedOnceScanned() throws Exception {
+    Processor p = processor(config(OnError.FALLBACK));
+    Span.Builder span =
+        chat(SYSTEM_PROMPT, "I am Jane Doe")
+            .addAttributes(Spans.kv(RedactionProcessor.ATTR_PRESIDIO, "unavailable"));
+    await(p.consume(Spans.batch(span)).toCompletableFuture());
+    SpanRecord out = next.spans().get(0);
+    assertThat(userContent(out)).isEqualTo("I am <PERSON>");
+    assertThat(out.attributes().contains(RedactionProcessor.ATTR_PRESIDIO)).isFalse();
+  }
+
+  @Test
   void singleTextRequestsWhenBatchingIsOff() throws Exception {
     Processor p =
         processor(
