@@ -325,21 +325,25 @@ final class TailSamplingProcessor implements Processor {
 
   /** Runs from the scheduler: hands every shard with a trace due to the workers. */
   void tick() {
-    long now = clock.getAsLong();
     for (Shard s : shards) {
-      boolean due;
-      s.lock.lock();
+      scheduleIfDue(s);
+    }
+  }
+
+  /** Starts a decision task for {@code s} if a trace is due and no task is queued or running. */
+  private void scheduleIfDue(Shard s) {
+    boolean due;
+    s.lock.lock();
+    try {
+      due = s.hasDue(clock.getAsLong(), decisionWaitNanos, afterRootNanos);
+    } finally {
+      s.lock.unlock();
+    }
+    if (due && s.scheduled.compareAndSet(false, true)) {
       try {
-        due = s.hasDue(now, decisionWaitNanos, afterRootNanos);
-      } finally {
-        s.lock.unlock();
-      }
-      if (due && s.scheduled.compareAndSet(false, true)) {
-        try {
-          ctx.workers().execute(() -> decideDue(s));
-        } catch (RejectedExecutionException e) {
-          s.scheduled.set(false);
-        }
+        ctx.workers().execute(() -> decideDue(s));
+      } catch (RejectedExecutionException e) {
+        s.scheduled.set(false);
       }
     }
   }
@@ -391,6 +395,11 @@ final class TailSamplingProcessor implements Processor {
       log.error("tail_sampling {}: deciding traces failed", ctx.id(), e);
     } finally {
       s.scheduled.set(false);
+      // A tick that came while this task was running found the shard busy and moved on; look
+      // again, or a trace that came due meanwhile would wait for the next tick.
+      if (!closed) {
+        scheduleIfDue(s);
+      }
     }
   }
 
@@ -609,6 +618,16 @@ final class TailSamplingProcessor implements Processor {
         Thread.yield();
       }
     }
+  }
+
+  // Visible for testing: no decision task queued or running.
+  boolean idle() {
+    for (Shard s : shards) {
+      if (s.scheduled.get()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // Visible for testing
