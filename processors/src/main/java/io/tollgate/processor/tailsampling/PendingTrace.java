@@ -31,7 +31,7 @@ final class PendingTrace {
   List<TraceBatch> batches = new ArrayList<>(2);
   /** Spans that arrived while the trace was being decided; they follow the decision. */
   List<TraceBatch> late;
-  /** Accounted wire size of {@link #batches}; part of the processor's buffered bytes. */
+  /** Accounted heap size of {@link #batches}; part of the processor's buffered bytes. */
   long bytes;
   int spans;
 

@@ -131,7 +131,7 @@ final class SamplingMetrics {
         .tags(tags)
         .register(r);
     Gauge.builder(OWN_PREFIX + "buffered_bytes", bufferedBytes)
-        .description("Wire size of the spans buffered, waiting for a decision.")
+        .description("Heap taken by the spans waiting for a decision (estimated, see HeapEstimate).")
         .baseUnit("bytes")
         .tags(tags)
         .register(r);

@@ -172,7 +172,7 @@ final class TailSamplingProcessor implements Processor {
       this.traceId = traceId;
       this.key = TraceKey.of(traceId);
       this.batch = batch;
-      this.bytes = batch.serializedSize();
+      this.bytes = HeapEstimate.of(batch);
       boolean[] root = new boolean[1];
       batch.forEachSpan(
           s -> {

@@ -306,7 +306,7 @@ class TailSamplingSimulationTest {
     long budget = 1024L * 1024;
     TailSamplingProcessor p =
         processor(
-            "max_buffered_bytes: 1MiB\nmax_trace_bytes: 64KiB\nnum_shards: 4\n"
+            "max_buffered_bytes: 1MiB\nmax_trace_bytes: 96KiB\nnum_shards: 4\n"
                 + "policies:\n  - {name: all, type: always_sample}\n",
             clock,
             ledger,
