@@ -10,8 +10,8 @@ import java.time.Duration;
  *
  * @param sendBatchSize spans that trigger a send at once (a trigger, not a cap); 0: only the
  *     timeout sends
- * @param timeout the longest a span waits in the buffer; 0 sends every batch at once (only split
- *     by {@code send_batch_max_size})
+ * @param timeout the longest a span waits in the buffer; 0 sends every batch at once (only split by
+ *     {@code send_batch_max_size})
  * @param sendBatchMaxSize the largest batch sent; bigger ones are split. 0: no cap
  * @param maxPendingSpans spans buffered or on their way to a slow next component beyond which new
  *     data is refused with a retryable "throttled" error. 0: twice {@code send_batch_size} (twice
@@ -46,7 +46,8 @@ public record BatchConfig(
       issues.add("timeout", "must be a duration of 0s or more, such as 200ms; got " + timeout);
     }
     if (sendBatchMaxSize < 0) {
-      issues.add("send_batch_max_size", "must be 0 (no cap) or more spans; got " + sendBatchMaxSize);
+      issues.add(
+          "send_batch_max_size", "must be 0 (no cap) or more spans; got " + sendBatchMaxSize);
     } else if (sendBatchMaxSize > 0 && sendBatchMaxSize < sendBatchSize) {
       issues.add(
           "send_batch_max_size",

@@ -30,17 +30,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Buffers spans and sends them on in larger batches: at once when {@code send_batch_size} spans
- * are buffered, else when the oldest has waited {@code timeout}.
+ * Buffers spans and sends them on in larger batches: at once when {@code send_batch_size} spans are
+ * buffered, else when the oldest has waited {@code timeout}.
  *
  * <p><b>Acceptance and its trade-off.</b> Upstream is answered as soon as its spans are buffered,
- * which is what makes batching cheap for clients. The price: when the next component later
- * refuses a flushed batch, nobody who could retry is waiting any more, so the spans are counted
- * ({@code tollgate_processor_downstream_refused_spans}), logged and lost. To keep that window and
- * the memory bounded, spans buffered plus spans sent but not yet accepted downstream may not exceed
- * {@code max_pending_spans}; beyond it new data is refused with a retryable "throttled" error
- * (429 / RESOURCE_EXHAUSTED), so a slow backend pushes back on clients instead of growing the
- * heap. With {@code timeout: 0} nothing is buffered and downstream refusals reach the client.
+ * which is what makes batching cheap for clients. The price: when the next component later refuses
+ * a flushed batch, nobody who could retry is waiting any more, so the spans are counted ({@code
+ * tollgate_processor_downstream_refused_spans}), logged and lost. To keep that window and the
+ * memory bounded, spans buffered plus spans sent but not yet accepted downstream may not exceed
+ * {@code max_pending_spans}; beyond it new data is refused with a retryable "throttled" error (429
+ * / RESOURCE_EXHAUSTED), so a slow backend pushes back on clients instead of growing the heap. With
+ * {@code timeout: 0} nothing is buffered and downstream refusals reach the client.
  */
 final class BatchProcessor implements Processor {
 
@@ -181,8 +181,8 @@ final class BatchProcessor implements Processor {
   }
 
   /**
-   * Takes full batches out of the buffer. With a cap, the last, smaller piece stays buffered
-   * when it is below the trigger, so that batches leave as full as they can. Holds the lock.
+   * Takes full batches out of the buffer. With a cap, the last, smaller piece stays buffered when
+   * it is below the trigger, so that batches leave as full as they can. Holds the lock.
    */
   private List<TraceBatch> takeBySize() {
     List<TraceBatch> pieces =
@@ -344,7 +344,8 @@ final class BatchProcessor implements Processor {
     for (TraceBatch b : toSend) {
       send(b);
     }
-    CompletableFuture<Void> all = CompletableFuture.allOf(sending.toArray(new CompletableFuture<?>[0]));
+    CompletableFuture<Void> all =
+        CompletableFuture.allOf(sending.toArray(new CompletableFuture<?>[0]));
     long waitNanos = Duration.between(Instant.now(), deadline).toNanos();
     try {
       all.get(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * operation, or, with limits set high to avoid that, react too late. What a collection leaves
  * behind is the live data (plus not yet reclaimed old garbage): that is what buffered spans and
  * queues add to and what runs out. Collections are frequent exactly when memory is tight, so the
- * reading is freshest when it matters; between two collections it lags by at most one cycle,
- * which the spike limit covers. Before the first collection, current usage is used (it is small).
+ * reading is freshest when it matters; between two collections it lags by at most one cycle, which
+ * the spike limit covers. Before the first collection, current usage is used (it is small).
  */
 final class JvmHeapUsage implements MemoryUsage {
 
@@ -55,7 +55,8 @@ final class JvmHeapUsage implements MemoryUsage {
       }
     } catch (RuntimeException | LinkageError e) {
       // A JVM without the com.sun.management GC notifications: fall back to current usage.
-      log.warn("memory_limiter: no GC notifications ({}); judging by current heap usage", e.toString());
+      log.warn(
+          "memory_limiter: no GC notifications ({}); judging by current heap usage", e.toString());
     }
   }
 

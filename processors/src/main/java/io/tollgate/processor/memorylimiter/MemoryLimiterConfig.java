@@ -6,8 +6,8 @@ import java.time.Duration;
 
 /**
  * Configuration of the {@code memory_limiter} processor, with the OpenTelemetry Collector's keys.
- * The limits are of the JVM heap: either in MiB, or in percent of the maximum heap ({@code -Xmx}
- * or {@code -XX:MaxRAMPercentage}). The soft limit is the hard limit minus the spike limit.
+ * The limits are of the JVM heap: either in MiB, or in percent of the maximum heap ({@code -Xmx} or
+ * {@code -XX:MaxRAMPercentage}). The soft limit is the hard limit minus the spike limit.
  *
  * @param checkInterval how often memory usage is measured
  * @param limitMib hard limit in MiB (0: use {@code limit_percentage})

@@ -21,15 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Refuses data while the heap is above its soft limit, so that the collector slows its clients
- * down instead of running out of memory.
+ * Refuses data while the heap is above its soft limit, so that the collector slows its clients down
+ * instead of running out of memory.
  *
  * <p>Every {@code check_interval} it reads heap usage (see {@link JvmHeapUsage} for why after-GC
  * usage). Above the soft limit every batch is refused with a retryable <em>throttled</em> error
  * carrying a retry hint, which receivers answer with HTTP 429 + {@code Retry-After} / gRPC
  * RESOURCE_EXHAUSTED + RetryInfo (the collector answers a plain 503 without a hint). Above the hard
- * limit it also asks for a full collection, at most once per interval; above the soft limit at
- * most once per ten intervals (the collector's defaults), so that a stale reading cannot keep the
+ * limit it also asks for a full collection, at most once per interval; above the soft limit at most
+ * once per ten intervals (the collector's defaults), so that a stale reading cannot keep the
  * limiter refusing after memory was freed.
  */
 final class MemoryLimiterProcessor implements Processor {
@@ -122,7 +122,8 @@ final class MemoryLimiterProcessor implements Processor {
   public void start() {
     limits = config.resolve(usage.maxBytes());
     log.info(
-        "memory_limiter {}: soft limit {} MiB, hard limit {} MiB (max heap {} MiB), checked every {}",
+        "memory_limiter {}: soft limit {} MiB, hard limit {} MiB (max heap {} MiB), checked every"
+            + " {}",
         ctx.id(),
         limits.softBytes() / MIB,
         limits.hardBytes() / MIB,
@@ -131,7 +132,8 @@ final class MemoryLimiterProcessor implements Processor {
     check();
     ticker =
         ctx.scheduler()
-            .scheduleAtFixedRate(this::safeCheck, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
+            .scheduleAtFixedRate(
+                this::safeCheck, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
   }
 
   private void safeCheck() {

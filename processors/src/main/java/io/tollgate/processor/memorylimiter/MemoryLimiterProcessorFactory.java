@@ -37,7 +37,8 @@ public final class MemoryLimiterProcessorFactory implements ProcessorFactory<Mem
   }
 
   @Override
-  public Processor create(MemoryLimiterConfig config, ComponentContext context, TracesConsumer next) {
+  public Processor create(
+      MemoryLimiterConfig config, ComponentContext context, TracesConsumer next) {
     return new MemoryLimiterProcessor(
         config, context, next, new JvmHeapUsage(), System::nanoTime, System::gc);
   }

@@ -9,13 +9,13 @@ import io.tollgate.core.model.TraceBatch;
  * strings) plus the object overhead of the protobuf messages that hold them.
  *
  * <p>The encoded size alone would badly under-count: every attribute is a {@code KeyValue}, an
- * {@code AnyValue} and two {@code String}s with their arrays (about 150–180 bytes for some 30
- * bytes on the wire), so spans of small attributes take 6–7× their encoded size and tiny spans
- * more than 10×. The constants were measured on JDK 17 (compressed oops) with protobuf-java 4,
- * by buffering decoded requests of several shapes and comparing heap after GC: per arrival (the
- * trace's entry, batch, resource and scope copies) about 1.3 KB, per span about 400 B, per
- * attribute about 150–180 B, per event about 90 B on top of its attributes. Prompt-sized text is
- * dominated by its encoded size, where the estimate is close to exact.
+ * {@code AnyValue} and two {@code String}s with their arrays (about 150–180 bytes for some 30 bytes
+ * on the wire), so spans of small attributes take 6–7× their encoded size and tiny spans more than
+ * 10×. The constants were measured on JDK 17 (compressed oops) with protobuf-java 4, by buffering
+ * decoded requests of several shapes and comparing heap after GC: per arrival (the trace's entry,
+ * batch, resource and scope copies) about 1.3 KB, per span about 400 B, per attribute about 150–180
+ * B, per event about 90 B on top of its attributes. Prompt-sized text is dominated by its encoded
+ * size, where the estimate is close to exact.
  */
 final class HeapEstimate {
 

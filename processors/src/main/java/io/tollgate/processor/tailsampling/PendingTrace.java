@@ -24,15 +24,21 @@ final class PendingTrace {
   final ByteString traceId;
   final Shard shard;
   final long firstSeenNanos;
+
   /** When the first root span arrived, or -1. */
   long rootSeenNanos = -1;
+
   State state = State.PENDING;
+
   /** The spans, as they arrived (one batch per arrival). */
   List<TraceBatch> batches = new ArrayList<>(2);
+
   /** Spans that arrived while the trace was being decided; they follow the decision. */
   List<TraceBatch> late;
+
   /** Accounted heap size of {@link #batches}; part of the processor's buffered bytes. */
   long bytes;
+
   int spans;
 
   PendingTrace(TraceKey key, ByteString traceId, Shard shard, long firstSeenNanos) {

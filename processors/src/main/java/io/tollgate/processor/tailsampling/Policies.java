@@ -259,16 +259,17 @@ final class Policies {
   }
 
   /**
-   * Keeps a fixed share of traces by hashing the trace id, so that every replica and every
-   * restart makes the same choice. The hash is the collector's (FNV-1a 64 over the salt, then the
-   * trace id bytes, compared with percentage × 2^64): with the same salt, Tollgate and the
-   * OpenTelemetry Collector keep the same traces, which makes mixed fleets and migrations safe.
+   * Keeps a fixed share of traces by hashing the trace id, so that every replica and every restart
+   * makes the same choice. The hash is the collector's (FNV-1a 64 over the salt, then the trace id
+   * bytes, compared with percentage × 2^64): with the same salt, Tollgate and the OpenTelemetry
+   * Collector keep the same traces, which makes mixed fleets and migrations safe.
    */
   static final class ProbabilisticPolicy implements Policy {
     /** The collector's salt when none is configured. */
     static final String DEFAULT_SALT = "default-hash-seed";
 
-    private static final BigInteger MAX_UINT64 = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+    private static final BigInteger MAX_UINT64 =
+        BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
     private final byte[] salt;
     private final long threshold;

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * One sampling policy, written as the OpenTelemetry Collector writes it: a {@code name}, a
- * {@code type}, and the options in a block named after the type:
+ * One sampling policy, written as the OpenTelemetry Collector writes it: a {@code name}, a {@code
+ * type}, and the options in a block named after the type:
  *
  * <pre>
  * - name: ten-percent
@@ -22,8 +22,8 @@ import java.util.regex.PatternSyntaxException;
  *
  * <p>All blocks are optional fields of this one record so that plain Jackson binds it; {@link
  * #validate} checks that the block matching {@code type} is there and that no other block is.
- * Within a block, a key the user leaves out is {@code null} (or {@code false}), so that
- * validation can tell "missing" from "zero".
+ * Within a block, a key the user leaves out is {@code null} (or {@code false}), so that validation
+ * can tell "missing" from "zero".
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PolicyConfig(
@@ -88,7 +88,8 @@ public record PolicyConfig(
   public record GenAiTokens(Long minTokens) {}
 
   /** Samples traces with an LLM call to one of {@code models} (request or response model). */
-  public record GenAiModel(List<String> models, boolean enabledRegexMatching, boolean invertMatch) {}
+  public record GenAiModel(
+      List<String> models, boolean enabledRegexMatching, boolean invertMatch) {}
 
   /** Samples when every sub-policy samples. */
   public record And(List<PolicyConfig> andSubPolicy) {}
@@ -184,7 +185,8 @@ public record PolicyConfig(
     Object block = block(t);
     if (block == null) {
       if (t.block() == PolicyType.Block.REQUIRED) {
-        issues.add(t.id(), "type \"" + t.id() + "\" needs its options in a \"" + t.id() + "\" block");
+        issues.add(
+            t.id(), "type \"" + t.id() + "\" needs its options in a \"" + t.id() + "\" block");
       }
       return;
     }
@@ -204,7 +206,8 @@ public record PolicyConfig(
         break;
       case STRING_ATTRIBUTE:
         requireKey(at, stringAttribute.key());
-        validateValues(at, "values", stringAttribute.values(), stringAttribute.enabledRegexMatching());
+        validateValues(
+            at, "values", stringAttribute.values(), stringAttribute.enabledRegexMatching());
         break;
       case BOOLEAN_ATTRIBUTE:
         requireKey(at, booleanAttribute.key());
@@ -287,7 +290,10 @@ public record PolicyConfig(
     if (upper != null && upper != 0 && (upper < 0 || (lower != null && upper <= lower))) {
       at.add(
           "upper_threshold_ms",
-          "must be greater than threshold_ms (" + lower + "), or 0 for no upper bound; got " + upper);
+          "must be greater than threshold_ms ("
+              + lower
+              + "), or 0 for no upper bound; got "
+              + upper);
     }
   }
 
@@ -309,7 +315,8 @@ public record PolicyConfig(
       at.add("min_spans", "set the smallest number of spans a kept trace has; got " + min);
     }
     if (max != null && max != 0 && (max < 0 || (min != null && max < min))) {
-      at.add("max_spans", "must be at least min_spans (" + min + "), or 0 for no maximum; got " + max);
+      at.add(
+          "max_spans", "must be at least min_spans (" + min + "), or 0 for no maximum; got " + max);
     }
   }
 

@@ -131,7 +131,8 @@ final class SamplingMetrics {
         .tags(tags)
         .register(r);
     Gauge.builder(OWN_PREFIX + "buffered_bytes", bufferedBytes)
-        .description("Heap taken by the spans waiting for a decision (estimated, see HeapEstimate).")
+        .description(
+            "Heap taken by the spans waiting for a decision (estimated, see HeapEstimate).")
         .baseUnit("bytes")
         .tags(tags)
         .register(r);

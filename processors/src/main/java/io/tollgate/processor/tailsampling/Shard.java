@@ -14,20 +14,24 @@ import java.util.concurrent.locks.ReentrantLock;
  * lock only to move traces in and out; policies are evaluated outside it, so neither starves the
  * other (the collector's single event loop is its issue #48699).
  *
- * <p>Decision deadlines need no priority queue: every trace waits the same {@code
- * decision_wait} from its first span, so the buffer's insertion order (a {@link LinkedHashMap})
- * is also deadline order; and every root waits the same {@code decision_wait_after_root}, so a
- * FIFO of roots in arrival order is too. Both heads are checked in O(1).
+ * <p>Decision deadlines need no priority queue: every trace waits the same {@code decision_wait}
+ * from its first span, so the buffer's insertion order (a {@link LinkedHashMap}) is also deadline
+ * order; and every root waits the same {@code decision_wait_after_root}, so a FIFO of roots in
+ * arrival order is too. Both heads are checked in O(1).
  */
 final class Shard {
 
   final ReentrantLock lock = new ReentrantLock();
+
   /** Buffered traces, oldest first. */
   final LinkedHashMap<TraceKey, PendingTrace> pending = new LinkedHashMap<>();
+
   /** Traces taken out for a decision that has not been recorded yet. */
   final Map<TraceKey, PendingTrace> deciding = new HashMap<>();
+
   /** Traces in the order their root span arrived; entries no longer pending are skipped. */
   final ArrayDeque<PendingTrace> roots = new ArrayDeque<>();
+
   /** Whether a decision task for this shard is queued or running on the workers. */
   final AtomicBoolean scheduled = new AtomicBoolean();
 

@@ -110,12 +110,18 @@ public record TailSamplingConfig(
     } else if (maxBufferedBytes != null && maxTraceBytes.compareTo(maxBufferedBytes) > 0) {
       issues.add(
           "max_trace_bytes",
-          "must not be larger than max_buffered_bytes (" + maxBufferedBytes + "); got " + maxTraceBytes);
+          "must not be larger than max_buffered_bytes ("
+              + maxBufferedBytes
+              + "); got "
+              + maxTraceBytes);
     }
     if (numShards < 1 || numShards > MAX_SHARDS) {
       issues.add(
           "num_shards",
-          "must be between 1 and " + MAX_SHARDS + " (the number of cores is a good value); got " + numShards);
+          "must be between 1 and "
+              + MAX_SHARDS
+              + " (the number of cores is a good value); got "
+              + numShards);
     }
     if (decisionCache.sampledCacheSize() < 0) {
       issues.at("decision_cache").add("sampled_cache_size", "must be 0 (off) or more");

@@ -35,18 +35,24 @@ import org.slf4j.LoggerFactory;
  * <p><b>When a trace is decided.</b> {@code decision_wait_after_root} after its root span arrives,
  * or at the latest {@code decision_wait} after its first span; earlier when memory asks for it: a
  * trace that would outgrow {@code max_trace_bytes} is decided at once, and when the buffer would
- * outgrow {@code max_buffered_bytes} the oldest traces are decided until the new spans fit.
- * Nothing is ever dropped without a decision, and the buffer never holds more than its budget.
+ * outgrow {@code max_buffered_bytes} the oldest traces are decided until the new spans fit. Nothing
+ * is ever dropped without a decision, and the buffer never holds more than its budget.
  *
- * <p><b>Late spans.</b> Decided trace ids are remembered in two Caffeine caches (kept, not kept);
- * a span of a remembered trace follows the decision at once. Spans that arrive while their trace
- * is being evaluated join it. So a trace is never split, as long as its id stays in the cache.
+ * <p><b>Late spans.</b> Decided trace ids are remembered in two Caffeine caches (kept, not kept); a
+ * span of a remembered trace follows the decision at once. Spans that arrive while their trace is
+ * being evaluated join it. So a trace is never split, as long as its id stays in the cache.
  *
- * <p><b>Threads.</b> The buffer is split into shards by trace id, each with its own lock, held
- * only to move spans in and out. A ticker on {@code ctx.scheduler()} finds shards with traces due
- * and runs their decisions on {@code ctx.workers()}; policies are evaluated outside any lock.
- * Early decisions for memory run on the thread that brought the spans, which slows exactly the
- * producer that fills the buffer.
+ * <p><b>Why the buffer is not a cache.</b> Caffeine holds the decision caches, where evicting an
+ * old entry is harmless. The pending traces live in plain per-shard maps instead: a cache evicts by
+ * its own policy and schedule, and an evicted pending trace would be a trace dropped without a
+ * decision, the collector's {@code num_traces} failure. Here the processor itself decides which
+ * traces leave early (the oldest) and decides them before they go, against its own byte account.
+ *
+ * <p><b>Threads.</b> The buffer is split into shards by trace id, each with its own lock, held only
+ * to move spans in and out. A ticker on {@code ctx.scheduler()} finds shards with traces due and
+ * runs their decisions on {@code ctx.workers()}; policies are evaluated outside any lock. Early
+ * decisions for memory run on the thread that brought the spans, which slows exactly the producer
+ * that fills the buffer.
  */
 final class TailSamplingProcessor implements Processor {
 
@@ -94,7 +100,8 @@ final class TailSamplingProcessor implements Processor {
             ? Math.min(afterRootNanos, decisionWaitNanos)
             : Math.min(decisionWaitNanos, TimeUnit.SECONDS.toNanos(2));
     this.tickNanos =
-        Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), base / 20));
+        Math.max(
+            TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), base / 20));
     this.shards = new Shard[config.numShards()];
     for (int i = 0; i < shards.length; i++) {
       shards[i] = new Shard();
@@ -125,8 +132,7 @@ final class TailSamplingProcessor implements Processor {
   @Override
   public void start() {
     ticker =
-        ctx.scheduler()
-            .scheduleAtFixedRate(this::tick, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+        ctx.scheduler().scheduleAtFixedRate(this::tick, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
@@ -187,8 +193,8 @@ final class TailSamplingProcessor implements Processor {
 
   /**
    * Puts the spans of one trace where they belong: into its buffered trace, into a trace being
-   * decided, downstream or nowhere when the trace is already decided, or into a new buffered
-   * trace. {@code force} decides the trace now instead of buffering.
+   * decided, downstream or nowhere when the trace is already decided, or into a new buffered trace.
+   * {@code force} decides the trace now instead of buffering.
    */
   private void route(Arrival a, long now, boolean reserved, boolean force, Emission emission) {
     Shard s = shards[a.key.shard(shards.length)];
@@ -258,8 +264,8 @@ final class TailSamplingProcessor implements Processor {
 
   /**
    * Adds {@code bytes} to the buffer's account, first deciding the oldest buffered traces until
-   * they fit. False when they cannot fit (more than the whole budget, or the room is held by
-   * other threads' spans on their way in).
+   * they fit. False when they cannot fit (more than the whole budget, or the room is held by other
+   * threads' spans on their way in).
    */
   private boolean reserve(long bytes, Emission emission) {
     if (bytes > maxBufferedBytes) {

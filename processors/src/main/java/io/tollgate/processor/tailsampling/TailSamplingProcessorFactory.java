@@ -38,7 +38,8 @@ public final class TailSamplingProcessorFactory implements ProcessorFactory<Tail
   }
 
   @Override
-  public Processor create(TailSamplingConfig config, ComponentContext context, TracesConsumer next) {
+  public Processor create(
+      TailSamplingConfig config, ComponentContext context, TracesConsumer next) {
     return new TailSamplingProcessor(config, context, next, System::nanoTime);
   }
 }

@@ -16,13 +16,13 @@ import java.util.Set;
 
 /**
  * Everything the policies see of one buffered trace: its spans and the trace-level facts computed
- * once, in one pass, so that no policy walks the spans for them again (duration, LLM errors,
- * finish reasons, total cost and tokens, models).
+ * once, in one pass, so that no policy walks the spans for them again (duration, LLM errors, finish
+ * reasons, total cost and tokens, models).
  *
  * <p>Only <em>LLM spans</em> count towards the GenAI totals: a span whose {@code
- * gen_ai.operation.name} is an inference or embeddings operation, or that has no operation name
- * but names a model. Agent and workflow spans that repeat their children's usage are left out,
- * so totals are not counted twice.
+ * gen_ai.operation.name} is an inference or embeddings operation, or that has no operation name but
+ * names a model. Agent and workflow spans that repeat their children's usage are left out, so
+ * totals are not counted twice.
  */
 final class TraceData {
 
@@ -48,8 +48,10 @@ final class TraceData {
   final double costUsd;
   final long inputTokens;
   final long outputTokens;
+
   /** Lower-cased finish reasons seen on any span. */
   final Set<String> finishReasons;
+
   /** Request and response models of the LLM spans. */
   final Set<String> models;
 

@@ -75,7 +75,9 @@ class BatchProcessorTest {
 
     assertThat(p.consume(spans("c", 4)).toCompletableFuture()).isCompletedWithValue(null);
 
-    assertThat(out.batches()).singleElement().satisfies(b -> assertThat(b.spanCount()).isEqualTo(12));
+    assertThat(out.batches())
+        .singleElement()
+        .satisfies(b -> assertThat(b.spanCount()).isEqualTo(12));
     assertThat(out.spans()).extracting(SpanRecord::name).startsWith("a0").endsWith("c3");
     assertThat(count(BatchProcessor.SIZE_TRIGGER)).isEqualTo(1);
     assertThat(registry.find(BatchProcessor.SEND_SIZE).summary().totalAmount()).isEqualTo(12);
@@ -105,7 +107,10 @@ class BatchProcessorTest {
   @Test
   void withoutATimeoutNothingIsHeldAndRefusalsReachTheCaller() {
     BatchProcessor p = processor("timeout: 0s\nsend_batch_size: 3\nsend_batch_max_size: 3");
-    out.answer(b -> CompletableFuture.failedFuture(RefusedException.throttled("full", Duration.ofSeconds(2))));
+    out.answer(
+        b ->
+            CompletableFuture.failedFuture(
+                RefusedException.throttled("full", Duration.ofSeconds(2))));
     CompletableFuture<Void> r = p.consume(spans("a", 7)).toCompletableFuture();
     assertThat(out.batches()).extracting(TraceBatch::spanCount).containsExactly(3, 3, 1);
     assertThatThrownBy(r::get).hasCauseInstanceOf(RefusedException.class);

@@ -31,6 +31,7 @@ class MemoryLimiterProcessorTest {
   private final AtomicLong used = new AtomicLong(100 * MIB);
   private final AtomicLong clock = new AtomicLong();
   private final AtomicInteger gcs = new AtomicInteger();
+
   /** What a collection would free: it brings usage down to this. */
   private final AtomicLong afterGc = new AtomicLong(-1);
 
@@ -117,7 +118,8 @@ class MemoryLimiterProcessorTest {
 
   @Test
   void aboveTheHardLimitCollectsAtMostOncePerInterval() {
-    MemoryLimiterProcessor p = processor("check_interval: 1s\nlimit_mib: 500\nspike_limit_mib: 100");
+    MemoryLimiterProcessor p =
+        processor("check_interval: 1s\nlimit_mib: 500\nspike_limit_mib: 100");
     used.set(600 * MIB);
     p.check();
     assertThat(gcs).hasValue(1);
@@ -135,7 +137,8 @@ class MemoryLimiterProcessorTest {
     clock.addAndGet(Duration.ofSeconds(1).toNanos());
     p.check();
     assertThat(p.state()).isEqualTo(MemoryLimiterProcessor.State.NORMAL);
-    assertThat(registry.find(MemoryLimiterProcessor.HEAP_USED).gauge().value()).isEqualTo(200.0 * MIB);
+    assertThat(registry.find(MemoryLimiterProcessor.HEAP_USED).gauge().value())
+        .isEqualTo(200.0 * MIB);
   }
 
   @Test
@@ -176,7 +179,8 @@ class MemoryLimiterProcessorTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("limit_mib 2000 is above the JVM's maximum heap of 1000 MiB");
     assertThatThrownBy(
-            () -> new MemoryLimiterConfig(Duration.ofSeconds(1), 0, 0, 80, 0).resolve(Long.MAX_VALUE))
+            () ->
+                new MemoryLimiterConfig(Duration.ofSeconds(1), 0, 0, 80, 0).resolve(Long.MAX_VALUE))
         .hasMessageContaining("no maximum heap");
   }
 
@@ -186,7 +190,9 @@ class MemoryLimiterProcessorTest {
     p.start();
     try {
       used.set(450 * MIB);
-      await().atMost(Duration.ofSeconds(5)).until(() -> p.state() == MemoryLimiterProcessor.State.SOFT);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> p.state() == MemoryLimiterProcessor.State.SOFT);
     } finally {
       p.shutdown(Instant.now());
     }

@@ -24,8 +24,8 @@ import java.util.Map;
 
 /**
  * Binds a component's YAML section the way the config module does (Jackson tree, SNAKE_CASE,
- * unknown keys rejected, deep-merged over the default config), so that tests prove our records
- * load from real YAML without depending on that module.
+ * unknown keys rejected, deep-merged over the default config), so that tests prove our records load
+ * from real YAML without depending on that module.
  */
 public final class ConfigBinding {
 

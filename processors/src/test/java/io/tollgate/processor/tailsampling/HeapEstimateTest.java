@@ -37,7 +37,9 @@ class HeapEstimateTest {
 
   @Test
   void largeTextIsDominatedByItsEncodedSize() {
-    TraceBatch b = TestTraces.batch(attr(span(trace, 1, 0, "chat", 0, 1), "gen_ai.input.messages", "p".repeat(100_000)));
+    TraceBatch b =
+        TestTraces.batch(
+            attr(span(trace, 1, 0, "chat", 0, 1), "gen_ai.input.messages", "p".repeat(100_000)));
     assertThat((double) HeapEstimate.of(b) / b.serializedSize()).isLessThan(1.02);
   }
 }

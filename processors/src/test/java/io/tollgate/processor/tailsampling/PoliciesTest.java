@@ -26,7 +26,9 @@ class PoliciesTest {
   private Decision eval(String yamlPolicy, Span.Builder... spans) {
     TailSamplingConfig config =
         ConfigBinding.bind(
-            "policies:\n" + yamlPolicy.indent(2), TailSamplingConfig.defaults(), TailSamplingConfig.class);
+            "policies:\n" + yamlPolicy.indent(2),
+            TailSamplingConfig.defaults(),
+            TailSamplingConfig.class);
     assertThat(ConfigBinding.issues(config)).isEmpty();
     Policies.Policy p = Policies.build(config.policies().get(0), clock::get);
     return p.evaluate(TraceData.of(trace, List.of(TestTraces.batch(spans))));
@@ -39,7 +41,8 @@ class PoliciesTest {
   @Test
   void statusCodeLooksAtEverySpan() {
     String policy = "- {name: errors, type: status_code, status_code: {status_codes: [ERROR]}}";
-    assertThat(eval(policy, root(), span(trace, 2, 1, "db", 5, 10))).isEqualTo(Decision.NOT_SAMPLED);
+    assertThat(eval(policy, root(), span(trace, 2, 1, "db", 5, 10)))
+        .isEqualTo(Decision.NOT_SAMPLED);
     assertThat(eval(policy, root(), error(span(trace, 2, 1, "db", 5, 10))))
         .isEqualTo(Decision.SAMPLED);
   }
@@ -95,8 +98,8 @@ class PoliciesTest {
   @Test
   void numericAndBooleanAttributes() {
     String numeric =
-        "- {name: big, type: numeric_attribute,"
-            + " numeric_attribute: {key: http.response.status_code, min_value: 500, max_value: 599}}";
+        "- {name: big, type: numeric_attribute, numeric_attribute: {key: http.response.status_code,"
+            + " min_value: 500, max_value: 599}}";
     assertThat(eval(numeric, attr(root(), "http.response.status_code", 503)))
         .isEqualTo(Decision.SAMPLED);
     // Lenient: a number sent as a string still compares.
@@ -129,11 +132,13 @@ class PoliciesTest {
   @Test
   void genaiErrorOnlyCountsLlmSpans() {
     String p = "- {name: llm-errors, type: genai_error}";
-    assertThat(eval(p, root(), error(span(trace, 2, 1, "db", 0, 1)))).isEqualTo(Decision.NOT_SAMPLED);
+    assertThat(eval(p, root(), error(span(trace, 2, 1, "db", 0, 1))))
+        .isEqualTo(Decision.NOT_SAMPLED);
     assertThat(eval(p, root(), error(chat(trace, 2, 1, "gpt-4o", 10, 0, 0))))
         .isEqualTo(Decision.SAMPLED);
     // error.type without an ERROR status (some instrumentations) counts too.
-    assertThat(eval(p, root(), attr(chat(trace, 2, 1, "gpt-4o", 10, 0, 0), "error.type", "timeout")))
+    assertThat(
+            eval(p, root(), attr(chat(trace, 2, 1, "gpt-4o", 10, 0, 0), "error.type", "timeout")))
         .isEqualTo(Decision.SAMPLED);
   }
 
@@ -182,10 +187,13 @@ class PoliciesTest {
     String p =
         "- {name: gpt5, type: genai_model,"
             + " genai_model: {models: ['^gpt-5'], enabled_regex_matching: true}}";
-    assertThat(eval(p, root(), chat(trace, 2, 1, "gpt-5-mini", 1, 1, 0))).isEqualTo(Decision.SAMPLED);
-    assertThat(eval(p, root(), chat(trace, 2, 1, "gpt-4o", 1, 1, 0))).isEqualTo(Decision.NOT_SAMPLED);
+    assertThat(eval(p, root(), chat(trace, 2, 1, "gpt-5-mini", 1, 1, 0)))
+        .isEqualTo(Decision.SAMPLED);
+    assertThat(eval(p, root(), chat(trace, 2, 1, "gpt-4o", 1, 1, 0)))
+        .isEqualTo(Decision.NOT_SAMPLED);
     String exact = "- {name: exact, type: genai_model, genai_model: {models: [gpt-4o-2024-08-06]}}";
-    assertThat(eval(exact, root(), chat(trace, 2, 1, "gpt-4o", 1, 1, 0))).isEqualTo(Decision.SAMPLED);
+    assertThat(eval(exact, root(), chat(trace, 2, 1, "gpt-4o", 1, 1, 0)))
+        .isEqualTo(Decision.SAMPLED);
   }
 
   @Test
@@ -198,7 +206,8 @@ class PoliciesTest {
             + "      - {name: e, type: status_code, status_code: {status_codes: [ERROR]}}\n"
             + "      - {name: t, type: string_attribute,"
             + " string_attribute: {key: user.tier, values: [enterprise]}}\n";
-    assertThat(eval(and, error(attr(root(), "user.tier", "enterprise")))).isEqualTo(Decision.SAMPLED);
+    assertThat(eval(and, error(attr(root(), "user.tier", "enterprise"))))
+        .isEqualTo(Decision.SAMPLED);
     assertThat(eval(and, attr(root(), "user.tier", "enterprise"))).isEqualTo(Decision.NOT_SAMPLED);
 
     String drop =
@@ -216,7 +225,8 @@ class PoliciesTest {
   void rateLimitingRefillsWithTheClock() {
     String p = "- {name: cap, type: rate_limiting, rate_limiting: {spans_per_second: 2}}";
     TailSamplingConfig config =
-        ConfigBinding.bind("policies:\n" + p.indent(2), TailSamplingConfig.defaults(), TailSamplingConfig.class);
+        ConfigBinding.bind(
+            "policies:\n" + p.indent(2), TailSamplingConfig.defaults(), TailSamplingConfig.class);
     Policies.Policy policy = Policies.build(config.policies().get(0), clock::get);
     TraceData twoSpans =
         TraceData.of(trace, List.of(TestTraces.batch(root(), span(trace, 2, 1, "a", 0, 1))));
@@ -239,7 +249,9 @@ class PoliciesTest {
                 "a".getBytes(StandardCharsets.UTF_8), ByteString.EMPTY))
         .isEqualTo(0xaf63dc4c8601ec8cL);
     // Salt then trace id, as one stream.
-    assertThat(Policies.ProbabilisticPolicy.hash("a".getBytes(StandardCharsets.UTF_8), ByteString.copyFromUtf8("b")))
+    assertThat(
+            Policies.ProbabilisticPolicy.hash(
+                "a".getBytes(StandardCharsets.UTF_8), ByteString.copyFromUtf8("b")))
         .isEqualTo(Policies.ProbabilisticPolicy.hash(new byte[0], ByteString.copyFromUtf8("ab")));
   }
 

@@ -45,7 +45,9 @@ class TailSamplingConfigTest {
   @Test
   void theReadmeDefaultBlockLoadsAndValidates() throws Exception {
     String doc = Files.readString(Path.of("../docs/components/tail_sampling.md"));
-    Matcher m = Pattern.compile("```yaml\n(processors:\n  tail_sampling:.*?)```", Pattern.DOTALL).matcher(doc);
+    Matcher m =
+        Pattern.compile("```yaml\n(processors:\n  tail_sampling:.*?)```", Pattern.DOTALL)
+            .matcher(doc);
     assertThat(m.find()).as("the default block in tail_sampling.md").isTrue();
     JsonNode section =
         new ObjectMapper(new YAMLFactory()).readTree(m.group(1)).at("/processors/tail_sampling");
@@ -86,8 +88,7 @@ class TailSamplingConfigTest {
     assertThat(c.maxBufferedBytes()).isEqualTo(ByteSize.ofMiB(64));
     assertThat(c.numShards()).isEqualTo(4);
     // Deep-merged: the other cache keeps its default.
-    assertThat(c.decisionCache())
-        .isEqualTo(new TailSamplingConfig.DecisionCache(500, 100_000));
+    assertThat(c.decisionCache()).isEqualTo(new TailSamplingConfig.DecisionCache(500, 100_000));
     assertThat(c.policies().get(0).latency().thresholdMs()).isEqualTo(5000);
   }
 
@@ -140,10 +141,11 @@ class TailSamplingConfigTest {
                 + "policies:\n"
                 + "  - {name: p, type: probabilistic, probabilistic: {sampling_percentage: -1}}\n"
                 + "  - {name: s, type: status_code, status_code: {status_codes: [FAILED]}}\n"
-                + "  - {name: r, type: string_attribute,"
-                + " string_attribute: {key: k, values: ['(unclosed'], enabled_regex_matching: true}}\n"
+                + "  - {name: r, type: string_attribute, string_attribute: {key: k, values:"
+                + " ['(unclosed'], enabled_regex_matching: true}}\n"
                 + "  - {name: n, type: numeric_attribute, numeric_attribute: {key: k}}\n"
-                + "  - {name: l, type: latency, latency: {threshold_ms: 100, upper_threshold_ms: 50}}\n"
+                + "  - {name: l, type: latency, latency: {threshold_ms: 100, upper_threshold_ms:"
+                + " 50}}\n"
                 + "  - {name: rl, type: rate_limiting, rate_limiting: {spans_per_second: 0}}\n"
                 + "  - {name: cost, type: genai_cost, genai_cost: {}}\n"
                 + "  - name: nested\n"
@@ -160,7 +162,11 @@ class TailSamplingConfigTest {
         .anySatisfy(i -> assertThat(i).contains("unknown status code \"FAILED\""))
         .anySatisfy(i -> assertThat(i).contains("\"(unclosed\" is not a valid regular expression"))
         .anySatisfy(
-            i -> assertThat(i).isEqualTo("policies[3].numeric_attribute: set min_value, max_value or both (the range is inclusive)"))
+            i ->
+                assertThat(i)
+                    .isEqualTo(
+                        "policies[3].numeric_attribute: set min_value, max_value or both (the range"
+                            + " is inclusive)"))
         .anySatisfy(i -> assertThat(i).startsWith("policies[4].latency.upper_threshold_ms"))
         .anySatisfy(i -> assertThat(i).startsWith("policies[5].rate_limiting.spans_per_second"))
         .anySatisfy(i -> assertThat(i).startsWith("policies[6].genai_cost.min_cost_usd"))

@@ -87,7 +87,10 @@ class TailSamplingProcessorTest {
     assertThat(p.tracesInMemory()).isZero();
     assertThat(p.bufferedBytes()).isZero();
     var delay =
-        registry.find("tollgate_processor_tail_sampling_decision_delay").tag("trigger", "root").timer();
+        registry
+            .find("tollgate_processor_tail_sampling_decision_delay")
+            .tag("trigger", "root")
+            .timer();
     assertThat(delay.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(3000);
   }
 
@@ -122,14 +125,21 @@ class TailSamplingProcessorTest {
     assertThat(out.batches()).hasSize(1);
     TraceBatch b = out.batches().get(0);
     assertThat(b.spans()).allMatch(s -> s.traceId().equals(kept)).hasSize(3);
-    assertThat(counter("otelcol_processor_tail_sampling_global_count_traces_sampled", "sampled", "true"))
+    assertThat(
+            counter(
+                "otelcol_processor_tail_sampling_global_count_traces_sampled", "sampled", "true"))
         .isEqualTo(1);
-    assertThat(counter("otelcol_processor_tail_sampling_global_count_traces_sampled", "sampled", "false"))
+    assertThat(
+            counter(
+                "otelcol_processor_tail_sampling_global_count_traces_sampled", "sampled", "false"))
         .isEqualTo(1);
     assertThat(
             counter(
                 "otelcol_processor_tail_sampling_count_traces_sampled",
-                "policy", "errors", "decision", "not_sampled"))
+                "policy",
+                "errors",
+                "decision",
+                "not_sampled"))
         .isEqualTo(1);
   }
 
@@ -147,13 +157,18 @@ class TailSamplingProcessorTest {
     send(p, span(kept, 1, 0, "root", 0, 5), span(dropped, 1, 0, "root", 0, 5));
     assertThat(out.batches()).hasSize(2);
     TraceBatch late = out.batches().get(1);
-    assertThat(late.spans()).singleElement().satisfies(s -> {
-      assertThat(s.traceId()).isEqualTo(kept);
-      assertThat(s.attributes().getString(SamplingAttributes.POLICY)).isEqualTo("errors");
-    });
+    assertThat(late.spans())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.traceId()).isEqualTo(kept);
+              assertThat(s.attributes().getString(SamplingAttributes.POLICY)).isEqualTo("errors");
+            });
     assertThat(p.tracesInMemory()).isZero();
-    assertThat(counter("tollgate_processor_tail_sampling_late_spans", "sampled", "true")).isEqualTo(1);
-    assertThat(counter("tollgate_processor_tail_sampling_late_spans", "sampled", "false")).isEqualTo(1);
+    assertThat(counter("tollgate_processor_tail_sampling_late_spans", "sampled", "true"))
+        .isEqualTo(1);
+    assertThat(counter("tollgate_processor_tail_sampling_late_spans", "sampled", "false"))
+        .isEqualTo(1);
   }
 
   @Test
@@ -210,7 +225,10 @@ class TailSamplingProcessorTest {
     assertThat(
             counter(
                 "otelcol_processor_tail_sampling_count_traces_sampled",
-                "policy", "no-health", "decision", "dropped"))
+                "policy",
+                "no-health",
+                "decision",
+                "dropped"))
         .isEqualTo(1);
   }
 
@@ -247,8 +265,7 @@ class TailSamplingProcessorTest {
   void aFullBufferDecidesTheOldestTracesEarlyAndNeverExceedsItsBudget() {
     long budget = 32 * 1024;
     TailSamplingProcessor p =
-        processor(
-            "max_buffered_bytes: 32KiB\nmax_trace_bytes: 16KiB\nnum_shards: 4\n" + KEEP_ALL);
+        processor("max_buffered_bytes: 32KiB\nmax_trace_bytes: 16KiB\nnum_shards: 4\n" + KEEP_ALL);
     String text = "y".repeat(1500);
     ByteString first = null;
     int sent = 0;
@@ -278,7 +295,8 @@ class TailSamplingProcessorTest {
 
   @Test
   void aRequestLargerThanTheWholeBufferIsDecidedAtOnce() {
-    TailSamplingProcessor p = processor("max_buffered_bytes: 4KiB\nmax_trace_bytes: 4KiB\n" + KEEP_ALL);
+    TailSamplingProcessor p =
+        processor("max_buffered_bytes: 4KiB\nmax_trace_bytes: 4KiB\n" + KEEP_ALL);
     ByteString a = TestTraces.traceId(random);
     ByteString b = TestTraces.traceId(random);
     String text = "z".repeat(3000);
@@ -308,7 +326,10 @@ class TailSamplingProcessorTest {
         .isInstanceOf(ExecutionException.class)
         .cause()
         .isInstanceOf(RefusedException.class)
-        .satisfies(e -> assertThat(((RefusedException) e).reason()).isEqualTo(RefusedException.Reason.UNAVAILABLE));
+        .satisfies(
+            e ->
+                assertThat(((RefusedException) e).reason())
+                    .isEqualTo(RefusedException.Reason.UNAVAILABLE));
   }
 
   @Test

@@ -7,10 +7,10 @@ import static io.tollgate.processor.tailsampling.TestTraces.span;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.google.protobuf.ByteString;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.tollgate.core.component.ComponentContext;
@@ -31,8 +31,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -47,10 +47,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Thousands of interleaved traces, spans out of order and late, ingested by several threads
- * while decisions run on a worker pool: the README's default policy must keep every error,
- * truncated and premium trace whole, keep the hash-chosen 10% of the rest, and never split a
- * trace; and a flood of huge traces must never take the buffer over its budget.
+ * Thousands of interleaved traces, spans out of order and late, ingested by several threads while
+ * decisions run on a worker pool: the README's default policy must keep every error, truncated and
+ * premium trace whole, keep the hash-chosen 10% of the rest, and never split a trace; and a flood
+ * of huge traces must never take the buffer over its budget.
  */
 class TailSamplingSimulationTest {
 
@@ -133,7 +133,9 @@ class TailSamplingSimulationTest {
     assertThat(m.find()).isTrue();
     ObjectNode section =
         (ObjectNode)
-            new ObjectMapper(new YAMLFactory()).readTree(m.group(1)).at("/processors/tail_sampling");
+            new ObjectMapper(new YAMLFactory())
+                .readTree(m.group(1))
+                .at("/processors/tail_sampling");
     // Four shards whatever the machine, so that shards are exercised on a 2-core runner.
     return section.put("num_shards", 4).toString();
   }
@@ -144,8 +146,7 @@ class TailSamplingSimulationTest {
     AtomicLong clock = new AtomicLong();
     SpanLedger ledger = new SpanLedger();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    TailSamplingProcessor p =
-        processor(readmeDefaultBlock(), clock, ledger, registry);
+    TailSamplingProcessor p = processor(readmeDefaultBlock(), clock, ledger, registry);
 
     int traces = 3000;
     List<SimTrace> all = new ArrayList<>();
@@ -155,20 +156,28 @@ class TailSamplingSimulationTest {
       Kind kind =
           r < 0.03
               ? Kind.ERROR
-              : r < 0.06 ? Kind.LLM_ERROR : r < 0.10 ? Kind.TRUNCATED : r < 0.18 ? Kind.PREMIUM : Kind.OTHER;
+              : r < 0.06
+                  ? Kind.LLM_ERROR
+                  : r < 0.10 ? Kind.TRUNCATED : r < 0.18 ? Kind.PREMIUM : Kind.OTHER;
       SimTrace t = new SimTrace(TestTraces.traceId(random), kind);
       long start = i * 5L;
       long rootAt = start + 500 + random.nextInt(1000);
       // The tier is only on the root span, so a premium trace always has one here.
       boolean hasRoot = kind == Kind.PREMIUM || random.nextDouble() > 0.02;
       Span.Builder root = span(t.id, 1, 0, "POST /v1/answer", 0, 2000);
-      attr(root, "user.tier", kind == Kind.PREMIUM ? (random.nextBoolean() ? "enterprise" : "premium") : "free");
+      attr(
+          root,
+          "user.tier",
+          kind == Kind.PREMIUM ? (random.nextBoolean() ? "enterprise" : "premium") : "free");
       if (hasRoot) {
         t.add(root, rootAt);
       }
       int chats = 1 + random.nextInt(3);
       for (int c = 0; c < chats; c++) {
-        String reason = kind == Kind.TRUNCATED && c == chats - 1 ? (random.nextBoolean() ? "length" : "max_tokens") : "stop";
+        String reason =
+            kind == Kind.TRUNCATED && c == chats - 1
+                ? (random.nextBoolean() ? "length" : "max_tokens")
+                : "stop";
         Span.Builder chat = chat(t.id, 10 + c, 1, "gpt-4o", 500, 200, 0.003, reason);
         if (kind == Kind.LLM_ERROR && c == 0) {
           attr(error(chat), "error.type", "rate_limit_exceeded");
@@ -345,7 +354,11 @@ class TailSamplingSimulationTest {
                 List<Span.Builder> batch = new ArrayList<>();
                 for (ByteString t : open) {
                   String body = "p".repeat(2_000 + random.nextInt(18_000));
-                  batch.add(attr(span(t, 2 + round, round == 0 ? 0 : 1, "llm", 0, 1), "gen_ai.input.messages", body));
+                  batch.add(
+                      attr(
+                          span(t, 2 + round, round == 0 ? 0 : 1, "llm", 0, 1),
+                          "gen_ai.input.messages",
+                          body));
                   n++;
                 }
                 p.consume(TestTraces.batch("flood", batch)).toCompletableFuture().join();
