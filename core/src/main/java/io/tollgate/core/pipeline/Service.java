@@ -89,7 +89,9 @@ public final class Service {
     }
     stopped = true;
     Instant deadline = Instant.now().plus(timeout);
-    log.info("Shutting down; draining for at most {}", timeout);
+    log.info(
+        "Shutting down; draining for at most {}",
+        io.tollgate.core.component.Durations.format(timeout));
     for (List<Named> group : List.of(receivers, processors, exporters, extensions)) {
       for (Named n : group) {
         shutdownQuietly(n, deadline);

@@ -1,0 +1,370 @@
+package io.tollgate.processor.batch;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.tollgate.core.component.ComponentContext;
+import io.tollgate.core.component.Processor;
+import io.tollgate.core.component.RefusedException;
+import io.tollgate.core.component.TracesConsumer;
+import io.tollgate.core.model.TraceBatch;
+import io.tollgate.core.pipeline.Completions;
+import io.tollgate.core.telemetry.MetricNames;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Buffers spans and sends them on in larger batches: at once when {@code send_batch_size} spans are
+ * buffered, else when the oldest has waited {@code timeout}.
+ *
+ * <p><b>Acceptance and its trade-off.</b> Upstream is answered as soon as its spans are buffered,
+ * which is what makes batching cheap for clients. The price: when the next component later refuses
+ * a flushed batch, nobody who could retry is waiting any more, so the spans are counted ({@code
+ * tollgate_processor_downstream_refused_spans}), logged and lost. To keep that window and the
+ * memory bounded, spans buffered plus spans sent but not yet accepted downstream may not exceed
+ * {@code max_pending_spans}; beyond it new data is refused with a retryable "throttled" error (429
+ * / RESOURCE_EXHAUSTED), so a slow backend pushes back on clients instead of growing the heap. With
+ * {@code timeout: 0} nothing is buffered and downstream refusals reach the client.
+ */
+final class BatchProcessor implements Processor {
+
+  private static final Logger log = LoggerFactory.getLogger(BatchProcessor.class);
+
+  static final String SEND_SIZE = "otelcol_processor_batch_batch_send_size";
+  static final String TIMEOUT_TRIGGER = "otelcol_processor_batch_timeout_trigger_send";
+  static final String SIZE_TRIGGER = "otelcol_processor_batch_batch_size_trigger_send";
+  static final String REFUSED = "otelcol_processor_refused_spans";
+  static final String DOWNSTREAM_REFUSED = "tollgate_processor_downstream_refused_spans";
+  static final String PENDING = "tollgate_processor_batch_pending_spans";
+
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+  private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private final ComponentContext ctx;
+  private final TracesConsumer next;
+  private final int sendBatchSize;
+  private final int sendBatchMaxSize;
+  private final Duration timeout;
+  private final int maxPending;
+
+  private final Object lock = new Object();
+  // Guarded by lock.
+  private TraceBatch buffer;
+  private int buffered;
+  private long inFlight;
+  private ScheduledFuture<?> timer;
+  private boolean closed;
+
+  private final Set<CompletableFuture<Void>> sending = ConcurrentHashMap.newKeySet();
+  private final DistributionSummary sendSize;
+  private final Counter timeoutTriggers;
+  private final Counter sizeTriggers;
+  private final Counter refused;
+  private final Counter downstreamRefused;
+  private final AtomicLong lastLog = new AtomicLong(Long.MIN_VALUE);
+  private final AtomicLong lostSinceLog = new AtomicLong();
+
+  BatchProcessor(BatchConfig config, ComponentContext ctx, TracesConsumer next) {
+    this.ctx = ctx;
+    this.next = next;
+    this.sendBatchSize = config.sendBatchSize();
+    this.sendBatchMaxSize = config.sendBatchMaxSize();
+    this.timeout = config.timeout();
+    this.maxPending = config.effectiveMaxPendingSpans();
+    MeterRegistry r = ctx.meterRegistry();
+    Tags tags =
+        Tags.of(MetricNames.PROCESSOR, ctx.id().toString(), MetricNames.PIPELINE, ctx.pipeline());
+    sendSize =
+        DistributionSummary.builder(SEND_SIZE)
+            .description("Number of spans in each batch sent.")
+            .baseUnit("spans")
+            .tags(tags)
+            .register(r);
+    timeoutTriggers =
+        Counter.builder(TIMEOUT_TRIGGER)
+            .description("Number of times the batch was sent due to a timeout trigger.")
+            .tags(tags)
+            .register(r);
+    sizeTriggers =
+        Counter.builder(SIZE_TRIGGER)
+            .description("Number of times the batch was sent due to a size trigger.")
+            .tags(tags)
+            .register(r);
+    refused =
+        Counter.builder(REFUSED)
+            .description("Spans refused because too many were waiting for the next component.")
+            .baseUnit("spans")
+            .tags(tags)
+            .register(r);
+    downstreamRefused =
+        Counter.builder(DOWNSTREAM_REFUSED)
+            .description(
+                "Spans of sent batches that the next component refused after this processor had"
+                    + " already accepted them; they are lost.")
+            .baseUnit("spans")
+            .tags(tags)
+            .register(r);
+    Gauge.builder(PENDING, this, BatchProcessor::pendingSpans)
+        .description("Spans buffered or sent and not yet accepted by the next component.")
+        .baseUnit("spans")
+        .tags(tags)
+        .register(r);
+  }
+
+  @Override
+  public CompletionStage<Void> consume(TraceBatch batch) {
+    int n = batch.spanCount();
+    if (n == 0) {
+      return Completions.done();
+    }
+    List<TraceBatch> toSend;
+    synchronized (lock) {
+      if (closed || timeout.isZero()) {
+        // Nothing is held: the caller gets the next component's own answer.
+        toSend = null;
+      } else {
+        if (buffered + inFlight >= maxPending) {
+          refused.increment(n);
+          return CompletableFuture.failedFuture(
+              RefusedException.throttled(
+                  "batch "
+                      + ctx.id()
+                      + ": "
+                      + (buffered + inFlight)
+                      + " spans are waiting for the next component (max_pending_spans "
+                      + maxPending
+                      + ")",
+                  RETRY_AFTER));
+        }
+        if (buffer == null) {
+          buffer = batch;
+        } else {
+          buffer.addAll(batch);
+        }
+        buffered += n;
+        if (sendBatchSize > 0 && buffered >= sendBatchSize) {
+          toSend = takeBySize();
+        } else {
+          toSend = List.of();
+          if (timer == null) {
+            timer = scheduleTimeout();
+          }
+        }
+      }
+    }
+    if (toSend == null) {
+      return sendDirect(batch);
+    }
+    if (!toSend.isEmpty()) {
+      sizeTriggers.increment();
+      for (TraceBatch b : toSend) {
+        send(b);
+      }
+    }
+    return Completions.done();
+  }
+
+  /**
+   * Takes full batches out of the buffer. With a cap, the last, smaller piece stays buffered when
+   * it is below the trigger, so that batches leave as full as they can. Holds the lock.
+   */
+  private List<TraceBatch> takeBySize() {
+    List<TraceBatch> pieces =
+        sendBatchMaxSize > 0 && buffered > sendBatchMaxSize
+            ? buffer.split(sendBatchMaxSize)
+            : List.of(buffer);
+    List<TraceBatch> out = new ArrayList<>(pieces);
+    TraceBatch last = out.get(out.size() - 1);
+    int lastCount = last.spanCount();
+    if (out.size() > 1 && lastCount < sendBatchSize) {
+      out.remove(out.size() - 1);
+      buffer = last;
+      buffered = lastCount;
+    } else {
+      buffer = null;
+      buffered = 0;
+      cancelTimer();
+    }
+    for (TraceBatch b : out) {
+      inFlight += b.spanCount();
+    }
+    if (buffer != null && timer == null) {
+      timer = scheduleTimeout();
+    }
+    return out;
+  }
+
+  /** Holds the lock. */
+  private List<TraceBatch> takeAll() {
+    if (buffer == null) {
+      return List.of();
+    }
+    List<TraceBatch> out =
+        sendBatchMaxSize > 0 && buffered > sendBatchMaxSize
+            ? buffer.split(sendBatchMaxSize)
+            : List.of(buffer);
+    inFlight += buffered;
+    buffer = null;
+    buffered = 0;
+    cancelTimer();
+    return out;
+  }
+
+  private void cancelTimer() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+
+  private ScheduledFuture<?> scheduleTimeout() {
+    // The scheduler only hands the flush to the workers; it must never run pipeline work.
+    return ctx.scheduler()
+        .schedule(
+            () -> {
+              try {
+                ctx.workers().execute(this::onTimeout);
+              } catch (RejectedExecutionException e) {
+                onTimeout();
+              }
+            },
+            timeout.toNanos(),
+            TimeUnit.NANOSECONDS);
+  }
+
+  private void onTimeout() {
+    List<TraceBatch> toSend;
+    synchronized (lock) {
+      timer = null;
+      toSend = takeAll();
+    }
+    if (!toSend.isEmpty()) {
+      timeoutTriggers.increment();
+      for (TraceBatch b : toSend) {
+        send(b);
+      }
+    }
+  }
+
+  /** Sends a batch the upstream has already been answered for; refusals are counted and lost. */
+  private void send(TraceBatch b) {
+    int n = b.spanCount();
+    sendSize.record(n);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    sending.add(done);
+    CompletionStage<Void> stage;
+    try {
+      stage = next.consume(b);
+    } catch (RuntimeException e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    stage.whenComplete(
+        (ok, err) -> {
+          synchronized (lock) {
+            inFlight -= n;
+          }
+          if (err != null) {
+            lost(n, Completions.unwrap(err));
+          }
+          sending.remove(done);
+          done.complete(null);
+        });
+  }
+
+  /** {@code timeout: 0} or after shutdown: pass through, splitting by the cap. */
+  private CompletionStage<Void> sendDirect(TraceBatch batch) {
+    List<TraceBatch> pieces =
+        sendBatchMaxSize > 0 && batch.spanCount() > sendBatchMaxSize
+            ? batch.split(sendBatchMaxSize)
+            : List.of(batch);
+    CompletableFuture<?>[] stages = new CompletableFuture<?>[pieces.size()];
+    for (int i = 0; i < pieces.size(); i++) {
+      TraceBatch p = pieces.get(i);
+      sendSize.record(p.spanCount());
+      try {
+        stages[i] = next.consume(p).toCompletableFuture();
+      } catch (RuntimeException e) {
+        stages[i] = CompletableFuture.failedFuture(e);
+      }
+    }
+    if (stages.length == 1) {
+      @SuppressWarnings("unchecked")
+      CompletableFuture<Void> only = (CompletableFuture<Void>) stages[0];
+      return only;
+    }
+    return CompletableFuture.allOf(stages);
+  }
+
+  private void lost(int spans, Throwable cause) {
+    downstreamRefused.increment(spans);
+    lostSinceLog.addAndGet(spans);
+    long now = System.nanoTime();
+    long last = lastLog.get();
+    if ((last == Long.MIN_VALUE || now - last >= LOG_INTERVAL_NANOS)
+        && lastLog.compareAndSet(last, now)) {
+      log.warn(
+          "batch {}: the next component refused {} already accepted spans since the last report;"
+              + " they are lost ({})",
+          ctx.id(),
+          lostSinceLog.getAndSet(0),
+          cause.toString());
+    }
+  }
+
+  private double pendingSpans() {
+    synchronized (lock) {
+      return buffered + inFlight;
+    }
+  }
+
+  /** Sends what is buffered and waits, until the deadline, for the next component to take it. */
+  @Override
+  public void shutdown(Instant deadline) {
+    List<TraceBatch> toSend;
+    synchronized (lock) {
+      closed = true;
+      toSend = takeAll();
+    }
+    for (TraceBatch b : toSend) {
+      send(b);
+    }
+    CompletableFuture<Void> all =
+        CompletableFuture.allOf(sending.toArray(new CompletableFuture<?>[0]));
+    long waitNanos = Duration.between(Instant.now(), deadline).toNanos();
+    try {
+      all.get(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      log.warn(
+          "batch {}: shutdown deadline reached with {} spans not yet accepted by the next"
+              + " component",
+          ctx.id(),
+          (long) pendingSpans());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      // The sends record their own failures.
+    }
+  }
+
+  @Override
+  public boolean mutatesData() {
+    // It merges the batches it is given into one.
+    return true;
+  }
+}

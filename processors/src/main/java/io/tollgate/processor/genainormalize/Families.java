@@ -1,0 +1,837 @@
+package io.tollgate.processor.genainormalize;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.tollgate.core.model.AttributeView;
+import io.tollgate.core.model.SpanEvent;
+import io.tollgate.processor.genainormalize.SpanScan.Family;
+import io.tollgate.processor.genainormalize.SpanScan.Indexed;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Candidates that a flat rename cannot express: messages and tool definitions flattened into
+ * indexed attributes, Vercel's output spread over several attributes, and the deprecated message
+ * events. Each family gives at most one candidate per target, made of every attribute (or event) it
+ * understood; a field it does not understand is left where it is.
+ */
+final class Families {
+
+  // Before the table's single-attribute sources (priority >= 0), after custom mappings.
+  private static final int FAMILY_PRIORITY = -500;
+  private static final int VERCEL_OUTPUT_PRIORITY = -400;
+  // The deprecated events come last: attributes, when a span has both, are what the span says.
+  private static final int EVENT_PRIORITY = 1_000_000;
+
+  private static final Set<String> EVENT_KEYS =
+      Set.of(
+          "content",
+          "role",
+          "tool_calls",
+          "id",
+          "index",
+          "finish_reason",
+          "message",
+          "name",
+          "gen_ai.event.content",
+          "gen_ai.system",
+          "gen_ai.provider.name",
+          "gen_ai.prompt",
+          "gen_ai.completion");
+
+  private final Converter converter;
+
+  Families(Converter converter) {
+    this.converter = converter;
+  }
+
+  /** Counts fields a family met but could not read (kept under their keys). */
+  interface Unknowns {
+    void unknown(int count);
+  }
+
+  // ---- targets ----
+
+  void inputMessages(SpanScan s, List<Candidate> out, Unknowns unknowns) {
+    add(out, openLlmetryMessages(s, Family.GEN_AI_PROMPT, false, unknowns));
+    add(out, openInferenceMessages(s, Family.OI_INPUT, false, unknowns));
+    add(out, textList(s, Family.OI_PROMPTS, "prompt.text", Messages.USER, unknowns));
+    add(out, openLlmetryMessages(s, Family.OLD_PROMPTS, false, unknowns));
+    if (s.table.enabled(Dialect.OTEL_DEPRECATED) && hasEvents(s)) {
+      events(s, unknowns).input(out);
+    }
+  }
+
+  void outputMessages(SpanScan s, List<Candidate> out, Unknowns unknowns) {
+    add(out, openLlmetryMessages(s, Family.GEN_AI_COMPLETION, true, unknowns));
+    add(out, openInferenceMessages(s, Family.OI_OUTPUT, true, unknowns));
+    add(out, textList(s, Family.OI_CHOICES, "completion.text", Messages.ASSISTANT, unknowns));
+    add(out, openLlmetryMessages(s, Family.OLD_COMPLETIONS, true, unknowns));
+    if (s.table.enabled(Dialect.VERCEL_AI) && s.holds(Condition.VERCEL_MODEL_CALL)) {
+      add(out, vercelOutput(s, unknowns));
+    }
+    if (s.table.enabled(Dialect.OTEL_DEPRECATED) && hasEvents(s)) {
+      events(s, unknowns).output(out);
+    }
+  }
+
+  void finishReasons(SpanScan s, List<Candidate> out) {
+    add(out, indexedFinishReasons(s, Family.GEN_AI_COMPLETION));
+    add(out, indexedFinishReasons(s, Family.OLD_COMPLETIONS));
+    if (s.table.enabled(Dialect.OTEL_DEPRECATED) && hasEvents(s)) {
+      events(s, null).finishReasons(out);
+    }
+    if (s.table.enabled(Dialect.OPENINFERENCE) && s.holds(Condition.OI_LLM)) {
+      add(out, openInferenceResponseFinishReasons(s));
+    }
+  }
+
+  /**
+   * OpenInference records the finish reason only inside the raw response ({@code output.value}):
+   * OpenAI's {@code choices[].finish_reason}, Anthropic's {@code stop_reason}, LangChain's {@code
+   * generations[][].generation_info.finish_reason}. Read as a hint (output.value stays), so that
+   * truncated answers are countable on these spans too.
+   */
+  private Candidate openInferenceResponseFinishReasons(SpanScan s) {
+    String output = s.attrs.getString("output.value");
+    JsonNode n = output == null ? null : Json.parseContainer(output);
+    if (n == null || !n.isObject()) {
+      return null;
+    }
+    List<String> raw = new ArrayList<>();
+    if (n.path("choices").isArray()) {
+      for (JsonNode c : n.get("choices")) {
+        if (c.path("finish_reason").isTextual()) {
+          raw.add(c.get("finish_reason").asText());
+        }
+      }
+    } else if (n.path("stop_reason").isTextual()) {
+      raw.add(n.get("stop_reason").asText());
+    } else if (n.path("generations").isArray()) {
+      for (JsonNode g : n.get("generations")) {
+        for (JsonNode gen : g.isArray() ? g : Json.array().add(g)) {
+          JsonNode r = gen.path("generation_info").path("finish_reason");
+          if (r.isTextual()) {
+            raw.add(r.asText());
+          }
+        }
+      }
+    }
+    if (raw.isEmpty()) {
+      return null;
+    }
+    return new Candidate(
+        Dialect.OPENINFERENCE,
+        EVENT_PRIORITY - 1,
+        true,
+        false,
+        converter.finishReasons(raw),
+        Candidate.NONE,
+        Candidate.NONE);
+  }
+
+  void toolDefinitions(SpanScan s, List<Candidate> out, Unknowns unknowns) {
+    add(out, indexedTools(s, Family.FUNCTIONS, unknowns));
+    add(out, indexedTools(s, Family.OLD_TOOL_DEFINITIONS, unknowns));
+    add(out, openInferenceTools(s, unknowns));
+  }
+
+  private static void add(List<Candidate> out, Candidate c) {
+    if (c != null) {
+      out.add(c);
+    }
+  }
+
+  // ---- OpenLLMetry: gen_ai.prompt.N.*, gen_ai.completion.N.*, llm.prompts.N.*, ... ----
+
+  private Candidate openLlmetryMessages(SpanScan s, Family f, boolean output, Unknowns unknowns) {
+    Indexed ix = s.family(f);
+    if (ix == null) {
+      return null;
+    }
+    Reader r = new Reader(s.attrs);
+    ArrayNode messages = Json.array();
+    for (TreeMap<String, Integer> fields : ix.byIndex.values()) {
+      r.begin(fields);
+      String role = r.string("role");
+      ObjectNode m =
+          Messages.message(role != null ? role : output ? Messages.ASSISTANT : Messages.USER);
+      ArrayNode parts = Messages.parts(m);
+      String content = r.string("content");
+      if (content == null && !output) {
+        // Completions API: OpenLLMetry writes the prompt as gen_ai.prompt.0.user.
+        content = r.string("user");
+      }
+      String toolCallId = r.string("tool_call_id");
+      if (content != null) {
+        if (Messages.TOOL.equals(role)) {
+          parts.add(Messages.toolResponsePart(toolCallId, Json.NODES.textNode(content)));
+          toolCallId = null;
+        } else {
+          Messages.addContent(parts, content, true);
+        }
+      }
+      for (TreeMap<String, Integer> call : Indexed.nested(fields, "tool_calls.").values()) {
+        r.nested(call);
+        String name = r.string("name");
+        String id = r.string("id");
+        String args = r.string("arguments");
+        r.string("type"); // always "function"
+        if (name != null || id != null) {
+          parts.add(Messages.toolCallPart(id, name, Messages.arguments(args)));
+        }
+        r.end(fields);
+      }
+      r.begin(fields);
+      String fnName = r.string("function_call.name");
+      if (fnName != null) {
+        parts.add(
+            Messages.toolCallPart(
+                null, fnName, Messages.arguments(r.string("function_call.arguments"))));
+      }
+      if (toolCallId != null) {
+        m.put("tool_call_id", toolCallId);
+      }
+      String name = r.string("name");
+      if (name != null) {
+        m.put("name", name);
+      }
+      if (output) {
+        Messages.setFinishReason(m, converter.messageFinishReason(r.string("finish_reason")));
+      }
+      messages.add(m);
+    }
+    unknowns.unknown(r.unknown(ix));
+    if (output) {
+      converter.applyFinishReasons(messages, s);
+    }
+    return new Candidate(
+        f.dialect,
+        FAMILY_PRIORITY + f.ordinal(),
+        false,
+        false,
+        Converted.ofJson(messages),
+        r.used(),
+        Candidate.NONE);
+  }
+
+  private Candidate indexedFinishReasons(SpanScan s, Family f) {
+    Indexed ix = s.family(f);
+    if (ix == null) {
+      return null;
+    }
+    List<String> raw = new ArrayList<>();
+    List<Integer> used = new ArrayList<>();
+    for (TreeMap<String, Integer> fields : ix.byIndex.values()) {
+      Integer a = fields.get("finish_reason");
+      if (a != null && s.attrs.value(a).hasStringValue()) {
+        raw.add(s.attrs.value(a).getStringValue());
+        used.add(a);
+      }
+    }
+    if (raw.isEmpty()) {
+      return null;
+    }
+    return new Candidate(
+        f.dialect,
+        FAMILY_PRIORITY + f.ordinal(),
+        false,
+        false,
+        converter.finishReasons(raw),
+        toArray(used),
+        Candidate.NONE);
+  }
+
+  // ---- OpenInference: llm.input_messages.N.message.*, llm.output_messages.N.message.* ----
+
+  private Candidate openInferenceMessages(SpanScan s, Family f, boolean output, Unknowns unknowns) {
+    Indexed ix = s.family(f);
+    if (ix == null) {
+      return null;
+    }
+    Reader r = new Reader(s.attrs);
+    ArrayNode messages = Json.array();
+    for (TreeMap<String, Integer> fields : ix.byIndex.values()) {
+      r.begin(fields);
+      String role = r.string("message.role");
+      ObjectNode m =
+          Messages.message(role != null ? role : output ? Messages.ASSISTANT : Messages.USER);
+      ArrayNode parts = Messages.parts(m);
+      String toolCallId = r.string("message.tool_call_id");
+      String content = r.string("message.content");
+      if (content != null) {
+        if (Messages.TOOL.equals(role)) {
+          parts.add(Messages.toolResponsePart(toolCallId, Json.NODES.textNode(content)));
+          toolCallId = null;
+        } else {
+          parts.add(Messages.textPart(content));
+        }
+      }
+      for (TreeMap<String, Integer> c : Indexed.nested(fields, "message.contents.").values()) {
+        r.nested(c);
+        String type = r.string("message_content.type");
+        if ("text".equals(type)) {
+          String text = r.string("message_content.text");
+          if (text != null) {
+            parts.add(Messages.textPart(text));
+          }
+        } else if ("image".equals(type)) {
+          String url = r.string("message_content.image.image.url");
+          if (url != null) {
+            ObjectNode p = Json.object();
+            p.put("type", "uri");
+            p.put("modality", "image");
+            p.put("uri", url);
+            parts.add(p);
+          }
+        } else {
+          r.unread("message_content.type"); // a type we cannot shape: leave the element alone
+        }
+        r.end(fields);
+      }
+      for (TreeMap<String, Integer> c : Indexed.nested(fields, "message.tool_calls.").values()) {
+        r.nested(c);
+        String id = r.string("tool_call.id");
+        String name = r.string("tool_call.function.name");
+        String args = r.string("tool_call.function.arguments");
+        if (name != null || id != null) {
+          parts.add(Messages.toolCallPart(id, name, Messages.arguments(args)));
+        }
+        r.end(fields);
+      }
+      r.begin(fields);
+      String fnName = r.string("message.function_call_name");
+      if (fnName != null) {
+        parts.add(
+            Messages.toolCallPart(
+                null,
+                fnName,
+                Messages.arguments(r.string("message.function_call_arguments_json"))));
+      }
+      if (toolCallId != null) {
+        m.put("tool_call_id", toolCallId);
+      }
+      String name = r.string("message.name");
+      if (name != null) {
+        m.put("name", name);
+      }
+      messages.add(m);
+    }
+    unknowns.unknown(r.unknown(ix));
+    if (output) {
+      converter.applyFinishReasons(messages, s);
+    }
+    return new Candidate(
+        f.dialect,
+        FAMILY_PRIORITY + f.ordinal(),
+        false,
+        false,
+        Converted.ofJson(messages),
+        r.used(),
+        Candidate.NONE);
+  }
+
+  /** OpenInference completions API: llm.prompts.N.prompt.text, llm.choices.N.completion.text. */
+  private Candidate textList(SpanScan s, Family f, String field, String role, Unknowns unknowns) {
+    Indexed ix = s.family(f);
+    if (ix == null) {
+      return null;
+    }
+    Reader r = new Reader(s.attrs);
+    ArrayNode messages = Json.array();
+    for (TreeMap<String, Integer> fields : ix.byIndex.values()) {
+      r.begin(fields);
+      String text = r.string(field);
+      if (text != null) {
+        ObjectNode m = Messages.message(role);
+        Messages.parts(m).add(Messages.textPart(text));
+        messages.add(m);
+      }
+    }
+    unknowns.unknown(r.unknown(ix));
+    if (messages.isEmpty()) {
+      return null;
+    }
+    if (Messages.ASSISTANT.equals(role)) {
+      converter.applyFinishReasons(messages, s);
+    }
+    return new Candidate(
+        f.dialect,
+        FAMILY_PRIORITY + f.ordinal(),
+        false,
+        false,
+        Converted.ofJson(messages),
+        r.used(),
+        Candidate.NONE);
+  }
+
+  // ---- Vercel AI SDK: ai.response.{reasoning,text,object,toolCalls} → one assistant message ----
+
+  private Candidate vercelOutput(SpanScan s, Unknowns unknowns) {
+    int[] at = s.vercelOutput;
+    if (at[0] < 0 && at[1] < 0 && at[2] < 0 && at[3] < 0) {
+      return null;
+    }
+    ObjectNode m = Messages.message(Messages.ASSISTANT);
+    ArrayNode parts = Messages.parts(m);
+    List<Integer> used = new ArrayList<>(4);
+    String reasoning = stringAt(s, at[SpanScan.VERCEL_REASONING]);
+    if (reasoning != null) {
+      parts.add(Messages.reasoningPart(reasoning));
+      used.add(at[SpanScan.VERCEL_REASONING]);
+    }
+    String text = stringAt(s, at[SpanScan.VERCEL_TEXT]);
+    if (text != null) {
+      parts.add(Messages.textPart(text));
+      used.add(at[SpanScan.VERCEL_TEXT]);
+    }
+    String object = stringAt(s, at[SpanScan.VERCEL_OBJECT]);
+    if (object != null) {
+      parts.add(Messages.textPart(object));
+      used.add(at[SpanScan.VERCEL_OBJECT]);
+    }
+    String calls = stringAt(s, at[SpanScan.VERCEL_TOOL_CALLS]);
+    if (calls != null) {
+      JsonNode n = Json.parseContainer(calls);
+      ArrayNode callParts = n != null && n.isArray() ? vercelToolCalls(n) : null;
+      if (callParts != null) {
+        parts.addAll(callParts);
+        used.add(at[SpanScan.VERCEL_TOOL_CALLS]);
+      } else {
+        unknowns.unknown(1);
+      }
+    }
+    if (used.isEmpty()) {
+      return null;
+    }
+    ArrayNode messages = Json.array().add(m);
+    converter.applyFinishReasons(messages, s);
+    return new Candidate(
+        Dialect.VERCEL_AI,
+        VERCEL_OUTPUT_PRIORITY,
+        false,
+        false,
+        Converted.ofJson(messages),
+        toArray(used),
+        Candidate.NONE);
+  }
+
+  /** [{toolCallType?, toolCallId, toolName, args (v4) | input (v5)}]. */
+  private static ArrayNode vercelToolCalls(JsonNode calls) {
+    ArrayNode out = Json.array();
+    for (JsonNode c : calls) {
+      if (!c.isObject() || !c.path("toolName").isTextual()) {
+        return null;
+      }
+      JsonNode args = c.has("input") ? c.get("input") : c.get("args");
+      JsonNode argsNode =
+          args == null || args.isNull()
+              ? null
+              : args.isTextual() ? Messages.arguments(args.asText()) : args.deepCopy();
+      ObjectNode part =
+          Messages.toolCallPart(Json.text(c, "toolCallId"), c.get("toolName").asText(), argsNode);
+      out.add(
+          Messages.carry(
+              part, c, "type", "toolCallType", "toolCallId", "toolName", "input", "args"));
+    }
+    return out;
+  }
+
+  private static String stringAt(SpanScan s, int attr) {
+    if (attr < 0) {
+      return null;
+    }
+    AnyValue v = s.attrs.value(attr);
+    return v.hasStringValue() ? v.getStringValue() : null;
+  }
+
+  // ---- tool definitions ----
+
+  /** llm.request.functions.N.{name,description,parameters}, gen_ai.tool.definitions.N.*. */
+  private Candidate indexedTools(SpanScan s, Family f, Unknowns unknowns) {
+    Indexed ix = s.family(f);
+    if (ix == null) {
+      return null;
+    }
+    Reader r = new Reader(s.attrs);
+    ArrayNode defs = Json.array();
+    for (TreeMap<String, Integer> fields : ix.byIndex.values()) {
+      r.begin(fields);
+      ObjectNode d = Json.object();
+      d.put("type", "function");
+      String name = r.string("name");
+      if (name != null) {
+        d.put("name", name);
+      }
+      String description = r.string("description");
+      if (description != null) {
+        d.put("description", description);
+      }
+      String params = r.string("parameters");
+      if (params != null) {
+        d.set("parameters", Messages.arguments(params));
+      }
+      if (d.size() > 1) {
+        defs.add(d);
+      }
+    }
+    unknowns.unknown(r.unknown(ix));
+    if (defs.isEmpty()) {
+      return null;
+    }
+    return new Candidate(
+        f.dialect,
+        FAMILY_PRIORITY + f.ordinal(),
+        false,
+        false,
+        Converted.ofJson(defs),
+        r.used(),
+        Candidate.NONE);
+  }
+
+  /** llm.tools.N.tool.json_schema: one OpenAI tool definition (JSON) each. */
+  private Candidate openInferenceTools(SpanScan s, Unknowns unknowns) {
+    Indexed ix = s.family(Family.OI_TOOLS);
+    if (ix == null) {
+      return null;
+    }
+    Reader r = new Reader(s.attrs);
+    ArrayNode defs = Json.array();
+    for (TreeMap<String, Integer> fields : ix.byIndex.values()) {
+      r.begin(fields);
+      String schema = r.string("tool.json_schema");
+      ObjectNode d = schema == null ? null : Messages.toolDefinition(Json.parseContainer(schema));
+      if (d != null) {
+        defs.add(d);
+      } else if (schema != null) {
+        r.unread("tool.json_schema");
+      }
+    }
+    unknowns.unknown(r.unknown(ix));
+    if (defs.isEmpty()) {
+      return null;
+    }
+    return new Candidate(
+        Dialect.OPENINFERENCE,
+        FAMILY_PRIORITY + Family.OI_TOOLS.ordinal(),
+        false,
+        false,
+        Converted.ofJson(defs),
+        r.used(),
+        Candidate.NONE);
+  }
+
+  // ---- deprecated events ----
+
+  private static boolean hasEvents(SpanScan s) {
+    return s.span.proto().getEventsCount() > 0;
+  }
+
+  private EventMessages events(SpanScan s, Unknowns unknowns) {
+    if (s.events == null) {
+      s.events = new EventMessages(s, converter, unknowns == null ? n -> {} : unknowns);
+    }
+    return s.events;
+  }
+
+  /**
+   * The deprecated message events of one span ({@code gen_ai.system.message}, {@code
+   * gen_ai.user.message}, {@code gen_ai.assistant.message}, {@code gen_ai.tool.message}, {@code
+   * gen_ai.choice}, {@code gen_ai.content.prompt}, {@code gen_ai.content.completion}), read once.
+   * Their fields come as event attributes, as a kvlist, or as JSON in {@code gen_ai.event.content}
+   * (Azure AI Inference).
+   */
+  static final class EventMessages {
+    private final ArrayNode input = Json.array();
+    private final List<Integer> inputEvents = new ArrayList<>();
+    private final TreeMap<Integer, ObjectNode> output = new TreeMap<>();
+    private final List<Integer> outputEvents = new ArrayList<>();
+    private final List<String> finishRaw = new ArrayList<>();
+    private final List<Integer> finishEvents = new ArrayList<>();
+    private final Converter converter;
+    private final SpanScan scan;
+
+    EventMessages(SpanScan s, Converter converter, Unknowns unknowns) {
+      this.converter = converter;
+      this.scan = s;
+      List<SpanEvent> events = s.span.events();
+      int nextChoice = 1 << 20; // choices without an index keep their order after indexed ones
+      for (int e = 0; e < events.size(); e++) {
+        SpanEvent ev = events.get(e);
+        String name = ev.name();
+        if (!name.startsWith("gen_ai.")) {
+          continue;
+        }
+        AttributeView a = ev.attributes();
+        String role = null;
+        switch (name) {
+          case "gen_ai.system.message":
+            role = Messages.SYSTEM;
+            break;
+          case "gen_ai.user.message":
+            role = Messages.USER;
+            break;
+          case "gen_ai.assistant.message":
+            role = Messages.ASSISTANT;
+            break;
+          case "gen_ai.tool.message":
+            role = Messages.TOOL;
+            break;
+          case "gen_ai.choice":
+          case "gen_ai.content.prompt":
+          case "gen_ai.content.completion":
+            break;
+          default:
+            continue;
+        }
+        boolean removable = true;
+        for (int i = 0; i < a.size(); i++) {
+          if (!EVENT_KEYS.contains(a.key(i))) {
+            removable = false;
+          }
+        }
+        if (!removable) {
+          unknowns.unknown(1);
+        }
+        boolean read;
+        if (role != null) {
+          read = readMessage(a, role);
+          if (read && removable) {
+            inputEvents.add(e);
+          }
+        } else if (name.equals("gen_ai.choice")) {
+          read = readChoice(a, nextChoice++);
+          if (read && removable) {
+            outputEvents.add(e);
+            finishEvents.add(e);
+          }
+        } else if (name.equals("gen_ai.content.prompt")) {
+          read = readContent(a.getString("gen_ai.prompt"), Messages.USER, input);
+          if (read && removable) {
+            inputEvents.add(e);
+          }
+        } else {
+          read = readContent(a.getString("gen_ai.completion"), Messages.ASSISTANT, null);
+          if (read && removable) {
+            outputEvents.add(e);
+          }
+        }
+        if (!read) {
+          unknowns.unknown(1);
+        }
+      }
+    }
+
+    private static JsonNode body(AttributeView a) {
+      String content = a.getString("gen_ai.event.content");
+      if (content != null) {
+        return Json.parseContainer(content);
+      }
+      ObjectNode o = Json.object();
+      for (int i = 0; i < a.size(); i++) {
+        String k = a.key(i);
+        if (k.startsWith("gen_ai.")) {
+          continue;
+        }
+        AnyValue v = a.value(i);
+        JsonNode n = Json.of(v);
+        if (v.hasStringValue() && (k.equals("tool_calls") || k.equals("message"))) {
+          JsonNode parsed = Json.parseContainer(v.getStringValue());
+          n = parsed != null ? parsed : n;
+        }
+        o.set(k, n);
+      }
+      return o;
+    }
+
+    private boolean readMessage(AttributeView a, String role) {
+      JsonNode b = body(a);
+      if (b == null || !b.isObject()) {
+        return false;
+      }
+      ObjectNode o = (ObjectNode) b;
+      if (Messages.TOOL.equals(role) && !o.has("tool_call_id") && o.path("id").isTextual()) {
+        o.set("tool_call_id", o.remove("id")); // the event names the answered call "id"
+      }
+      ObjectNode m = Messages.fromChatMessage(o, role, false, converter::messageFinishReason);
+      if (m == null) {
+        return false;
+      }
+      input.add(m);
+      return true;
+    }
+
+    private boolean readChoice(AttributeView a, int defaultIndex) {
+      JsonNode b = body(a);
+      if (b == null || !b.isObject()) {
+        return false;
+      }
+      JsonNode msg =
+          b.has("message")
+              ? b.get("message")
+              : Messages.carry(Json.object(), b, "index", "finish_reason");
+      ObjectNode m =
+          Messages.fromChatMessage(msg, Messages.ASSISTANT, false, converter::messageFinishReason);
+      if (m == null) {
+        return false;
+      }
+      String reason = Json.text(b, "finish_reason");
+      if (reason != null) {
+        Messages.setFinishReason(m, converter.messageFinishReason(reason));
+        finishRaw.add(reason);
+      }
+      int index =
+          b.path("index").canConvertToInt() && b.path("index").isNumber()
+              ? b.get("index").asInt()
+              : defaultIndex;
+      output.put(index, m);
+      return true;
+    }
+
+    private boolean readContent(String text, String role, ArrayNode into) {
+      if (text == null || text.isEmpty()) {
+        return false;
+      }
+      JsonNode n = Json.parseContainer(text);
+      ArrayNode msgs;
+      if (n != null) {
+        msgs = Messages.fromChatMessages(n, role, converter::messageFinishReason);
+        if (msgs == null) {
+          return false;
+        }
+      } else {
+        ObjectNode m = Messages.message(role);
+        Messages.parts(m).add(Messages.textPart(text));
+        msgs = Json.array().add(m);
+      }
+      if (into != null) {
+        into.addAll(msgs);
+      } else {
+        int base = (1 << 21) + output.size();
+        for (int i = 0; i < msgs.size(); i++) {
+          output.put(base + i, (ObjectNode) msgs.get(i));
+        }
+      }
+      return true;
+    }
+
+    void input(List<Candidate> out) {
+      if (!input.isEmpty()) {
+        out.add(
+            new Candidate(
+                Dialect.OTEL_DEPRECATED,
+                EVENT_PRIORITY,
+                false,
+                false,
+                Converted.ofJson(input),
+                Candidate.NONE,
+                toArray(inputEvents)));
+      }
+    }
+
+    void output(List<Candidate> out) {
+      if (!output.isEmpty()) {
+        ArrayNode msgs = Json.array();
+        output.values().forEach(msgs::add);
+        converter.applyFinishReasons(msgs, scan);
+        out.add(
+            new Candidate(
+                Dialect.OTEL_DEPRECATED,
+                EVENT_PRIORITY,
+                false,
+                false,
+                Converted.ofJson(msgs),
+                Candidate.NONE,
+                toArray(outputEvents)));
+      }
+    }
+
+    void finishReasons(List<Candidate> out) {
+      if (!finishRaw.isEmpty()) {
+        out.add(
+            new Candidate(
+                Dialect.OTEL_DEPRECATED,
+                EVENT_PRIORITY,
+                false,
+                false,
+                converter.finishReasons(finishRaw),
+                Candidate.NONE,
+                toArray(finishEvents)));
+      }
+    }
+  }
+
+  static int[] toArray(List<Integer> l) {
+    int[] a = new int[l.size()];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = l.get(i);
+    }
+    return a;
+  }
+
+  /**
+   * Reads string fields of indexed elements and remembers which attributes it read, so that the
+   * rest (fields it does not know, values that are not strings) can stay on the span.
+   */
+  private static final class Reader {
+    private final AttributeView attrs;
+    private final List<Integer> used = new ArrayList<>();
+    private Map<String, Integer> fields;
+
+    Reader(AttributeView attrs) {
+      this.attrs = attrs;
+    }
+
+    void begin(Map<String, Integer> fields) {
+      this.fields = fields;
+    }
+
+    /** Reads within one element of a nested list (e.g. the fields of {@code tool_calls.<j>.}). */
+    void nested(Map<String, Integer> element) {
+      this.fields = element;
+    }
+
+    void end(Map<String, Integer> outer) {
+      this.fields = outer;
+    }
+
+    String string(String field) {
+      Integer a = fields.get(field);
+      if (a == null) {
+        return null;
+      }
+      AnyValue v = attrs.value(a);
+      if (!v.hasStringValue()) {
+        return null;
+      }
+      used.add(a);
+      return v.getStringValue();
+    }
+
+    /** Takes back a field read by {@link #string} that could not be used after all. */
+    void unread(String field) {
+      Integer a = fields.get(field);
+      if (a != null) {
+        used.remove(a);
+      }
+    }
+
+    int[] used() {
+      return toArray(used);
+    }
+
+    /** How many attributes of the family were not read. */
+    int unknown(Indexed ix) {
+      int total = 0;
+      for (TreeMap<String, Integer> f : ix.byIndex.values()) {
+        total += f.size();
+      }
+      return total - new java.util.HashSet<>(used).size();
+    }
+  }
+}

@@ -1,0 +1,485 @@
+package io.tollgate.processor.genainormalize;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.tollgate.core.model.AttributeView;
+import io.tollgate.core.model.SpanEvent;
+import io.tollgate.core.model.SpanRecord;
+import io.tollgate.core.model.Values;
+import io.tollgate.processor.genainormalize.GenAiNormalizeConfig.FinishReasons;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Normalises one span at a time: scan, then for each target in the table's order pick a value, then
+ * write, remove and rename in one go. Nothing is changed until every decision is made, so a span
+ * that makes the normaliser fail is passed on untouched.
+ *
+ * <p>Thread-safe: all state is per call.
+ */
+final class SpanNormalizer {
+
+  /**
+   * The finish reasons as the provider sent them, written next to {@code
+   * gen_ai.response.finish_reasons} when the conventions' vocabulary replaced one of them (e.g.
+   * Anthropic's {@code max_tokens} → {@code length}), so that the original stays recoverable.
+   */
+  static final String FINISH_REASONS_AS_SENT = "tollgate.gen_ai.response.finish_reasons_as_sent";
+
+  private static final String OPERATION = "gen_ai.operation.name";
+  private static final String REQUEST_MODEL = "gen_ai.request.model";
+  private static final String RESPONSE_MODEL = "gen_ai.response.model";
+  private static final String FINISH_REASONS = "gen_ai.response.finish_reasons";
+  private static final String INPUT_MESSAGES = "gen_ai.input.messages";
+  private static final String OUTPUT_MESSAGES = "gen_ai.output.messages";
+  private static final String TOOL_DEFINITIONS = "gen_ai.tool.definitions";
+
+  /** Operations whose spans the conventions name {@code {operation} {model}}. */
+  private static final Set<String> INFERENCE =
+      Set.of("chat", "text_completion", "generate_content", "embeddings");
+
+  /** What happened to one span; the processor sums these per batch for its metrics. */
+  static final class Outcome {
+    /** Bit per {@link Dialect} ordinal that contributed a value or a removal. */
+    int dialects;
+
+    /** A canonical attribute's value was corrected (provider spelling, finish reason, type). */
+    boolean canonicalFixed;
+
+    boolean changed;
+    boolean renamed;
+    int conflicts;
+    int unconvertible;
+    int unknownFields;
+
+    void reset() {
+      dialects = 0;
+      canonicalFixed = false;
+      changed = false;
+      renamed = false;
+      conflicts = 0;
+      unconvertible = 0;
+      unknownFields = 0;
+    }
+  }
+
+  private final MappingTable table;
+  private final Converter converter;
+  private final Families families;
+  private final boolean removeOriginals;
+  private final boolean overwrite;
+  private final boolean renameSpans;
+  private final FinishReasons mode;
+  private final int operationTarget;
+  private final int requestModelTarget;
+  private final int responseModelTarget;
+  private final int finishReasonsTarget;
+
+  SpanNormalizer(MappingTable table, GenAiNormalizeConfig config) {
+    this.table = table;
+    this.mode = config.finishReasons();
+    this.converter = new Converter(table, mode);
+    this.families = new Families(converter);
+    this.removeOriginals = config.removeOriginals();
+    this.overwrite = config.overwrite();
+    this.renameSpans = config.renameSpans();
+    this.operationTarget = table.targetOrdinal(OPERATION);
+    this.requestModelTarget = table.targetOrdinal(REQUEST_MODEL);
+    this.responseModelTarget = table.targetOrdinal(RESPONSE_MODEL);
+    this.finishReasonsTarget = table.targetOrdinal(FINISH_REASONS);
+  }
+
+  /**
+   * Normalises {@code span} in place.
+   *
+   * @return false when the span has nothing GenAI about it (and was not looked at further)
+   */
+  boolean normalize(SpanRecord span, Outcome out) {
+    out.reset();
+    if (!SpanScan.isCandidate(span, table)) {
+      return false;
+    }
+    SpanScan s = new SpanScan(span, table);
+    s.scan();
+    Changes ch = new Changes(s.attrs.size());
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    List<SpanScan.Hit>[] byTarget = new List[table.targetCount()];
+    for (SpanScan.Hit h : s.hits) {
+      int t = table.targetOrdinal(h.rule().target());
+      if (byTarget[t] == null) {
+        byTarget[t] = new ArrayList<>(2);
+      }
+      byTarget[t].add(h);
+    }
+
+    AnyValue[] resolved = new AnyValue[table.targetCount()];
+    List<Candidate> cands = new ArrayList<>();
+    Families.Unknowns unknowns = n -> out.unknownFields += n;
+    for (int t = 0; t < table.targetCount(); t++) {
+      if (byTarget[t] == null && s.existing[t] < 0 && !table.hasFamilies(t)) {
+        continue;
+      }
+      String name = table.targetName(t);
+      ValueType type = table.targetType(t);
+      cands.clear();
+      if (byTarget[t] != null) {
+        for (SpanScan.Hit h : byTarget[t]) {
+          Rule r = h.rule();
+          if (!s.holds(r.when())) {
+            continue;
+          }
+          Converted c = converter.convert(r, s.valueFor(r, h.attr()), s);
+          if (c == Converted.ABSENT) {
+            continue;
+          }
+          if (!c.ok()) {
+            if (!r.hint() && !r.fallback()) {
+              ch.keepAttr(h.attr());
+              out.unconvertible++;
+            }
+            continue;
+          }
+          cands.add(Candidate.of(r, c, h.attr()));
+        }
+      }
+      if (table.hasFamilies(t)) {
+        familyCandidates(s, name, cands, unknowns);
+      }
+      if (cands.isEmpty() && s.existing[t] < 0) {
+        continue;
+      }
+      resolved[t] = resolve(s, name, type, s.existing[t], cands, ch, out);
+      if (t == finishReasonsTarget) {
+        s.resolvedFinishReasons = resolved[t];
+      }
+    }
+
+    String newName = renameSpans ? inferenceSpanName(span, resolved) : null;
+    apply(s, ch, newName, out);
+    return true;
+  }
+
+  private void familyCandidates(
+      SpanScan s, String target, List<Candidate> cands, Families.Unknowns unknowns) {
+    switch (target) {
+      case INPUT_MESSAGES:
+        families.inputMessages(s, cands, unknowns);
+        break;
+      case OUTPUT_MESSAGES:
+        families.outputMessages(s, cands, unknowns);
+        break;
+      case FINISH_REASONS:
+        families.finishReasons(s, cands);
+        break;
+      case TOOL_DEFINITIONS:
+        families.toolDefinitions(s, cands, unknowns);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Picks the target's value; returns it (null when the span has none). */
+  private AnyValue resolve(
+      SpanScan s,
+      String name,
+      ValueType type,
+      int existingAttr,
+      List<Candidate> cands,
+      Changes ch,
+      Outcome out) {
+    AnyValue existing = existingAttr >= 0 ? s.attrs.value(existingAttr) : null;
+    List<String> asSent = null;
+    if (existing != null) {
+      AnyValue fixed = fixCanonical(type, existing);
+      if (fixed != existing) {
+        if (type == ValueType.FINISH_REASONS) {
+          asSent = Converter.strings(existing);
+        }
+        ch.write(name, fixed);
+        existing = fixed;
+        out.canonicalFixed = true;
+      }
+    }
+    if (cands.isEmpty()) {
+      writeAsSent(type, asSent, existing, ch);
+      return existing;
+    }
+    if (cands.size() > 1) {
+      cands.sort((a, b) -> Integer.compare(a.priority, b.priority));
+    }
+    boolean hasNonFallback = false;
+    for (Candidate c : cands) {
+      hasNonFallback |= !c.fallback;
+    }
+    Candidate winner = null;
+    if (existing == null || overwrite) {
+      for (Candidate c : cands) {
+        if (existing != null && c.hint) {
+          continue; // an inference never replaces what the span says
+        }
+        if (c.fallback && (existing != null || hasNonFallback)) {
+          continue;
+        }
+        winner = c;
+        break;
+      }
+    }
+    AnyValue current = existing;
+    JsonNode currentJson = null;
+    if (winner != null) {
+      current = winner.value;
+      currentJson = winner.json;
+      ch.write(name, current);
+      ch.consume(winner);
+      out.dialects |= 1 << winner.dialect.ordinal();
+      if (winner.asSent != null) {
+        asSent = winner.asSent;
+      }
+    }
+    for (Candidate c : cands) {
+      if (c == winner || c.hint || c.fallback) {
+        continue;
+      }
+      if (currentJson == null && current != null && type.isJson() && current.hasStringValue()) {
+        currentJson = Json.parseContainer(current.getStringValue());
+      }
+      if (same(c, current, currentJson)) {
+        ch.consume(c);
+        out.dialects |= 1 << c.dialect.ordinal();
+        if (asSent == null && c.asSent != null) {
+          asSent = c.asSent;
+        }
+      } else {
+        ch.keep(c);
+        out.conflicts++;
+      }
+    }
+    writeAsSent(type, asSent, current, ch);
+    return current;
+  }
+
+  private static void writeAsSent(
+      ValueType type, List<String> asSent, AnyValue current, Changes ch) {
+    if (type != ValueType.FINISH_REASONS || asSent == null || current == null) {
+      return;
+    }
+    if (!asSent.equals(Converter.strings(current))) {
+      ch.write(FINISH_REASONS_AS_SENT, Values.ofStrings(asSent));
+    }
+  }
+
+  /**
+   * Corrects a canonical attribute the span already has, where the correction loses nothing: a
+   * deprecated provider spelling ({@code az.ai.openai}), a provider's finish reason when the
+   * conventions' vocabulary is asked for, a count sent as a string. Otherwise returns {@code v}
+   * itself, so that a span already on the conventions passes unchanged.
+   */
+  private AnyValue fixCanonical(ValueType type, AnyValue v) {
+    switch (type) {
+      case PROVIDER:
+        if (v.hasStringValue()) {
+          String fixed = table.canonicalProvider(v.getStringValue());
+          return fixed.equals(v.getStringValue()) ? v : Values.of(fixed);
+        }
+        return v;
+      case FINISH_REASONS:
+        {
+          if (mode == FinishReasons.CONVENTIONS && alreadyConventional(v)) {
+            return v;
+          }
+          List<String> raw = Converter.strings(v);
+          if (raw == null) {
+            return v;
+          }
+          AnyValue fixed = converter.finishReasons(raw).value();
+          return fixed.equals(v) ? v : fixed;
+        }
+      case INT:
+        if (!v.hasIntValue()) {
+          Long l = Converter.wholeNumber(v);
+          return l == null ? v : Values.of(l);
+        }
+        return v;
+      case DOUBLE:
+        if (v.hasStringValue()) {
+          Double d = Values.asDouble(v);
+          return d == null ? v : Values.of(d);
+        }
+        return v;
+      case BOOL:
+        if (v.hasStringValue()) {
+          Boolean b = Values.asBoolean(v);
+          return b == null ? v : Values.of(b);
+        }
+        return v;
+      case STRING_ARRAY:
+        if (v.hasStringValue()) {
+          List<String> l = Converter.strings(v);
+          return l == null ? v : Values.ofStrings(l);
+        }
+        return v;
+      default:
+        return v;
+    }
+  }
+
+  /** An array of reasons that are all in the conventions' vocabulary already (no allocation). */
+  private boolean alreadyConventional(AnyValue v) {
+    if (!v.hasArrayValue()) {
+      return false;
+    }
+    for (AnyValue e : v.getArrayValue().getValuesList()) {
+      if (!e.hasStringValue()
+          || !e.getStringValue().equals(table.finishReason(e.getStringValue()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether a candidate says the same as the value chosen (numbers by value, JSON by structure).
+   */
+  private static boolean same(Candidate c, AnyValue current, JsonNode currentJson) {
+    if (current == null) {
+      return false;
+    }
+    if (c.json != null || currentJson != null) {
+      JsonNode mine =
+          c.json != null
+              ? c.json
+              : c.value.hasStringValue() ? Json.parseContainer(c.value.getStringValue()) : null;
+      return mine != null && mine.equals(currentJson);
+    }
+    if (isNumber(c.value) && isNumber(current)) {
+      return Values.asDouble(c.value).doubleValue() == Values.asDouble(current).doubleValue();
+    }
+    return c.value.equals(current);
+  }
+
+  private static boolean isNumber(AnyValue v) {
+    return v.hasIntValue() || v.hasDoubleValue();
+  }
+
+  private String inferenceSpanName(SpanRecord span, AnyValue[] resolved) {
+    AnyValue op = operationTarget >= 0 ? resolved[operationTarget] : null;
+    if (op == null || !op.hasStringValue() || !INFERENCE.contains(op.getStringValue())) {
+      return null;
+    }
+    AnyValue model = requestModelTarget >= 0 ? resolved[requestModelTarget] : null;
+    if ((model == null || !model.hasStringValue() || model.getStringValue().isEmpty())
+        && responseModelTarget >= 0) {
+      model = resolved[responseModelTarget];
+    }
+    if (model == null || !model.hasStringValue() || model.getStringValue().isEmpty()) {
+      return null;
+    }
+    String name = op.getStringValue() + " " + model.getStringValue();
+    return name.equals(span.name()) ? null : name;
+  }
+
+  private void apply(SpanScan s, Changes ch, String newName, Outcome out) {
+    if (ch.writes.isEmpty()
+        && ch.consumedAttrs.isEmpty()
+        && ch.consumedEvents.isEmpty()
+        && newName == null) {
+      return; // the common case for spans already on the conventions
+    }
+    AttributeView attrs = s.attrs;
+    Set<String> removeKeys = Collections.emptySet();
+    if (removeOriginals) {
+      BitSet gone = (BitSet) ch.consumedAttrs.clone();
+      gone.andNot(ch.keptAttrs);
+      if (!gone.isEmpty()) {
+        removeKeys = new HashSet<>();
+        for (int i = gone.nextSetBit(0); i >= 0; i = gone.nextSetBit(i + 1)) {
+          removeKeys.add(attrs.key(i));
+        }
+        // A custom mapping may write a key it also reads from (a → b, b → c): keep what we wrote.
+        removeKeys.removeAll(ch.writes.keySet());
+      }
+    }
+    Set<Span.Event.Builder> removeEvents = null;
+    if (removeOriginals) {
+      BitSet gone = (BitSet) ch.consumedEvents.clone();
+      gone.andNot(ch.keptEvents);
+      if (!gone.isEmpty()) {
+        List<SpanEvent> events = s.span.events();
+        removeEvents = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int i = gone.nextSetBit(0); i >= 0; i = gone.nextSetBit(i + 1)) {
+          removeEvents.add(events.get(i).proto());
+        }
+      }
+    }
+    for (Map.Entry<String, AnyValue> w : ch.writes.entrySet()) {
+      AnyValue before = attrs.get(w.getKey());
+      if (!w.getValue().equals(before)) {
+        attrs.put(w.getKey(), w.getValue());
+        out.changed = true;
+      }
+    }
+    if (!removeKeys.isEmpty()) {
+      Set<String> keys = removeKeys;
+      out.changed |= attrs.removeIf(keys::contains) > 0;
+    }
+    if (removeEvents != null) {
+      Set<Span.Event.Builder> evs = removeEvents;
+      out.changed |= s.span.removeEvents(e -> evs.contains(e.proto())) > 0;
+    }
+    if (newName != null) {
+      s.span.setName(newName);
+      out.renamed = true;
+      out.changed = true;
+    }
+  }
+
+  /** The decisions for one span, applied together at the end. */
+  private static final class Changes {
+    final Map<String, AnyValue> writes = new LinkedHashMap<>();
+    final BitSet consumedAttrs;
+    final BitSet keptAttrs;
+    final BitSet consumedEvents = new BitSet();
+    final BitSet keptEvents = new BitSet();
+
+    Changes(int attrCount) {
+      consumedAttrs = new BitSet(attrCount);
+      keptAttrs = new BitSet(attrCount);
+    }
+
+    void write(String key, AnyValue value) {
+      writes.put(key, value);
+    }
+
+    void consume(Candidate c) {
+      for (int a : c.attrs) {
+        consumedAttrs.set(a);
+      }
+      for (int e : c.events) {
+        consumedEvents.set(e);
+      }
+    }
+
+    void keep(Candidate c) {
+      for (int a : c.attrs) {
+        keptAttrs.set(a);
+      }
+      for (int e : c.events) {
+        keptEvents.set(e);
+      }
+    }
+
+    void keepAttr(int a) {
+      keptAttrs.set(a);
+    }
+  }
+}

@@ -1,0 +1,364 @@
+package io.tollgate.processor.genainormalize;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.tollgate.core.model.AttributeView;
+import io.tollgate.core.model.SpanRecord;
+import io.tollgate.core.model.Values;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What one pass over a span's attributes found: the table's rules that apply, the canonical
+ * attributes already there, and the indexed message families. Lives for one span.
+ */
+final class SpanScan implements Converter.Context {
+
+  /** Flattened lists, {@code <prefix><index>.<field>}. */
+  enum Family {
+    GEN_AI_PROMPT("gen_ai.prompt.", Dialect.OTEL_DEPRECATED),
+    GEN_AI_COMPLETION("gen_ai.completion.", Dialect.OTEL_DEPRECATED),
+    OLD_TOOL_DEFINITIONS("gen_ai.tool.definitions.", Dialect.OPENLLMETRY),
+    OLD_PROMPTS("llm.prompts.", Dialect.OPENLLMETRY),
+    OLD_COMPLETIONS("llm.completions.", Dialect.OPENLLMETRY),
+    FUNCTIONS("llm.request.functions.", Dialect.OPENLLMETRY),
+    OI_INPUT("llm.input_messages.", Dialect.OPENINFERENCE),
+    OI_OUTPUT("llm.output_messages.", Dialect.OPENINFERENCE),
+    OI_PROMPTS("llm.prompts.", Dialect.OPENINFERENCE),
+    OI_CHOICES("llm.choices.", Dialect.OPENINFERENCE),
+    OI_TOOLS("llm.tools.", Dialect.OPENINFERENCE);
+
+    final String prefix;
+    final Dialect dialect;
+
+    Family(String prefix, Dialect dialect) {
+      this.prefix = prefix;
+      this.dialect = dialect;
+    }
+  }
+
+  /** Index → field → attribute index, both sorted. */
+  static final class Indexed {
+    final TreeMap<Integer, TreeMap<String, Integer>> byIndex = new TreeMap<>();
+
+    void add(int index, String field, int attr) {
+      byIndex.computeIfAbsent(index, k -> new TreeMap<>()).put(field, attr);
+    }
+
+    /**
+     * The nested list {@code <prefix><j>.<rest>} inside one element's fields, e.g. {@code
+     * tool_calls.0.name}.
+     */
+    static TreeMap<Integer, TreeMap<String, Integer>> nested(
+        Map<String, Integer> fields, String prefix) {
+      TreeMap<Integer, TreeMap<String, Integer>> out = new TreeMap<>();
+      for (Map.Entry<String, Integer> e : fields.entrySet()) {
+        String k = e.getKey();
+        if (k.startsWith(prefix)) {
+          int[] parsed = parseIndex(k, prefix.length());
+          if (parsed != null) {
+            out.computeIfAbsent(parsed[0], x -> new TreeMap<>())
+                .put(k.substring(parsed[1]), e.getValue());
+          }
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Attribute-index of Vercel's output attributes (ai.response.*). */
+  static final int VERCEL_TEXT = 0;
+
+  static final int VERCEL_REASONING = 1;
+  static final int VERCEL_TOOL_CALLS = 2;
+  static final int VERCEL_OBJECT = 3;
+
+  record Hit(Rule rule, int attr) {}
+
+  final SpanRecord span;
+  final AttributeView attrs;
+  final MappingTable table;
+  final List<Hit> hits = new ArrayList<>();
+
+  /** Per target ordinal: the index of the canonical attribute already on the span, or -1. */
+  final int[] existing;
+
+  final int[] vercelOutput = {-1, -1, -1, -1};
+  private final Indexed[] families = new Indexed[Family.values().length];
+  private boolean anyFamily;
+
+  String aiOperationId;
+  String oiKind;
+  String traceloopKind;
+
+  /** The deprecated message events, read on first use. */
+  Families.EventMessages events;
+
+  /** The span's finish reasons once resolved (read by output-message builders), or null. */
+  AnyValue resolvedFinishReasons;
+
+  private List<String> finishReasonList;
+
+  private Map<Integer, JsonNode> parsedJson;
+
+  SpanScan(SpanRecord span, MappingTable table) {
+    this.span = span;
+    this.attrs = span.attributes();
+    this.table = table;
+    this.existing = new int[table.targetCount()];
+    Arrays.fill(existing, -1);
+  }
+
+  /**
+   * Whether the span is worth normalising: one of its keys is in the table's strong namespaces, or
+   * it carries a deprecated GenAI event. Most spans of an application are not GenAI spans; for them
+   * this is the whole cost of the processor.
+   */
+  static boolean isCandidate(SpanRecord span, MappingTable table) {
+    AttributeView a = span.attributes();
+    for (int i = 0, n = a.size(); i < n; i++) {
+      if (table.isStrongKey(a.key(i))) {
+        return true;
+      }
+    }
+    if (table.enabled(Dialect.OTEL_DEPRECATED)) {
+      var proto = span.proto();
+      for (int i = 0, n = proto.getEventsCount(); i < n; i++) {
+        if (proto.getEvents(i).getName().startsWith("gen_ai.")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The one pass over the attributes. */
+  void scan() {
+    for (int i = 0, n = attrs.size(); i < n; i++) {
+      String key = attrs.key(i);
+      MappingTable.KeyInfo info = table.key(key);
+      if (info == null) {
+        family(key, i);
+        continue;
+      }
+      int target = info.target();
+      if (target >= 0 && existing[target] < 0) {
+        existing[target] = i;
+      }
+      if (info.rules() != null) {
+        for (Rule r : info.rules()) {
+          hits.add(new Hit(r, i));
+        }
+        captureFacts(key, i);
+      }
+    }
+  }
+
+  private void captureFacts(String key, int i) {
+    switch (key) {
+      case "ai.operationId":
+        aiOperationId = stringAt(i);
+        break;
+      case "openinference.span.kind":
+        oiKind = stringAt(i);
+        break;
+      case "traceloop.span.kind":
+        traceloopKind = stringAt(i);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private String stringAt(int i) {
+    AnyValue v = attrs.value(i);
+    return v.hasStringValue() ? v.getStringValue() : null;
+  }
+
+  private void family(String key, int i) {
+    if (key.startsWith("gen_ai.")) {
+      if (table.enabled(Dialect.OTEL_DEPRECATED)
+          && (indexed(Family.GEN_AI_PROMPT, key, i) || indexed(Family.GEN_AI_COMPLETION, key, i))) {
+        return;
+      }
+      if (table.enabled(Dialect.OPENLLMETRY)) {
+        indexed(Family.OLD_TOOL_DEFINITIONS, key, i);
+      }
+    } else if (key.startsWith("llm.")) {
+      if (key.startsWith("llm.prompts.")) {
+        int[] p = parseIndex(key, Family.OLD_PROMPTS.prefix.length());
+        if (p != null) {
+          boolean oi = key.startsWith("prompt.", p[1]);
+          Family f = oi ? Family.OI_PROMPTS : Family.OLD_PROMPTS;
+          if (table.enabled(f.dialect)) {
+            add(f, p[0], key.substring(p[1]), i);
+          }
+        }
+        return;
+      }
+      if (table.enabled(Dialect.OPENINFERENCE)
+          && (indexed(Family.OI_INPUT, key, i)
+              || indexed(Family.OI_OUTPUT, key, i)
+              || indexed(Family.OI_CHOICES, key, i)
+              || indexed(Family.OI_TOOLS, key, i))) {
+        return;
+      }
+      if (table.enabled(Dialect.OPENLLMETRY)) {
+        if (!indexed(Family.OLD_COMPLETIONS, key, i)) {
+          indexed(Family.FUNCTIONS, key, i);
+        }
+      }
+    } else if (key.startsWith("ai.response.") && table.enabled(Dialect.VERCEL_AI)) {
+      switch (key) {
+        case "ai.response.text":
+          vercelOutput[VERCEL_TEXT] = i;
+          break;
+        case "ai.response.reasoning":
+          vercelOutput[VERCEL_REASONING] = i;
+          break;
+        case "ai.response.toolCalls":
+          vercelOutput[VERCEL_TOOL_CALLS] = i;
+          break;
+        case "ai.response.object":
+          vercelOutput[VERCEL_OBJECT] = i;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  private boolean indexed(Family f, String key, int i) {
+    if (!key.startsWith(f.prefix)) {
+      return false;
+    }
+    int[] p = parseIndex(key, f.prefix.length());
+    if (p == null) {
+      return false;
+    }
+    add(f, p[0], key.substring(p[1]), i);
+    return true;
+  }
+
+  private void add(Family f, int index, String field, int attr) {
+    Indexed ix = families[f.ordinal()];
+    if (ix == null) {
+      ix = new Indexed();
+      families[f.ordinal()] = ix;
+    }
+    ix.add(index, field, attr);
+    anyFamily = true;
+  }
+
+  /**
+   * Parses {@code <digits>.} at {@code from}: returns {index, start of the rest}, or null when
+   * there is no index there or nothing after it.
+   */
+  static int[] parseIndex(String key, int from) {
+    int n = key.length();
+    int i = from;
+    int value = 0;
+    while (i < n && i - from < 6) {
+      char c = key.charAt(i);
+      if (c < '0' || c > '9') {
+        break;
+      }
+      value = value * 10 + (c - '0');
+      i++;
+    }
+    if (i == from || i >= n - 1 || key.charAt(i) != '.') {
+      return null;
+    }
+    return new int[] {value, i + 1};
+  }
+
+  /** The family's elements, or null when the span has none. */
+  Indexed family(Family f) {
+    return anyFamily ? families[f.ordinal()] : null;
+  }
+
+  boolean holds(Condition c) {
+    switch (c) {
+      case ALWAYS:
+        return true;
+      case VERCEL_MODEL_CALL:
+        return aiOperationId == null
+            || aiOperationId.endsWith(".doGenerate")
+            || aiOperationId.endsWith(".doStream")
+            || aiOperationId.endsWith(".doEmbed");
+      case VERCEL_EMBEDDING_CALL:
+        return aiOperationId != null && aiOperationId.endsWith(".doEmbed");
+      case OI_LLM:
+        return "LLM".equalsIgnoreCase(oiKind);
+      case OI_TOOL:
+        return "TOOL".equalsIgnoreCase(oiKind);
+      case OI_COMPLETIONS_API:
+        return family(Family.OI_PROMPTS) != null;
+      case TRACELOOP_TOOL:
+        return "tool".equalsIgnoreCase(traceloopKind);
+      case TRACELOOP_AGENT:
+        return "agent".equalsIgnoreCase(traceloopKind);
+      default:
+        return false;
+    }
+  }
+
+  /** The value a rule reads: the attribute, or the JSON field of it the rule names. */
+  AnyValue valueFor(Rule rule, int attr) {
+    AnyValue v = attrs.value(attr);
+    if (rule.field() == null) {
+      return v;
+    }
+    if (parsedJson == null) {
+      parsedJson = new HashMap<>(4);
+    }
+    JsonNode doc =
+        parsedJson.computeIfAbsent(
+            attr, k -> v.hasStringValue() ? Json.parseContainer(v.getStringValue()) : null);
+    JsonNode f = doc == null ? null : doc.get(rule.field());
+    return f == null ? null : toValue(f);
+  }
+
+  /**
+   * A JSON scalar or array of scalars as an OTLP value; null for null, objects and mixed arrays.
+   */
+  private static AnyValue toValue(JsonNode n) {
+    if (n.isTextual()) {
+      return Values.of(n.asText());
+    }
+    if (n.isBoolean()) {
+      return Values.of(n.asBoolean());
+    }
+    if (n.isIntegralNumber() && n.canConvertToLong()) {
+      return Values.of(n.asLong());
+    }
+    if (n.isNumber()) {
+      return Values.of(n.asDouble());
+    }
+    if (n.isArray()) {
+      List<String> out = new ArrayList<>(n.size());
+      for (JsonNode e : n) {
+        if (!e.isValueNode() || e.isNull()) {
+          return null;
+        }
+        out.add(e.asText());
+      }
+      return Values.ofStrings(out);
+    }
+    return null;
+  }
+
+  @Override
+  public List<String> finishReasons() {
+    if (finishReasonList == null) {
+      List<String> l =
+          resolvedFinishReasons == null ? null : Converter.strings(resolvedFinishReasons);
+      finishReasonList = l == null ? List.of() : l;
+    }
+    return finishReasonList;
+  }
+}

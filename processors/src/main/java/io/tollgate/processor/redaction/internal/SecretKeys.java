@@ -1,0 +1,89 @@
+package io.tollgate.processor.redaction.internal;
+
+/**
+ * Whether a key (an attribute key, a JSON field name, the word before {@code =}) names a secret.
+ * Such a key's value is a secret whatever it looks like.
+ *
+ * <p>This class is internal and is not intended for public use.
+ */
+public final class SecretKeys {
+
+  private SecretKeys() {}
+
+  // Lower case; matched at the end of the key after a separator or a camelCase hump, so that
+  // "db_password", "userPassword" and "x-api-key" match but "max_tokens" and "passwordless" don't.
+  private static final String[] WORDS = {
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "api_key",
+    "apikey",
+    "api-key",
+    "access_key",
+    "secret_key",
+    "token",
+    "access_token",
+    "refresh_token",
+    "private_key",
+    "authorization",
+    "credentials",
+    "connection_string",
+  };
+
+  // Last letters of the words: most keys are rejected on their last character.
+  private static final boolean[] LAST = new boolean[128];
+
+  static {
+    for (String w : WORDS) {
+      char c = w.charAt(w.length() - 1);
+      LAST[c] = true;
+      LAST[Character.toUpperCase(c)] = true;
+    }
+  }
+
+  public static boolean isSecretKey(CharSequence key) {
+    return isSecretKey(key, 0, key.length());
+  }
+
+  /** Whether {@code key[from, to)} names a secret. */
+  public static boolean isSecretKey(CharSequence key, int from, int to) {
+    int n = to - from;
+    if (n < 3 || n > 128) {
+      return false;
+    }
+    char last = key.charAt(to - 1);
+    if (last >= 128 || !LAST[last]) {
+      return false;
+    }
+    for (String w : WORDS) {
+      int p = to - w.length();
+      if (p < from || !endsWithIgnoreCase(key, w, p)) {
+        continue;
+      }
+      if (p == from) {
+        return true;
+      }
+      char before = key.charAt(p - 1);
+      char first = key.charAt(p);
+      if (!Character.isLetterOrDigit(before)
+          || (Character.isUpperCase(first) && Character.isLowerCase(before))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean endsWithIgnoreCase(CharSequence key, String lowerWord, int from) {
+    for (int i = 0; i < lowerWord.length(); i++) {
+      char c = key.charAt(from + i);
+      if (c >= 'A' && c <= 'Z') {
+        c = (char) (c | 0x20);
+      }
+      if (c != lowerWord.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

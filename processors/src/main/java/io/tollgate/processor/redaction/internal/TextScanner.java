@@ -1,0 +1,106 @@
+package io.tollgate.processor.redaction.internal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Every local recogniser over one text: the built-ins in one pass, then each user pattern, minus
+ * the allow-list.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * <p>This class is internal and is not intended for public use.
+ */
+public final class TextScanner {
+
+  /** A user recogniser: an entity type, a compiled pattern, a validator and a score. */
+  public record CustomPattern(
+      String entityType, Pattern pattern, Validator validator, double score) {}
+
+  /** An extra check on a pattern match. */
+  public enum Validator {
+    NONE,
+    LUHN,
+    IBAN;
+
+    boolean accepts(CharSequence match) {
+      switch (this) {
+        case LUHN:
+          return Validators.luhn(match);
+        case IBAN:
+          return Validators.iban(match);
+        default:
+          return true;
+      }
+    }
+  }
+
+  private final BuiltinScanner builtins;
+  private final List<CustomPattern> custom;
+  private final Set<String> allowList;
+
+  public TextScanner(
+      Set<Builtin> enabled, List<CustomPattern> custom, Collection<String> allowList) {
+    this.builtins = new BuiltinScanner(enabled);
+    this.custom = List.copyOf(custom);
+    this.allowList =
+        allowList.stream()
+            .map(a -> a.trim().toLowerCase(Locale.ROOT))
+            .filter(a -> !a.isEmpty())
+            .collect(Collectors.toUnmodifiableSet());
+  }
+
+  /** Raw findings (may overlap) in {@code text}; {@code contextKey} is the key that holds it. */
+  public List<Finding> scan(String text, String contextKey) {
+    List<Finding> found = builtins.scan(text, contextKey);
+    if (!custom.isEmpty()) {
+      found = scanCustom(text, found);
+    }
+    if (!allowList.isEmpty() && !found.isEmpty()) {
+      found = withoutAllowed(text, found);
+    }
+    return found;
+  }
+
+  private List<Finding> scanCustom(String text, List<Finding> found) {
+    List<Finding> out = null;
+    for (CustomPattern c : custom) {
+      Matcher m = c.pattern().matcher(text);
+      while (m.find()) {
+        if (m.end() > m.start() && c.validator().accepts(text.subSequence(m.start(), m.end()))) {
+          if (out == null) {
+            out = new ArrayList<>(found);
+          }
+          out.add(new Finding(m.start(), m.end(), c.entityType(), c.score()));
+        }
+      }
+    }
+    return out == null ? found : out;
+  }
+
+  /** Drops findings whose text is on the allow-list (trimmed, case-insensitive). */
+  public List<Finding> withoutAllowed(String text, List<Finding> found) {
+    if (allowList.isEmpty() || found.isEmpty()) {
+      return found;
+    }
+    List<Finding> out = null;
+    for (int k = 0; k < found.size(); k++) {
+      Finding f = found.get(k);
+      boolean allowed =
+          allowList.contains(text.substring(f.start(), f.end()).trim().toLowerCase(Locale.ROOT));
+      if (allowed && out == null) {
+        out = new ArrayList<>(found.subList(0, k));
+      } else if (!allowed && out != null) {
+        out.add(f);
+      }
+    }
+    return out == null ? found : (out.isEmpty() ? Collections.emptyList() : out);
+  }
+}

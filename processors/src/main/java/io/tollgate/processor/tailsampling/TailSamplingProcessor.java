@@ -1,0 +1,653 @@
+package io.tollgate.processor.tailsampling;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.google.protobuf.ByteString;
+import io.tollgate.core.component.ComponentContext;
+import io.tollgate.core.component.Processor;
+import io.tollgate.core.component.RefusedException;
+import io.tollgate.core.component.TracesConsumer;
+import io.tollgate.core.model.SpanRecord;
+import io.tollgate.core.model.TraceBatch;
+import io.tollgate.core.pipeline.Completions;
+import io.tollgate.processor.tailsampling.Policies.Decision;
+import io.tollgate.processor.tailsampling.Policies.Policy;
+import io.tollgate.processor.tailsampling.SamplingMetrics.Trigger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Buffers spans per trace and, once the trace is complete enough, keeps or drops it whole.
+ *
+ * <p><b>When a trace is decided.</b> {@code decision_wait_after_root} after its root span arrives,
+ * or at the latest {@code decision_wait} after its first span; earlier when memory asks for it: a
+ * trace that would outgrow {@code max_trace_bytes} is decided at once, and when the buffer would
+ * outgrow {@code max_buffered_bytes} the oldest traces are decided until the new spans fit. Nothing
+ * is ever dropped without a decision, and the buffer never holds more than its budget.
+ *
+ * <p><b>Late spans.</b> Decided trace ids are remembered in two Caffeine caches (kept, not kept); a
+ * span of a remembered trace follows the decision at once. Spans that arrive while their trace is
+ * being evaluated join it. So a trace is never split, as long as its id stays in the cache.
+ *
+ * <p><b>Why the buffer is not a cache.</b> Caffeine holds the decision caches, where evicting an
+ * old entry is harmless. The pending traces live in plain per-shard maps instead: a cache evicts by
+ * its own policy and schedule, and an evicted pending trace would be a trace dropped without a
+ * decision, the collector's {@code num_traces} failure. Here the processor itself decides which
+ * traces leave early (the oldest) and decides them before they go, against its own byte account.
+ *
+ * <p><b>Threads.</b> The buffer is split into shards by trace id, each with its own lock, held only
+ * to move spans in and out. A ticker on {@code ctx.scheduler()} finds shards with traces due and
+ * runs their decisions on {@code ctx.workers()}; policies are evaluated outside any lock. Early
+ * decisions for memory run on the thread that brought the spans, which slows exactly the producer
+ * that fills the buffer.
+ */
+final class TailSamplingProcessor implements Processor {
+
+  private static final Logger log = LoggerFactory.getLogger(TailSamplingProcessor.class);
+
+  /** Traces decided per task before the task gives its worker back. */
+  private static final int MAX_DECISIONS_PER_TASK = 512;
+
+  private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private final ComponentContext ctx;
+  private final TracesConsumer next;
+  private final LongSupplier clock;
+  private final long decisionWaitNanos;
+  private final long afterRootNanos;
+  private final long maxBufferedBytes;
+  private final long maxTraceBytes;
+  private final long tickNanos;
+  private final Shard[] shards;
+  private final Policy[] policies;
+  private final String[] policyNames;
+  private final Cache<TraceKey, String> sampledCache;
+  private final Cache<TraceKey, Boolean> notSampledCache;
+  private final SamplingMetrics metrics;
+  private final AtomicLong bufferedBytes = new AtomicLong();
+  private final AtomicInteger tracesInMemory = new AtomicInteger();
+  private final AtomicLong lastRefusalLog = new AtomicLong(Long.MIN_VALUE);
+  private final AtomicLong refusedSinceLog = new AtomicLong();
+  private volatile ScheduledFuture<?> ticker;
+  private volatile boolean closed;
+
+  TailSamplingProcessor(
+      TailSamplingConfig config, ComponentContext ctx, TracesConsumer next, LongSupplier clock) {
+    this.ctx = ctx;
+    this.next = next;
+    this.clock = clock;
+    this.decisionWaitNanos = config.decisionWait().toNanos();
+    this.afterRootNanos = config.decisionWaitAfterRoot().toNanos();
+    this.maxBufferedBytes = config.maxBufferedBytes().bytes();
+    this.maxTraceBytes = config.maxTraceBytes().bytes();
+    // A twentieth of the wait after the root (100ms for the default 2s), within [10ms, 1s]:
+    // decisions come at most that much later than their deadline.
+    long base =
+        afterRootNanos > 0
+            ? Math.min(afterRootNanos, decisionWaitNanos)
+            : Math.min(decisionWaitNanos, TimeUnit.SECONDS.toNanos(2));
+    this.tickNanos =
+        Math.max(
+            TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), base / 20));
+    this.shards = new Shard[config.numShards()];
+    for (int i = 0; i < shards.length; i++) {
+      shards[i] = new Shard();
+    }
+    List<PolicyConfig> configs = config.policies();
+    this.policies = new Policy[configs.size()];
+    this.policyNames = new String[configs.size()];
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < configs.size(); i++) {
+      policies[i] = Policies.build(configs.get(i), clock);
+      policyNames[i] = configs.get(i).name();
+      names.add(policyNames[i]);
+    }
+    // Maintenance on the calling thread: the caches stay within their size without a pool task.
+    int sampledSize = config.decisionCache().sampledCacheSize();
+    int notSampledSize = config.decisionCache().nonSampledCacheSize();
+    this.sampledCache =
+        sampledSize == 0
+            ? null
+            : Caffeine.newBuilder().maximumSize(sampledSize).executor(Runnable::run).build();
+    this.notSampledCache =
+        notSampledSize == 0
+            ? null
+            : Caffeine.newBuilder().maximumSize(notSampledSize).executor(Runnable::run).build();
+    this.metrics = new SamplingMetrics(ctx, names, tracesInMemory::get, bufferedBytes::get);
+  }
+
+  @Override
+  public void start() {
+    ticker =
+        ctx.scheduler().scheduleAtFixedRate(this::tick, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public CompletionStage<Void> consume(TraceBatch batch) {
+    if (closed) {
+      return CompletableFuture.failedFuture(
+          RefusedException.unavailable("tail_sampling " + ctx.id() + " is shutting down"));
+    }
+    Map<ByteString, TraceBatch> byTrace = batch.groupByTrace();
+    if (byTrace.isEmpty()) {
+      return Completions.done();
+    }
+    List<Arrival> arrivals = new ArrayList<>(byTrace.size());
+    long total = 0;
+    for (Map.Entry<ByteString, TraceBatch> e : byTrace.entrySet()) {
+      Arrival a = new Arrival(e.getKey(), e.getValue());
+      arrivals.add(a);
+      total += a.bytes;
+    }
+    Emission emission = new Emission();
+    // Reserve room for all of it first, so that the buffer never exceeds its budget, not even
+    // for a moment; if there is no room even after deciding what is buffered, decide the new
+    // spans at once instead of buffering them.
+    boolean reserved = reserve(total, emission);
+    long now = clock.getAsLong();
+    for (Arrival a : arrivals) {
+      route(a, now, reserved, !reserved, emission);
+    }
+    emit(emission);
+    return Completions.done();
+  }
+
+  /** The spans of one trace in one incoming batch. */
+  private static final class Arrival {
+    final ByteString traceId;
+    final TraceKey key;
+    final TraceBatch batch;
+    final long bytes;
+    final int spans;
+    final boolean hasRoot;
+
+    Arrival(ByteString traceId, TraceBatch batch) {
+      this.traceId = traceId;
+      this.key = TraceKey.of(traceId);
+      this.batch = batch;
+      this.bytes = HeapEstimate.of(batch);
+      boolean[] root = new boolean[1];
+      batch.forEachSpan(
+          s -> {
+            if (s.isRoot()) {
+              root[0] = true;
+            }
+          });
+      this.spans = batch.spanCount();
+      this.hasRoot = root[0];
+    }
+  }
+
+  /**
+   * Puts the spans of one trace where they belong: into its buffered trace, into a trace being
+   * decided, downstream or nowhere when the trace is already decided, or into a new buffered trace.
+   * {@code force} decides the trace now instead of buffering.
+   */
+  private void route(Arrival a, long now, boolean reserved, boolean force, Emission emission) {
+    Shard s = shards[a.key.shard(shards.length)];
+    PendingTrace decideNow = null;
+    Trigger trigger = null;
+    long release = reserved ? a.bytes : 0;
+    s.lock.lock();
+    try {
+      PendingTrace t = s.pending.get(a.key);
+      if (t != null) {
+        if (force || t.bytes + a.bytes > maxTraceBytes) {
+          s.pending.remove(a.key);
+          s.markDeciding(t);
+          tracesInMemory.decrementAndGet();
+          release += t.bytes;
+          t.bytes = 0;
+          t.add(a.batch, 0, a.spans);
+          decideNow = t;
+          trigger = force ? Trigger.MAX_BUFFERED_BYTES : Trigger.MAX_TRACE_BYTES;
+        } else {
+          t.add(a.batch, a.bytes, a.spans);
+          release -= a.bytes;
+          if (a.hasRoot && t.rootSeenNanos < 0) {
+            t.rootSeenNanos = now;
+            s.roots.addLast(t);
+          }
+        }
+      } else if ((t = s.deciding.get(a.key)) != null) {
+        t.addLate(a.batch);
+      } else {
+        String keptBy = sampledCache == null ? null : sampledCache.getIfPresent(a.key);
+        if (keptBy != null) {
+          metrics.late(true, a.spans);
+          markRootsLate(a.batch, keptBy);
+          emission.add(a.batch, a.spans);
+        } else if (notSampledCache != null && notSampledCache.getIfPresent(a.key) != null) {
+          metrics.late(false, a.spans);
+        } else {
+          t = new PendingTrace(a.key, a.traceId, s, now);
+          if (force || a.bytes > maxTraceBytes) {
+            t.add(a.batch, 0, a.spans);
+            s.markDeciding(t);
+            decideNow = t;
+            trigger = force ? Trigger.MAX_BUFFERED_BYTES : Trigger.MAX_TRACE_BYTES;
+          } else {
+            t.add(a.batch, a.bytes, a.spans);
+            release -= a.bytes;
+            s.pending.put(a.key, t);
+            tracesInMemory.incrementAndGet();
+            if (a.hasRoot) {
+              t.rootSeenNanos = now;
+              s.roots.addLast(t);
+            }
+          }
+        }
+      }
+    } finally {
+      s.lock.unlock();
+    }
+    if (release != 0) {
+      bufferedBytes.addAndGet(-release);
+    }
+    if (decideNow != null) {
+      decide(decideNow, trigger, emission);
+    }
+  }
+
+  /**
+   * Adds {@code bytes} to the buffer's account, first deciding the oldest buffered traces until
+   * they fit. False when they cannot fit (more than the whole budget, or the room is held by other
+   * threads' spans on their way in).
+   */
+  private boolean reserve(long bytes, Emission emission) {
+    if (bytes > maxBufferedBytes) {
+      return false;
+    }
+    int idle = 0;
+    while (true) {
+      long current = bufferedBytes.get();
+      if (current + bytes <= maxBufferedBytes) {
+        if (bufferedBytes.compareAndSet(current, current + bytes)) {
+          return true;
+        }
+        continue;
+      }
+      PendingTrace oldest = takeOldest();
+      if (oldest != null) {
+        decide(oldest, Trigger.MAX_BUFFERED_BYTES, emission);
+        idle = 0;
+      } else if (++idle > 1000) {
+        return false;
+      } else {
+        Thread.onSpinWait();
+      }
+    }
+  }
+
+  /** Takes the oldest buffered trace of all shards out for a decision, or null. */
+  private PendingTrace takeOldest() {
+    Shard best = null;
+    long bestSeen = 0;
+    for (Shard s : shards) {
+      s.lock.lock();
+      try {
+        PendingTrace t = s.oldest();
+        if (t != null && (best == null || t.firstSeenNanos - bestSeen < 0)) {
+          best = s;
+          bestSeen = t.firstSeenNanos;
+        }
+      } finally {
+        s.lock.unlock();
+      }
+    }
+    if (best == null) {
+      return null;
+    }
+    best.lock.lock();
+    try {
+      // Another thread may have taken that one; its successor is as old as anything left here.
+      PendingTrace t = best.oldest();
+      if (t == null) {
+        return null;
+      }
+      best.pending.remove(t.key);
+      best.markDeciding(t);
+      tracesInMemory.decrementAndGet();
+      bufferedBytes.addAndGet(-t.bytes);
+      t.bytes = 0;
+      return t;
+    } finally {
+      best.lock.unlock();
+    }
+  }
+
+  /** Runs from the scheduler: hands every shard with a trace due to the workers. */
+  void tick() {
+    for (Shard s : shards) {
+      scheduleIfDue(s);
+    }
+  }
+
+  /** Starts a decision task for {@code s} if a trace is due and no task is queued or running. */
+  private void scheduleIfDue(Shard s) {
+    boolean due;
+    s.lock.lock();
+    try {
+      due = s.hasDue(clock.getAsLong(), decisionWaitNanos, afterRootNanos);
+    } finally {
+      s.lock.unlock();
+    }
+    if (due && s.scheduled.compareAndSet(false, true)) {
+      try {
+        ctx.workers().execute(() -> decideDue(s));
+      } catch (RejectedExecutionException e) {
+        s.scheduled.set(false);
+      }
+    }
+  }
+
+  /** Decides the due traces of one shard, in rounds, emitting each round as one batch. */
+  private void decideDue(Shard s) {
+    try {
+      List<PendingTrace> rootDue = new ArrayList<>();
+      List<PendingTrace> waitDue = new ArrayList<>();
+      while (true) {
+        rootDue.clear();
+        waitDue.clear();
+        long now = clock.getAsLong();
+        s.lock.lock();
+        try {
+          s.takeDue(
+              now, decisionWaitNanos, afterRootNanos, MAX_DECISIONS_PER_TASK, rootDue, waitDue);
+        } finally {
+          s.lock.unlock();
+        }
+        int taken = rootDue.size() + waitDue.size();
+        if (taken == 0) {
+          return;
+        }
+        tracesInMemory.addAndGet(-taken);
+        long released = 0;
+        for (PendingTrace t : rootDue) {
+          released += t.bytes;
+          t.bytes = 0;
+        }
+        for (PendingTrace t : waitDue) {
+          released += t.bytes;
+          t.bytes = 0;
+        }
+        bufferedBytes.addAndGet(-released);
+        Emission emission = new Emission();
+        for (PendingTrace t : rootDue) {
+          decide(t, Trigger.ROOT, emission);
+        }
+        for (PendingTrace t : waitDue) {
+          decide(t, Trigger.DECISION_WAIT, emission);
+        }
+        emit(emission);
+        if (taken < MAX_DECISIONS_PER_TASK) {
+          return;
+        }
+      }
+    } catch (RuntimeException e) {
+      log.error("tail_sampling {}: deciding traces failed", ctx.id(), e);
+    } finally {
+      s.scheduled.set(false);
+      // A tick that came while this task was running found the shard busy and moved on; look
+      // again, or a trace that came due meanwhile would wait for the next tick.
+      if (!closed) {
+        scheduleIfDue(s);
+      }
+    }
+  }
+
+  /**
+   * Evaluates the policies over a trace already taken out of the buffer (state DECIDING, bytes
+   * released), records the decision, and adds the trace to {@code emission} when kept.
+   */
+  private void decide(PendingTrace t, Trigger trigger, Emission emission) {
+    List<TraceBatch> batches = t.batches;
+    t.batches = null;
+    long evalStart = System.nanoTime();
+    TraceData data = TraceData.of(t.traceId, batches);
+    String keptBy = null;
+    boolean dropped = false;
+    for (int i = 0; i < policies.length; i++) {
+      Decision d;
+      try {
+        d = policies[i].evaluate(data);
+      } catch (RuntimeException e) {
+        metrics.evaluationError();
+        log.debug("tail_sampling {}: policy {} failed", ctx.id(), policyNames[i], e);
+        d = Decision.NOT_SAMPLED;
+      }
+      metrics.policyVote(i, d, data.spanCount());
+      if (d == Decision.DROPPED) {
+        dropped = true;
+      } else if (d == Decision.SAMPLED && keptBy == null) {
+        keptBy = policyNames[i];
+      }
+    }
+    boolean sampled = !dropped && keptBy != null;
+    long evalNanos = System.nanoTime() - evalStart;
+    List<TraceBatch> late;
+    Shard s = t.shard;
+    s.lock.lock();
+    try {
+      // Cache first, then leave "deciding": a span arriving in between finds one or the other.
+      if (sampled) {
+        if (sampledCache != null) {
+          sampledCache.put(t.key, keptBy);
+        }
+      } else if (notSampledCache != null) {
+        notSampledCache.put(t.key, Boolean.TRUE);
+      }
+      s.deciding.remove(t.key);
+      t.state = PendingTrace.State.DONE;
+      late = t.late;
+      t.late = null;
+    } finally {
+      s.lock.unlock();
+    }
+    metrics.decided(
+        sampled, data.spanCount(), trigger, clock.getAsLong() - t.firstSeenNanos, evalNanos);
+    int lateSpans = 0;
+    if (late != null) {
+      for (TraceBatch b : late) {
+        lateSpans += b.spanCount();
+      }
+      metrics.joined(sampled, lateSpans);
+    }
+    if (!sampled) {
+      return;
+    }
+    annotate(data, keptBy, trigger);
+    for (TraceBatch b : batches) {
+      emission.add(b, 0);
+    }
+    if (late != null) {
+      for (TraceBatch b : late) {
+        emission.add(b, 0);
+      }
+    }
+    emission.spans += data.spanCount() + lateSpans;
+  }
+
+  /** Writes why the trace was kept and its GenAI totals on its root (else earliest) span. */
+  private static void annotate(TraceData data, String keptBy, Trigger trigger) {
+    SpanRecord target = null;
+    for (SpanRecord s : data.spans) {
+      if (s.isRoot()) {
+        target = s;
+        break;
+      }
+      if (target == null || s.startEpochNanos() < target.startEpochNanos()) {
+        target = s;
+      }
+    }
+    if (target == null) {
+      return;
+    }
+    target.attributes().put(SamplingAttributes.POLICY, keptBy);
+    target.attributes().put(SamplingAttributes.TRIGGER, trigger.label());
+    if (data.llmSpans > 0) {
+      target.attributes().put(SamplingAttributes.TRACE_LLM_SPANS, (long) data.llmSpans);
+      target.attributes().put(SamplingAttributes.TRACE_INPUT_TOKENS, data.inputTokens);
+      target.attributes().put(SamplingAttributes.TRACE_OUTPUT_TOKENS, data.outputTokens);
+      if (data.hasCost) {
+        target.attributes().put(SamplingAttributes.TRACE_COST, data.costUsd);
+      }
+    }
+  }
+
+  /** A root span that arrives after its trace was kept still says which policy kept it. */
+  private static void markRootsLate(TraceBatch batch, String keptBy) {
+    batch.forEachSpan(
+        s -> {
+          if (s.isRoot()) {
+            s.attributes().put(SamplingAttributes.POLICY, keptBy);
+          }
+        });
+  }
+
+  /** Kept spans gathered during one call, sent downstream as one batch. */
+  private static final class Emission {
+    TraceBatch batch;
+    int spans;
+
+    void add(TraceBatch b, int n) {
+      if (batch == null) {
+        batch = b;
+      } else {
+        batch.addAll(b);
+      }
+      spans += n;
+    }
+  }
+
+  /**
+   * Sends kept spans on. The spans were accepted from upstream long ago, so a refusal cannot be
+   * passed back: it is counted and logged, and the spans are lost.
+   */
+  private void emit(Emission emission) {
+    if (emission.batch == null) {
+      return;
+    }
+    int spans = emission.spans;
+    CompletionStage<Void> stage;
+    try {
+      stage = next.consume(emission.batch);
+    } catch (RuntimeException e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    stage.whenComplete(
+        (ok, err) -> {
+          if (err != null) {
+            downstreamRefused(spans, Completions.unwrap(err));
+          }
+        });
+  }
+
+  private void downstreamRefused(int spans, Throwable cause) {
+    metrics.downstreamRefused(spans);
+    refusedSinceLog.addAndGet(spans);
+    long now = System.nanoTime();
+    long last = lastRefusalLog.get();
+    if ((last == Long.MIN_VALUE || now - last >= LOG_INTERVAL_NANOS)
+        && lastRefusalLog.compareAndSet(last, now)) {
+      log.warn(
+          "tail_sampling {}: the next component refused {} spans of kept traces since the last"
+              + " report; they are lost ({})",
+          ctx.id(),
+          refusedSinceLog.getAndSet(0),
+          cause.toString());
+    }
+  }
+
+  /**
+   * Decides every buffered trace now, with what it has, and sends the kept ones on, so that a
+   * restart loses nothing that was accepted.
+   */
+  @Override
+  public void shutdown(Instant deadline) {
+    closed = true;
+    ScheduledFuture<?> t = ticker;
+    if (t != null) {
+      t.cancel(false);
+    }
+    int undecided = 0;
+    Emission emission = new Emission();
+    for (Shard s : shards) {
+      List<PendingTrace> all;
+      s.lock.lock();
+      try {
+        all = new ArrayList<>(s.pending.values());
+        s.pending.clear();
+        s.roots.clear();
+        for (PendingTrace p : all) {
+          s.markDeciding(p);
+        }
+      } finally {
+        s.lock.unlock();
+      }
+      tracesInMemory.addAndGet(-all.size());
+      for (PendingTrace p : all) {
+        bufferedBytes.addAndGet(-p.bytes);
+        p.bytes = 0;
+        if (Instant.now().isBefore(deadline)) {
+          decide(p, Trigger.SHUTDOWN, emission);
+        } else {
+          undecided++;
+        }
+      }
+    }
+    emit(emission);
+    if (undecided > 0) {
+      log.warn(
+          "tail_sampling {}: shutdown deadline reached; {} buffered traces were not decided and"
+              + " are lost",
+          ctx.id(),
+          undecided);
+    }
+    // Decision tasks already running finish on their own; wait for them up to the deadline.
+    for (Shard s : shards) {
+      while (s.scheduled.get() && Instant.now().isBefore(deadline)) {
+        Thread.onSpinWait();
+        Thread.yield();
+      }
+    }
+  }
+
+  // Visible for testing: no decision task queued or running.
+  boolean idle() {
+    for (Shard s : shards) {
+      if (s.scheduled.get()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Visible for testing
+  long bufferedBytes() {
+    return bufferedBytes.get();
+  }
+
+  // Visible for testing
+  int tracesInMemory() {
+    return tracesInMemory.get();
+  }
+
+  // Visible for testing
+  Duration tickInterval() {
+    return Duration.ofNanos(tickNanos);
+  }
+}

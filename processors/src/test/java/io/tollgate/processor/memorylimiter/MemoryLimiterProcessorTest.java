@@ -1,0 +1,240 @@
+package io.tollgate.processor.memorylimiter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tollgate.core.component.ComponentContext;
+import io.tollgate.core.component.ComponentId;
+import io.tollgate.core.component.ComponentKind;
+import io.tollgate.core.component.RefusedException;
+import io.tollgate.core.model.TraceBatch;
+import io.tollgate.core.testing.RecordingConsumer;
+import io.tollgate.core.testing.Spans;
+import io.tollgate.processor.tailsampling.ConfigBinding;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class MemoryLimiterProcessorTest {
+
+  private static final long MIB = 1024 * 1024;
+
+  private final RecordingConsumer out = new RecordingConsumer();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final AtomicLong used = new AtomicLong(100 * MIB);
+  private final AtomicLong clock = new AtomicLong();
+  private final AtomicInteger gcs = new AtomicInteger();
+
+  /** What a collection would free: it brings usage down to this. */
+  private final AtomicLong afterGc = new AtomicLong(-1);
+
+  private final MemoryUsage usage =
+      new MemoryUsage() {
+        @Override
+        public long usedBytes() {
+          return used.get();
+        }
+
+        @Override
+        public long maxBytes() {
+          return 1000 * MIB;
+        }
+      };
+
+  private MemoryLimiterProcessor processor(String yaml) {
+    MemoryLimiterConfig config =
+        ConfigBinding.bind(yaml, MemoryLimiterConfig.defaults(), MemoryLimiterConfig.class);
+    assertThat(ConfigBinding.issues(config)).isEmpty();
+    ComponentContext ctx =
+        ComponentContext.builder(ComponentKind.PROCESSOR, ComponentId.of("memory_limiter"))
+            .pipeline("traces")
+            .meterRegistry(registry)
+            .build();
+    return new MemoryLimiterProcessor(
+        config,
+        ctx,
+        out,
+        usage,
+        clock::get,
+        () -> {
+          gcs.incrementAndGet();
+          if (afterGc.get() >= 0) {
+            used.set(afterGc.get());
+          }
+        });
+  }
+
+  private static TraceBatch batch(int n) {
+    var spans = new io.opentelemetry.proto.trace.v1.Span.Builder[n];
+    for (int i = 0; i < n; i++) {
+      spans[i] = Spans.span("s" + i, Map.of());
+    }
+    return Spans.batch(spans);
+  }
+
+  private double count(String name) {
+    return registry.find(name).counter().count();
+  }
+
+  @Test
+  void refusesRetryablyAboveTheSoftLimitAndRecovers() {
+    // Hard 500 MiB, spike 100 MiB: soft limit 400 MiB.
+    MemoryLimiterProcessor p = processor("limit_mib: 500\nspike_limit_mib: 100");
+    p.check();
+    assertThat(p.consume(batch(3)).toCompletableFuture()).isCompleted();
+    assertThat(out.spanCount()).isEqualTo(3);
+
+    used.set(420 * MIB);
+    p.check();
+    assertThat(p.state()).isEqualTo(MemoryLimiterProcessor.State.SOFT);
+    CompletableFuture<Void> refused = p.consume(batch(2)).toCompletableFuture();
+    assertThatThrownBy(refused::get)
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            RefusedException.class,
+            e -> {
+              // 429 / RESOURCE_EXHAUSTED with a retry hint, not the collector's bare 503.
+              assertThat(e.reason()).isEqualTo(RefusedException.Reason.THROTTLED);
+              assertThat(e.retryAfter()).contains(Duration.ofSeconds(1));
+              assertThat(e.getMessage()).contains("420 MiB").contains("soft limit 400 MiB");
+            });
+    assertThat(out.spanCount()).isEqualTo(3);
+    assertThat(count(MemoryLimiterProcessor.REFUSED)).isEqualTo(2);
+    assertThat(count(MemoryLimiterProcessor.ACCEPTED)).isEqualTo(3);
+
+    used.set(300 * MIB);
+    p.check();
+    assertThat(p.consume(batch(1)).toCompletableFuture()).isCompleted();
+    assertThat(out.spanCount()).isEqualTo(4);
+  }
+
+  @Test
+  void aboveTheHardLimitCollectsAtMostOncePerInterval() {
+    MemoryLimiterProcessor p =
+        processor("check_interval: 1s\nlimit_mib: 500\nspike_limit_mib: 100");
+    used.set(600 * MIB);
+    p.check();
+    assertThat(gcs).hasValue(1);
+    assertThat(p.state()).isEqualTo(MemoryLimiterProcessor.State.HARD);
+    clock.addAndGet(Duration.ofMillis(500).toNanos());
+    p.check();
+    assertThat(gcs).hasValue(1);
+    clock.addAndGet(Duration.ofMillis(500).toNanos());
+    p.check();
+    assertThat(gcs).hasValue(2);
+    assertThat(count(MemoryLimiterProcessor.FORCED_GC)).isEqualTo(2);
+
+    // A collection that frees enough ends the refusal in the same check.
+    afterGc.set(200 * MIB);
+    clock.addAndGet(Duration.ofSeconds(1).toNanos());
+    p.check();
+    assertThat(p.state()).isEqualTo(MemoryLimiterProcessor.State.NORMAL);
+    assertThat(registry.find(MemoryLimiterProcessor.HEAP_USED).gauge().value())
+        .isEqualTo(200.0 * MIB);
+  }
+
+  @Test
+  void betweenSoftAndHardCollectsOnlyEveryTenIntervals() {
+    MemoryLimiterProcessor p = processor("limit_mib: 500\nspike_limit_mib: 100");
+    used.set(450 * MIB);
+    p.check();
+    assertThat(gcs).hasValue(1);
+    for (int i = 0; i < 9; i++) {
+      clock.addAndGet(Duration.ofSeconds(1).toNanos());
+      p.check();
+    }
+    assertThat(gcs).hasValue(1);
+    clock.addAndGet(Duration.ofSeconds(1).toNanos());
+    p.check();
+    assertThat(gcs).hasValue(2);
+  }
+
+  @Test
+  void percentagesAreOfTheMaximumHeap() {
+    MemoryLimiterConfig c =
+        ConfigBinding.bind(
+            "limit_percentage: 80\nspike_limit_percentage: 15",
+            MemoryLimiterConfig.defaults(),
+            MemoryLimiterConfig.class);
+    MemoryLimiterConfig.Limits l = c.resolve(1000 * MIB);
+    assertThat(l.hardBytes()).isEqualTo(800 * MIB);
+    assertThat(l.softBytes()).isEqualTo(650 * MIB);
+    // Without a spike limit: 20% of the hard limit, as the collector.
+    MemoryLimiterConfig noSpike = new MemoryLimiterConfig(Duration.ofSeconds(1), 500, 0, 0, 0);
+    assertThat(noSpike.resolve(1000 * MIB).softBytes()).isEqualTo(400 * MIB);
+  }
+
+  @Test
+  void limitsThatCannotWorkWithThisHeapFailTheStart() {
+    MemoryLimiterProcessor p = processor("limit_mib: 2000");
+    assertThatThrownBy(p::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("limit_mib 2000 is above the JVM's maximum heap of 1000 MiB");
+    assertThatThrownBy(
+            () ->
+                new MemoryLimiterConfig(Duration.ofSeconds(1), 0, 0, 80, 0).resolve(Long.MAX_VALUE))
+        .hasMessageContaining("no maximum heap");
+  }
+
+  @Test
+  void startChecksOnTheScheduler() {
+    MemoryLimiterProcessor p = processor("check_interval: 20ms\nlimit_mib: 500");
+    p.start();
+    try {
+      used.set(450 * MIB);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> p.state() == MemoryLimiterProcessor.State.SOFT);
+    } finally {
+      p.shutdown(Instant.now());
+    }
+  }
+
+  @Test
+  void validationSaysWhatToSet() {
+    assertThat(ConfigBinding.issues(MemoryLimiterConfig.defaults()))
+        .containsExactly(
+            "set limit_mib (the heap limit in MiB) or limit_percentage (in percent of the maximum"
+                + " heap, e.g. 80)");
+    assertThat(ConfigBinding.issues(new MemoryLimiterConfig(Duration.ofSeconds(1), 500, 0, 80, 0)))
+        .containsExactly("set either limit_mib or limit_percentage, not both");
+    assertThat(ConfigBinding.issues(new MemoryLimiterConfig(Duration.ofSeconds(1), 500, 500, 0, 0)))
+        .singleElement()
+        .asString()
+        .startsWith("spike_limit_mib: must be less than limit_mib (500)");
+    assertThat(ConfigBinding.issues(new MemoryLimiterConfig(Duration.ofSeconds(1), 500, 0, 0, 10)))
+        .singleElement()
+        .asString()
+        .startsWith("spike_limit_percentage: goes with limit_percentage");
+    assertThat(ConfigBinding.issues(new MemoryLimiterConfig(Duration.ZERO, 0, 0, 120, 20)))
+        .anySatisfy(i -> assertThat(i).startsWith("check_interval: must be a positive duration"))
+        .anySatisfy(i -> assertThat(i).startsWith("limit_percentage: must be between 1 and 100"));
+    assertThat(ConfigBinding.issues(new MemoryLimiterConfig(Duration.ofSeconds(1), 0, 0, 80, 90)))
+        .singleElement()
+        .asString()
+        .startsWith("spike_limit_percentage: must be less than limit_percentage (80)");
+  }
+
+  @Test
+  void jvmHeapUsageReadsAfterCollection() {
+    JvmHeapUsage heap = new JvmHeapUsage();
+    try {
+      assertThat(heap.usedBytes()).isPositive().isLessThanOrEqualTo(heap.maxBytes());
+      long before = heap.collections();
+      System.gc();
+      await().atMost(Duration.ofSeconds(5)).until(() -> heap.collections() > before);
+      assertThat(heap.hasAfterGcReading()).isTrue();
+      assertThat(heap.usedBytes()).isPositive().isLessThanOrEqualTo(heap.maxBytes());
+    } finally {
+      heap.close();
+    }
+  }
+}
