@@ -32,10 +32,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code decodeAliasedBuffer}: the same from a direct {@code ByteBuffer} with aliasing, as a
  *       receiver that keeps gRPC's buffers would do (ids alias; strings are still copied).
  *   <li>{@code encode}: {@code toByteArray()} of a decoded request (the exporter's side).
- *   <li>{@code passThroughModel}: bytes → {@link TraceBatch} → bytes, what a pass-through
- *       pipeline does today per span (receiver decode, builder conversion, exporter encode).
- *   <li>{@code scanSpans}: walks the wire format to count spans without building anything, a
- *       floor for a lazy decoder that forwards unchanged spans as raw bytes.
+ *   <li>{@code passThroughModel}: bytes → {@link TraceBatch} → bytes, what a pass-through pipeline
+ *       does today per span (receiver decode, builder conversion, exporter encode).
+ *   <li>{@code scanSpans}: walks the wire format to count spans without building anything, a floor
+ *       for a lazy decoder that forwards unchanged spans as raw bytes.
  * </ul>
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar OtlpCodecBenchmark -prof gc}
@@ -46,7 +46,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OperationsPerInvocation(OtlpCodecBenchmark.SPANS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class OtlpCodecBenchmark {
 
   /** Spans per request: the benchmark reports per span. */

@@ -10,16 +10,22 @@ final class CollectorConfigs {
 
   /** Ports of one collector under test. */
   record Ports(
-      int passGrpc, int passHttp, int genaiGrpc, int genaiHttp, int sinkPass, int sinkGenai,
-      int metrics, int health) {}
+      int passGrpc,
+      int passHttp,
+      int genaiGrpc,
+      int genaiHttp,
+      int sinkPass,
+      int sinkGenai,
+      int metrics,
+      int health) {}
 
   /**
    * Two pipelines side by side in one collector. Pass-through: {@code otlp → batch → otlp_grpc}
    * (sink A). GenAI: {@code otlp/genai →} the default GenAI processors {@code → otlp_grpc} (sink
    * B). Tail sampling keeps everything ({@code always_sample}) so that every span sent must come
    * out and loss is checkable; a real deployment keeps fewer, which only makes its exporter's job
-   * lighter. Its decision waits are shortened from 30 s / 2 s to 2 s / 500 ms, because at full
-   * rate 30 s of buffered GenAI spans would be gigabytes (the byte budget would then decide early
+   * lighter. Its decision waits are shortened from 30 s / 2 s to 2 s / 500 ms, because at full rate
+   * 30 s of buffered GenAI spans would be gigabytes (the byte budget would then decide early
    * anyway).
    */
   static String twoPipelines(Ports p, String exportCompression) {
@@ -87,7 +93,8 @@ final class CollectorConfigs {
         "  tail_sampling:",
         "    policies:",
         "      - {name: errors, type: status_code, status_code: {status_codes: [ERROR]}}",
-        "      - {name: ten-percent, type: probabilistic, probabilistic: {sampling_percentage: 10}}",
+        "      - {name: ten-percent, type: probabilistic, probabilistic: {sampling_percentage:"
+            + " 10}}",
         "  batch: {}",
         "exporters:",
         "  otlp_grpc:",

@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The collector under test as a child process: {@code java <jvm options> -jar tollgate.jar
- * --config <file>}, with its output and GC log in the run directory. Stopped with SIGTERM (a
- * graceful drain), killed if it has not exited 30 s later.
+ * The collector under test as a child process: {@code java <jvm options> -jar tollgate.jar --config
+ * <file>}, with its output and GC log in the run directory. Stopped with SIGTERM (a graceful
+ * drain), killed if it has not exited 30 s later.
  */
 final class CollectorProcess implements AutoCloseable {
 
@@ -29,8 +29,8 @@ final class CollectorProcess implements AutoCloseable {
     this.output = output;
   }
 
-  static CollectorProcess start(Path jar, List<String> jvmOptions, Path config, Path runDir, String name)
-      throws IOException {
+  static CollectorProcess start(
+      Path jar, List<String> jvmOptions, Path config, Path runDir, String name) throws IOException {
     if (!Files.isRegularFile(jar)) {
       throw new IOException(
           "no collector jar at "
@@ -76,8 +76,7 @@ final class CollectorProcess implements AutoCloseable {
   }
 
   /**
-   * Polls {@code ready} every 10 ms until it holds; returns the time since the process was
-   * started.
+   * Polls {@code ready} every 10 ms until it holds; returns the time since the process was started.
    *
    * @throws IOException when the process exits first or {@code timeout} passes
    */
@@ -86,7 +85,10 @@ final class CollectorProcess implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IOException(
-            "the collector exited with code " + process.exitValue() + " before it was ready; see " + output);
+            "the collector exited with code "
+                + process.exitValue()
+                + " before it was ready; see "
+                + output);
       }
       if (ready.getAsBoolean()) {
         return Duration.ofNanos(System.nanoTime() - startNanos);

@@ -19,8 +19,8 @@ import org.HdrHistogram.Recorder;
  * fixed request rate. Refused exports (the collector's back-pressure) are retried after 5 ms and
  * their latency runs from the first attempt; failed ones are counted, not retried. Only exports
  * acknowledged inside the measurement window count, and latency at a fixed rate runs from the
- * moment the request was due, not from when it went out, so a stalled collector cannot hide
- * behind a stalled sender (coordinated omission).
+ * moment the request was due, not from when it went out, so a stalled collector cannot hide behind
+ * a stalled sender (coordinated omission).
  */
 final class Driver {
 
@@ -46,7 +46,9 @@ final class Driver {
     }
 
     double percentileMillis(double p) {
-      return latencyMicros.getTotalCount() == 0 ? Double.NaN : latencyMicros.getValueAtPercentile(p) / 1000.0;
+      return latencyMicros.getTotalCount() == 0
+          ? Double.NaN
+          : latencyMicros.getValueAtPercentile(p) / 1000.0;
     }
   }
 
@@ -159,7 +161,8 @@ final class Driver {
         .send(body)
         .thenAccept(
             ack -> {
-              if (ack.outcome() == OtlpSender.Outcome.REFUSED && System.nanoTime() < w.end + 30_000_000_000L) {
+              if (ack.outcome() == OtlpSender.Outcome.REFUSED
+                  && System.nanoTime() < w.end + 30_000_000_000L) {
                 w.refused.increment();
                 retries.schedule(() -> attempt(sender, body, w, done), 5, TimeUnit.MILLISECONDS);
               } else {
@@ -178,7 +181,8 @@ final class Driver {
       continuations.execute(() -> lane(sender, w, lanes));
     }
     // Bounded: a lane ends when its last request is answered, and requests time out after 30 s.
-    if (!lanes.await(measureNanos / 1_000_000 + warmupNanos / 1_000_000 + 90_000, TimeUnit.MILLISECONDS)) {
+    if (!lanes.await(
+        measureNanos / 1_000_000 + warmupNanos / 1_000_000 + 90_000, TimeUnit.MILLISECONDS)) {
       w.lastError = "some requests never finished";
     }
     return w.result();
@@ -202,8 +206,8 @@ final class Driver {
 
   /**
    * At a fixed rate of requests per second, at most {@code maxInFlight} outstanding (a due request
-   * that finds them all busy is not sent and is counted as missed: a rate that misses is above
-   * what the collector sustains).
+   * that finds them all busy is not sent and is counted as missed: a rate that misses is above what
+   * the collector sustains).
    */
   Result fixedRate(double requestsPerSecond, int maxInFlight, long warmupNanos, long measureNanos)
       throws InterruptedException {

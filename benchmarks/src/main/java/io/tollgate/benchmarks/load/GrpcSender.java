@@ -60,7 +60,8 @@ final class GrpcSender implements OtlpSender {
           public void onError(Throwable t) {
             Status s = Status.fromThrowable(t);
             Outcome o =
-                s.getCode() == Status.Code.RESOURCE_EXHAUSTED || s.getCode() == Status.Code.UNAVAILABLE
+                s.getCode() == Status.Code.RESOURCE_EXHAUSTED
+                        || s.getCode() == Status.Code.UNAVAILABLE
                     ? Outcome.REFUSED
                     : Outcome.FAILED;
             result.complete(new Ack(o, 0, s.getCode() + ": " + s.getDescription()));
@@ -75,8 +76,8 @@ final class GrpcSender implements OtlpSender {
   }
 
   /**
-   * Reconnect now rather than after gRPC's reconnect backoff (1 s and growing): the readiness
-   * probe would otherwise see the port open up to a second late.
+   * Reconnect now rather than after gRPC's reconnect backoff (1 s and growing): the readiness probe
+   * would otherwise see the port open up to a second late.
    */
   void resetBackoff() {
     channels.forEach(ManagedChannel::resetConnectBackoff);

@@ -53,8 +53,10 @@ final class HttpSender implements OtlpSender {
               int code = response.statusCode();
               if (code == 200) {
                 try {
-                  ExportTraceServiceResponse r = ExportTraceServiceResponse.parseFrom(response.body());
-                  long rejected = r.hasPartialSuccess() ? r.getPartialSuccess().getRejectedSpans() : 0;
+                  ExportTraceServiceResponse r =
+                      ExportTraceServiceResponse.parseFrom(response.body());
+                  long rejected =
+                      r.hasPartialSuccess() ? r.getPartialSuccess().getRejectedSpans() : 0;
                   return rejected == 0 ? Ack.OK : new Ack(Outcome.OK, rejected, "partial");
                 } catch (Exception e) {
                   return Ack.OK; // a 200 with a body we cannot read still accepted the data

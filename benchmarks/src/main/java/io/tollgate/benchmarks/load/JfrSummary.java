@@ -12,9 +12,9 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Where the collector spends its CPU, from a JFR recording ({@code LoadTool --jfr}): execution
- * samples attributed to the innermost Tollgate class on the stack (so a JDK string method called
- * by a processor counts for that processor), to the library the sample's top frame is in, and the
- * top frames themselves.
+ * samples attributed to the innermost Tollgate class on the stack (so a JDK string method called by
+ * a processor counts for that processor), to the library the sample's top frame is in, and the top
+ * frames themselves.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.tollgate.benchmarks.load.JfrSummary collector.jfr [top] [skip-seconds]
@@ -60,7 +60,8 @@ public final class JfrSummary {
       String topName = first.getMethod().getType().getName() + "." + first.getMethod().getName();
       byTopFrame.merge(topName, 1, Integer::sum);
       byLibrary.merge(library(first.getMethod().getType().getName()), 1, Integer::sum);
-      String owner = "(no Tollgate frame: gRPC/Netty threads, incl. protobuf parsing in gRPC's marshaller)";
+      String owner =
+          "(no Tollgate frame: gRPC/Netty threads, incl. protobuf parsing in gRPC's marshaller)";
       for (RecordedFrame f : frames) {
         String cls = f.getMethod().getType().getName();
         if (cls.startsWith("io.tollgate.")) {
@@ -106,6 +107,7 @@ public final class JfrSummary {
     counts.entrySet().stream()
         .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
         .limit(top)
-        .forEach(e -> System.out.printf("  %5.1f%%  %s%n", 100.0 * e.getValue() / total, e.getKey()));
+        .forEach(
+            e -> System.out.printf("  %5.1f%%  %s%n", 100.0 * e.getValue() / total, e.getKey()));
   }
 }

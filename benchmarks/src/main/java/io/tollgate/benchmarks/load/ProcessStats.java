@@ -70,7 +70,8 @@ final class ProcessStats {
   }
 
   /** The largest shares of the CPU spent between two snapshots, e.g. "tollgate-worker 61%". */
-  static String topShares(java.util.Map<String, Long> before, java.util.Map<String, Long> after, int n) {
+  static String topShares(
+      java.util.Map<String, Long> before, java.util.Map<String, Long> after, int n) {
     java.util.Map<String, Long> delta = new java.util.HashMap<>();
     long total = 0;
     for (var e : after.entrySet()) {
@@ -93,7 +94,10 @@ final class ProcessStats {
               if (sb.length() > 0) {
                 sb.append(", ");
               }
-              sb.append(e.getKey()).append(' ').append(Math.round(100.0 * e.getValue() / sum)).append('%');
+              sb.append(e.getKey())
+                  .append(' ')
+                  .append(Math.round(100.0 * e.getValue() / sum))
+                  .append('%');
             });
     return sb.toString();
   }

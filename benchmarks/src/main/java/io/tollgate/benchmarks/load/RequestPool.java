@@ -5,12 +5,11 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Pre-encoded requests of the GenAI workload, handed out round-robin. Each request handed out is
- * a copy whose trace ids carry the number of the pass over the pool, so that every pass sends new
+ * Pre-encoded requests of the GenAI workload, handed out round-robin. Each request handed out is a
+ * copy whose trace ids carry the number of the pass over the pool, so that every pass sends new
  * traces (a tail sampler would otherwise see the same traces again and again) while a trace cut
  * across two neighbouring requests stays one trace. Copying a ~170 KB array costs a few
- * microseconds: far below what the collector spends on it, and no encoding happens while
- * measuring.
+ * microseconds: far below what the collector spends on it, and no encoding happens while measuring.
  */
 final class RequestPool {
 

@@ -65,8 +65,11 @@ public final class Components {
             .orElseThrow(
                 () ->
                     new IllegalStateException(
-                        "no processor of type \"" + type + "\" on the class path (not merged yet?)"));
-    ComponentConfig config = withOverrides(factory.defaultConfig(), factory.configClass(), overrides);
+                        "no processor of type \""
+                            + type
+                            + "\" on the class path (not merged yet?)"));
+    ComponentConfig config =
+        withOverrides(factory.defaultConfig(), factory.configClass(), overrides);
     ConfigIssues issues = new ConfigIssues();
     config.validate(issues);
     if (!issues.isEmpty()) {

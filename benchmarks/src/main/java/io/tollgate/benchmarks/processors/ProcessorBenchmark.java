@@ -24,7 +24,6 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
@@ -36,18 +35,18 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>One operation takes a pre-decoded request of {@value #SPANS} spans, wraps it in a {@link
  * TraceBatch}, gives every trace a fresh id (so the tail sampler and any per-trace state see new
- * traces, as in production), and waits until the processor has accepted it. {@code none} does
- * only that, so a processor's own cost is its score minus {@code none}'s, in time per span.
+ * traces, as in production), and waits until the processor has accepted it. {@code none} does only
+ * that, so a processor's own cost is its score minus {@code none}'s, in time per span.
  *
  * <p>The input of each processor is what the pipeline would hand it: the workload passed through
- * the processors before it in the default order (normalise → cost → redaction → truncate →
- * tail sampling → batch), as far as they are on the class path. {@code redaction_clean} runs on a
- * workload without personal data (every recogniser scans, none matches); {@code redaction_dirty}
- * on one where every trace carries some. {@code tail_sampling} keeps everything ({@code
+ * the processors before it in the default order (normalise → cost → redaction → truncate → tail
+ * sampling → batch), as far as they are on the class path. {@code redaction_clean} runs on a
+ * workload without personal data (every recogniser scans, none matches); {@code redaction_dirty} on
+ * one where every trace carries some. {@code tail_sampling} keeps everything ({@code
  * always_sample}, decided 1 s after the first span) so that its cost is buffering and deciding;
- * {@code tail_sampling_policies} evaluates a realistic set (errors, slow traces, 10%).
- * {@code default_chain} runs the whole default pipeline in one thread, the processors'
- * share of the end-to-end cost. Processors are found by type with {@link java.util.ServiceLoader}.
+ * {@code tail_sampling_policies} evaluates a realistic set (errors, slow traces, 10%). {@code
+ * default_chain} runs the whole default pipeline in one thread, the processors' share of the
+ * end-to-end cost. Processors are found by type with {@link java.util.ServiceLoader}.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar ProcessorBenchmark -prof gc}, or one
  * with {@code -p processor=genai_cost}.
@@ -58,7 +57,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OperationsPerInvocation(ProcessorBenchmark.SPANS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class ProcessorBenchmark {
 
   static final int SPANS = 100;
@@ -100,7 +101,8 @@ public class ProcessorBenchmark {
   @Setup
   public void setUp() throws Exception {
     io.tollgate.benchmarks.Logging.quiet();
-    double pii = processor.equals("redaction_clean") ? 0 : processor.equals("redaction_dirty") ? 1 : 0.2;
+    double pii =
+        processor.equals("redaction_clean") ? 0 : processor.equals("redaction_dirty") ? 1 : 0.2;
     GenAiWorkload workload =
         GenAiWorkload.builder().seed(42).spansPerRequest(SPANS).piiShare(pii).build();
     List<ExportTraceServiceRequest> requests = workload.requests(POOL);
@@ -172,8 +174,10 @@ public class ProcessorBenchmark {
             "policies", List.of(Map.of("name", "keep-all", "type", "always_sample")));
       case "tail_sampling_policies":
         return Map.of(
-            "decision_wait", "1s",
-            "decision_wait_after_root", "200ms",
+            "decision_wait",
+            "1s",
+            "decision_wait_after_root",
+            "200ms",
             "policies",
             List.of(
                 Map.of(

@@ -30,11 +30,11 @@ import java.util.Random;
  * log-normal with a median of about 4 KiB, and start with a system prompt taken from a small
  * per-service pool, so the same few kilobytes repeat across traces as they do in production.
  * Completions are 200 B–4 KiB. About 5% of traces fail (status ERROR, {@code error.type}, an
- * exception event) and about 5% end with a response cut at {@code max_tokens} (finish reason
- * {@code length}). A share of prompts and completions carries personal data (e-mail, phone,
- * card number, IPv4, SSN, IBAN). Each service speaks one attribute dialect: current OpenTelemetry
- * GenAI conventions, OpenLLMetry (deprecated {@code gen_ai.*} with indexed prompts and
- * {@code traceloop.*}), OpenInference, or the Vercel AI SDK.
+ * exception event) and about 5% end with a response cut at {@code max_tokens} (finish reason {@code
+ * length}). A share of prompts and completions carries personal data (e-mail, phone, card number,
+ * IPv4, SSN, IBAN). Each service speaks one attribute dialect: current OpenTelemetry GenAI
+ * conventions, OpenLLMetry (deprecated {@code gen_ai.*} with indexed prompts and {@code
+ * traceloop.*}), OpenInference, or the Vercel AI SDK.
  *
  * <p>Requests are cut like an SDK's batch span processor cuts them: exactly {@link
  * Builder#spansPerRequest} spans from one service (one resource), children before their parent
@@ -49,7 +49,10 @@ public final class GenAiWorkload {
   public enum Dialect {
     /** OpenTelemetry GenAI semantic conventions v1.37+ ({@code gen_ai.input.messages} JSON). */
     OTEL,
-    /** OpenLLMetry / Traceloop: {@code gen_ai.system}, {@code gen_ai.prompt.N.*}, {@code traceloop.*}. */
+    /**
+     * OpenLLMetry / Traceloop: {@code gen_ai.system}, {@code gen_ai.prompt.N.*}, {@code
+     * traceloop.*}.
+     */
     OPENLLMETRY,
     /** Arize OpenInference: {@code openinference.span.kind}, {@code llm.*}, flattened messages. */
     OPENINFERENCE,
@@ -231,32 +234,68 @@ public final class GenAiWorkload {
   private List<Service> makeServices() {
     List<Service> out = new ArrayList<>();
     out.add(
-        service("support-bot", Dialect.OTEL, "openai", new String[] {"gpt-4o", "gpt-4o-mini"},
-            "support_bot", new String[] {"get_order_status", "create_ticket"}, "python"));
+        service(
+            "support-bot",
+            Dialect.OTEL,
+            "openai",
+            new String[] {"gpt-4o", "gpt-4o-mini"},
+            "support_bot",
+            new String[] {"get_order_status", "create_ticket"},
+            "python"));
     out.add(
-        service("claims-assistant", Dialect.OTEL, "anthropic",
+        service(
+            "claims-assistant",
+            Dialect.OTEL,
+            "anthropic",
             new String[] {"claude-sonnet-4-5-20250929", "claude-3-5-haiku-20241022"},
-            "claims_triage", new String[] {"lookup_policy", "fetch_claim"}, "python"));
+            "claims_triage",
+            new String[] {"lookup_policy", "fetch_claim"},
+            "python"));
     out.add(
-        service("doc-search", Dialect.OPENLLMETRY, "openai",
-            new String[] {"gpt-4.1-mini", "gpt-4o"}, "doc_qa",
-            new String[] {"search_wiki", "get_page"}, "python"));
+        service(
+            "doc-search",
+            Dialect.OPENLLMETRY,
+            "openai",
+            new String[] {"gpt-4.1-mini", "gpt-4o"},
+            "doc_qa",
+            new String[] {"search_wiki", "get_page"},
+            "python"));
     out.add(
-        service("sales-copilot", Dialect.OPENLLMETRY, "aws.bedrock",
-            new String[] {"anthropic.claude-3-5-sonnet-20240620-v1:0"}, "draft_email",
-            new String[] {"crm_lookup"}, "python"));
+        service(
+            "sales-copilot",
+            Dialect.OPENLLMETRY,
+            "aws.bedrock",
+            new String[] {"anthropic.claude-3-5-sonnet-20240620-v1:0"},
+            "draft_email",
+            new String[] {"crm_lookup"},
+            "python"));
     out.add(
-        service("rag-api", Dialect.OPENINFERENCE, "openai",
-            new String[] {"gpt-4o-mini", "o3-mini"}, "rag_chain",
-            new String[] {"sql_query", "calculator"}, "python"));
+        service(
+            "rag-api",
+            Dialect.OPENINFERENCE,
+            "openai",
+            new String[] {"gpt-4o-mini", "o3-mini"},
+            "rag_chain",
+            new String[] {"sql_query", "calculator"},
+            "python"));
     out.add(
-        service("insights-agent", Dialect.OPENINFERENCE, "gcp.vertex_ai",
-            new String[] {"gemini-2.5-flash", "gemini-2.5-pro"}, "insights_agent",
-            new String[] {"run_report"}, "python"));
+        service(
+            "insights-agent",
+            Dialect.OPENINFERENCE,
+            "gcp.vertex_ai",
+            new String[] {"gemini-2.5-flash", "gemini-2.5-pro"},
+            "insights_agent",
+            new String[] {"run_report"},
+            "python"));
     out.add(
-        service("web-chat", Dialect.VERCEL_AI, "openai",
-            new String[] {"gpt-4o-mini", "gpt-5-mini"}, "chat_route",
-            new String[] {"weather", "get_order_status"}, "nodejs"));
+        service(
+            "web-chat",
+            Dialect.VERCEL_AI,
+            "openai",
+            new String[] {"gpt-4o-mini", "gpt-5-mini"},
+            "chat_route",
+            new String[] {"weather", "get_order_status"},
+            "nodejs"));
     return out;
   }
 
@@ -440,90 +479,105 @@ public final class GenAiWorkload {
     }
     long dur = 20_000_000L + random.nextInt(180_000_000);
     switch (s.dialect) {
-      case OTEL: {
-        Span.Builder emb =
-            child(t, "embeddings text-embedding-3-small", Span.SpanKind.SPAN_KIND_CLIENT, 40_000_000L);
-        emb.addAttributes(kv("gen_ai.operation.name", "embeddings"));
-        emb.addAttributes(kv("gen_ai.provider.name", "openai"));
-        emb.addAttributes(kv("gen_ai.request.model", "text-embedding-3-small"));
-        emb.addAttributes(kv("gen_ai.usage.input_tokens", (long) (query.length() / 4 + 1)));
-        emb.addAttributes(kv("gen_ai.embeddings.dimension.count", 1536L));
-        emb.addAttributes(kv("server.address", "api.openai.com"));
-        t.add(emb.build(), scopeFor(s.dialect, "llm"));
-        Span.Builder b = child(t, "retrieval kb-" + s.name, Span.SpanKind.SPAN_KIND_CLIENT, dur);
-        b.addAttributes(kv("gen_ai.operation.name", "retrieval"));
-        b.addAttributes(kv("gen_ai.data_source.id", "kb-" + s.name));
-        b.addAttributes(kv("gen_ai.retrieval.query.text", query));
-        StringBuilder json = new StringBuilder("[");
-        for (int i = 0; i < n; i++) {
-          if (i > 0) {
-            json.append(',');
+      case OTEL:
+        {
+          Span.Builder emb =
+              child(
+                  t,
+                  "embeddings text-embedding-3-small",
+                  Span.SpanKind.SPAN_KIND_CLIENT,
+                  40_000_000L);
+          emb.addAttributes(kv("gen_ai.operation.name", "embeddings"));
+          emb.addAttributes(kv("gen_ai.provider.name", "openai"));
+          emb.addAttributes(kv("gen_ai.request.model", "text-embedding-3-small"));
+          emb.addAttributes(kv("gen_ai.usage.input_tokens", (long) (query.length() / 4 + 1)));
+          emb.addAttributes(kv("gen_ai.embeddings.dimension.count", 1536L));
+          emb.addAttributes(kv("server.address", "api.openai.com"));
+          t.add(emb.build(), scopeFor(s.dialect, "llm"));
+          Span.Builder b = child(t, "retrieval kb-" + s.name, Span.SpanKind.SPAN_KIND_CLIENT, dur);
+          b.addAttributes(kv("gen_ai.operation.name", "retrieval"));
+          b.addAttributes(kv("gen_ai.data_source.id", "kb-" + s.name));
+          b.addAttributes(kv("gen_ai.retrieval.query.text", query));
+          StringBuilder json = new StringBuilder("[");
+          for (int i = 0; i < n; i++) {
+            if (i > 0) {
+              json.append(',');
+            }
+            json.append("{\"id\":\"")
+                .append(ids.get(i))
+                .append("\",\"score\":")
+                .append(scores.get(i));
+            json.append('}');
           }
-          json.append("{\"id\":\"").append(ids.get(i)).append("\",\"score\":").append(scores.get(i));
-          json.append('}');
+          b.addAttributes(kv("gen_ai.retrieval.documents", json.append(']').toString()));
+          b.addAttributes(kv("db.system.name", "qdrant"));
+          t.add(b.build(), scopeFor(s.dialect, "retrieval"));
+          break;
         }
-        b.addAttributes(kv("gen_ai.retrieval.documents", json.append(']').toString()));
-        b.addAttributes(kv("db.system.name", "qdrant"));
-        t.add(b.build(), scopeFor(s.dialect, "retrieval"));
-        break;
-      }
-      case OPENLLMETRY: {
-        Span.Builder b = child(t, "retrieve_documents.task", Span.SpanKind.SPAN_KIND_INTERNAL, dur);
-        b.addAttributes(kv("traceloop.span.kind", "task"));
-        b.addAttributes(kv("traceloop.entity.name", "retrieve_documents"));
-        b.addAttributes(kv("traceloop.entity.path", s.workflow));
-        b.addAttributes(kv("traceloop.workflow.name", s.workflow));
-        b.addAttributes(kv("traceloop.association.properties.user_id", t.userId));
-        b.addAttributes(
-            kv("traceloop.entity.input", "{\"args\":[\"" + Json.escape(query) + "\"],\"kwargs\":{}}"));
-        StringBuilder out = new StringBuilder("[");
-        for (int i = 0; i < n; i++) {
-          if (i > 0) {
-            out.append(',');
+      case OPENLLMETRY:
+        {
+          Span.Builder b =
+              child(t, "retrieve_documents.task", Span.SpanKind.SPAN_KIND_INTERNAL, dur);
+          b.addAttributes(kv("traceloop.span.kind", "task"));
+          b.addAttributes(kv("traceloop.entity.name", "retrieve_documents"));
+          b.addAttributes(kv("traceloop.entity.path", s.workflow));
+          b.addAttributes(kv("traceloop.workflow.name", s.workflow));
+          b.addAttributes(kv("traceloop.association.properties.user_id", t.userId));
+          b.addAttributes(
+              kv(
+                  "traceloop.entity.input",
+                  "{\"args\":[\"" + Json.escape(query) + "\"],\"kwargs\":{}}"));
+          StringBuilder out = new StringBuilder("[");
+          for (int i = 0; i < n; i++) {
+            if (i > 0) {
+              out.append(',');
+            }
+            out.append("{\"page_content\":\"").append(Json.escape(docs.get(i)));
+            out.append("\",\"metadata\":{\"id\":\"").append(ids.get(i)).append("\"}}");
           }
-          out.append("{\"page_content\":\"").append(Json.escape(docs.get(i)));
-          out.append("\",\"metadata\":{\"id\":\"").append(ids.get(i)).append("\"}}");
+          b.addAttributes(kv("traceloop.entity.output", out.append(']').toString()));
+          t.add(b.build(), scopeFor(s.dialect, "retrieval"));
+          Span.Builder db = child(t, "chroma.query", Span.SpanKind.SPAN_KIND_CLIENT, 15_000_000L);
+          db.addAttributes(kv("db.system", "chroma"));
+          db.addAttributes(kv("db.operation", "query"));
+          db.addAttributes(kv("db.chroma.query.n_results", (long) n));
+          t.add(db.build(), "opentelemetry.instrumentation.chromadb");
+          break;
         }
-        b.addAttributes(kv("traceloop.entity.output", out.append(']').toString()));
-        t.add(b.build(), scopeFor(s.dialect, "retrieval"));
-        Span.Builder db = child(t, "chroma.query", Span.SpanKind.SPAN_KIND_CLIENT, 15_000_000L);
-        db.addAttributes(kv("db.system", "chroma"));
-        db.addAttributes(kv("db.operation", "query"));
-        db.addAttributes(kv("db.chroma.query.n_results", (long) n));
-        t.add(db.build(), "opentelemetry.instrumentation.chromadb");
-        break;
-      }
-      case OPENINFERENCE: {
-        Span.Builder b = child(t, "VectorStoreRetriever", Span.SpanKind.SPAN_KIND_INTERNAL, dur);
-        b.addAttributes(kv("openinference.span.kind", "RETRIEVER"));
-        b.addAttributes(kv("input.value", query));
-        b.addAttributes(kv("session.id", t.conversationId));
-        for (int i = 0; i < n; i++) {
-          String p = "retrieval.documents." + i + ".document.";
-          b.addAttributes(kv(p + "id", ids.get(i)));
-          b.addAttributes(kv(p + "score", scores.get(i)));
-          b.addAttributes(kv(p + "content", docs.get(i)));
+      case OPENINFERENCE:
+        {
+          Span.Builder b = child(t, "VectorStoreRetriever", Span.SpanKind.SPAN_KIND_INTERNAL, dur);
+          b.addAttributes(kv("openinference.span.kind", "RETRIEVER"));
+          b.addAttributes(kv("input.value", query));
+          b.addAttributes(kv("session.id", t.conversationId));
+          for (int i = 0; i < n; i++) {
+            String p = "retrieval.documents." + i + ".document.";
+            b.addAttributes(kv(p + "id", ids.get(i)));
+            b.addAttributes(kv(p + "score", scores.get(i)));
+            b.addAttributes(kv(p + "content", docs.get(i)));
+          }
+          t.add(b.build(), scopeFor(s.dialect, "retrieval"));
+          break;
         }
-        t.add(b.build(), scopeFor(s.dialect, "retrieval"));
-        break;
-      }
-      default: {
-        Span.Builder emb = child(t, "ai.embed.doEmbed", Span.SpanKind.SPAN_KIND_INTERNAL, 35_000_000L);
-        emb.addAttributes(kv("operation.name", "ai.embed.doEmbed"));
-        emb.addAttributes(kv("ai.operationId", "ai.embed.doEmbed"));
-        emb.addAttributes(kv("ai.model.provider", "openai.embedding"));
-        emb.addAttributes(kv("ai.model.id", "text-embedding-3-small"));
-        emb.addAttributes(kv("ai.usage.tokens", (long) (query.length() / 4 + 1)));
-        t.add(emb.build(), scopeFor(s.dialect, "retrieval"));
-        Span.Builder db = child(t, "pg.query:SELECT", Span.SpanKind.SPAN_KIND_CLIENT, dur);
-        db.addAttributes(kv("db.system", "postgresql"));
-        db.addAttributes(kv("db.name", "knowledge"));
-        db.addAttributes(
-            kv(
-                "db.statement",
-                "SELECT id, content FROM chunks ORDER BY embedding <=> $1 LIMIT " + n));
-        t.add(db.build(), "@opentelemetry/instrumentation-pg");
-      }
+      default:
+        {
+          Span.Builder emb =
+              child(t, "ai.embed.doEmbed", Span.SpanKind.SPAN_KIND_INTERNAL, 35_000_000L);
+          emb.addAttributes(kv("operation.name", "ai.embed.doEmbed"));
+          emb.addAttributes(kv("ai.operationId", "ai.embed.doEmbed"));
+          emb.addAttributes(kv("ai.model.provider", "openai.embedding"));
+          emb.addAttributes(kv("ai.model.id", "text-embedding-3-small"));
+          emb.addAttributes(kv("ai.usage.tokens", (long) (query.length() / 4 + 1)));
+          t.add(emb.build(), scopeFor(s.dialect, "retrieval"));
+          Span.Builder db = child(t, "pg.query:SELECT", Span.SpanKind.SPAN_KIND_CLIENT, dur);
+          db.addAttributes(kv("db.system", "postgresql"));
+          db.addAttributes(kv("db.name", "knowledge"));
+          db.addAttributes(
+              kv(
+                  "db.statement",
+                  "SELECT id, content FROM chunks ORDER BY embedding <=> $1 LIMIT " + n));
+          t.add(db.build(), "@opentelemetry/instrumentation-pg");
+        }
     }
     return docs;
   }
@@ -596,136 +650,148 @@ public final class GenAiWorkload {
     String responseId = "chatcmpl-" + Long.toHexString(random.nextLong() & Long.MAX_VALUE);
     Span.Builder b;
     switch (s.dialect) {
-      case OTEL: {
-        b = child(t, "chat " + model, Span.SpanKind.SPAN_KIND_CLIENT, dur);
-        b.addAttributes(kv("gen_ai.operation.name", "chat"));
-        b.addAttributes(kv("gen_ai.provider.name", s.provider));
-        b.addAttributes(kv("gen_ai.request.model", model));
-        b.addAttributes(kv("gen_ai.request.temperature", temperature));
-        b.addAttributes(kv("gen_ai.request.max_tokens", (long) maxTokens));
-        b.addAttributes(kv("gen_ai.conversation.id", t.conversationId));
-        b.addAttributes(kv("server.address", serverFor(s.provider)));
-        b.addAttributes(kv("server.port", 443L));
-        b.addAttributes(
-            kv("gen_ai.system_instructions", "[{\"type\":\"text\",\"content\":\"" + Json.escape(system) + "\"}]"));
-        b.addAttributes(
-            kv(
-                "gen_ai.input.messages",
-                "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\""
-                    + Json.escape(userText)
-                    + "\"}]}]"));
-        if (!fail) {
-          b.addAttributes(kv("gen_ai.response.id", responseId));
-          b.addAttributes(kv("gen_ai.response.model", model));
-          b.addAttributes(kv("gen_ai.response.finish_reasons", List.of(finish)));
-          b.addAttributes(kv("gen_ai.usage.input_tokens", inputTokens));
-          b.addAttributes(kv("gen_ai.usage.output_tokens", outputTokens));
-          if (cached > 0) {
-            b.addAttributes(kv("gen_ai.usage.cache_read.input_tokens", cached));
-          }
+      case OTEL:
+        {
+          b = child(t, "chat " + model, Span.SpanKind.SPAN_KIND_CLIENT, dur);
+          b.addAttributes(kv("gen_ai.operation.name", "chat"));
+          b.addAttributes(kv("gen_ai.provider.name", s.provider));
+          b.addAttributes(kv("gen_ai.request.model", model));
+          b.addAttributes(kv("gen_ai.request.temperature", temperature));
+          b.addAttributes(kv("gen_ai.request.max_tokens", (long) maxTokens));
+          b.addAttributes(kv("gen_ai.conversation.id", t.conversationId));
+          b.addAttributes(kv("server.address", serverFor(s.provider)));
+          b.addAttributes(kv("server.port", 443L));
           b.addAttributes(
               kv(
-                  "gen_ai.output.messages",
-                  "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\""
-                      + Json.escape(completion)
-                      + "\"}],\"finish_reason\":\""
-                      + finish
-                      + "\"}]"));
-        }
-        break;
-      }
-      case OPENLLMETRY: {
-        String system0 = s.provider.equals("aws.bedrock") ? "AWS" : "openai";
-        b = child(t, s.provider.equals("aws.bedrock") ? "bedrock.completion" : "openai.chat",
-            Span.SpanKind.SPAN_KIND_CLIENT, dur);
-        b.addAttributes(kv("llm.request.type", "chat"));
-        b.addAttributes(kv("gen_ai.system", system0));
-        b.addAttributes(kv("gen_ai.request.model", model));
-        b.addAttributes(kv("gen_ai.request.temperature", temperature));
-        b.addAttributes(kv("gen_ai.request.max_tokens", (long) maxTokens));
-        b.addAttributes(kv("llm.is_streaming", false));
-        b.addAttributes(kv("gen_ai.openai.api_base", "https://api.openai.com/v1/"));
-        b.addAttributes(kv("traceloop.workflow.name", s.workflow));
-        b.addAttributes(kv("traceloop.association.properties.user_id", t.userId));
-        b.addAttributes(kv("traceloop.association.properties.session_id", t.conversationId));
-        b.addAttributes(kv("gen_ai.prompt.0.role", "system"));
-        b.addAttributes(kv("gen_ai.prompt.0.content", system));
-        b.addAttributes(kv("gen_ai.prompt.1.role", "user"));
-        b.addAttributes(kv("gen_ai.prompt.1.content", userText));
-        if (!fail) {
-          b.addAttributes(kv("gen_ai.response.model", model));
-          b.addAttributes(kv("gen_ai.response.id", responseId));
-          b.addAttributes(kv("gen_ai.usage.prompt_tokens", inputTokens));
-          b.addAttributes(kv("gen_ai.usage.completion_tokens", outputTokens));
-          b.addAttributes(kv("llm.usage.total_tokens", inputTokens + outputTokens));
-          if (cached > 0) {
-            b.addAttributes(kv("gen_ai.usage.cache_read_input_tokens", cached));
+                  "gen_ai.system_instructions",
+                  "[{\"type\":\"text\",\"content\":\"" + Json.escape(system) + "\"}]"));
+          b.addAttributes(
+              kv(
+                  "gen_ai.input.messages",
+                  "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\""
+                      + Json.escape(userText)
+                      + "\"}]}]"));
+          if (!fail) {
+            b.addAttributes(kv("gen_ai.response.id", responseId));
+            b.addAttributes(kv("gen_ai.response.model", model));
+            b.addAttributes(kv("gen_ai.response.finish_reasons", List.of(finish)));
+            b.addAttributes(kv("gen_ai.usage.input_tokens", inputTokens));
+            b.addAttributes(kv("gen_ai.usage.output_tokens", outputTokens));
+            if (cached > 0) {
+              b.addAttributes(kv("gen_ai.usage.cache_read.input_tokens", cached));
+            }
+            b.addAttributes(
+                kv(
+                    "gen_ai.output.messages",
+                    "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\""
+                        + Json.escape(completion)
+                        + "\"}],\"finish_reason\":\""
+                        + finish
+                        + "\"}]"));
           }
-          b.addAttributes(kv("gen_ai.completion.0.role", "assistant"));
-          b.addAttributes(kv("gen_ai.completion.0.content", completion));
-          b.addAttributes(kv("gen_ai.completion.0.finish_reason", finish));
+          break;
         }
-        break;
-      }
-      case OPENINFERENCE: {
-        b = child(t, "ChatCompletion", Span.SpanKind.SPAN_KIND_INTERNAL, dur);
-        b.addAttributes(kv("openinference.span.kind", "LLM"));
-        b.addAttributes(kv("llm.model_name", model));
-        b.addAttributes(kv("llm.provider", s.provider.equals("gcp.vertex_ai") ? "google" : "openai"));
-        b.addAttributes(kv("llm.system", s.provider.equals("gcp.vertex_ai") ? "vertexai" : "openai"));
-        b.addAttributes(
-            kv(
-                "llm.invocation_parameters",
-                "{\"temperature\":" + temperature + ",\"max_tokens\":" + maxTokens + "}"));
-        b.addAttributes(kv("session.id", t.conversationId));
-        b.addAttributes(kv("user.id", t.userId));
-        b.addAttributes(kv("llm.input_messages.0.message.role", "system"));
-        b.addAttributes(kv("llm.input_messages.0.message.content", system));
-        b.addAttributes(kv("llm.input_messages.1.message.role", "user"));
-        b.addAttributes(kv("llm.input_messages.1.message.content", userText));
-        if (!fail) {
-          b.addAttributes(kv("llm.output_messages.0.message.role", "assistant"));
-          b.addAttributes(kv("llm.output_messages.0.message.content", completion));
-          b.addAttributes(kv("llm.token_count.prompt", inputTokens));
-          b.addAttributes(kv("llm.token_count.completion", outputTokens));
-          b.addAttributes(kv("llm.token_count.total", inputTokens + outputTokens));
-          if (cached > 0) {
-            b.addAttributes(kv("llm.token_count.prompt_details.cache_read", cached));
+      case OPENLLMETRY:
+        {
+          String system0 = s.provider.equals("aws.bedrock") ? "AWS" : "openai";
+          b =
+              child(
+                  t,
+                  s.provider.equals("aws.bedrock") ? "bedrock.completion" : "openai.chat",
+                  Span.SpanKind.SPAN_KIND_CLIENT,
+                  dur);
+          b.addAttributes(kv("llm.request.type", "chat"));
+          b.addAttributes(kv("gen_ai.system", system0));
+          b.addAttributes(kv("gen_ai.request.model", model));
+          b.addAttributes(kv("gen_ai.request.temperature", temperature));
+          b.addAttributes(kv("gen_ai.request.max_tokens", (long) maxTokens));
+          b.addAttributes(kv("llm.is_streaming", false));
+          b.addAttributes(kv("gen_ai.openai.api_base", "https://api.openai.com/v1/"));
+          b.addAttributes(kv("traceloop.workflow.name", s.workflow));
+          b.addAttributes(kv("traceloop.association.properties.user_id", t.userId));
+          b.addAttributes(kv("traceloop.association.properties.session_id", t.conversationId));
+          b.addAttributes(kv("gen_ai.prompt.0.role", "system"));
+          b.addAttributes(kv("gen_ai.prompt.0.content", system));
+          b.addAttributes(kv("gen_ai.prompt.1.role", "user"));
+          b.addAttributes(kv("gen_ai.prompt.1.content", userText));
+          if (!fail) {
+            b.addAttributes(kv("gen_ai.response.model", model));
+            b.addAttributes(kv("gen_ai.response.id", responseId));
+            b.addAttributes(kv("gen_ai.usage.prompt_tokens", inputTokens));
+            b.addAttributes(kv("gen_ai.usage.completion_tokens", outputTokens));
+            b.addAttributes(kv("llm.usage.total_tokens", inputTokens + outputTokens));
+            if (cached > 0) {
+              b.addAttributes(kv("gen_ai.usage.cache_read_input_tokens", cached));
+            }
+            b.addAttributes(kv("gen_ai.completion.0.role", "assistant"));
+            b.addAttributes(kv("gen_ai.completion.0.content", completion));
+            b.addAttributes(kv("gen_ai.completion.0.finish_reason", finish));
+          }
+          break;
+        }
+      case OPENINFERENCE:
+        {
+          b = child(t, "ChatCompletion", Span.SpanKind.SPAN_KIND_INTERNAL, dur);
+          b.addAttributes(kv("openinference.span.kind", "LLM"));
+          b.addAttributes(kv("llm.model_name", model));
+          b.addAttributes(
+              kv("llm.provider", s.provider.equals("gcp.vertex_ai") ? "google" : "openai"));
+          b.addAttributes(
+              kv("llm.system", s.provider.equals("gcp.vertex_ai") ? "vertexai" : "openai"));
+          b.addAttributes(
+              kv(
+                  "llm.invocation_parameters",
+                  "{\"temperature\":" + temperature + ",\"max_tokens\":" + maxTokens + "}"));
+          b.addAttributes(kv("session.id", t.conversationId));
+          b.addAttributes(kv("user.id", t.userId));
+          b.addAttributes(kv("llm.input_messages.0.message.role", "system"));
+          b.addAttributes(kv("llm.input_messages.0.message.content", system));
+          b.addAttributes(kv("llm.input_messages.1.message.role", "user"));
+          b.addAttributes(kv("llm.input_messages.1.message.content", userText));
+          if (!fail) {
+            b.addAttributes(kv("llm.output_messages.0.message.role", "assistant"));
+            b.addAttributes(kv("llm.output_messages.0.message.content", completion));
+            b.addAttributes(kv("llm.token_count.prompt", inputTokens));
+            b.addAttributes(kv("llm.token_count.completion", outputTokens));
+            b.addAttributes(kv("llm.token_count.total", inputTokens + outputTokens));
+            if (cached > 0) {
+              b.addAttributes(kv("llm.token_count.prompt_details.cache_read", cached));
+            }
+          }
+          break;
+        }
+      default:
+        {
+          b = child(t, "ai.generateText.doGenerate", Span.SpanKind.SPAN_KIND_CLIENT, dur);
+          b.addAttributes(kv("operation.name", "ai.generateText.doGenerate"));
+          b.addAttributes(kv("ai.operationId", "ai.generateText.doGenerate"));
+          b.addAttributes(kv("ai.model.provider", "openai.chat"));
+          b.addAttributes(kv("ai.model.id", model));
+          b.addAttributes(kv("ai.settings.maxOutputTokens", (long) maxTokens));
+          b.addAttributes(kv("ai.telemetry.metadata.userId", t.userId));
+          b.addAttributes(
+              kv(
+                  "ai.prompt.messages",
+                  "[{\"role\":\"system\",\"content\":\""
+                      + Json.escape(system)
+                      + "\"},{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\""
+                      + Json.escape(userText)
+                      + "\"}]}]"));
+          b.addAttributes(kv("gen_ai.system", "openai.chat"));
+          b.addAttributes(kv("gen_ai.request.model", model));
+          b.addAttributes(kv("gen_ai.request.temperature", temperature));
+          if (!fail) {
+            b.addAttributes(kv("ai.response.text", completion));
+            b.addAttributes(kv("ai.response.finishReason", finish));
+            b.addAttributes(kv("ai.response.id", responseId));
+            b.addAttributes(kv("ai.response.model", model));
+            b.addAttributes(kv("ai.usage.promptTokens", inputTokens));
+            b.addAttributes(kv("ai.usage.completionTokens", outputTokens));
+            b.addAttributes(kv("gen_ai.response.finish_reasons", List.of(finish)));
+            b.addAttributes(kv("gen_ai.usage.input_tokens", inputTokens));
+            b.addAttributes(kv("gen_ai.usage.output_tokens", outputTokens));
           }
         }
-        break;
-      }
-      default: {
-        b = child(t, "ai.generateText.doGenerate", Span.SpanKind.SPAN_KIND_CLIENT, dur);
-        b.addAttributes(kv("operation.name", "ai.generateText.doGenerate"));
-        b.addAttributes(kv("ai.operationId", "ai.generateText.doGenerate"));
-        b.addAttributes(kv("ai.model.provider", "openai.chat"));
-        b.addAttributes(kv("ai.model.id", model));
-        b.addAttributes(kv("ai.settings.maxOutputTokens", (long) maxTokens));
-        b.addAttributes(kv("ai.telemetry.metadata.userId", t.userId));
-        b.addAttributes(
-            kv(
-                "ai.prompt.messages",
-                "[{\"role\":\"system\",\"content\":\""
-                    + Json.escape(system)
-                    + "\"},{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\""
-                    + Json.escape(userText)
-                    + "\"}]}]"));
-        b.addAttributes(kv("gen_ai.system", "openai.chat"));
-        b.addAttributes(kv("gen_ai.request.model", model));
-        b.addAttributes(kv("gen_ai.request.temperature", temperature));
-        if (!fail) {
-          b.addAttributes(kv("ai.response.text", completion));
-          b.addAttributes(kv("ai.response.finishReason", finish));
-          b.addAttributes(kv("ai.response.id", responseId));
-          b.addAttributes(kv("ai.response.model", model));
-          b.addAttributes(kv("ai.usage.promptTokens", inputTokens));
-          b.addAttributes(kv("ai.usage.completionTokens", outputTokens));
-          b.addAttributes(kv("gen_ai.response.finish_reasons", List.of(finish)));
-          b.addAttributes(kv("gen_ai.usage.input_tokens", inputTokens));
-          b.addAttributes(kv("gen_ai.usage.output_tokens", outputTokens));
-        }
-      }
     }
     if (fail) {
       failed(b, "RateLimitError", "Error code: 429 - Rate limit reached for " + model);
@@ -831,9 +897,12 @@ public final class GenAiWorkload {
         b.addAttributes(kv("traceloop.association.properties.user_id", t.userId));
         b.addAttributes(kv("traceloop.association.properties.session_id", t.conversationId));
         b.addAttributes(
-            kv("traceloop.entity.input", "{\"args\":[\"" + Json.escape(question) + "\"],\"kwargs\":{}}"));
+            kv(
+                "traceloop.entity.input",
+                "{\"args\":[\"" + Json.escape(question) + "\"],\"kwargs\":{}}"));
         if (!error) {
-          b.addAttributes(kv("traceloop.entity.output", "\"" + Json.escape(truncate(answer, 512)) + "\""));
+          b.addAttributes(
+              kv("traceloop.entity.output", "\"" + Json.escape(truncate(answer, 512)) + "\""));
         }
         break;
       case OPENINFERENCE:
@@ -907,7 +976,10 @@ public final class GenAiWorkload {
   }
 
   private static KeyValue kv(String key, boolean v) {
-    return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setBoolValue(v)).build();
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setValue(AnyValue.newBuilder().setBoolValue(v))
+        .build();
   }
 
   private static KeyValue kv(String key, List<String> values) {
@@ -915,7 +987,10 @@ public final class GenAiWorkload {
     for (String v : values) {
       a.addValues(AnyValue.newBuilder().setStringValue(v));
     }
-    return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setArrayValue(a)).build();
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setValue(AnyValue.newBuilder().setArrayValue(a))
+        .build();
   }
 
   /** The knobs. Defaults are the workload the issue describes. */

@@ -14,7 +14,8 @@ class OtlpWireTest {
 
   @Test
   void countsSpansAndStampsEveryTraceIdLikeProtobufSeesThem() throws Exception {
-    byte[] bytes = GenAiWorkload.builder().seed(5).spansPerRequest(57).build().nextRequest().toByteArray();
+    byte[] bytes =
+        GenAiWorkload.builder().seed(5).spansPerRequest(57).build().nextRequest().toByteArray();
     assertThat(OtlpWire.countSpans(bytes)).isEqualTo(57);
     assertThat(OtlpWire.countSpans(java.nio.ByteBuffer.wrap(bytes))).isEqualTo(57);
 

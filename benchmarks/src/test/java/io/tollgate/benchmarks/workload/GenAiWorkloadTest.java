@@ -47,7 +47,8 @@ class GenAiWorkloadTest {
   void requestsHoldExactlyTheConfiguredSpansOfOneService() throws Exception {
     GenAiWorkload w = GenAiWorkload.builder().seed(1).spansPerRequest(37).build();
     for (int i = 0; i < 20; i++) {
-      ExportTraceServiceRequest r = ExportTraceServiceRequest.parseFrom(w.nextRequest().toByteArray());
+      ExportTraceServiceRequest r =
+          ExportTraceServiceRequest.parseFrom(w.nextRequest().toByteArray());
       assertThat(r.getResourceSpansCount()).isEqualTo(1);
       int spans =
           r.getResourceSpans(0).getScopeSpansList().stream().mapToInt(s -> s.getSpansCount()).sum();
@@ -70,7 +71,8 @@ class GenAiWorkloadTest {
       assertThat(rootFailed).isEqualTo(t.info().error());
       boolean hasException =
           t.spans().stream()
-              .anyMatch(s -> s.getEventsList().stream().anyMatch(e -> e.getName().equals("exception")));
+              .anyMatch(
+                  s -> s.getEventsList().stream().anyMatch(e -> e.getName().equals("exception")));
       assertThat(hasException).isEqualTo(t.info().error());
     }
   }
@@ -81,10 +83,12 @@ class GenAiWorkloadTest {
     boolean sawLength =
         t.spans().stream()
             .flatMap(s -> s.getAttributesList().stream())
-            .anyMatch(kv -> kv.getValue().getStringValue().equals("length")
-                || kv.getValue().getArrayValue().getValuesList().stream()
-                    .anyMatch(v -> v.getStringValue().equals("length"))
-                || kv.getValue().getStringValue().contains("\"finish_reason\":\"length\""));
+            .anyMatch(
+                kv ->
+                    kv.getValue().getStringValue().equals("length")
+                        || kv.getValue().getArrayValue().getValuesList().stream()
+                            .anyMatch(v -> v.getStringValue().equals("length"))
+                        || kv.getValue().getStringValue().contains("\"finish_reason\":\"length\""));
     assertThat(sawLength).isTrue();
   }
 
