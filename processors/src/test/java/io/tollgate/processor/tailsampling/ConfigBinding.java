@@ -18,7 +18,6 @@ import io.tollgate.core.component.ConfigIssues;
 import io.tollgate.core.component.Durations;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -80,9 +79,7 @@ public final class ConfigBinding {
   }
 
   private static void merge(ObjectNode base, ObjectNode user) {
-    Iterator<Map.Entry<String, JsonNode>> it = user.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : user.properties()) {
       JsonNode existing = base.get(e.getKey());
       if (existing instanceof ObjectNode && e.getValue() instanceof ObjectNode) {
         merge((ObjectNode) existing, (ObjectNode) e.getValue());

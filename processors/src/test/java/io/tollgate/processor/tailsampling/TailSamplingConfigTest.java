@@ -178,8 +178,8 @@ class TailSamplingConfigTest {
   }
 
   @Test
+  @SuppressWarnings("rawtypes")
   void theFactoryIsFoundByTheServiceLoader() {
-    @SuppressWarnings("rawtypes")
     ServiceLoader<ProcessorFactory> loader = ServiceLoader.load(ProcessorFactory.class);
     assertThat(loader.stream().map(p -> p.get().type()))
         .contains("tail_sampling", "batch", "memory_limiter");
