@@ -44,11 +44,11 @@ class TailSamplingConfigTest {
 
   @Test
   void theReadmeDefaultBlockLoadsAndValidates() throws Exception {
-    String doc = Files.readString(Path.of("../docs/components/tail_sampling.md"));
+    String doc = Files.readString(Path.of("../README.md"));
     Matcher m =
         Pattern.compile("```yaml\n(processors:\n  tail_sampling:.*?)```", Pattern.DOTALL)
             .matcher(doc);
-    assertThat(m.find()).as("the default block in tail_sampling.md").isTrue();
+    assertThat(m.find()).as("the default sampling block in the README").isTrue();
     JsonNode section =
         new ObjectMapper(new YAMLFactory()).readTree(m.group(1)).at("/processors/tail_sampling");
     TailSamplingConfig config = bind(section.toString());

@@ -126,7 +126,7 @@ class TailSamplingSimulationTest {
   }
 
   private static String readmeDefaultBlock() throws Exception {
-    String doc = Files.readString(Path.of("../docs/components/tail_sampling.md"));
+    String doc = Files.readString(Path.of("../README.md"));
     Matcher m =
         Pattern.compile("```yaml\n(processors:\n  tail_sampling:.*?)```", Pattern.DOTALL)
             .matcher(doc);
