@@ -46,7 +46,8 @@ import org.junit.jupiter.api.Test;
  * itself (only addresses and waits overridden, as an operator would with {@code --set}), fed by
  * the OpenTelemetry SDK with a realistic mix of LLM traces: every trace with an error, a truncated
  * answer or an enterprise user arrives, whole; 10% of the rest arrives, whole; nothing arrives in
- * pieces.
+ * pieces, not even when a tool span ends after its root and reaches the collector after the
+ * trace's decision.
  */
 class SamplingEndToEndTest {
 
@@ -70,7 +71,17 @@ class SamplingEndToEndTest {
   }
 
   /** What the application sent for one trace. */
-  record Sent(String traceId, Kind kind, int spans, int llmCalls, boolean priced) {}
+  /**
+   * What the application sent for one trace.
+   *
+   * @param lateTool whether its tool span ended after the root (an async tool call), so that it
+   *     reaches the collector only after the trace was decided
+   */
+  record Sent(
+      String traceId, Kind kind, int spans, int llmCalls, boolean priced, boolean lateTool) {}
+
+  /** Spans that end after their trace's root, in a second export. */
+  private final List<Span> lateSpans = new ArrayList<>();
 
   private OtlpSink backend;
   private Collector collector;
@@ -113,10 +124,32 @@ class SamplingEndToEndTest {
     ExportResults exports =
         new ExportResults(
             OtlpGrpcSpanExporter.builder().setEndpoint("http://127.0.0.1:" + grpcPort).build());
-    Map<String, Sent> sent = send(exports);
+    SdkTracerProvider provider = provider(exports);
+    Map<String, Sent> sent;
+    try {
+      sent = send(provider.get("e2e"));
+      provider.forceFlush().join(10, TimeUnit.SECONDS);
+      // Several exports: the spans of one trace may be split over two requests.
+      assertThat(exports.results()).hasSizeGreaterThan(2);
+      List<Sent> mustKeep = sent.values().stream().filter(s -> s.kind() != Kind.PLAIN).toList();
+      // Every important trace is decided by its root, without its late tool span...
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> {
+                Map<String, Integer> counts = spanCountsByTrace();
+                return mustKeep.stream()
+                    .allMatch(s -> counts.getOrDefault(s.traceId(), 0) == early(s));
+              });
+      // ... and then the late tool spans end and are exported: they must follow their trace's
+      // decision (forwarded if it was kept, dropped if not), never arrive alone.
+      lateSpans.forEach(Span::end);
+      provider.forceFlush().join(10, TimeUnit.SECONDS);
+    } finally {
+      provider.shutdown().join(10, TimeUnit.SECONDS);
+    }
     assertThat(exports.results()).allSatisfy(r -> assertThat(r.isSuccess()).isTrue());
-    // Several exports: the spans of one trace may be split over two requests, as in production.
-    assertThat(exports.results()).hasSizeGreaterThan(2);
+    assertThat(lateSpans).hasSizeGreaterThan(50);
 
     List<Sent> mustKeep = sent.values().stream().filter(s -> s.kind() != Kind.PLAIN).toList();
     await()
@@ -206,49 +239,55 @@ class SamplingEndToEndTest {
    * limit (half with the conventions' {@code gen_ai.response.finish_reasons}, half as OpenLLMetry
    * writes it), one in ten comes from an enterprise user; the rest are plain.
    */
-  private static Map<String, Sent> send(ExportResults exporter) {
-    Map<String, Sent> sent = new LinkedHashMap<>();
-    SdkTracerProvider provider =
-        SdkTracerProvider.builder()
+  /** The spans of a trace that end before its root. */
+  private static int early(Sent s) {
+    return s.lateTool() ? s.spans() - 1 : s.spans();
+  }
+
+  private static SdkTracerProvider provider(ExportResults exporter) {
+    return SdkTracerProvider.builder()
             .setResource(
                 Resource.getDefault().toBuilder().put(stringKey("service.name"), "support-bot").build())
             .setIdGenerator(new SeededIds(20261122L))
             // Batches smaller than the run, so that a trace's spans may travel in two requests.
             .addSpanProcessor(BatchSpanProcessor.builder(exporter).setMaxExportBatchSize(100).build())
             .build();
-    try {
-      Tracer tracer = provider.get("e2e");
-      for (int i = 0; i < TRACES; i++) {
-        Kind kind =
-            switch (i % 10) {
-              case 0 -> Kind.ERROR;
-              case 1 -> Kind.TRUNCATED;
-              case 2 -> Kind.ENTERPRISE;
-              default -> Kind.PLAIN;
-            };
-        int llmCalls = i % 3 == 0 ? 2 : 1;
-        boolean priced = i % 7 != 0;
-        Span root = tracer.spanBuilder("support_workflow.workflow").startSpan();
-        root.setAttribute("traceloop.span.kind", "workflow");
-        root.setAttribute("user.tier", kind == Kind.ENTERPRISE ? "enterprise" : "free");
-        try (Scope ignored = root.makeCurrent()) {
-          llmCall(tracer, kind, priced, i % 20 == 1);
-          Span tool =
-              tracer.spanBuilder("execute_tool search_docs").setSpanKind(SpanKind.INTERNAL).startSpan();
-          tool.setAttribute("gen_ai.operation.name", "execute_tool");
-          tool.setAttribute("gen_ai.tool.name", "search_docs");
+  }
+
+  private Map<String, Sent> send(Tracer tracer) {
+    Map<String, Sent> sent = new LinkedHashMap<>();
+    for (int i = 0; i < TRACES; i++) {
+      Kind kind =
+          switch (i % 10) {
+            case 0 -> Kind.ERROR;
+            case 1 -> Kind.TRUNCATED;
+            case 2 -> Kind.ENTERPRISE;
+            default -> Kind.PLAIN;
+          };
+      int llmCalls = i % 3 == 0 ? 2 : 1;
+      boolean priced = i % 7 != 0;
+      boolean lateTool = i % 3 == 2;
+      Span root = tracer.spanBuilder("support_workflow.workflow").startSpan();
+      root.setAttribute("traceloop.span.kind", "workflow");
+      root.setAttribute("user.tier", kind == Kind.ENTERPRISE ? "enterprise" : "free");
+      try (Scope ignored = root.makeCurrent()) {
+        llmCall(tracer, kind, priced, i % 20 == 1);
+        Span tool =
+            tracer.spanBuilder("execute_tool search_docs").setSpanKind(SpanKind.INTERNAL).startSpan();
+        tool.setAttribute("gen_ai.operation.name", "execute_tool");
+        tool.setAttribute("gen_ai.tool.name", "search_docs");
+        if (lateTool) {
+          lateSpans.add(tool);
+        } else {
           tool.end();
-          if (llmCalls == 2) {
-            llmCall(tracer, Kind.PLAIN, priced, false);
-          }
         }
-        root.end();
-        String traceId = root.getSpanContext().getTraceId();
-        sent.put(traceId, new Sent(traceId, kind, 2 + llmCalls, llmCalls, priced));
+        if (llmCalls == 2) {
+          llmCall(tracer, Kind.PLAIN, priced, false);
+        }
       }
-      provider.forceFlush().join(10, TimeUnit.SECONDS);
-    } finally {
-      provider.shutdown().join(10, TimeUnit.SECONDS);
+      root.end();
+      String traceId = root.getSpanContext().getTraceId();
+      sent.put(traceId, new Sent(traceId, kind, 2 + llmCalls, llmCalls, priced, lateTool));
     }
     return sent;
   }
