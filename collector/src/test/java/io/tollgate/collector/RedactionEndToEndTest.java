@@ -13,6 +13,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.exporter.internal.FailedExportException;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -38,6 +39,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -199,7 +201,7 @@ class RedactionEndToEndTest {
     }
     backend = new OtlpSink();
     int grpcPort = freePort();
-    collector = startCollector(grpcPort, endpoint, onError);
+    collector = startCollector(grpcPort, freePort(), endpoint, onError);
 
     ExportResults exports =
         new ExportResults(
@@ -269,8 +271,39 @@ class RedactionEndToEndTest {
     }
   }
 
-  private Collector startCollector(int grpcPort, String presidioEndpoint, String onError)
-      throws Exception {
+  /** The same over OTLP/HTTP: the SDK's HTTP exporter sees 503, which it retries. */
+  @Test
+  void rejectAnswersHttp503WhenTheAnalyzerIsDown() throws Exception {
+    backend = new OtlpSink();
+    int httpPort = freePort();
+    collector =
+        startCollector(freePort(), httpPort, "http://127.0.0.1:" + freePort(), "reject");
+    ExportResults exports =
+        new ExportResults(
+            OtlpHttpSpanExporter.builder()
+                .setEndpoint("http://127.0.0.1:" + httpPort + "/v1/traces")
+                .setRetryPolicy(null)
+                .build());
+    sendDirtyTrace(exports);
+
+    assertThat(exports.results())
+        .isNotEmpty()
+        .allSatisfy(
+            result ->
+                assertThat(result.getFailureThrowable())
+                    .isInstanceOfSatisfying(
+                        FailedExportException.HttpExportException.class,
+                        e -> {
+                          assertThat(e.failedWithResponse()).isTrue();
+                          assertThat(e.getResponse().getStatusCode()).isEqualTo(503);
+                        }));
+    collector.shutdown();
+    collector = null;
+    assertThat(backend.spans()).isEmpty();
+  }
+
+  private Collector startCollector(
+      int grpcPort, int httpPort, String presidioEndpoint, String onError) throws Exception {
     String yaml =
         String.join(
             "\n",
@@ -278,6 +311,7 @@ class RedactionEndToEndTest {
             "  otlp:",
             "    protocols:",
             "      grpc: {endpoint: 127.0.0.1:" + grpcPort + "}",
+            "      http: {endpoint: 127.0.0.1:" + httpPort + "}",
             "processors:",
             "  genai_normalize: {}",
             "  genai_cost: {}",

@@ -135,12 +135,7 @@ class SamplingEndToEndTest {
       // Every important trace is decided by its root, without its late tool span...
       await()
           .atMost(Duration.ofSeconds(20))
-          .until(
-              () -> {
-                Map<String, Integer> counts = spanCountsByTrace();
-                return mustKeep.stream()
-                    .allMatch(s -> counts.getOrDefault(s.traceId(), 0) == early(s));
-              });
+          .untilAsserted(() -> assertThat(missing(mustKeep, true)).isEmpty());
       // ... and then the late tool spans end and are exported: they must follow their trace's
       // decision (forwarded if it was kept, dropped if not), never arrive alone.
       lateSpans.forEach(Span::end);
@@ -154,12 +149,7 @@ class SamplingEndToEndTest {
     List<Sent> mustKeep = sent.values().stream().filter(s -> s.kind() != Kind.PLAIN).toList();
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(
-            () -> {
-              Map<String, Integer> counts = spanCountsByTrace();
-              return mustKeep.stream()
-                  .allMatch(s -> counts.getOrDefault(s.traceId(), 0) == s.spans());
-            });
+        .untilAsserted(() -> assertThat(missing(mustKeep, false)).isEmpty());
     // Shutdown decides whatever is still buffered and flushes it: after it, the backend has all
     // it will ever get.
     collector.shutdown();
@@ -239,6 +229,20 @@ class SamplingEndToEndTest {
    * limit (half with the conventions' {@code gen_ai.response.finish_reasons}, half as OpenLLMetry
    * writes it), one in ten comes from an enterprise user; the rest are plain.
    */
+  /** The traces of {@code expected} that have not arrived whole (or, early, without late spans). */
+  private List<String> missing(List<Sent> expected, boolean early) {
+    Map<String, Integer> counts = spanCountsByTrace();
+    List<String> out = new ArrayList<>();
+    for (Sent s : expected) {
+      int want = early ? early(s) : s.spans();
+      int got = counts.getOrDefault(s.traceId(), 0);
+      if (got != want) {
+        out.add(s.kind() + " trace " + s.traceId() + ": " + got + " of " + want + " spans");
+      }
+    }
+    return out;
+  }
+
   /** The spans of a trace that end before its root. */
   private static int early(Sent s) {
     return s.lateTool() ? s.spans() - 1 : s.spans();
