@@ -47,8 +47,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Prompts full of personal data and secrets, sent by the OpenTelemetry SDK in every place the
  * instrumentations put them, through the whole collector (the full GenAI pipeline) to a real
- * OTLP/gRPC backend: nothing sensitive may arrive, under every {@code presidio.on_error} mode,
- * with a Presidio analyzer that is up, too slow, or down.
+ * OTLP/gRPC backend: nothing sensitive may arrive, under every {@code presidio.on_error} mode, with
+ * a Presidio analyzer that is up, too slow, or down.
  */
 class RedactionEndToEndTest {
 
@@ -183,8 +183,7 @@ class RedactionEndToEndTest {
 
   @ParameterizedTest(name = "on_error: {0}, analyzer {1}")
   @MethodSource("cases")
-  void noPersonalDataOrSecretReachesTheBackend(String onError, Analyzer analyzer)
-      throws Exception {
+  void noPersonalDataOrSecretReachesTheBackend(String onError, Analyzer analyzer) throws Exception {
     String endpoint;
     switch (analyzer) {
       case UP -> {
@@ -228,8 +227,7 @@ class RedactionEndToEndTest {
                 e -> {
                   assertThat(e.failedWithResponse()).isTrue();
                   // Retryable: the SDK (or an upstream collector) tries again later.
-                  assertThat(e.getResponse().getStatusCode())
-                      .isEqualTo(GrpcStatusCode.UNAVAILABLE);
+                  assertThat(e.getResponse().getStatusCode()).isEqualTo(GrpcStatusCode.UNAVAILABLE);
                 });
       }
       // Everything the collector accepted is flushed at shutdown; nothing was accepted.
@@ -260,7 +258,8 @@ class RedactionEndToEndTest {
           .as("redaction count on %s", span.getName())
           .hasValueSatisfying(n -> assertThat(n).isPositive());
       if (degraded) {
-        assertThat(string(span, DEGRADED)).as("degraded marker on " + span.getName())
+        assertThat(string(span, DEGRADED))
+            .as("degraded marker on " + span.getName())
             .contains("unavailable");
       } else {
         assertThat(attr(span, DEGRADED)).as("no degraded marker on " + span.getName()).isEmpty();
@@ -285,8 +284,7 @@ class RedactionEndToEndTest {
     backend = new OtlpSink();
     int grpcPort = freePort();
     collector =
-        startCollector(
-            grpcPort, freePort(), presidio.endpoint(), "reject", Duration.ofSeconds(5));
+        startCollector(grpcPort, freePort(), presidio.endpoint(), "reject", Duration.ofSeconds(5));
     List<CompletableResultCode> results = new ArrayList<>();
     // The same call site both times, so that even the exception's stack trace is the same text.
     for (int round = 0; round < 2; round++) {
@@ -322,7 +320,11 @@ class RedactionEndToEndTest {
     int httpPort = freePort();
     collector =
         startCollector(
-            freePort(), httpPort, "http://127.0.0.1:" + freePort(), "reject", Duration.ofSeconds(5));
+            freePort(),
+            httpPort,
+            "http://127.0.0.1:" + freePort(),
+            "reject",
+            Duration.ofSeconds(5));
     ExportResults exports =
         new ExportResults(
             OtlpHttpSpanExporter.builder()
@@ -391,14 +393,16 @@ class RedactionEndToEndTest {
 
   /**
    * One trace as an application instrumented with OpenLLMetry and OpenInference (and a library on
-   * the current conventions) exports it: an OpenLLMetry workflow root with its input, and three
-   * LLM calls carrying the PII in every shape the instrumentations use.
+   * the current conventions) exports it: an OpenLLMetry workflow root with its input, and three LLM
+   * calls carrying the PII in every shape the instrumentations use.
    */
   private static void sendDirtyTrace(ExportResults exporter) throws Exception {
     SdkTracerProvider provider =
         SdkTracerProvider.builder()
             .setResource(
-                Resource.getDefault().toBuilder().put(stringKey("service.name"), "support-bot").build())
+                Resource.getDefault().toBuilder()
+                    .put(stringKey("service.name"), "support-bot")
+                    .build())
             .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
             .build();
     try {
@@ -443,7 +447,8 @@ class RedactionEndToEndTest {
         Attributes.of(stringKey("gen_ai.system"), "openai", stringKey("content"), SECOND_PROMPT));
     // Provider errors quote the request, and so does the SDK's exception event.
     llm.recordException(
-        new IllegalStateException("rejected prompt from " + EMAIL + " at " + IPV4 + ": " + TOOL_PROMPT));
+        new IllegalStateException(
+            "rejected prompt from " + EMAIL + " at " + IPV4 + ": " + TOOL_PROMPT));
     llm.setStatus(StatusCode.ERROR, "content filter hit for " + EMAIL);
     llm.end();
   }
@@ -548,7 +553,8 @@ class RedactionEndToEndTest {
             }
             for (var event : span.getEventsList()) {
               for (KeyValue kv : event.getAttributesList()) {
-                collect(where + " event " + event.getName() + " " + kv.getKey(), kv.getValue(), out);
+                collect(
+                    where + " event " + event.getName() + " " + kv.getKey(), kv.getValue(), out);
               }
             }
           }
@@ -604,7 +610,8 @@ class RedactionEndToEndTest {
         .contains("<JWT>", "<PRIVATE_KEY>");
 
     JsonNode workflow =
-        JSON.readTree(string(span("support_workflow.workflow"), "traceloop.entity.input").orElseThrow());
+        JSON.readTree(
+            string(span("support_workflow.workflow"), "traceloop.entity.input").orElseThrow());
     assertThat(workflow.get("args").get(0).asText()).startsWith("👋 Hi, I am ");
     assertThat(workflow.get("kwargs").get("note").asText()).contains("<US_SSN>", "<API_KEY>");
   }

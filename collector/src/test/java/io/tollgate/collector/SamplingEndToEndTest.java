@@ -43,11 +43,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The production sampling policy of {@code examples/gateway-sampling.yaml}, loaded from the file
- * itself (only addresses and waits overridden, as an operator would with {@code --set}), fed by
- * the OpenTelemetry SDK with a realistic mix of LLM traces: every trace with an error, a truncated
+ * itself (only addresses and waits overridden, as an operator would with {@code --set}), fed by the
+ * OpenTelemetry SDK with a realistic mix of LLM traces: every trace with an error, a truncated
  * answer or an enterprise user arrives, whole; 10% of the rest arrives, whole; nothing arrives in
- * pieces, not even when a tool span ends after its root and reaches the collector after the
- * trace's decision.
+ * pieces, not even when a tool span ends after its root and reaches the collector after the trace's
+ * decision.
  */
 class SamplingEndToEndTest {
 
@@ -205,8 +205,9 @@ class SamplingEndToEndTest {
         // It arrived before shutdown, so its root decided it.
         assertThat(string(root, "tollgate.sampling.trigger")).as(what).contains("root");
       }
-      assertThat(number(root, "tollgate.trace.llm_span_count")).as(what).contains(
-          (double) s.llmCalls());
+      assertThat(number(root, "tollgate.trace.llm_span_count"))
+          .as(what)
+          .contains((double) s.llmCalls());
       assertThat(number(root, "tollgate.trace.usage.input_tokens"))
           .as(what)
           .contains((double) INPUT_TOKENS * s.llmCalls());
@@ -216,7 +217,8 @@ class SamplingEndToEndTest {
       if (s.priced()) {
         assertThat(number(root, "tollgate.trace.usage.cost"))
             .as(what)
-            .hasValueSatisfying(c -> assertThat(c).isCloseTo(COST_PER_CALL * s.llmCalls(), offset(1e-9)));
+            .hasValueSatisfying(
+                c -> assertThat(c).isCloseTo(COST_PER_CALL * s.llmCalls(), offset(1e-9)));
       } else {
         assertThat(attr(root, "tollgate.trace.usage.cost")).as(what).isEmpty();
       }
@@ -224,10 +226,10 @@ class SamplingEndToEndTest {
   }
 
   /**
-   * 200 traces as an LLM application exports them: a workflow root, one or two LLM calls and a
-   * tool call below it. One in ten has a failed LLM call, one in ten an answer cut at its token
-   * limit (half with the conventions' {@code gen_ai.response.finish_reasons}, half as OpenLLMetry
-   * writes it), one in ten comes from an enterprise user; the rest are plain.
+   * 200 traces as an LLM application exports them: a workflow root, one or two LLM calls and a tool
+   * call below it. One in ten has a failed LLM call, one in ten an answer cut at its token limit
+   * (half with the conventions' {@code gen_ai.response.finish_reasons}, half as OpenLLMetry writes
+   * it), one in ten comes from an enterprise user; the rest are plain.
    */
   /** The traces of {@code expected} that have not arrived whole (or, early, without late spans). */
   private List<String> missing(List<Sent> expected, boolean early) {
@@ -250,12 +252,12 @@ class SamplingEndToEndTest {
 
   private static SdkTracerProvider provider(ExportResults exporter) {
     return SdkTracerProvider.builder()
-            .setResource(
-                Resource.getDefault().toBuilder().put(stringKey("service.name"), "support-bot").build())
-            .setIdGenerator(new SeededIds(20261122L))
-            // Batches smaller than the run, so that a trace's spans may travel in two requests.
-            .addSpanProcessor(BatchSpanProcessor.builder(exporter).setMaxExportBatchSize(100).build())
-            .build();
+        .setResource(
+            Resource.getDefault().toBuilder().put(stringKey("service.name"), "support-bot").build())
+        .setIdGenerator(new SeededIds(20261122L))
+        // Batches smaller than the run, so that a trace's spans may travel in two requests.
+        .addSpanProcessor(BatchSpanProcessor.builder(exporter).setMaxExportBatchSize(100).build())
+        .build();
   }
 
   private Map<String, Sent> send(Tracer tracer) {
@@ -277,7 +279,10 @@ class SamplingEndToEndTest {
       try (Scope ignored = root.makeCurrent()) {
         llmCall(tracer, kind, priced, i % 20 == 1);
         Span tool =
-            tracer.spanBuilder("execute_tool search_docs").setSpanKind(SpanKind.INTERNAL).startSpan();
+            tracer
+                .spanBuilder("execute_tool search_docs")
+                .setSpanKind(SpanKind.INTERNAL)
+                .startSpan();
         tool.setAttribute("gen_ai.operation.name", "execute_tool");
         tool.setAttribute("gen_ai.tool.name", "search_docs");
         if (lateTool) {
@@ -330,8 +335,7 @@ class SamplingEndToEndTest {
   private Map<String, Integer> spanCountsByTrace() {
     return backend.spans().stream()
         .collect(
-            Collectors.groupingBy(
-                s -> Ids.toHex(s.getTraceId()), Collectors.summingInt(s -> 1)));
+            Collectors.groupingBy(s -> Ids.toHex(s.getTraceId()), Collectors.summingInt(s -> 1)));
   }
 
   private static Optional<AnyValue> attr(io.opentelemetry.proto.trace.v1.Span span, String key) {

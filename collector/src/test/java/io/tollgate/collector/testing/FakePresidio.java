@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A Presidio analyzer on loopback that answers {@code POST /analyze} exactly as Presidio's REST
- * API does, for end-to-end tests: a batch request ({@code "text": [...]}) gets an array with one
- * array of results per text, a single-text request one array of results; each result is {@code
+ * A Presidio analyzer on loopback that answers {@code POST /analyze} exactly as Presidio's REST API
+ * does, for end-to-end tests: a batch request ({@code "text": [...]}) gets an array with one array
+ * of results per text, a single-text request one array of results; each result is {@code
  * {"analysis_explanation":null,"end":N,"entity_type":"PERSON","score":0.85,"start":M}} with
  * <b>code-point</b> offsets (Presidio is Python: string indices count code points, not UTF-16
  * units). It "recognises" the given names as {@code PERSON}, wherever they occur.
