@@ -57,6 +57,19 @@ public final class ComponentConfigs {
   }
 
   /**
+   * {@link #bind}, for tests that use a section as their set-up: a section the loader refuses fails
+   * the test with the loader's report.
+   */
+  public static <C extends ComponentConfig> C bindValid(
+      ComponentKind kind, String type, String yaml) {
+    try {
+      return bind(kind, type, yaml);
+    } catch (ConfigException e) {
+      throw new AssertionError(e.getMessage(), e);
+    }
+  }
+
+  /**
    * The problems the loader reports for this section, as {@code "path: message"} with the path
    * relative to the section ({@code "policies[0].name: ..."}; the section itself has no path).
    * Problems elsewhere in the file (none, unless this fixture is broken) keep their full path.

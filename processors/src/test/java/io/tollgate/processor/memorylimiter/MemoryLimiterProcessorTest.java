@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tollgate.config.testing.ComponentConfigs;
 import io.tollgate.core.component.ComponentContext;
 import io.tollgate.core.component.ComponentId;
 import io.tollgate.core.component.ComponentKind;
@@ -12,7 +13,6 @@ import io.tollgate.core.component.RefusedException;
 import io.tollgate.core.model.TraceBatch;
 import io.tollgate.core.testing.RecordingConsumer;
 import io.tollgate.core.testing.Spans;
-import io.tollgate.processor.tailsampling.ConfigBinding;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -50,8 +50,7 @@ class MemoryLimiterProcessorTest {
 
   private MemoryLimiterProcessor processor(String yaml) {
     MemoryLimiterConfig config =
-        ConfigBinding.bind(yaml, MemoryLimiterConfig.defaults(), MemoryLimiterConfig.class);
-    assertThat(ConfigBinding.issues(config)).isEmpty();
+        ComponentConfigs.bindValid(ComponentKind.PROCESSOR, "memory_limiter", yaml);
     ComponentContext ctx =
         ComponentContext.builder(ComponentKind.PROCESSOR, ComponentId.of("memory_limiter"))
             .pipeline("traces")
@@ -160,10 +159,7 @@ class MemoryLimiterProcessorTest {
   @Test
   void percentagesAreOfTheMaximumHeap() {
     MemoryLimiterConfig c =
-        ConfigBinding.bind(
-            "limit_percentage: 80\nspike_limit_percentage: 15",
-            MemoryLimiterConfig.defaults(),
-            MemoryLimiterConfig.class);
+        ComponentConfigs.bindValid(ComponentKind.PROCESSOR, "memory_limiter", "limit_percentage: 80\nspike_limit_percentage: 15");
     MemoryLimiterConfig.Limits l = c.resolve(1000 * MIB);
     assertThat(l.hardBytes()).isEqualTo(800 * MIB);
     assertThat(l.softBytes()).isEqualTo(650 * MIB);
@@ -200,24 +196,24 @@ class MemoryLimiterProcessorTest {
 
   @Test
   void validationSaysWhatToSet() {
-    assertThat(ConfigBinding.issues(MemoryLimiterConfig.defaults()))
+    assertThat(ComponentConfigs.issues(MemoryLimiterConfig.defaults()))
         .containsExactly(
             "set limit_mib (the heap limit in MiB) or limit_percentage (in percent of the maximum"
                 + " heap, e.g. 80)");
-    assertThat(ConfigBinding.issues(new MemoryLimiterConfig(Duration.ofSeconds(1), 500, 0, 80, 0)))
+    assertThat(ComponentConfigs.issues(new MemoryLimiterConfig(Duration.ofSeconds(1), 500, 0, 80, 0)))
         .containsExactly("set either limit_mib or limit_percentage, not both");
-    assertThat(ConfigBinding.issues(new MemoryLimiterConfig(Duration.ofSeconds(1), 500, 500, 0, 0)))
+    assertThat(ComponentConfigs.issues(new MemoryLimiterConfig(Duration.ofSeconds(1), 500, 500, 0, 0)))
         .singleElement()
         .asString()
         .startsWith("spike_limit_mib: must be less than limit_mib (500)");
-    assertThat(ConfigBinding.issues(new MemoryLimiterConfig(Duration.ofSeconds(1), 500, 0, 0, 10)))
+    assertThat(ComponentConfigs.issues(new MemoryLimiterConfig(Duration.ofSeconds(1), 500, 0, 0, 10)))
         .singleElement()
         .asString()
         .startsWith("spike_limit_percentage: goes with limit_percentage");
-    assertThat(ConfigBinding.issues(new MemoryLimiterConfig(Duration.ZERO, 0, 0, 120, 20)))
+    assertThat(ComponentConfigs.issues(new MemoryLimiterConfig(Duration.ZERO, 0, 0, 120, 20)))
         .anySatisfy(i -> assertThat(i).startsWith("check_interval: must be a positive duration"))
         .anySatisfy(i -> assertThat(i).startsWith("limit_percentage: must be between 1 and 100"));
-    assertThat(ConfigBinding.issues(new MemoryLimiterConfig(Duration.ofSeconds(1), 0, 0, 80, 90)))
+    assertThat(ComponentConfigs.issues(new MemoryLimiterConfig(Duration.ofSeconds(1), 0, 0, 80, 90)))
         .singleElement()
         .asString()
         .startsWith("spike_limit_percentage: must be less than limit_percentage (80)");
