@@ -76,12 +76,20 @@ public final class ComponentConfigs {
    * Empty when the section binds and validates.
    */
   public static List<String> problems(ComponentKind kind, String type, String yaml) {
+    return problemIssues(kind, type, yaml).stream()
+        .map(ConfigIssues.Issue::toString)
+        .collect(Collectors.toList());
+  }
+
+  /** {@link #problems}, as issues with their (relative) path and message apart. */
+  public static List<ConfigIssues.Issue> problemIssues(
+      ComponentKind kind, String type, String yaml) {
     try {
       load(kind, type, yaml);
       return List.of();
     } catch (ConfigException e) {
       String section = kind.section() + "." + type;
-      List<String> out = new ArrayList<>();
+      List<ConfigIssues.Issue> out = new ArrayList<>();
       for (ConfigIssues.Issue issue : e.problems()) {
         String path = issue.path();
         if (path.equals(section)) {
@@ -89,7 +97,7 @@ public final class ComponentConfigs {
         } else if (path.startsWith(section + ".")) {
           path = path.substring(section.length() + 1);
         }
-        out.add(new ConfigIssues.Issue(path, issue.message()).toString());
+        out.add(new ConfigIssues.Issue(path, issue.message()));
       }
       return out;
     }
