@@ -77,7 +77,8 @@ class GenAiNormalizeConfigTest {
 
   @Test
   void unknownKeysAndValuesAreRejected() {
-    assertThat(ComponentConfigs.problems(ComponentKind.PROCESSOR, TYPE, "sources: {phoenix: false}"))
+    assertThat(
+            ComponentConfigs.problems(ComponentKind.PROCESSOR, TYPE, "sources: {phoenix: false}"))
         .singleElement()
         .asString()
         .startsWith("sources.phoenix: unknown key");

@@ -15,6 +15,7 @@ import io.tollgate.core.testing.RecordingConsumer;
 import io.tollgate.core.testing.Spans;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -47,6 +48,11 @@ class MemoryLimiterProcessorTest {
           return 1000 * MIB;
         }
       };
+
+  /** What the loader reports for a memory_limiter section, with paths relative to it. */
+  private static List<String> problems(String yaml) {
+    return ComponentConfigs.problems(ComponentKind.PROCESSOR, "memory_limiter", yaml);
+  }
 
   private MemoryLimiterProcessor processor(String yaml) {
     MemoryLimiterConfig config =
@@ -159,7 +165,10 @@ class MemoryLimiterProcessorTest {
   @Test
   void percentagesAreOfTheMaximumHeap() {
     MemoryLimiterConfig c =
-        ComponentConfigs.bindValid(ComponentKind.PROCESSOR, "memory_limiter", "limit_percentage: 80\nspike_limit_percentage: 15");
+        ComponentConfigs.bindValid(
+            ComponentKind.PROCESSOR,
+            "memory_limiter",
+            "limit_percentage: 80\nspike_limit_percentage: 15");
     MemoryLimiterConfig.Limits l = c.resolve(1000 * MIB);
     assertThat(l.hardBytes()).isEqualTo(800 * MIB);
     assertThat(l.softBytes()).isEqualTo(650 * MIB);
@@ -196,24 +205,25 @@ class MemoryLimiterProcessorTest {
 
   @Test
   void validationSaysWhatToSet() {
-    assertThat(ComponentConfigs.issues(MemoryLimiterConfig.defaults()))
+    // An empty memory_limiter section: the user must choose a limit.
+    assertThat(problems(""))
         .containsExactly(
             "set limit_mib (the heap limit in MiB) or limit_percentage (in percent of the maximum"
                 + " heap, e.g. 80)");
-    assertThat(ComponentConfigs.issues(new MemoryLimiterConfig(Duration.ofSeconds(1), 500, 0, 80, 0)))
+    assertThat(problems("{limit_mib: 500, limit_percentage: 80}"))
         .containsExactly("set either limit_mib or limit_percentage, not both");
-    assertThat(ComponentConfigs.issues(new MemoryLimiterConfig(Duration.ofSeconds(1), 500, 500, 0, 0)))
+    assertThat(problems("{limit_mib: 500, spike_limit_mib: 500}"))
         .singleElement()
         .asString()
         .startsWith("spike_limit_mib: must be less than limit_mib (500)");
-    assertThat(ComponentConfigs.issues(new MemoryLimiterConfig(Duration.ofSeconds(1), 500, 0, 0, 10)))
+    assertThat(problems("{limit_mib: 500, spike_limit_percentage: 10}"))
         .singleElement()
         .asString()
         .startsWith("spike_limit_percentage: goes with limit_percentage");
-    assertThat(ComponentConfigs.issues(new MemoryLimiterConfig(Duration.ZERO, 0, 0, 120, 20)))
+    assertThat(problems("{check_interval: 0s, limit_percentage: 120, spike_limit_percentage: 20}"))
         .anySatisfy(i -> assertThat(i).startsWith("check_interval: must be a positive duration"))
         .anySatisfy(i -> assertThat(i).startsWith("limit_percentage: must be between 1 and 100"));
-    assertThat(ComponentConfigs.issues(new MemoryLimiterConfig(Duration.ofSeconds(1), 0, 0, 80, 90)))
+    assertThat(problems("{limit_percentage: 80, spike_limit_percentage: 90}"))
         .singleElement()
         .asString()
         .startsWith("spike_limit_percentage: must be less than limit_percentage (80)");

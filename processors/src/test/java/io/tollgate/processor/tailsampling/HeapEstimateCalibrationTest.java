@@ -49,7 +49,10 @@ class HeapEstimateCalibrationTest {
   void estimateMatchesTheHeap(int spansPerRequest, int attributes, int textBytes, int events)
       throws Exception {
     TailSamplingConfig config =
-        ComponentConfigs.bindValid(ComponentKind.PROCESSOR, "tail_sampling", "max_buffered_bytes: 2GiB\nmax_trace_bytes: 1GiB\n"
+        ComponentConfigs.bindValid(
+            ComponentKind.PROCESSOR,
+            "tail_sampling",
+            "max_buffered_bytes: 2GiB\nmax_trace_bytes: 1GiB\n"
                 + "policies:\n  - {name: all, type: always_sample}\n");
     ComponentContext ctx =
         ComponentContext.builder(ComponentKind.PROCESSOR, ComponentId.of("t"))

@@ -27,7 +27,8 @@ class PoliciesTest {
 
   private Decision eval(String yamlPolicy, Span.Builder... spans) {
     TailSamplingConfig config =
-        ComponentConfigs.bindValid(ComponentKind.PROCESSOR, "tail_sampling", "policies:\n" + yamlPolicy.indent(2));
+        ComponentConfigs.bindValid(
+            ComponentKind.PROCESSOR, "tail_sampling", "policies:\n" + yamlPolicy.indent(2));
     Policies.Policy p = Policies.build(config.policies().get(0), clock::get);
     return p.evaluate(TraceData.of(trace, List.of(TestTraces.batch(spans))));
   }
@@ -82,7 +83,10 @@ class PoliciesTest {
 
     // Resource attributes count too.
     TailSamplingConfig config =
-        ComponentConfigs.bindValid(ComponentKind.PROCESSOR, "tail_sampling", "policies:\n"
+        ComponentConfigs.bindValid(
+            ComponentKind.PROCESSOR,
+            "tail_sampling",
+            "policies:\n"
                 + "  - {name: svc, type: string_attribute,"
                 + " string_attribute: {key: service.name, values: [billing]}}");
     Policies.Policy p = Policies.build(config.policies().get(0), clock::get);
@@ -220,7 +224,8 @@ class PoliciesTest {
   void rateLimitingRefillsWithTheClock() {
     String p = "- {name: cap, type: rate_limiting, rate_limiting: {spans_per_second: 2}}";
     TailSamplingConfig config =
-        ComponentConfigs.bindValid(ComponentKind.PROCESSOR, "tail_sampling", "policies:\n" + p.indent(2));
+        ComponentConfigs.bindValid(
+            ComponentKind.PROCESSOR, "tail_sampling", "policies:\n" + p.indent(2));
     Policies.Policy policy = Policies.build(config.policies().get(0), clock::get);
     TraceData twoSpans =
         TraceData.of(trace, List.of(TestTraces.batch(root(), span(trace, 2, 1, "a", 0, 1))));

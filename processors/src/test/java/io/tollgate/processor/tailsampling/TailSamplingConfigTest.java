@@ -67,7 +67,8 @@ class TailSamplingConfigTest {
     // The block as written in the docs, under its two heading lines.
     String header = "processors:\n  tail_sampling:\n";
     assertThat(m.group(1)).startsWith(header);
-    TailSamplingConfig config = bind(m.group(1).substring(header.length()).stripTrailing().stripIndent());
+    TailSamplingConfig config =
+        bind(m.group(1).substring(header.length()).stripTrailing().stripIndent());
     assertThat(config.policies())
         .extracting(PolicyConfig::type)
         .containsExactly(

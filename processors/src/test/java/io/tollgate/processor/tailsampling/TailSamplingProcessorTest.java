@@ -347,7 +347,10 @@ class TailSamplingProcessorTest {
   @Test
   void theTickerRunsOnTheSchedulerWithARealClock() {
     TailSamplingConfig config =
-        ComponentConfigs.bindValid(ComponentKind.PROCESSOR, "tail_sampling", "decision_wait_after_root: 50ms\n" + KEEP_ALL);
+        ComponentConfigs.bindValid(
+            ComponentKind.PROCESSOR,
+            "tail_sampling",
+            "decision_wait_after_root: 50ms\n" + KEEP_ALL);
     ComponentContext ctx =
         ComponentContext.builder(ComponentKind.PROCESSOR, ComponentId.of("tail_sampling")).build();
     TailSamplingProcessor p =

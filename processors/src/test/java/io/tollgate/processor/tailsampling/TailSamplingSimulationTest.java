@@ -132,7 +132,8 @@ class TailSamplingSimulationTest {
     String header = "processors:\n  tail_sampling:\n";
     assertThat(m.group(1)).startsWith(header).doesNotContain("num_shards");
     // Four shards whatever the machine, so that shards are exercised on a 2-core runner.
-    return m.group(1).substring(header.length()).stripTrailing().stripIndent() + "\nnum_shards: 4\n";
+    return m.group(1).substring(header.length()).stripTrailing().stripIndent()
+        + "\nnum_shards: 4\n";
   }
 
   @Test
