@@ -151,9 +151,13 @@ public final class ShapeChecker {
       if (!(p.hasConstructorParameter() || p.hasSetter() || p.hasField())) {
         continue; // read-only (a getter): not a key the user can set
       }
-      // A property with its own deserializer accepts what that deserializer accepts (a number of
-      // seconds where the type is a Duration, say): leave its value to Jackson.
-      JavaType valueType = hasOwnDeserializer(p) ? OPAQUE : p.getPrimaryType();
+      // A single value with its own deserializer is what that deserializer accepts (a number of
+      // seconds where the type is a Duration, say): leave it to Jackson. Settings objects with
+      // their own deserializer still have their keys and values checked here.
+      JavaType valueType = p.getPrimaryType();
+      if (hasOwnDeserializer(p) && leafOrBean(valueType) == null) {
+        valueType = OPAQUE;
+      }
       properties.put(p.getName(), valueType);
       for (PropertyName alias : p.findAliases()) {
         properties.put(alias.getSimpleName(), valueType);

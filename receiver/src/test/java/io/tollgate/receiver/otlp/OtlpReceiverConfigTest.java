@@ -115,6 +115,16 @@ class OtlpReceiverConfigTest {
         .singleElement()
         .asString()
         .startsWith("protocols.grpc.endpiont: unknown key");
+    // The protocol blocks have their own deserializer; their values are still checked by the
+    // loader, every one with its path.
+    assertThat(
+            problems(
+                "{protocols: {grpc: {max_recv_msg_size_mib: lots},"
+                    + " http: {cors: {allowed_origins: x}}}}"))
+        .extracting(ConfigIssues.Issue::toString)
+        .containsExactly(
+            "protocols.grpc.max_recv_msg_size_mib: expected a whole number, got \"lots\"",
+            "protocols.http.cors.allowed_origins: expected a list, got \"x\"");
   }
 
   @Test
