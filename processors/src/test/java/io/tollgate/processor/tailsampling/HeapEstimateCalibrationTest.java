@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.tollgate.config.testing.ComponentConfigs;
 import io.tollgate.core.component.ComponentContext;
 import io.tollgate.core.component.ComponentId;
 import io.tollgate.core.component.ComponentKind;
@@ -48,11 +49,11 @@ class HeapEstimateCalibrationTest {
   void estimateMatchesTheHeap(int spansPerRequest, int attributes, int textBytes, int events)
       throws Exception {
     TailSamplingConfig config =
-        ConfigBinding.bind(
+        ComponentConfigs.bindValid(
+            ComponentKind.PROCESSOR,
+            "tail_sampling",
             "max_buffered_bytes: 2GiB\nmax_trace_bytes: 1GiB\n"
-                + "policies:\n  - {name: all, type: always_sample}\n",
-            TailSamplingConfig.defaults(),
-            TailSamplingConfig.class);
+                + "policies:\n  - {name: all, type: always_sample}\n");
     ComponentContext ctx =
         ComponentContext.builder(ComponentKind.PROCESSOR, ComponentId.of("t"))
             .workers(Runnable::run)
