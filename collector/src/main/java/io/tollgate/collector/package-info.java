@@ -1,5 +1,5 @@
 /**
  * The {@code tollgate} command ({@link io.tollgate.collector.Main}): CLI, self-telemetry and the
- * running {@link io.tollgate.collector.Collector}. See {@code docs/cli.md}.
+ * running {@link io.tollgate.collector.Collector}. See the README section on the `tollgate` command.
  */
 package io.tollgate.collector;

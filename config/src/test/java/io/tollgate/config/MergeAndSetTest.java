@@ -128,14 +128,21 @@ class MergeAndSetTest {
                 test.loader()
                     .load(
                         List.of(dir.resolve("missing.yaml").toString(), base()),
-                        List.of("exporters.debug", "exporters..x=1")));
+                        List.of(
+                            "exporters.debug",
+                            "exporters..x=1",
+                            "processors.tail_sampling.policies[4].type=drop")));
     assertThat(e.problems().stream().map(Issue::toString))
         .containsExactly(
             dir.resolve("missing.yaml") + ": no such file",
             "--set exporters.debug: expected key.path=value, e.g. --set"
                 + " processors.batch.timeout=2s",
             "--set exporters..x=1: the key has an empty part; write e.g."
-                + " exporters.otlp/tempo.endpoint");
+                + " exporters.otlp/tempo.endpoint",
+            "--set processors.tail_sampling.policies[4].type=drop: --set cannot address a list"
+                + " element; set the whole list (e.g. --set"
+                + " 'processors.tail_sampling.policies=[{name: all, type: always_sample}]') or"
+                + " change it in a config file");
   }
 
   @Test

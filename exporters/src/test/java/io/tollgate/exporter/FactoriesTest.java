@@ -2,22 +2,10 @@ package io.tollgate.exporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.JsonSerializer;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tollgate.config.ConfigException;
+import io.tollgate.config.testing.ComponentConfigs;
 import io.tollgate.core.component.ComponentConfig;
 import io.tollgate.core.component.ComponentKind;
-import io.tollgate.core.component.ConfigIssues;
-import io.tollgate.core.component.Durations;
 import io.tollgate.core.component.ExporterFactory;
 import io.tollgate.core.component.Secret;
 import io.tollgate.core.exporterhelper.Compression;
@@ -30,47 +18,18 @@ import io.tollgate.exporter.otlpgrpc.OtlpGrpcConfig;
 import io.tollgate.exporter.otlphttp.OtlpHttpConfig;
 import io.tollgate.exporter.otlphttp.OtlpHttpEncoding;
 import io.tollgate.exporter.tempo.TempoConfig;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The factories as the config loader sees them: found by ServiceLoader, and their configs bound
- * the loader's way (defaults serialised to a tree, the user's section deep-merged over it, snake
- * case, unknown keys refused).
+ * The factories as the config loader sees them: found by ServiceLoader, and their configs bound by
+ * the real loader (defaults serialised to a tree, the user's section deep-merged over it, snake
+ * case, unknown keys refused, validated).
  */
 class FactoriesTest {
-
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper()
-          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .registerModule(
-              new SimpleModule()
-                  .addSerializer(
-                      Duration.class,
-                      new JsonSerializer<>() {
-                        @Override
-                        public void serialize(Duration d, JsonGenerator g, SerializerProvider p)
-                            throws IOException {
-                          g.writeString(Durations.format(d));
-                        }
-                      })
-                  .addDeserializer(
-                      Duration.class,
-                      new JsonDeserializer<>() {
-                        @Override
-                        public Duration deserialize(JsonParser p, DeserializationContext c)
-                            throws IOException {
-                          return Durations.parse(p.getValueAsString());
-                        }
-                      }));
 
   @SuppressWarnings("rawtypes")
   private static Map<String, ExporterFactory> factories() {
@@ -81,62 +40,67 @@ class FactoriesTest {
     return out;
   }
 
-  /** Binds {@code userJson} over the factory's defaults, as the config module does. */
-  private static <C extends ComponentConfig> C bind(ExporterFactory<C> f, String userJson)
-      throws IOException {
-    ObjectNode tree = MAPPER.valueToTree(f.defaultConfig());
-    merge(tree, (ObjectNode) MAPPER.readTree(userJson));
-    return MAPPER.treeToValue(tree, f.configClass());
-  }
-
-  private static void merge(ObjectNode base, ObjectNode over) {
-    Iterator<Map.Entry<String, JsonNode>> it = over.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
-      JsonNode existing = base.get(e.getKey());
-      if (existing instanceof ObjectNode && e.getValue() instanceof ObjectNode) {
-        merge((ObjectNode) existing, (ObjectNode) e.getValue());
-      } else {
-        base.set(e.getKey(), e.getValue());
-      }
-    }
-  }
-
-  private static List<String> issues(ComponentConfig c) {
-    ConfigIssues issues = new ConfigIssues();
-    c.validate(issues);
-    return issues.issues().stream().map(Object::toString).collect(Collectors.toList());
+  /** Binds {@code yaml} as the section of exporter {@code f}, through the real config loader. */
+  private static <C extends ComponentConfig> C bind(ExporterFactory<C> f, String yaml)
+      throws ConfigException {
+    return ComponentConfigs.bind(ComponentKind.EXPORTER, f.type(), yaml);
   }
 
   @Test
   @SuppressWarnings({"rawtypes", "unchecked"})
-  void everyExporterIsRegisteredWithItsAliases() throws IOException {
+  void everyExporterIsRegisteredWithItsAliases() throws ConfigException {
     Map<String, ExporterFactory> f = factories();
     assertThat(f.keySet())
         .containsExactlyInAnyOrder(
             "otlp_grpc", "otlp_http", "jaeger", "tempo", "langfuse", "anyway", "debug", "file");
     assertThat(f.get("otlp_grpc").aliases()).containsExactly("otlp");
     assertThat(f.get("otlp_http").aliases()).containsExactly("otlphttp");
+    // What a user must set (the loader refuses the section without it); the rest has defaults.
+    Map<String, String> required =
+        Map.of(
+            "langfuse", "{public_key: pk-lf-1, secret_key: sk-lf-2}",
+            "file", "{path: /tmp/spans.jsonl}",
+            "anyway", "{api_key: k}");
+    Map<String, String[]> requiredFields =
+        Map.of(
+            "langfuse", new String[] {"publicKey", "secretKey"},
+            "file", new String[] {"path"},
+            "anyway", new String[] {"apiKey"});
     for (ExporterFactory factory : f.values()) {
+      String type = factory.type();
       assertThat(factory.kind()).isEqualTo(ComponentKind.EXPORTER);
       assertThat(factory.description()).isNotBlank();
       // Defaults survive the loader's round trip unchanged: no stray properties, no nulls.
-      Object bound = bind(factory, "{}");
-      assertThat(bound).as(factory.type()).isEqualTo(factory.defaultConfig());
+      if (!required.containsKey(type)) {
+        Object bound = bind(factory, "");
+        assertThat(bound).as(type).isEqualTo(factory.defaultConfig());
+        continue;
+      }
+      // An empty section is refused with what to set, exactly as the defaults validate ...
+      assertThat(ComponentConfigs.problems(ComponentKind.EXPORTER, type, ""))
+          .as(type)
+          .isNotEmpty()
+          .isEqualTo(ComponentConfigs.issues(factory.defaultConfig()));
+      // ... and with it set, everything else is the default.
+      Object bound = bind(factory, required.get(type));
+      assertThat(bound)
+          .as(type)
+          .usingRecursiveComparison()
+          .ignoringFields(requiredFields.get(type))
+          .isEqualTo(factory.defaultConfig());
     }
   }
 
   @Test
-  void otlpGrpcBindsTheCollectorsKeys() throws IOException {
+  void otlpGrpcBindsTheCollectorsKeys() throws ConfigException {
     @SuppressWarnings("unchecked")
     ExporterFactory<OtlpGrpcConfig> f = factories().get("otlp_grpc");
-    OtlpGrpcConfig c =
-        bind(
-            f,
-            "{\"endpoint\":\"tempo:4317\",\"tls\":{\"insecure\":true},"
-                + "\"headers\":{\"x-api-key\":\"s3cr3t\"},\"compression\":\"none\",\"timeout\":\"2s\","
-                + "\"sending_queue\":{\"num_consumers\":4,\"queue_size\":50},"
-                + "\"retry_on_failure\":{\"initial_interval\":\"1s\",\"max_elapsed_time\":\"0\"}}");
+    String yaml =
+        "{\"endpoint\":\"tempo:4317\",\"tls\":{\"insecure\":true},"
+            + "\"headers\":{\"x-api-key\":\"s3cr3t\"},\"compression\":\"none\",\"timeout\":\"2s\","
+            + "\"sending_queue\":{\"num_consumers\":4,\"queue_size\":50},"
+            + "\"retry_on_failure\":{\"initial_interval\":\"1s\",\"max_elapsed_time\":\"0\"}}";
+    OtlpGrpcConfig c = bind(f, yaml);
     assertThat(c.endpoint()).isEqualTo("tempo:4317");
     assertThat(c.tls().insecure()).isTrue();
     assertThat(c.headers()).containsEntry("x-api-key", Secret.of("s3cr3t"));
@@ -148,14 +112,16 @@ class FactoriesTest {
     assertThat(c.retryOnFailure().initialInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.retryOnFailure().maxElapsedTime()).isZero();
     assertThat(c.retryOnFailure().maxInterval()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(issues(c)).isEmpty();
+    assertThat(ComponentConfigs.issues(c)).isEmpty();
     // print-config shows no secret.
-    assertThat(MAPPER.writeValueAsString(c)).doesNotContain("s3cr3t").contains("[REDACTED]");
+    assertThat(ComponentConfigs.load(ComponentKind.EXPORTER, "otlp_grpc", yaml).toYaml())
+        .doesNotContain("s3cr3t")
+        .contains("[REDACTED]");
   }
 
   @Test
   @SuppressWarnings("unchecked")
-  void presetsBindTheirOwnWords() throws IOException {
+  void presetsBindTheirOwnWords() throws ConfigException {
     LangfuseConfig lf =
         bind(
             (ExporterFactory<LangfuseConfig>) factories().get("langfuse"),
@@ -163,7 +129,7 @@ class FactoriesTest {
                 + "\"encoding\":\"json\"}");
     assertThat(lf.region()).isEqualTo(LangfuseRegion.US);
     assertThat(lf.encoding()).isEqualTo(OtlpHttpEncoding.JSON);
-    assertThat(issues(lf)).isEmpty();
+    assertThat(ComponentConfigs.issues(lf)).isEmpty();
 
     TempoConfig tempo =
         bind(
@@ -193,8 +159,11 @@ class FactoriesTest {
   @Test
   @SuppressWarnings("unchecked")
   void unknownKeysAreRefused() {
-    ExporterFactory<OtlpGrpcConfig> f = factories().get("otlp_grpc");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> bind(f, "{\"endpont\":\"x:1\"}"))
-        .hasMessageContaining("endpont");
+    assertThat(
+            ComponentConfigs.problems(
+                ComponentKind.EXPORTER, "otlp_grpc", "{\"endpont\":\"x:1\"}"))
+        .singleElement()
+        .asString()
+        .startsWith("endpont: unknown key");
   }
 }

@@ -18,7 +18,6 @@ import io.tollgate.processor.redaction.RedactionConfig;
 import io.tollgate.processor.redaction.RedactionProcessorFactory;
 import io.tollgate.processor.redaction.internal.BuiltinScanner;
 import io.tollgate.processor.redaction.internal.Finding;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -254,16 +253,52 @@ public class RedactionBenchmark {
     c.bytes += size;
   }
 
-  /** For a quick look without JMH: {@code java -cp benchmarks.jar …RedactionBenchmark}. */
+  /**
+   * The scanner against the two regex designs, interleaved in 50 ms slices for 12 s per payload, so
+   * that all three see the same machine load: a fair ratio on a shared machine, where JMH's
+   * absolute figures swing. Run: {@code java -cp benchmarks/target/benchmarks.jar
+   * io.tollgate.benchmarks.redaction.RedactionBenchmark}.
+   */
   public static void main(String[] args) {
-    List<String> out = new ArrayList<>();
-    for (String p : List.of("clean", "dirty")) {
-      RedactionBenchmark b = new RedactionBenchmark();
-      b.size = 4096;
-      b.payload = p;
-      b.setUp();
-      out.add(p + ": " + b.scanner.scan(b.text).size() + " findings");
+    for (int size : new int[] {1024, 4096, 32768}) {
+      for (String p : List.of("clean", "dirty")) {
+        RedactionBenchmark b = new RedactionBenchmark();
+        b.size = size;
+        b.payload = p;
+        b.setUp();
+        long[] nanos = new long[3];
+        long[] bytes = new long[3];
+        long sink = 0;
+        long stop = System.nanoTime() + 12_000_000_000L;
+        while (System.nanoTime() < stop) {
+          for (int k = 0; k < 3; k++) {
+            long start = System.nanoTime();
+            long until = start + 50_000_000L;
+            while (System.nanoTime() < until) {
+              if (k == 0) {
+                sink += b.scanner.scan(b.text).size();
+              } else {
+                for (Pattern pattern : k == 1 ? b.perRecogniser : List.of(b.alternation)) {
+                  Matcher m = pattern.matcher(b.text);
+                  while (m.find()) {
+                    sink++;
+                  }
+                }
+              }
+              bytes[k] += size;
+            }
+            nanos[k] += System.nanoTime() - start;
+          }
+        }
+        double scan = bytes[0] * 1e3 / nanos[0];
+        double perRecogniser = bytes[1] * 1e3 / nanos[1];
+        double alternation = bytes[2] * 1e3 / nanos[2];
+        System.out.printf(
+            "%5d B %s: scanner %.1f MB/s, regex per recogniser %.2f MB/s (x%.0f), alternation"
+                + " %.2f MB/s (x%.0f) [%d]%n",
+            size, p, scan, perRecogniser, scan / perRecogniser, alternation, scan / alternation,
+            sink % 10);
+      }
     }
-    System.out.println(out);
   }
 }

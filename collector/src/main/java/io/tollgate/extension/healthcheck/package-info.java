@@ -1,5 +1,5 @@
 /**
  * The {@code health_check} extension: 200 when every pipeline runs, 503 while starting or
- * stopping. See {@code docs/components/health_check.md}.
+ * stopping. See the README section `health_check`.
  */
 package io.tollgate.extension.healthcheck;

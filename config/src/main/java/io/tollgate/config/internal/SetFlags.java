@@ -33,6 +33,16 @@ public final class SetFlags {
     }
     String key = flag.substring(0, eq).trim();
     String text = flag.substring(eq + 1);
+    if (key.matches(".*\\[\\d*\\].*")) {
+      // As in the OpenTelemetry Collector, --set addresses map keys only; without this the
+      // "policies[4]" segment would be reported as an unknown key with a misleading suggestion.
+      errors.add(
+          where
+              + ": --set cannot address a list element; set the whole list"
+              + " (e.g. --set 'processors.tail_sampling.policies=[{name: all, type: always_sample}]')"
+              + " or change it in a config file");
+      return;
+    }
     List<String> segments = split(key, root);
     if (segments.isEmpty() || segments.stream().anyMatch(String::isEmpty)) {
       errors.add(where + ": the key has an empty part; write e.g. exporters.otlp/tempo.endpoint");

@@ -2,6 +2,7 @@ package io.tollgate.config.internal;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.AnnotationIntrospector;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.JavaType;
@@ -11,7 +12,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.PropertyName;
+import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
+import com.fasterxml.jackson.databind.type.TypeFactory;
 import io.tollgate.core.component.ByteSize;
 import io.tollgate.core.component.ConfigIssues;
 import io.tollgate.core.component.Durations;
@@ -40,6 +43,9 @@ import java.util.stream.Collectors;
  * left to Jackson, whose errors the loader still turns into path-addressed messages.
  */
 public final class ShapeChecker {
+
+  /** The type of a value this pass does not check. */
+  private static final JavaType OPAQUE = TypeFactory.defaultInstance().constructType(Object.class);
 
   private final ObjectMapper mapper;
   private final ConfigIssues issues;
@@ -145,9 +151,16 @@ public final class ShapeChecker {
       if (!(p.hasConstructorParameter() || p.hasSetter() || p.hasField())) {
         continue; // read-only (a getter): not a key the user can set
       }
-      properties.put(p.getName(), p.getPrimaryType());
+      // A single value with its own deserializer is what that deserializer accepts (a number of
+      // seconds where the type is a Duration, say): leave it to Jackson. Settings objects with
+      // their own deserializer still have their keys and values checked here.
+      JavaType valueType = p.getPrimaryType();
+      if (hasOwnDeserializer(p) && leafOrBean(valueType) == null) {
+        valueType = OPAQUE;
+      }
+      properties.put(p.getName(), valueType);
       for (PropertyName alias : p.findAliases()) {
-        properties.put(alias.getSimpleName(), p.getPrimaryType());
+        properties.put(alias.getSimpleName(), valueType);
       }
     }
     DeserializationConfig config = mapper.getDeserializationConfig();
@@ -172,6 +185,19 @@ public final class ShapeChecker {
         ((ObjectNode) node).set(key, text);
       }
     }
+  }
+
+  /** {@code @JsonDeserialize(using = ...)} on the property (its parameter, field or setter). */
+  private boolean hasOwnDeserializer(BeanPropertyDefinition p) {
+    AnnotationIntrospector introspector =
+        mapper.getDeserializationConfig().getAnnotationIntrospector();
+    for (AnnotatedMember m :
+        new AnnotatedMember[] {p.getConstructorParameter(), p.getField(), p.getSetter()}) {
+      if (m != null && introspector.findDeserializer(m) != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -33,9 +33,19 @@ public final class FakeReceiverFactory implements ReceiverFactory<FakeReceiverFa
   /** The receivers created, by id. */
   public final Map<String, FakeReceiver> created = new ConcurrentHashMap<>();
 
+  private final String type;
+
+  public FakeReceiverFactory() {
+    this("otlp");
+  }
+
+  public FakeReceiverFactory(String type) {
+    this.type = type;
+  }
+
   @Override
   public String type() {
-    return "otlp";
+    return type;
   }
 
   @Override

@@ -122,13 +122,13 @@ final class MemoryLimiterProcessor implements Processor {
   public void start() {
     limits = config.resolve(usage.maxBytes());
     log.info(
-        "memory_limiter {}: soft limit {} MiB, hard limit {} MiB (max heap {} MiB), checked every"
+        "{}: soft limit {} MiB, hard limit {} MiB (max heap {} MiB), checked every"
             + " {}",
         ctx.id(),
         limits.softBytes() / MIB,
         limits.hardBytes() / MIB,
         usage.maxBytes() == Long.MAX_VALUE ? "unbounded" : usage.maxBytes() / MIB,
-        config.checkInterval());
+        io.tollgate.core.component.Durations.format(config.checkInterval()));
     check();
     ticker =
         ctx.scheduler()

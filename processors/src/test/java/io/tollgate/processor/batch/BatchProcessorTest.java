@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.tollgate.config.testing.ComponentConfigs;
 import io.tollgate.core.component.ComponentContext;
 import io.tollgate.core.component.ComponentId;
 import io.tollgate.core.component.ComponentKind;
@@ -14,7 +15,6 @@ import io.tollgate.core.model.SpanRecord;
 import io.tollgate.core.model.TraceBatch;
 import io.tollgate.core.testing.RecordingConsumer;
 import io.tollgate.core.testing.Spans;
-import io.tollgate.processor.tailsampling.ConfigBinding;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,8 +40,7 @@ class BatchProcessorTest {
   }
 
   private BatchProcessor processor(String yaml) {
-    BatchConfig config = ConfigBinding.bind(yaml, BatchConfig.defaults(), BatchConfig.class);
-    assertThat(ConfigBinding.issues(config)).isEmpty();
+    BatchConfig config = ComponentConfigs.bindValid(ComponentKind.PROCESSOR, "batch", yaml);
     ComponentContext ctx =
         ComponentContext.builder(ComponentKind.PROCESSOR, ComponentId.of("batch"))
             .pipeline("traces")
@@ -171,7 +170,7 @@ class BatchProcessorTest {
   @Test
   void validation() {
     BatchConfig c = new BatchConfig(100, Duration.ofSeconds(-1), 50, -1);
-    assertThat(ConfigBinding.issues(c))
+    assertThat(ComponentConfigs.issues(c))
         .anySatisfy(i -> assertThat(i).startsWith("timeout: must be a duration of 0s or more"))
         .anySatisfy(
             i ->
@@ -181,8 +180,8 @@ class BatchProcessorTest {
                             + " got 50"))
         .anySatisfy(i -> assertThat(i).startsWith("max_pending_spans"));
     assertThat(BatchConfig.defaults().effectiveMaxPendingSpans()).isEqualTo(16384);
-    assertThat(ConfigBinding.issues(BatchConfig.defaults())).isEmpty();
-    assertThat(ConfigBinding.bind("", BatchConfig.defaults(), BatchConfig.class))
+    assertThat(ComponentConfigs.issues(BatchConfig.defaults())).isEmpty();
+    assertThat(ComponentConfigs.<BatchConfig>bindValid(ComponentKind.PROCESSOR, "batch", ""))
         .isEqualTo(BatchConfig.defaults());
   }
 }

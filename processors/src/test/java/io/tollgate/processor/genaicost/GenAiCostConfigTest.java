@@ -3,69 +3,46 @@ package io.tollgate.processor.genaicost;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tollgate.config.ConfigException;
+import io.tollgate.config.testing.ComponentConfigs;
 import io.tollgate.core.component.ComponentContext;
 import io.tollgate.core.component.ComponentId;
 import io.tollgate.core.component.ComponentKind;
-import io.tollgate.core.component.ConfigIssues;
 import io.tollgate.core.component.TracesConsumer;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class GenAiCostConfigTest {
 
-  // Binds the way the config module does: snake_case keys, unknown keys rejected, the user's
-  // section deep-merged over the default config serialised to a tree.
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper(new YAMLFactory())
-          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
-  static GenAiCostConfig bind(String yaml) throws IOException {
-    ObjectNode tree = MAPPER.valueToTree(new GenAiCostProcessorFactory().defaultConfig());
-    merge(tree, MAPPER.readTree(yaml));
-    return MAPPER.treeToValue(tree, GenAiCostConfig.class);
+  /** Binds {@code yaml} as the {@code genai_cost} section, through the real config loader. */
+  static GenAiCostConfig bind(String yaml) throws ConfigException {
+    return ComponentConfigs.bind(ComponentKind.PROCESSOR, "genai_cost", yaml);
   }
 
-  private static void merge(ObjectNode into, JsonNode from) {
-    for (Map.Entry<String, JsonNode> e : from.properties()) {
-      JsonNode existing = into.get(e.getKey());
-      if (existing instanceof ObjectNode o && e.getValue().isObject()) {
-        merge(o, e.getValue());
-      } else {
-        into.set(e.getKey(), e.getValue());
-      }
-    }
+  /** What the loader reports for the section, with paths relative to it. */
+  private static List<String> problems(String yaml) {
+    return ComponentConfigs.problems(ComponentKind.PROCESSOR, "genai_cost", yaml);
   }
 
-  private static List<String> issues(GenAiCostConfig config) {
-    ConfigIssues issues = new ConfigIssues();
-    config.validate(issues);
-    return issues.issues().stream().map(Object::toString).toList();
+  private static List<String> problemsWithPriceFile(Path file) {
+    return problems("price_file: '" + file + "'");
   }
 
   @Test
-  void defaultsAreValidAndRoundTrip() throws IOException {
+  void defaultsAreValidAndRoundTrip() throws ConfigException {
     GenAiCostConfig config = bind("{}");
     assertThat(config).isEqualTo(GenAiCostConfig.defaults());
-    assertThat(issues(config)).isEmpty();
+    assertThat(ComponentConfigs.issues(config)).isEmpty();
     assertThat(config.metrics().maxModels()).isEqualTo(100);
     assertThat(config.truncationFinishReasons()).containsExactly("length", "max_tokens");
   }
 
   @Test
-  void bindsUserPricesExactly() throws IOException {
+  void bindsUserPricesExactly() throws ConfigException {
     GenAiCostConfig config =
         bind(
             String.join(
@@ -84,7 +61,7 @@ class GenAiCostConfigTest {
                 "truncation_finish_reasons: [length, MAX_TOKENS, max_output_tokens]",
                 "metrics:",
                 "  max_models: 20"));
-    assertThat(issues(config)).isEmpty();
+    assertThat(ComponentConfigs.issues(config)).isEmpty();
     PriceEntry e = config.prices().get(0);
     assertThat(e.input()).isEqualByComparingTo("0.075");
     assertThat(e.cacheRead()).isEqualByComparingTo("0.01875");
@@ -100,22 +77,21 @@ class GenAiCostConfigTest {
 
   @Test
   void reportsEveryBadInlineEntryWithItsPath() {
-    PriceEntry bad =
-        new PriceEntry(
-            " ",
-            null,
-            "gpt-(4o",
-            new BigDecimal("-1"),
-            null,
-            new BigDecimal("-0.1"),
-            null,
-            List.of(
-                new PriceEntry.Tier(200_000, null, null, null, null),
-                new PriceEntry.Tier(100_000, new BigDecimal("-2"), null, null, null)));
-    GenAiCostConfig config =
-        new GenAiCostConfig(
-            List.of(bad), "", false, List.of("length", " "), new GenAiCostConfig.Metrics(true, 0));
-    assertThat(issues(config))
+    String yaml =
+        String.join(
+            "\n",
+            "prices:",
+            "  - model: ' '",
+            "    match: 'gpt-(4o'",
+            "    input: -1",
+            "    cache_read: -0.1",
+            "    tiers:",
+            "      - above_input_tokens: 200000",
+            "      - above_input_tokens: 100000",
+            "        input: -2",
+            "truncation_finish_reasons: [length, ' ']",
+            "metrics: {max_models: 0}");
+    assertThat(problems(yaml))
         .containsExactlyInAnyOrder(
             "prices[0].model: missing: name the model this price is for",
             "prices[0].match: not a valid regular expression: Unclosed group near index 7",
@@ -132,8 +108,7 @@ class GenAiCostConfigTest {
   @Test
   void missingPriceFileIsAClearError(@TempDir Path dir) {
     String path = dir.resolve("nope.yaml").toString();
-    GenAiCostConfig config = GenAiCostProcessorTest.withPrices(List.of(), path, false);
-    assertThat(issues(config))
+    assertThat(problemsWithPriceFile(Path.of(path)))
         .singleElement()
         .asString()
         .startsWith("price_file: cannot read \"" + path + "\"")
@@ -144,8 +119,7 @@ class GenAiCostConfigTest {
   void priceFileWithAnUnknownKeyNamesTheKeyAndWhere(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("p.yaml");
     Files.writeString(file, "prices:\n  - model: x\n    input: 1\n    ouptut: 2\n");
-    GenAiCostConfig config = GenAiCostProcessorTest.withPrices(List.of(), file.toString(), false);
-    assertThat(issues(config))
+    assertThat(problemsWithPriceFile(file))
         .singleElement()
         .asString()
         .startsWith(
@@ -161,8 +135,7 @@ class GenAiCostConfigTest {
         file,
         "prices:\n  - model: x\n    input: 1\n    output: 2\n"
             + "    tiers: [{above_input_tokens: lots}]\n");
-    GenAiCostConfig config = GenAiCostProcessorTest.withPrices(List.of(), file.toString(), false);
-    assertThat(issues(config))
+    assertThat(problemsWithPriceFile(file))
         .singleElement()
         .asString()
         .startsWith("price_file: " + file + ": prices[0].tiers[0].above_input_tokens: ")
@@ -176,8 +149,7 @@ class GenAiCostConfigTest {
         file,
         "as_of: yesterday\nprices:\n  - model: x\n    input: 1\n    output: 2\n"
             + "  - model: y\n    match: '(('\n    input: 1\n    output: 2\n");
-    GenAiCostConfig config = GenAiCostProcessorTest.withPrices(List.of(), file.toString(), false);
-    assertThat(issues(config))
+    assertThat(problemsWithPriceFile(file))
         .hasSize(2)
         .anySatisfy(
             s -> assertThat(s).isEqualTo(

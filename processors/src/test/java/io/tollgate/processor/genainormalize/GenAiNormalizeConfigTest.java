@@ -1,57 +1,38 @@
 package io.tollgate.processor.genainormalize;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tollgate.config.ConfigException;
+import io.tollgate.config.testing.ComponentConfigs;
+import io.tollgate.core.component.ComponentKind;
 import io.tollgate.core.component.ConfigIssues;
 import io.tollgate.core.component.ProcessorFactory;
 import io.tollgate.processor.genainormalize.GenAiNormalizeConfig.CustomMapping;
 import io.tollgate.processor.genainormalize.GenAiNormalizeConfig.CustomType;
 import io.tollgate.processor.genainormalize.GenAiNormalizeConfig.FinishReasons;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
-/** Binding as the config loader does it: snake_case YAML deep-merged over the defaults. */
+/** Binding through the real config loader: snake_case YAML deep-merged over the defaults. */
 class GenAiNormalizeConfigTest {
 
-  private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory())
-          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final String TYPE = GenAiNormalizeProcessorFactory.TYPE;
 
-  private static GenAiNormalizeConfig bind(String yaml) throws Exception {
-    ObjectNode tree = YAML.valueToTree(GenAiNormalizeConfig.defaults());
-    JsonNode user = YAML.readTree(yaml);
-    if (user != null && user.isObject()) {
-      merge(tree, (ObjectNode) user);
-    }
-    return YAML.treeToValue(tree, GenAiNormalizeConfig.class);
-  }
-
-  private static void merge(ObjectNode into, ObjectNode from) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = from.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      JsonNode existing = into.get(e.getKey());
-      if (existing != null && existing.isObject() && e.getValue().isObject()) {
-        merge((ObjectNode) existing, (ObjectNode) e.getValue());
-      } else {
-        into.set(e.getKey(), e.getValue());
-      }
-    }
+  /** Binds {@code yaml} as the {@code genai_normalize} section, through the real config loader. */
+  private static GenAiNormalizeConfig bind(String yaml) throws ConfigException {
+    return ComponentConfigs.bind(ComponentKind.PROCESSOR, TYPE, yaml);
   }
 
   @Test
-  void defaultsSerialiseWithTheDocumentedKeys() {
-    JsonNode tree = YAML.valueToTree(GenAiNormalizeConfig.defaults());
+  void defaultsSerialiseWithTheDocumentedKeys() throws ConfigException {
+    // As `tollgate print-config` shows the section when the user gives no settings.
+    JsonNode tree =
+        ComponentConfigs.load(ComponentKind.PROCESSOR, TYPE, "")
+            .toTree()
+            .get("processors")
+            .get(TYPE);
     assertThat(tree.fieldNames())
         .toIterable()
         .containsExactlyInAnyOrder(
@@ -67,7 +48,7 @@ class GenAiNormalizeConfigTest {
   }
 
   @Test
-  void aPartialSectionKeepsTheOtherDefaults() throws Exception {
+  void aPartialSectionKeepsTheOtherDefaults() throws ConfigException {
     GenAiNormalizeConfig c =
         bind(
             "sources:\n"
@@ -96,9 +77,14 @@ class GenAiNormalizeConfigTest {
 
   @Test
   void unknownKeysAndValuesAreRejected() {
-    assertThatThrownBy(() -> bind("sources: {phoenix: false}")).hasMessageContaining("phoenix");
-    assertThatThrownBy(() -> bind("finish_reasons: raw"))
-        .hasMessageContaining("not one of conventions, as_sent");
+    assertThat(
+            ComponentConfigs.problems(ComponentKind.PROCESSOR, TYPE, "sources: {phoenix: false}"))
+        .singleElement()
+        .asString()
+        .startsWith("sources.phoenix: unknown key");
+    assertThat(ComponentConfigs.problems(ComponentKind.PROCESSOR, TYPE, "finish_reasons: raw"))
+        .containsExactly(
+            "finish_reasons: expected one of `conventions`, `as_sent`, got \"raw\"");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tollgate.config.testing.ComponentConfigs;
 import io.tollgate.core.component.ComponentContext;
 import io.tollgate.core.component.ComponentId;
 import io.tollgate.core.component.ComponentKind;
@@ -12,9 +13,9 @@ import io.tollgate.core.component.RefusedException;
 import io.tollgate.core.model.TraceBatch;
 import io.tollgate.core.testing.RecordingConsumer;
 import io.tollgate.core.testing.Spans;
-import io.tollgate.processor.tailsampling.ConfigBinding;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -48,10 +49,14 @@ class MemoryLimiterProcessorTest {
         }
       };
 
+  /** What the loader reports for a memory_limiter section, with paths relative to it. */
+  private static List<String> problems(String yaml) {
+    return ComponentConfigs.problems(ComponentKind.PROCESSOR, "memory_limiter", yaml);
+  }
+
   private MemoryLimiterProcessor processor(String yaml) {
     MemoryLimiterConfig config =
-        ConfigBinding.bind(yaml, MemoryLimiterConfig.defaults(), MemoryLimiterConfig.class);
-    assertThat(ConfigBinding.issues(config)).isEmpty();
+        ComponentConfigs.bindValid(ComponentKind.PROCESSOR, "memory_limiter", yaml);
     ComponentContext ctx =
         ComponentContext.builder(ComponentKind.PROCESSOR, ComponentId.of("memory_limiter"))
             .pipeline("traces")
@@ -160,10 +165,10 @@ class MemoryLimiterProcessorTest {
   @Test
   void percentagesAreOfTheMaximumHeap() {
     MemoryLimiterConfig c =
-        ConfigBinding.bind(
-            "limit_percentage: 80\nspike_limit_percentage: 15",
-            MemoryLimiterConfig.defaults(),
-            MemoryLimiterConfig.class);
+        ComponentConfigs.bindValid(
+            ComponentKind.PROCESSOR,
+            "memory_limiter",
+            "limit_percentage: 80\nspike_limit_percentage: 15");
     MemoryLimiterConfig.Limits l = c.resolve(1000 * MIB);
     assertThat(l.hardBytes()).isEqualTo(800 * MIB);
     assertThat(l.softBytes()).isEqualTo(650 * MIB);
@@ -200,24 +205,25 @@ class MemoryLimiterProcessorTest {
 
   @Test
   void validationSaysWhatToSet() {
-    assertThat(ConfigBinding.issues(MemoryLimiterConfig.defaults()))
+    // An empty memory_limiter section: the user must choose a limit.
+    assertThat(problems(""))
         .containsExactly(
             "set limit_mib (the heap limit in MiB) or limit_percentage (in percent of the maximum"
                 + " heap, e.g. 80)");
-    assertThat(ConfigBinding.issues(new MemoryLimiterConfig(Duration.ofSeconds(1), 500, 0, 80, 0)))
+    assertThat(problems("{limit_mib: 500, limit_percentage: 80}"))
         .containsExactly("set either limit_mib or limit_percentage, not both");
-    assertThat(ConfigBinding.issues(new MemoryLimiterConfig(Duration.ofSeconds(1), 500, 500, 0, 0)))
+    assertThat(problems("{limit_mib: 500, spike_limit_mib: 500}"))
         .singleElement()
         .asString()
         .startsWith("spike_limit_mib: must be less than limit_mib (500)");
-    assertThat(ConfigBinding.issues(new MemoryLimiterConfig(Duration.ofSeconds(1), 500, 0, 0, 10)))
+    assertThat(problems("{limit_mib: 500, spike_limit_percentage: 10}"))
         .singleElement()
         .asString()
         .startsWith("spike_limit_percentage: goes with limit_percentage");
-    assertThat(ConfigBinding.issues(new MemoryLimiterConfig(Duration.ZERO, 0, 0, 120, 20)))
+    assertThat(problems("{check_interval: 0s, limit_percentage: 120, spike_limit_percentage: 20}"))
         .anySatisfy(i -> assertThat(i).startsWith("check_interval: must be a positive duration"))
         .anySatisfy(i -> assertThat(i).startsWith("limit_percentage: must be between 1 and 100"));
-    assertThat(ConfigBinding.issues(new MemoryLimiterConfig(Duration.ofSeconds(1), 0, 0, 80, 90)))
+    assertThat(problems("{limit_percentage: 80, spike_limit_percentage: 90}"))
         .singleElement()
         .asString()
         .startsWith("spike_limit_percentage: must be less than limit_percentage (80)");

@@ -2,87 +2,37 @@ package io.tollgate.processor.redaction;
 
 import static io.tollgate.processor.redaction.ConfigIssuesAssert.issues;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.JsonSerializer;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tollgate.config.ConfigException;
+import io.tollgate.config.testing.ComponentConfigs;
 import io.tollgate.core.component.ComponentKind;
-import io.tollgate.core.component.Durations;
 import io.tollgate.core.component.ProcessorFactory;
 import io.tollgate.core.component.Secret;
 import io.tollgate.core.component.Stability;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
 /**
- * The config record binds the way the config module binds every component (snake_case keys
- * deep-merged over the serialised defaults, unknown keys refused) and validates itself.
+ * The config record binds through the real config loader (snake_case keys deep-merged over the
+ * serialised defaults, unknown keys refused) and validates itself.
  */
 class RedactionConfigTest {
 
-  /** A mapper like the config module's: YAML, snake_case, strict, collector durations. */
-  static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory())
-          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .registerModule(
-              new SimpleModule()
-                  .addSerializer(
-                      Duration.class,
-                      new JsonSerializer<Duration>() {
-                        @Override
-                        public void serialize(Duration d, JsonGenerator g, SerializerProvider p)
-                            throws IOException {
-                          g.writeString(Durations.format(d));
-                        }
-                      })
-                  .addDeserializer(
-                      Duration.class,
-                      new JsonDeserializer<Duration>() {
-                        @Override
-                        public Duration deserialize(JsonParser p, DeserializationContext c)
-                            throws IOException {
-                          return Durations.parse(p.getText());
-                        }
-                      }));
-
-  static RedactionConfig bind(String yaml) throws IOException {
-    JsonNode defaults = YAML.valueToTree(RedactionConfig.defaults());
-    JsonNode user = YAML.readTree(yaml);
-    merge((ObjectNode) defaults, user);
-    return YAML.treeToValue(defaults, RedactionConfig.class);
+  /** Binds {@code yaml} as the {@code redaction} section, through the real config loader. */
+  static RedactionConfig bind(String yaml) throws ConfigException {
+    return ComponentConfigs.bind(ComponentKind.PROCESSOR, "redaction", yaml);
   }
 
-  private static void merge(ObjectNode into, JsonNode from) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = from.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      JsonNode existing = into.get(e.getKey());
-      if (existing instanceof ObjectNode && e.getValue().isObject()) {
-        merge((ObjectNode) existing, e.getValue());
-      } else {
-        into.set(e.getKey(), e.getValue());
-      }
-    }
+  /** What the loader reports for the section, with paths relative to it. */
+  static List<String> problems(String yaml) {
+    return ComponentConfigs.problems(ComponentKind.PROCESSOR, "redaction", yaml);
   }
 
   @Test
-  void defaultsRoundTripAndAreValid() throws IOException {
+  void defaultsRoundTripAndAreValid() throws ConfigException {
     RedactionConfig defaults = RedactionConfig.defaults();
     assertThat(bind("{}")).isEqualTo(defaults);
     assertThat(issues(defaults)).isEmpty();
@@ -92,40 +42,40 @@ class RedactionConfigTest {
   }
 
   @Test
-  void documentedExampleBinds() throws IOException {
-    RedactionConfig c =
-        bind(
-            String.join(
-                "\n",
-                "keys: [user.email]",
-                "key_patterns: ['^app\\.prompt\\.']",
-                "ignored_keys: [gen_ai.prompt.name]",
-                "recognizers:",
-                "  disabled: [ip_address, MAC_ADDRESS]",
-                "  custom:",
-                "    - name: EMPLOYEE_ID",
-                "      regex: 'EMP-\\d{6}'",
-                "      score: 0.9",
-                "    - name: LOYALTY_CARD",
-                "      regex: '\\b\\d{12}\\b'",
-                "      validator: luhn",
-                "allow_list: [support@acme.example]",
-                "operators:",
-                "  EMAIL_ADDRESS: {type: hash}",
-                "  CREDIT_CARD: {type: mask, masking_char: '#', chars_to_mask: 12}",
-                "  PERSON: {type: replace, new_value: '<NAME>'}",
-                "hash_key: 'k3y-0f-at-least-16-chars'",
-                "hash_length: 12",
-                "summary: debug",
-                "presidio:",
-                "  analyzer_endpoint: http://presidio-analyzer:3000",
-                "  entities: [PERSON, LOCATION, NRP]",
-                "  score_threshold: 0.6",
-                "  timeout: 1500ms",
-                "  max_concurrency: 8",
-                "  on_error: drop_content",
-                "  cache: {max_entries: 50000, ttl: 30m}",
-                "  circuit_breaker: {failure_threshold: 3}"));
+  void documentedExampleBinds() throws ConfigException {
+    String yaml =
+        String.join(
+            "\n",
+            "keys: [user.email]",
+            "key_patterns: ['^app\\.prompt\\.']",
+            "ignored_keys: [gen_ai.prompt.name]",
+            "recognizers:",
+            "  disabled: [ip_address, MAC_ADDRESS]",
+            "  custom:",
+            "    - name: EMPLOYEE_ID",
+            "      regex: 'EMP-\\d{6}'",
+            "      score: 0.9",
+            "    - name: LOYALTY_CARD",
+            "      regex: '\\b\\d{12}\\b'",
+            "      validator: luhn",
+            "allow_list: [support@acme.example]",
+            "operators:",
+            "  EMAIL_ADDRESS: {type: hash}",
+            "  CREDIT_CARD: {type: mask, masking_char: '#', chars_to_mask: 12}",
+            "  PERSON: {type: replace, new_value: '<NAME>'}",
+            "hash_key: 'k3y-0f-at-least-16-chars'",
+            "hash_length: 12",
+            "summary: debug",
+            "presidio:",
+            "  analyzer_endpoint: http://presidio-analyzer:3000",
+            "  entities: [PERSON, LOCATION, NRP]",
+            "  score_threshold: 0.6",
+            "  timeout: 1500ms",
+            "  max_concurrency: 8",
+            "  on_error: drop_content",
+            "  cache: {max_entries: 50000, ttl: 30m}",
+            "  circuit_breaker: {failure_threshold: 3}");
+    RedactionConfig c = bind(yaml);
     assertThat(issues(c)).isEmpty();
     assertThat(c.keys()).containsExactly("user.email");
     assertThat(c.recognizers().custom()).hasSize(2);
@@ -148,16 +98,25 @@ class RedactionConfigTest {
     assertThat(p.circuitBreaker().failureThreshold()).isEqualTo(3);
     assertThat(p.circuitBreaker().openDuration()).isEqualTo(Duration.ofSeconds(10));
     assertThat(p.language()).isEqualTo("en");
-    // Printing the config masks the key.
-    assertThat(YAML.writeValueAsString(c)).doesNotContain("k3y-0f").contains("[REDACTED]");
+    // Printing the config (tollgate print-config) masks the key.
+    assertThat(
+            ComponentConfigs.load(ComponentKind.PROCESSOR, "redaction", yaml).toYaml())
+        .doesNotContain("k3y-0f")
+        .contains("[REDACTED]");
   }
 
   @Test
   void unknownKeysAndValuesAreRefusedWithTheChoices() {
-    assertThatThrownBy(() -> bind("all_strings: true")).hasMessageContaining("all_strings");
-    assertThatThrownBy(() -> bind("summary: verbose")).hasMessageContaining("debug, info, silent");
-    assertThatThrownBy(() -> bind("presidio: {on_error: ignore}"))
-        .hasMessageContaining("fallback, reject, drop_content");
+    assertThat(problems("all_strings: true"))
+        .singleElement()
+        .asString()
+        .startsWith("all_strings: unknown key");
+    assertThat(problems("summary: verbose"))
+        .containsExactly("summary: expected one of `debug`, `info`, `silent`, got \"verbose\"");
+    assertThat(problems("presidio: {on_error: ignore}"))
+        .containsExactly(
+            "presidio.on_error: expected one of `fallback`, `reject`, `drop_content`,"
+                + " got \"ignore\"");
   }
 
   @Test

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.tollgate.config.testing.ComponentConfigs;
+import io.tollgate.core.component.ComponentKind;
 import io.tollgate.core.model.TraceBatch;
 import io.tollgate.processor.tailsampling.Policies.Decision;
 import java.nio.charset.StandardCharsets;
@@ -25,11 +27,8 @@ class PoliciesTest {
 
   private Decision eval(String yamlPolicy, Span.Builder... spans) {
     TailSamplingConfig config =
-        ConfigBinding.bind(
-            "policies:\n" + yamlPolicy.indent(2),
-            TailSamplingConfig.defaults(),
-            TailSamplingConfig.class);
-    assertThat(ConfigBinding.issues(config)).isEmpty();
+        ComponentConfigs.bindValid(
+            ComponentKind.PROCESSOR, "tail_sampling", "policies:\n" + yamlPolicy.indent(2));
     Policies.Policy p = Policies.build(config.policies().get(0), clock::get);
     return p.evaluate(TraceData.of(trace, List.of(TestTraces.batch(spans))));
   }
@@ -84,12 +83,12 @@ class PoliciesTest {
 
     // Resource attributes count too.
     TailSamplingConfig config =
-        ConfigBinding.bind(
+        ComponentConfigs.bindValid(
+            ComponentKind.PROCESSOR,
+            "tail_sampling",
             "policies:\n"
                 + "  - {name: svc, type: string_attribute,"
-                + " string_attribute: {key: service.name, values: [billing]}}",
-            TailSamplingConfig.defaults(),
-            TailSamplingConfig.class);
+                + " string_attribute: {key: service.name, values: [billing]}}");
     Policies.Policy p = Policies.build(config.policies().get(0), clock::get);
     TraceBatch billing = TestTraces.batch("billing", List.of(root()));
     assertThat(p.evaluate(TraceData.of(trace, List.of(billing)))).isEqualTo(Decision.SAMPLED);
@@ -225,8 +224,8 @@ class PoliciesTest {
   void rateLimitingRefillsWithTheClock() {
     String p = "- {name: cap, type: rate_limiting, rate_limiting: {spans_per_second: 2}}";
     TailSamplingConfig config =
-        ConfigBinding.bind(
-            "policies:\n" + p.indent(2), TailSamplingConfig.defaults(), TailSamplingConfig.class);
+        ComponentConfigs.bindValid(
+            ComponentKind.PROCESSOR, "tail_sampling", "policies:\n" + p.indent(2));
     Policies.Policy policy = Policies.build(config.policies().get(0), clock::get);
     TraceData twoSpans =
         TraceData.of(trace, List.of(TestTraces.batch(root(), span(trace, 2, 1, "a", 0, 1))));

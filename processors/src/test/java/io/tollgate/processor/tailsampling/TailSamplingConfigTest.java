@@ -1,11 +1,9 @@
 package io.tollgate.processor.tailsampling;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tollgate.config.testing.ComponentConfigs;
+import io.tollgate.core.component.ComponentKind;
 import io.tollgate.core.component.ByteSize;
 import io.tollgate.core.component.ProcessorFactory;
 import java.nio.file.Files;
@@ -19,8 +17,14 @@ import org.junit.jupiter.api.Test;
 
 class TailSamplingConfigTest {
 
+  /** Binds {@code yaml} as the {@code tail_sampling} section, through the real config loader. */
   private static TailSamplingConfig bind(String yaml) {
-    return ConfigBinding.bind(yaml, TailSamplingConfig.defaults(), TailSamplingConfig.class);
+    return ComponentConfigs.bindValid(ComponentKind.PROCESSOR, "tail_sampling", yaml);
+  }
+
+  /** What the loader reports for the section, with paths relative to it. */
+  private static List<String> problems(String yaml) {
+    return ComponentConfigs.problems(ComponentKind.PROCESSOR, "tail_sampling", yaml);
   }
 
   @Test
@@ -33,27 +37,38 @@ class TailSamplingConfigTest {
     assertThat(d.numShards()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(d.decisionCache().sampledCacheSize()).isPositive();
     assertThat(d.decisionCache().nonSampledCacheSize()).isPositive();
-    // Round trip through the loader's tree: nothing is lost.
-    assertThat(bind("")).isEqualTo(d);
     // Without policies nothing would ever be kept: the user must write them.
-    assertThat(ConfigBinding.issues(d))
+    assertThat(problems(""))
         .singleElement()
         .asString()
         .startsWith("policies: list at least one policy");
+    // Round trip through the loader's tree: nothing but the policies the user wrote changes.
+    TailSamplingConfig bound = bind("policies: [{name: all, type: always_sample}]");
+    assertThat(bound.policies()).singleElement().extracting(PolicyConfig::name).isEqualTo("all");
+    assertThat(
+            new TailSamplingConfig(
+                bound.decisionWait(),
+                bound.decisionWaitAfterRoot(),
+                bound.maxBufferedBytes(),
+                bound.maxTraceBytes(),
+                bound.numShards(),
+                bound.decisionCache(),
+                d.policies()))
+        .isEqualTo(d);
   }
 
   @Test
   void theReadmeDefaultBlockLoadsAndValidates() throws Exception {
-    String doc = Files.readString(Path.of("../docs/components/tail_sampling.md"));
+    String doc = Files.readString(Path.of("../README.md"));
     Matcher m =
         Pattern.compile("```yaml\n(processors:\n  tail_sampling:.*?)```", Pattern.DOTALL)
             .matcher(doc);
-    assertThat(m.find()).as("the default block in tail_sampling.md").isTrue();
-    JsonNode section =
-        new ObjectMapper(new YAMLFactory()).readTree(m.group(1)).at("/processors/tail_sampling");
-    TailSamplingConfig config = bind(section.toString());
-
-    assertThat(ConfigBinding.issues(config)).isEmpty();
+    assertThat(m.find()).as("the default tail_sampling block in README.md").isTrue();
+    // The block as written in the docs, under its two heading lines.
+    String header = "processors:\n  tail_sampling:\n";
+    assertThat(m.group(1)).startsWith(header);
+    TailSamplingConfig config =
+        bind(m.group(1).substring(header.length()).stripTrailing().stripIndent());
     assertThat(config.policies())
         .extracting(PolicyConfig::type)
         .containsExactly(
@@ -82,7 +97,6 @@ class TailSamplingConfigTest {
                 + "      key: service.name\n"
                 + "      values: [checkout]\n"
                 + "      cache_max_size: 128\n");
-    assertThat(ConfigBinding.issues(c)).isEmpty();
     assertThat(c.decisionWait()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.decisionWaitAfterRoot()).isEqualTo(Duration.ofMillis(500));
     assertThat(c.maxBufferedBytes()).isEqualTo(ByteSize.ofMiB(64));
@@ -94,21 +108,24 @@ class TailSamplingConfigTest {
 
   @Test
   void unknownKeysAreRejectedByTheBinder() {
-    assertThatThrownBy(() -> bind("num_traces: 50000\npolicies: []"))
-        .hasMessageContaining("num_traces");
-    assertThatThrownBy(
-            () ->
-                bind(
-                    "policies:\n"
-                        + "  - {name: p, type: probabilistic,"
-                        + " probabilistic: {sampling_percentag: 10}}"))
-        .hasMessageContaining("sampling_percentag");
+    assertThat(problems("num_traces: 50000\npolicies: []"))
+        .singleElement()
+        .asString()
+        .startsWith("num_traces: unknown key");
+    assertThat(
+            problems(
+                "policies:\n"
+                    + "  - {name: p, type: probabilistic,"
+                    + " probabilistic: {sampling_percentag: 10}}"))
+        .singleElement()
+        .asString()
+        .startsWith("policies[0].probabilistic.sampling_percentag: unknown key");
   }
 
   @Test
   void eachPolicyNeedsItsOwnBlockAndNoOther() {
-    TailSamplingConfig c =
-        bind(
+    List<String> problems =
+        problems(
             "policies:\n"
                 + "  - {name: a, type: probabilistic}\n"
                 + "  - {name: b, type: status_code, probabilistic: {sampling_percentage: 5},"
@@ -116,7 +133,7 @@ class TailSamplingConfigTest {
                 + "  - {name: c, type: sometimes}\n"
                 + "  - {name: c, type: always_sample}\n"
                 + "  - {type: genai_error}\n");
-    assertThat(ConfigBinding.issues(c))
+    assertThat(problems)
         .containsExactly(
             "policies[0].probabilistic: type \"probabilistic\" needs its options in a"
                 + " \"probabilistic\" block",
@@ -131,8 +148,8 @@ class TailSamplingConfigTest {
 
   @Test
   void valuesAreCheckedWithTheirPath() {
-    TailSamplingConfig c =
-        bind(
+    List<String> issues =
+        problems(
             "decision_wait: 1s\n"
                 + "decision_wait_after_root: 2s\n"
                 + "max_buffered_bytes: 1MiB\n"
@@ -153,7 +170,6 @@ class TailSamplingConfigTest {
                 + "    and:\n"
                 + "      and_sub_policy:\n"
                 + "        - {name: inner, type: drop, drop: {drop_sub_policy: []}}\n");
-    List<String> issues = ConfigBinding.issues(c);
     assertThat(issues)
         .anySatisfy(i -> assertThat(i).startsWith("decision_wait_after_root: must not be longer"))
         .anySatisfy(i -> assertThat(i).startsWith("max_trace_bytes: must not be larger"))
@@ -178,8 +194,8 @@ class TailSamplingConfigTest {
   }
 
   @Test
+  @SuppressWarnings("rawtypes")
   void theFactoryIsFoundByTheServiceLoader() {
-    @SuppressWarnings("rawtypes")
     ServiceLoader<ProcessorFactory> loader = ServiceLoader.load(ProcessorFactory.class);
     assertThat(loader.stream().map(p -> p.get().type()))
         .contains("tail_sampling", "batch", "memory_limiter");

@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.ByteString;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.tollgate.config.testing.ComponentConfigs;
 import io.tollgate.core.component.ComponentContext;
 import io.tollgate.core.component.ComponentId;
 import io.tollgate.core.component.ComponentKind;
@@ -38,8 +39,7 @@ class TailSamplingProcessorTest {
   /** Workers run inline, so that a tick decides synchronously; the clock is ours. */
   private TailSamplingProcessor processor(String yaml) {
     TailSamplingConfig config =
-        ConfigBinding.bind(yaml, TailSamplingConfig.defaults(), TailSamplingConfig.class);
-    assertThat(ConfigBinding.issues(config)).isEmpty();
+        ComponentConfigs.bindValid(ComponentKind.PROCESSOR, "tail_sampling", yaml);
     ComponentContext ctx =
         ComponentContext.builder(ComponentKind.PROCESSOR, ComponentId.of("tail_sampling"))
             .pipeline("traces")
@@ -347,10 +347,10 @@ class TailSamplingProcessorTest {
   @Test
   void theTickerRunsOnTheSchedulerWithARealClock() {
     TailSamplingConfig config =
-        ConfigBinding.bind(
-            "decision_wait_after_root: 50ms\n" + KEEP_ALL,
-            TailSamplingConfig.defaults(),
-            TailSamplingConfig.class);
+        ComponentConfigs.bindValid(
+            ComponentKind.PROCESSOR,
+            "tail_sampling",
+            "decision_wait_after_root: 50ms\n" + KEEP_ALL);
     ComponentContext ctx =
         ComponentContext.builder(ComponentKind.PROCESSOR, ComponentId.of("tail_sampling")).build();
     TailSamplingProcessor p =

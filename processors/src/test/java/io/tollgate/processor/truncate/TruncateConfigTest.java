@@ -2,16 +2,12 @@ package io.tollgate.processor.truncate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tollgate.config.ConfigException;
+import io.tollgate.config.testing.ComponentConfigs;
+import io.tollgate.core.component.ComponentKind;
 import io.tollgate.core.component.ConfigIssues;
 import io.tollgate.core.component.ProcessorFactory;
 import io.tollgate.core.component.Stability;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -19,31 +15,13 @@ import org.junit.jupiter.api.Test;
 
 class TruncateConfigTest {
 
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper(new YAMLFactory())
-          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
-  /** Binds as the config module does: the user's section deep-merged over the defaults. */
-  static TruncateConfig bind(String yaml) throws IOException {
-    ObjectNode tree = MAPPER.valueToTree(new TruncateProcessorFactory().defaultConfig());
-    merge(tree, MAPPER.readTree(yaml));
-    return MAPPER.treeToValue(tree, TruncateConfig.class);
-  }
-
-  private static void merge(ObjectNode into, JsonNode from) {
-    for (Map.Entry<String, JsonNode> e : from.properties()) {
-      JsonNode existing = into.get(e.getKey());
-      if (existing instanceof ObjectNode o && e.getValue().isObject()) {
-        merge(o, e.getValue());
-      } else {
-        into.set(e.getKey(), e.getValue());
-      }
-    }
+  /** Binds {@code yaml} as the {@code truncate} section, through the real config loader. */
+  static TruncateConfig bind(String yaml) throws ConfigException {
+    return ComponentConfigs.bind(ComponentKind.PROCESSOR, "truncate", yaml);
   }
 
   @Test
-  void defaultsRoundTripAndAreValid() throws IOException {
+  void defaultsRoundTripAndAreValid() throws ConfigException {
     TruncateConfig config = bind("{}");
     assertThat(config).isEqualTo(TruncateConfig.defaults());
     ConfigIssues issues = new ConfigIssues();
@@ -55,7 +33,7 @@ class TruncateConfigTest {
   }
 
   @Test
-  void bindsDottedKeysInOrder() throws IOException {
+  void bindsDottedKeysInOrder() throws ConfigException {
     TruncateConfig config =
         bind(
             String.join(
@@ -80,12 +58,17 @@ class TruncateConfigTest {
 
   @Test
   void reportsBadValuesWithTheirKeys() {
-    TruncateConfig config =
-        new TruncateConfig(0, Map.of("gen_ai.x", -5), List.of(" "), "…", List.of(""));
-    ConfigIssues issues = new ConfigIssues();
-    config.validate(issues);
-    assertThat(issues.issues())
-        .extracting(Object::toString)
+    assertThat(
+            ComponentConfigs.problems(
+                ComponentKind.PROCESSOR,
+                "truncate",
+                String.join(
+                    "\n",
+                    "max_length: 0",
+                    "keys: {gen_ai.x: -5}",
+                    "never_truncate: [' ']",
+                    "suffix_format: '…'",
+                    "json_keys: ['']")))
         .containsExactlyInAnyOrder(
             "max_length: must be at least 1; got 0",
             "keys.gen_ai.x: must be at least 1; got -5",

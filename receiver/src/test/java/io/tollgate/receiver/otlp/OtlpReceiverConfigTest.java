@@ -3,48 +3,38 @@ package io.tollgate.receiver.otlp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tollgate.config.ConfigException;
+import io.tollgate.config.testing.ComponentConfigs;
 import io.tollgate.core.component.ByteSize;
+import io.tollgate.core.component.ComponentKind;
 import io.tollgate.core.component.ConfigIssues;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Binds YAML-shaped trees the way the config loader does: snake_case keys, unknown keys rejected,
- * the user's tree deep-merged over the default config's tree.
+ * Binds sections through the real config loader: snake_case keys, unknown keys rejected, the
+ * user's tree deep-merged over the default config's tree, then validated.
  */
 class OtlpReceiverConfigTest {
 
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper()
-          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
-  /** What the loader does: user values win, objects merge recursively. */
-  private static JsonNode mergeOver(JsonNode base, JsonNode user) {
-    if (!(base instanceof ObjectNode) || !(user instanceof ObjectNode)) {
-      return user == null || user.isMissingNode() ? base : user;
-    }
-    ObjectNode out = ((ObjectNode) base).deepCopy();
-    for (Iterator<Map.Entry<String, JsonNode>> it = user.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      JsonNode b = out.get(e.getKey());
-      out.set(e.getKey(), b == null ? e.getValue() : mergeOver(b, e.getValue()));
-    }
-    return out;
+  /** Binds {@code yaml} as the {@code otlp} receiver's section, through the real config loader. */
+  private static OtlpReceiverConfig bind(String yaml) throws ConfigException {
+    return ComponentConfigs.bind(ComponentKind.RECEIVER, "otlp", yaml);
   }
 
-  private static OtlpReceiverConfig bind(String userJson) throws Exception {
-    JsonNode defaults = MAPPER.valueToTree(new OtlpReceiverFactory().defaultConfig());
-    JsonNode merged = mergeOver(defaults, MAPPER.readTree(userJson));
-    return MAPPER.treeToValue(merged, OtlpReceiverConfig.class);
+  /** What the loader reports for the section, with paths relative to it. */
+  private static List<ConfigIssues.Issue> problems(String yaml) {
+    return ComponentConfigs.problemIssues(ComponentKind.RECEIVER, "otlp", yaml);
+  }
+
+  /** The section as {@code tollgate print-config} shows it. */
+  private static JsonNode printed(String yaml) throws ConfigException {
+    return ComponentConfigs.load(ComponentKind.RECEIVER, "otlp", yaml)
+        .toTree()
+        .get("receivers")
+        .get("otlp");
   }
 
   private static List<ConfigIssues.Issue> issues(OtlpReceiverConfig config) {
@@ -105,35 +95,47 @@ class OtlpReceiverConfigTest {
   }
 
   @Test
-  void roundTripsThroughJackson() throws Exception {
-    OtlpReceiverConfig c =
-        bind(
-            "{\"protocols\": {\"grpc\": {\"max_recv_msg_size_mib\": 16},"
-                + " \"http\": {\"cors\": {\"allowed_origins\": [\"https://a.example\"],"
-                + " \"max_age\": 60}}}}");
-    String json = MAPPER.writeValueAsString(c);
+  void roundTripsThroughTheLoader() throws Exception {
+    String yaml =
+        "{\"protocols\": {\"grpc\": {\"max_recv_msg_size_mib\": 16},"
+            + " \"http\": {\"cors\": {\"allowed_origins\": [\"https://a.example\"],"
+            + " \"max_age\": 60}}}}";
+    OtlpReceiverConfig c = bind(yaml);
+    String json = printed(yaml).toString();
     assertThat(json).contains("\"max_recv_msg_size_mib\":16").contains("\"max_age\":60");
-    assertThat(MAPPER.readValue(json, OtlpReceiverConfig.class)).isEqualTo(c);
+    // What print-config shows loads back as the same config.
+    assertThat(bind(json)).isEqualTo(c);
     // The default prints without protocols, so that a merge cannot re-enable a protocol.
-    assertThat(MAPPER.writeValueAsString(new OtlpReceiverFactory().defaultConfig()))
-        .isEqualTo("{}");
+    assertThat(printed("").toString()).isEqualTo("{}");
   }
 
   @Test
   void unknownKeysAreRejected() {
-    assertThatThrownBy(() -> bind("{\"protocols\": {\"grpc\": {\"endpiont\": \"x:1\"}}}"))
-        .hasMessageContaining("endpiont");
+    assertThat(problems("{\"protocols\": {\"grpc\": {\"endpiont\": \"x:1\"}}}"))
+        .singleElement()
+        .asString()
+        .startsWith("protocols.grpc.endpiont: unknown key");
+    // The protocol blocks have their own deserializer; their values are still checked by the
+    // loader, every one with its path.
+    assertThat(
+            problems(
+                "{protocols: {grpc: {max_recv_msg_size_mib: lots},"
+                    + " http: {cors: {allowed_origins: x}}}}"))
+        .extracting(ConfigIssues.Issue::toString)
+        .containsExactly(
+            "protocols.grpc.max_recv_msg_size_mib: expected a whole number, got \"lots\"",
+            "protocols.http.cors.allowed_origins: expected a list, got \"x\"");
   }
 
   @Test
-  void reportsEveryProblemWithItsKey() throws Exception {
-    OtlpReceiverConfig c =
-        bind(
+  void reportsEveryProblemWithItsKey() {
+    List<ConfigIssues.Issue> problems =
+        problems(
             "{\"protocols\": {\"grpc\": {\"endpoint\": \"localhost\", \"max_recv_msg_size_mib\": 0,"
                 + " \"transport\": \"unix\"},\"http\": {\"endpoint\": \"localhost:70000\","
                 + " \"traces_url_path\": \"v1/traces\", \"max_request_body_size\": 0, \"cors\":"
                 + " {\"allowed_origins\": [\"example.com/path\"], \"max_age\": -1}}}}");
-    assertThat(issues(c))
+    assertThat(problems)
         .extracting(ConfigIssues.Issue::path)
         .containsExactlyInAnyOrder(
             "protocols.grpc.endpoint",
@@ -144,14 +146,14 @@ class OtlpReceiverConfigTest {
             "protocols.http.max_request_body_size",
             "protocols.http.cors.allowed_origins",
             "protocols.http.cors.max_age");
-    assertThat(issues(c).toString())
+    assertThat(problems.toString())
         .contains("has no port; write host:port, e.g. localhost:4317")
         .contains("port 70000 is out of range 0-65535");
   }
 
   @Test
-  void anEmptyProtocolsSectionIsAnError() throws Exception {
-    assertThat(issues(bind("{\"protocols\": {}}")))
+  void anEmptyProtocolsSectionIsAnError() {
+    assertThat(problems("{\"protocols\": {}}"))
         .singleElement()
         .satisfies(
             i -> {
@@ -161,12 +163,11 @@ class OtlpReceiverConfigTest {
   }
 
   @Test
-  void bothProtocolsCannotShareAPort() throws Exception {
+  void bothProtocolsCannotShareAPort() {
     assertThat(
-            issues(
-                bind(
-                    "{\"protocols\": {\"grpc\": {\"endpoint\": \"0.0.0.0:4317\"},"
-                        + " \"http\": {\"endpoint\": \"0.0.0.0:4317\"}}}")))
+            problems(
+                "{\"protocols\": {\"grpc\": {\"endpoint\": \"0.0.0.0:4317\"},"
+                    + " \"http\": {\"endpoint\": \"0.0.0.0:4317\"}}}"))
         .extracting(ConfigIssues.Issue::path)
         .containsExactly("protocols.http.endpoint");
   }
