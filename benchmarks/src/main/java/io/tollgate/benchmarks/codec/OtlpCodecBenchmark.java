@@ -1,0 +1,116 @@
+package io.tollgate.benchmarks.codec;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.ExtensionRegistryLite;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.tollgate.benchmarks.load.OtlpWire;
+import io.tollgate.benchmarks.workload.GenAiWorkload;
+import io.tollgate.core.model.TraceBatch;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The ceiling: what decoding and encoding OTLP costs per span of the GenAI workload, before any
+ * processor runs. Scores are spans per second ({@link OperationsPerInvocation} is the request
+ * size), so {@code gc.alloc.rate.norm} under {@code -prof gc} is bytes allocated per span.
+ *
+ * <ul>
+ *   <li>{@code decode}: protobuf-java {@code parseFrom(byte[])}, every string decoded eagerly.
+ *   <li>{@code decodeAliasedBuffer}: the same from a direct {@code ByteBuffer} with aliasing, as a
+ *       receiver that keeps gRPC's buffers would do (ids alias; strings are still copied).
+ *   <li>{@code encode}: {@code toByteArray()} of a decoded request (the exporter's side).
+ *   <li>{@code passThroughModel}: bytes → {@link TraceBatch} → bytes, what a pass-through pipeline
+ *       does today per span (receiver decode, builder conversion, exporter encode).
+ *   <li>{@code scanSpans}: walks the wire format to count spans without building anything, a floor
+ *       for a lazy decoder that forwards unchanged spans as raw bytes.
+ * </ul>
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar OtlpCodecBenchmark -prof gc}
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@OperationsPerInvocation(OtlpCodecBenchmark.SPANS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+public class OtlpCodecBenchmark {
+
+  /** Spans per request: the benchmark reports per span. */
+  static final int SPANS = 100;
+
+  private static final int POOL = 64; // a power of two
+
+  private byte[][] encoded;
+  private ByteBuffer[] direct;
+  private ExportTraceServiceRequest[] decoded;
+  private int next;
+
+  @Setup
+  public void setUp() throws IOException {
+    io.tollgate.benchmarks.Logging.quiet();
+    GenAiWorkload workload = GenAiWorkload.builder().seed(42).spansPerRequest(SPANS).build();
+    List<ExportTraceServiceRequest> requests = workload.requests(POOL);
+    encoded = new byte[POOL][];
+    direct = new ByteBuffer[POOL];
+    decoded = new ExportTraceServiceRequest[POOL];
+    long bytes = 0;
+    for (int i = 0; i < POOL; i++) {
+      encoded[i] = requests.get(i).toByteArray();
+      direct[i] = ByteBuffer.allocateDirect(encoded[i].length).put(encoded[i]).flip();
+      decoded[i] = ExportTraceServiceRequest.parseFrom(encoded[i]);
+      bytes += encoded[i].length;
+    }
+    System.out.printf(
+        "%nworkload: %d requests of %d spans, %.0f bytes/request, %.0f bytes/span%n",
+        POOL, SPANS, (double) bytes / POOL, (double) bytes / POOL / SPANS);
+  }
+
+  private int index() {
+    return next++ & (POOL - 1);
+  }
+
+  @Benchmark
+  public ExportTraceServiceRequest decode() throws IOException {
+    return ExportTraceServiceRequest.parseFrom(encoded[index()]);
+  }
+
+  @Benchmark
+  public ExportTraceServiceRequest decodeAliasedBuffer() throws IOException {
+    ByteBuffer b = direct[index()].duplicate();
+    CodedInputStream in = CodedInputStream.newInstance(b);
+    in.enableAliasing(true);
+    return ExportTraceServiceRequest.parseFrom(in, ExtensionRegistryLite.getEmptyRegistry());
+  }
+
+  @Benchmark
+  public byte[] encode() {
+    return decoded[index()].toByteArray();
+  }
+
+  @Benchmark
+  public byte[] passThroughModel() throws IOException {
+    TraceBatch batch = TraceBatch.of(ExportTraceServiceRequest.parseFrom(encoded[index()]));
+    return batch.toRequest().toByteArray();
+  }
+
+  @Benchmark
+  public int scanSpans() {
+    return OtlpWire.countSpans(encoded[index()]);
+  }
+}
