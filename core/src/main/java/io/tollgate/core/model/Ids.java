@@ -60,17 +60,4 @@ public final class Ids {
     }
     return true;
   }
-
-  /**
-   * The low 64 bits of a trace id as an unsigned-ish long; stable across processes, replicas
-   * and restarts, so sharding and probabilistic sampling agree everywhere.
-   */
-  public static long traceIdLow64(ByteString traceId) {
-    long v = 0;
-    int n = traceId.size();
-    for (int i = Math.max(0, n - 8); i < n; i++) {
-      v = (v << 8) | (traceId.byteAt(i) & 0xff);
-    }
-    return v;
-  }
 }

@@ -81,7 +81,7 @@ public final class FanOutConsumer implements TracesConsumer {
                   return null; // someone took it
                 }
                 if (first == null) {
-                  first = unwrap(r);
+                  first = failureOf(r);
                 }
               }
               if (first instanceof RuntimeException) {
@@ -91,22 +91,16 @@ public final class FanOutConsumer implements TracesConsumer {
             });
   }
 
+  /** The cause a completed-exceptionally future failed with, without the wrappers. */
+  private static Throwable failureOf(CompletableFuture<Void> f) {
+    return f.handle((ok, err) -> Completions.unwrap(err)).join();
+  }
+
   private static CompletableFuture<Void> call(TracesConsumer c, TraceBatch b) {
     try {
       return c.consume(b).toCompletableFuture();
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  private static Throwable unwrap(CompletableFuture<Void> f) {
-    try {
-      f.join();
-      return null;
-    } catch (CompletionException e) {
-      return e.getCause() == null ? e : e.getCause();
-    } catch (RuntimeException e) {
-      return e;
     }
   }
 }

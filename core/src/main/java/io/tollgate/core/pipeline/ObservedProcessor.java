@@ -80,8 +80,4 @@ public final class ObservedProcessor implements Processor {
   public void shutdown(Instant deadline) {
     delegate.shutdown(deadline);
   }
-
-  public Processor delegate() {
-    return delegate;
-  }
 }

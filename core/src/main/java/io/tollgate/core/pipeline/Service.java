@@ -1,7 +1,6 @@
 package io.tollgate.core.pipeline;
 
 import io.tollgate.core.component.Component;
-import io.tollgate.core.component.ComponentId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -106,10 +105,5 @@ public final class Service {
     } catch (RuntimeException e) {
       log.warn("{} did not shut down cleanly: {}", n.id(), e.toString());
     }
-  }
-
-  /** For logs: "type/name". */
-  public static String idOf(ComponentId id) {
-    return id.toString();
   }
 }
