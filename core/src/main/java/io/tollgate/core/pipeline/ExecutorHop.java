@@ -5,11 +5,15 @@ import io.tollgate.core.model.TraceBatch;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Moves processing from the receiver's network thread onto the workers, so that a slow
- * processor never stalls the event loop that reads other clients' requests.
+ * processor never stalls the event loop that reads other clients' requests. A receiver that
+ * already decodes on the workers (ours does) is not handed off a second time: when the caller
+ * runs in the workers' {@link ForkJoinPool}, the batch goes straight on.
  */
 public final class ExecutorHop implements TracesConsumer {
 
@@ -28,6 +32,9 @@ public final class ExecutorHop implements TracesConsumer {
 
   @Override
   public CompletionStage<Void> consume(TraceBatch batch) {
+    if (executor instanceof ForkJoinPool && ForkJoinTask.getPool() == executor) {
+      return next.consume(batch);
+    }
     CompletableFuture<Void> result = new CompletableFuture<>();
     try {
       executor.execute(
