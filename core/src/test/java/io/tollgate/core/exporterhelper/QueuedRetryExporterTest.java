@@ -137,8 +137,12 @@ class QueuedRetryExporterTest {
 
     exporter.consume(batch(5));
 
-    await().until(() -> counter(MetricNames.EXPORTER_SENT_SPANS) == 3);
-    assertThat(counter(MetricNames.EXPORTER_SEND_FAILED_SPANS)).isEqualTo(2);
+    // Sent and rejected spans are counted one after the other: wait for both.
+    await()
+        .until(
+            () ->
+                counter(MetricNames.EXPORTER_SENT_SPANS) == 3
+                    && counter(MetricNames.EXPORTER_SEND_FAILED_SPANS) == 2);
     assertThat(sender.attempts).hasSize(1);
   }
 
