@@ -526,6 +526,96 @@ final class Families {
         Candidate.NONE);
   }
 
+  // ---- OpenInference: retrieval.documents.N.document.{id,score,content,metadata} ----
+
+  /** Document fields the conventions have no place for: known, deliberately left on the span. */
+  private static final Set<String> DOCUMENT_FIELDS_KEPT =
+      Set.of("document.content", "document.metadata");
+
+  /**
+   * The conventions' {@code gen_ai.retrieval.documents} is {@code [{"id", "score"}]}, in the order
+   * the retriever ranked them (the index order). A document's content and metadata have no target:
+   * they stay under their own keys, so nothing of the retrieval is lost. An element with neither a
+   * readable id nor a readable score adds nothing to the array.
+   */
+  void retrievalDocuments(SpanScan s, List<Candidate> out, Unknowns unknowns) {
+    Indexed ix = s.family(Family.OI_DOCUMENTS);
+    if (ix == null) {
+      return;
+    }
+    ArrayNode docs = Json.array();
+    List<Integer> used = new ArrayList<>();
+    int unknown = 0;
+    for (TreeMap<String, Integer> fields : ix.byIndex.values()) {
+      ObjectNode d = Json.object();
+      Integer idAt = fields.get("document.id");
+      JsonNode id = idAt == null ? null : documentId(s.attrs.value(idAt));
+      if (id != null) {
+        d.set("id", id);
+        used.add(idAt);
+      }
+      Integer scoreAt = fields.get("document.score");
+      JsonNode score = scoreAt == null ? null : documentScore(s.attrs.value(scoreAt));
+      if (score != null) {
+        d.set("score", score);
+        used.add(scoreAt);
+      }
+      for (String f : fields.keySet()) {
+        boolean read =
+            (f.equals("document.id") && id != null)
+                || (f.equals("document.score") && score != null);
+        if (!read && !DOCUMENT_FIELDS_KEPT.contains(f)) {
+          unknown++;
+        }
+      }
+      if (!d.isEmpty()) {
+        docs.add(d);
+      }
+    }
+    unknowns.unknown(unknown);
+    if (docs.isEmpty()) {
+      return;
+    }
+    // Written and compared as JSON text: parse it back so that numbers compare by the same node
+    // types as a gen_ai.retrieval.documents the span already holds.
+    out.add(
+        new Candidate(
+            Dialect.OPENINFERENCE,
+            FAMILY_PRIORITY + Family.OI_DOCUMENTS.ordinal(),
+            false,
+            false,
+            Converted.ofJson(Json.parse(Json.write(docs))),
+            toArray(used),
+            Candidate.NONE));
+  }
+
+  /** A document id as sent: a string, or an integer (the OpenInference spec allows both). */
+  private static JsonNode documentId(AnyValue v) {
+    if (v.hasStringValue() && !v.getStringValue().isEmpty()) {
+      return Json.NODES.textNode(v.getStringValue());
+    }
+    if (v.hasIntValue()) {
+      return Json.NODES.numberNode(v.getIntValue());
+    }
+    return null;
+  }
+
+  /** A relevance score as a JSON number; a numeric string is read, anything else is not. */
+  private static JsonNode documentScore(AnyValue v) {
+    if (v.hasDoubleValue()) {
+      double d = v.getDoubleValue();
+      return Double.isFinite(d) ? Json.NODES.numberNode(d) : null; // JSON has no NaN
+    }
+    if (v.hasIntValue()) {
+      return Json.NODES.numberNode(v.getIntValue());
+    }
+    if (v.hasStringValue()) {
+      JsonNode n = Json.parse(v.getStringValue().trim());
+      return n != null && n.isNumber() ? n : null;
+    }
+    return null;
+  }
+
   // ---- deprecated events ----
 
   private static boolean hasEvents(SpanScan s) {
