@@ -196,7 +196,7 @@ class OpenInferenceRetrievalMappingTest {
 
   @Test
   void openInferenceSwitchedOffLeavesTheDocumentsAlone() {
-    Sources noOpenInference = new Sources(true, true, false, true, true);
+    Sources noOpenInference = new Sources(true, true, false, true, true, true);
     SpanRecord out =
         new Fixture(config(true, false, noOpenInference)).run(llamaIndexRetrieverSpan());
     assertThat(values(out))
