@@ -89,6 +89,44 @@ final class Families {
     if (s.table.enabled(Dialect.OPENINFERENCE) && s.holds(Condition.OI_LLM)) {
       add(out, openInferenceResponseFinishReasons(s));
     }
+    if (s.table.enabled(Dialect.ADHOC) && hasEvents(s)) {
+      add(out, responseEventFinishReason(s));
+    }
+  }
+
+  /**
+   * Hand-written tracers record the answer as a span event: the AITracer recipe (seed 003) adds
+   * {@code response {finish_reason, response_length}} once per call. Read as a hint, last: it is
+   * used only when the span says nothing else about why generation stopped, and the event is never
+   * changed (it is the application's own timeline, and the rest of it has no target). Several such
+   * events on one span are ambiguous (retries? choices?) and are not guessed from.
+   */
+  private Candidate responseEventFinishReason(SpanScan s) {
+    String reason = null;
+    for (SpanEvent e : s.span.events()) {
+      if (!e.name().equals("response")) {
+        continue;
+      }
+      AnyValue v = e.attributes().get("finish_reason");
+      if (v == null || !v.hasStringValue() || v.getStringValue().isEmpty()) {
+        continue;
+      }
+      if (reason != null) {
+        return null;
+      }
+      reason = v.getStringValue();
+    }
+    if (reason == null) {
+      return null;
+    }
+    return new Candidate(
+        Dialect.ADHOC,
+        EVENT_PRIORITY + 1,
+        true,
+        false,
+        converter.finishReasons(List.of(reason)),
+        Candidate.NONE,
+        Candidate.NONE);
   }
 
   /**
