@@ -358,6 +358,11 @@ final class MappingTable {
     return targetHasFamilies[target];
   }
 
+  /** Every source key with the rules reading it (the table's rows, for tests and tooling). */
+  Map<String, List<Rule>> rulesByKey() {
+    return rulesByKey;
+  }
+
   /** Rules reading {@code key}, or null. */
   List<Rule> rules(String key) {
     return rulesByKey.get(key);
