@@ -490,7 +490,10 @@ final class Families {
 
   // ---- tool definitions ----
 
-  /** llm.request.functions.N.{name,description,parameters}, gen_ai.tool.definitions.N.*. */
+  /**
+   * llm.request.functions.N.{name,description,parameters | input_schema},
+   * gen_ai.tool.definitions.N.*.
+   */
   private Candidate indexedTools(SpanScan s, Family f, Unknowns unknowns) {
     Indexed ix = s.family(f);
     if (ix == null) {
@@ -511,6 +514,9 @@ final class Families {
         d.put("description", description);
       }
       String params = r.string("parameters");
+      if (params == null) {
+        params = r.string("input_schema"); // the Anthropic instrumentation keeps Anthropic's name
+      }
       if (params != null) {
         d.set("parameters", Messages.arguments(params));
       }
