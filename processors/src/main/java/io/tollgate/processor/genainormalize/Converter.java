@@ -50,6 +50,16 @@ final class Converter {
           String s = scalar(v);
           return s == null ? Converted.FAILED : Converted.of(Values.of(s));
         }
+      case JSON_STRING:
+        {
+          if (v.hasStringValue() && v.getStringValue().startsWith("\"")) {
+            JsonNode n = Json.parse(v.getStringValue());
+            if (n != null && n.isTextual()) {
+              return Converted.of(Values.of(n.asText()));
+            }
+          }
+          return convert(ValueType.STRING, v, ctx);
+        }
       case INT:
         {
           Long l = wholeNumber(v);

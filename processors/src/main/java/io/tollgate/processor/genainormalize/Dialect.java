@@ -9,6 +9,7 @@ enum Dialect {
   OPENINFERENCE,
   VERCEL_AI,
   ADHOC,
+  LANGFUSE,
   /** The user's {@code custom_mappings}. */
   CUSTOM;
 

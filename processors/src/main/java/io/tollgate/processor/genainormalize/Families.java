@@ -89,6 +89,44 @@ final class Families {
     if (s.table.enabled(Dialect.OPENINFERENCE) && s.holds(Condition.OI_LLM)) {
       add(out, openInferenceResponseFinishReasons(s));
     }
+    if (s.table.enabled(Dialect.ADHOC) && hasEvents(s)) {
+      add(out, responseEventFinishReason(s));
+    }
+  }
+
+  /**
+   * Hand-written tracers record the answer as a span event: the AITracer recipe (seed 003) adds
+   * {@code response {finish_reason, response_length}} once per call. Read as a hint, last: it is
+   * used only when the span says nothing else about why generation stopped, and the event is never
+   * changed (it is the application's own timeline, and the rest of it has no target). Several such
+   * events on one span are ambiguous (retries? choices?) and are not guessed from.
+   */
+  private Candidate responseEventFinishReason(SpanScan s) {
+    String reason = null;
+    for (SpanEvent e : s.span.events()) {
+      if (!e.name().equals("response")) {
+        continue;
+      }
+      AnyValue v = e.attributes().get("finish_reason");
+      if (v == null || !v.hasStringValue() || v.getStringValue().isEmpty()) {
+        continue;
+      }
+      if (reason != null) {
+        return null;
+      }
+      reason = v.getStringValue();
+    }
+    if (reason == null) {
+      return null;
+    }
+    return new Candidate(
+        Dialect.ADHOC,
+        EVENT_PRIORITY + 1,
+        true,
+        false,
+        converter.finishReasons(List.of(reason)),
+        Candidate.NONE,
+        Candidate.NONE);
   }
 
   /**
@@ -452,7 +490,10 @@ final class Families {
 
   // ---- tool definitions ----
 
-  /** llm.request.functions.N.{name,description,parameters}, gen_ai.tool.definitions.N.*. */
+  /**
+   * llm.request.functions.N.{name,description,parameters | input_schema},
+   * gen_ai.tool.definitions.N.*.
+   */
   private Candidate indexedTools(SpanScan s, Family f, Unknowns unknowns) {
     Indexed ix = s.family(f);
     if (ix == null) {
@@ -473,6 +514,9 @@ final class Families {
         d.put("description", description);
       }
       String params = r.string("parameters");
+      if (params == null) {
+        params = r.string("input_schema"); // the Anthropic instrumentation keeps Anthropic's name
+      }
       if (params != null) {
         d.set("parameters", Messages.arguments(params));
       }
@@ -524,6 +568,96 @@ final class Families {
         Converted.ofJson(defs),
         r.used(),
         Candidate.NONE);
+  }
+
+  // ---- OpenInference: retrieval.documents.N.document.{id,score,content,metadata} ----
+
+  /** Document fields the conventions have no place for: known, deliberately left on the span. */
+  private static final Set<String> DOCUMENT_FIELDS_KEPT =
+      Set.of("document.content", "document.metadata");
+
+  /**
+   * The conventions' {@code gen_ai.retrieval.documents} is {@code [{"id", "score"}]}, in the order
+   * the retriever ranked them (the index order). A document's content and metadata have no target:
+   * they stay under their own keys, so nothing of the retrieval is lost. An element with neither a
+   * readable id nor a readable score adds nothing to the array.
+   */
+  void retrievalDocuments(SpanScan s, List<Candidate> out, Unknowns unknowns) {
+    Indexed ix = s.family(Family.OI_DOCUMENTS);
+    if (ix == null) {
+      return;
+    }
+    ArrayNode docs = Json.array();
+    List<Integer> used = new ArrayList<>();
+    int unknown = 0;
+    for (TreeMap<String, Integer> fields : ix.byIndex.values()) {
+      ObjectNode d = Json.object();
+      Integer idAt = fields.get("document.id");
+      JsonNode id = idAt == null ? null : documentId(s.attrs.value(idAt));
+      if (id != null) {
+        d.set("id", id);
+        used.add(idAt);
+      }
+      Integer scoreAt = fields.get("document.score");
+      JsonNode score = scoreAt == null ? null : documentScore(s.attrs.value(scoreAt));
+      if (score != null) {
+        d.set("score", score);
+        used.add(scoreAt);
+      }
+      for (String f : fields.keySet()) {
+        boolean read =
+            (f.equals("document.id") && id != null)
+                || (f.equals("document.score") && score != null);
+        if (!read && !DOCUMENT_FIELDS_KEPT.contains(f)) {
+          unknown++;
+        }
+      }
+      if (!d.isEmpty()) {
+        docs.add(d);
+      }
+    }
+    unknowns.unknown(unknown);
+    if (docs.isEmpty()) {
+      return;
+    }
+    // Written and compared as JSON text: parse it back so that numbers compare by the same node
+    // types as a gen_ai.retrieval.documents the span already holds.
+    out.add(
+        new Candidate(
+            Dialect.OPENINFERENCE,
+            FAMILY_PRIORITY + Family.OI_DOCUMENTS.ordinal(),
+            false,
+            false,
+            Converted.ofJson(Json.parse(Json.write(docs))),
+            toArray(used),
+            Candidate.NONE));
+  }
+
+  /** A document id as sent: a string, or an integer (the OpenInference spec allows both). */
+  private static JsonNode documentId(AnyValue v) {
+    if (v.hasStringValue() && !v.getStringValue().isEmpty()) {
+      return Json.NODES.textNode(v.getStringValue());
+    }
+    if (v.hasIntValue()) {
+      return Json.NODES.numberNode(v.getIntValue());
+    }
+    return null;
+  }
+
+  /** A relevance score as a JSON number; a numeric string is read, anything else is not. */
+  private static JsonNode documentScore(AnyValue v) {
+    if (v.hasDoubleValue()) {
+      double d = v.getDoubleValue();
+      return Double.isFinite(d) ? Json.NODES.numberNode(d) : null; // JSON has no NaN
+    }
+    if (v.hasIntValue()) {
+      return Json.NODES.numberNode(v.getIntValue());
+    }
+    if (v.hasStringValue()) {
+      JsonNode n = Json.parse(v.getStringValue().trim());
+      return n != null && n.isNumber() ? n : null;
+    }
+    return null;
   }
 
   // ---- deprecated events ----

@@ -74,10 +74,11 @@ public record GenAiNormalizeConfig(
       boolean openllmetry,
       boolean openinference,
       boolean vercelAi,
-      boolean adhoc) {
+      boolean adhoc,
+      boolean langfuse) {
 
     public static Sources all() {
-      return new Sources(true, true, true, true, true);
+      return new Sources(true, true, true, true, true, true);
     }
 
     boolean enabled(Dialect dialect) {
@@ -92,6 +93,8 @@ public record GenAiNormalizeConfig(
           return vercelAi;
         case ADHOC:
           return adhoc;
+        case LANGFUSE:
+          return langfuse;
         default:
           return true;
       }

@@ -35,8 +35,8 @@ public final class GenAiNormalizeProcessorFactory
   @Override
   public String description() {
     MappingTable t = MappingTable.builtIn();
-    return "Maps OpenLLMetry, OpenInference, Vercel AI SDK, deprecated and hand-written GenAI"
-        + " attributes onto the OpenTelemetry GenAI semantic conventions "
+    return "Maps OpenLLMetry, OpenInference, Vercel AI SDK, Langfuse, deprecated and hand-written"
+        + " GenAI attributes onto the OpenTelemetry GenAI semantic conventions "
         + t.semconvVersion()
         + " (table v"
         + t.tableVersion()

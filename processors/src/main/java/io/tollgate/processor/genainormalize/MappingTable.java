@@ -55,7 +55,8 @@ final class MappingTable {
           "gen_ai.input.messages",
           "gen_ai.output.messages",
           "gen_ai.response.finish_reasons",
-          "gen_ai.tool.definitions");
+          "gen_ai.tool.definitions",
+          "gen_ai.retrieval.documents");
 
   private final Map<String, List<Rule>> rulesByKey;
   private final Map<String, String> providers;
@@ -67,6 +68,7 @@ final class MappingTable {
   private final Set<String> strongKeys;
 
   private final boolean[] enabled;
+
   /** First characters of the strong prefixes and keys, to reject most keys at once. */
   private final boolean[] strongFirstChars = new boolean[128];
 
@@ -354,6 +356,11 @@ final class MappingTable {
   /** Whether indexed families or events can feed the target. */
   boolean hasFamilies(int target) {
     return targetHasFamilies[target];
+  }
+
+  /** Every source key with the rules reading it (the table's rows, for tests and tooling). */
+  Map<String, List<Rule>> rulesByKey() {
+    return rulesByKey;
   }
 
   /** Rules reading {@code key}, or null. */

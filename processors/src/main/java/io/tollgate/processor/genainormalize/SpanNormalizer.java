@@ -41,6 +41,7 @@ final class SpanNormalizer {
   private static final String INPUT_MESSAGES = "gen_ai.input.messages";
   private static final String OUTPUT_MESSAGES = "gen_ai.output.messages";
   private static final String TOOL_DEFINITIONS = "gen_ai.tool.definitions";
+  private static final String RETRIEVAL_DOCUMENTS = "gen_ai.retrieval.documents";
 
   /** Operations whose spans the conventions name {@code {operation} {model}}. */
   private static final Set<String> INFERENCE =
@@ -182,6 +183,9 @@ final class SpanNormalizer {
         break;
       case TOOL_DEFINITIONS:
         families.toolDefinitions(s, cands, unknowns);
+        break;
+      case RETRIEVAL_DOCUMENTS:
+        families.retrievalDocuments(s, cands, unknowns);
         break;
       default:
         break;

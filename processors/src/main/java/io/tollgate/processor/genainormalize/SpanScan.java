@@ -30,7 +30,8 @@ final class SpanScan implements Converter.Context {
     OI_OUTPUT("llm.output_messages.", Dialect.OPENINFERENCE),
     OI_PROMPTS("llm.prompts.", Dialect.OPENINFERENCE),
     OI_CHOICES("llm.choices.", Dialect.OPENINFERENCE),
-    OI_TOOLS("llm.tools.", Dialect.OPENINFERENCE);
+    OI_TOOLS("llm.tools.", Dialect.OPENINFERENCE),
+    OI_DOCUMENTS("retrieval.documents.", Dialect.OPENINFERENCE);
 
     final String prefix;
     final Dialect dialect;
@@ -211,6 +212,10 @@ final class SpanScan implements Converter.Context {
         if (!indexed(Family.OLD_COMPLETIONS, key, i)) {
           indexed(Family.FUNCTIONS, key, i);
         }
+      }
+    } else if (key.startsWith("retrieval.documents.")) {
+      if (table.enabled(Dialect.OPENINFERENCE)) {
+        indexed(Family.OI_DOCUMENTS, key, i);
       }
     } else if (key.startsWith("ai.response.") && table.enabled(Dialect.VERCEL_AI)) {
       switch (key) {

@@ -5,6 +5,11 @@ import java.util.Locale;
 /** How a source value is converted for its target; named in the mapping table. */
 enum ValueType {
   STRING,
+  /**
+   * A string, unquoted when it holds a JSON-serialised string: Langfuse's SDKs write metadata
+   * values through JSON.stringify, so {@code "u-1"} arrives as {@code "\"u-1\""}.
+   */
+  JSON_STRING,
   /** Whole numbers: int, integral double or numeric string, never negative; written as int. */
   INT,
   DOUBLE,

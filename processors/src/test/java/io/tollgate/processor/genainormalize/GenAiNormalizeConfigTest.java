@@ -41,7 +41,7 @@ class GenAiNormalizeConfigTest {
     assertThat(tree.get("sources").fieldNames())
         .toIterable()
         .containsExactlyInAnyOrder(
-            "otel_deprecated", "openllmetry", "openinference", "vercel_ai", "adhoc");
+            "otel_deprecated", "openllmetry", "openinference", "vercel_ai", "adhoc", "langfuse");
     assertThat(tree.get("finish_reasons").asText()).isEqualTo("conventions");
     assertThat(tree.get("remove_originals").asBoolean()).isTrue();
     assertThat(tree.get("overwrite").asBoolean()).isFalse();
@@ -53,6 +53,7 @@ class GenAiNormalizeConfigTest {
         bind(
             "sources:\n"
                 + "  openinference: false\n"
+                + "  langfuse: false\n"
                 + "rename_spans: true\n"
                 + "finish_reasons: as_sent\n"
                 + "custom_mappings:\n"
@@ -64,6 +65,7 @@ class GenAiNormalizeConfigTest {
     assertThat(c.renameSpans()).isTrue();
     assertThat(c.finishReasons()).isEqualTo(FinishReasons.AS_SENT);
     assertThat(c.sources().openinference()).isFalse();
+    assertThat(c.sources().langfuse()).isFalse();
     assertThat(c.sources().vercelAi()).isTrue();
     assertThat(c.sources().otelDeprecated()).isTrue();
     assertThat(c.customMappings())

@@ -72,6 +72,28 @@ class NeverLosesInformationTest {
   }
 
   @Test
+  void valuesAndNamesWithoutACanonicalHomeStay() {
+    // OpenLLMetry's rerank has no gen_ai.operation.name; request headers are not ours to drop
+    // (that is the redaction processor's job).
+    Fixture f = new Fixture();
+    SpanRecord out =
+        f.run(
+            span(
+                "cohere.rerank",
+                "llm.request.type", "rerank",
+                "gen_ai.system", "Cohere",
+                "gen_ai.headers", "{'x-client-name': 'demo'}",
+                "llm.headers", "None"));
+    assertThat(values(out))
+        .containsOnly(
+            entry("llm.request.type", "rerank"),
+            entry("gen_ai.provider.name", "cohere"),
+            entry("gen_ai.headers", "{'x-client-name': 'demo'}"),
+            entry("llm.headers", "None"));
+    assertThat(f.counter(NormalizeMetrics.KEPT, "reason", "unconvertible")).isEqualTo(1);
+  }
+
+  @Test
   void aSecondSourceThatDisagreesIsKept() {
     SpanRecord out =
         fixture.run(

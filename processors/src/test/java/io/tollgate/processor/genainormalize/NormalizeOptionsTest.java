@@ -126,7 +126,7 @@ class NormalizeOptionsTest {
 
   @Test
   void aDisabledDialectIsLeftAlone() {
-    Sources noOpenInference = new Sources(true, true, false, true, true);
+    Sources noOpenInference = new Sources(true, true, false, true, true, true);
     Span.Builder s =
         span(
             "ChatCompletion",
@@ -147,7 +147,7 @@ class NormalizeOptionsTest {
             entry("llm.input_messages.0.message.content", "hi"),
             entry("gen_ai.provider.name", "openai"));
 
-    Sources noDeprecated = new Sources(false, true, true, true, true);
+    Sources noDeprecated = new Sources(false, true, true, true, true, true);
     Span.Builder withEvent = span("x", "gen_ai.system", "openai");
     withEvent.addEvents(event("gen_ai.user.message", "content", "hi"));
     SpanRecord kept =

@@ -277,6 +277,66 @@ class OpenLlmetryMappingTest {
         .isEqualTo("length");
   }
 
+  /**
+   * opentelemetry-instrumentation-anthropic writes each tool as llm.request.functions.N.{name,
+   * description, input_schema} (Anthropic's name for the parameters' schema); earlier
+   * semconv-ai releases as gen_ai.tool.definitions.N.{name, description, parameters}.
+   */
+  @Test
+  void indexedToolDefinitionsWithAnthropicsInputSchemaOrTheOldGenAiNames() {
+    String schema =
+        "{\"type\": \"object\", \"properties\": {\"location\": {\"type\": \"string\"}},"
+            + " \"required\": [\"location\"]}";
+    String expected =
+        """
+        [
+          {
+            "type": "function",
+            "name": "get_weather",
+            "description": "Get the current weather in a given location",
+            "parameters": {
+              "type": "object",
+              "properties": {"location": {"type": "string"}},
+              "required": ["location"]
+            }
+          }
+        ]
+        """;
+    SpanRecord anthropic =
+        fixture.run(
+            span(
+                "anthropic.chat",
+                "gen_ai.system", "Anthropic",
+                "gen_ai.request.model", "claude-3-5-sonnet-20240620",
+                "llm.request.functions.0.name", "get_weather",
+                "llm.request.functions.0.description",
+                    "Get the current weather in a given location",
+                "llm.request.functions.0.input_schema", schema));
+    assertThat(json(anthropic, "gen_ai.tool.definitions")).isEqualTo(parse(expected));
+    assertThat(values(anthropic))
+        .doesNotContainKeys(
+            "llm.request.functions.0.name",
+            "llm.request.functions.0.description",
+            "llm.request.functions.0.input_schema");
+
+    SpanRecord old =
+        fixture.run(
+            span(
+                "openai.chat",
+                "gen_ai.system", "openai",
+                "gen_ai.tool.definitions.0.name", "get_weather",
+                "gen_ai.tool.definitions.0.description",
+                    "Get the current weather in a given location",
+                "gen_ai.tool.definitions.0.parameters", schema,
+                "gen_ai.tool.definitions.0.strict", true));
+    assertThat(json(old, "gen_ai.tool.definitions")).isEqualTo(parse(expected));
+    assertThat(values(old))
+        // A field the mapping does not know stays under its key.
+        .contains(entry("gen_ai.tool.definitions.0.strict", true))
+        .doesNotContainKeys(
+            "gen_ai.tool.definitions.0.name", "gen_ai.tool.definitions.0.parameters");
+  }
+
   /** The completions API: the prompt goes to gen_ai.prompt.0.user. */
   @Test
   void openAiCompletionSpan() {

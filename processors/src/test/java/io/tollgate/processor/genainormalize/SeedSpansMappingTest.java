@@ -11,6 +11,9 @@ import static org.assertj.core.api.Assertions.entry;
 
 import io.opentelemetry.proto.trace.v1.Span;
 import io.tollgate.core.model.SpanRecord;
+import io.tollgate.core.testing.Spans;
+import io.tollgate.processor.genainormalize.GenAiNormalizeConfig.FinishReasons;
+import io.tollgate.processor.genainormalize.GenAiNormalizeConfig.Sources;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -170,9 +173,11 @@ class SeedSpansMappingTest {
         .doesNotContainKeys("embedding.model", "gen_ai.system");
   }
 
-  /** Seed 003: AISpan.set_ai_metrics plus start_llm_span's ai_model keyword attribute. */
-  @Test
-  void aiTracerBlogSpan() {
+  /**
+   * Seed 003: TracedOpenAI.chat_completion — start_llm_span's ai_model keyword attribute, the
+   * request attributes, the prompt and response events, AISpan.set_ai_metrics.
+   */
+  private static Span.Builder aiTracerChatCompletion(String finishReason) {
     Span.Builder s =
         span(
             "chat_completion",
@@ -186,9 +191,20 @@ class SeedSpansMappingTest {
             "ai.total_tokens", 1550,
             "ai.cost_usd", 0.0065);
     s.addEvents(event("llm_call_start", "model", "gpt-4o"));
-    s.addEvents(event("response", "finish_reason", "stop", "response_length", 120));
+    s.addEvents(event("prompt", "system", "You are a concise assistant.", "user_length", 48));
+    s.addEvents(event("response", "finish_reason", finishReason, "response_length", 120));
+    return s;
+  }
 
-    SpanRecord out = fixture.run(s);
+  private static GenAiNormalizeConfig config(
+      boolean removeOriginals, boolean overwrite, Sources sources) {
+    return new GenAiNormalizeConfig(
+        removeOriginals, overwrite, sources, List.of(), false, FinishReasons.CONVENTIONS);
+  }
+
+  @Test
+  void aiTracerBlogSpan() {
+    SpanRecord out = fixture.run(aiTracerChatCompletion("stop"));
 
     assertThat(values(out))
         .containsOnly(
@@ -198,8 +214,61 @@ class SeedSpansMappingTest {
             entry("gen_ai.usage.input_tokens", 1200L),
             entry("gen_ai.usage.output_tokens", 350L),
             entry("gen_ai.usage.cost", 0.0065),
+            // From the response event, which stays as it was.
+            entry("gen_ai.response.finish_reasons", List.of("stop")),
             entry("ai.messages_count", 2L),
             entry("ai.total_tokens", 1550L));
-    assertThat(eventNames(out)).containsExactly("llm_call_start", "response");
+    assertThat(eventNames(out)).containsExactly("llm_call_start", "prompt", "response");
+    assertThat(values(out.events().get(2).attributes()))
+        .containsExactly(entry("finish_reason", "stop"), entry("response_length", 120L));
+  }
+
+  @Test
+  void aiTracerResponseEventIsReadNeverChanged() {
+    // remove_originals off or on: the event is the application's timeline and stays whole.
+    SpanRecord kept =
+        new Fixture(config(false, false, Sources.all()))
+            .run(aiTracerChatCompletion("tool_calls"));
+    assertThat(values(kept))
+        .contains(
+            entry("gen_ai.response.finish_reasons", List.of("tool_call")),
+            entry(SpanNormalizer.FINISH_REASONS_AS_SENT, List.of("tool_calls")),
+            entry("ai.model", "gpt-4o"));
+    SpanRecord removed = fixture.run(aiTracerChatCompletion("length"));
+    assertThat(values(removed))
+        .contains(entry("gen_ai.response.finish_reasons", List.of("length")));
+    assertThat(values(removed.events().get(2).attributes()))
+        .containsExactly(entry("finish_reason", "length"), entry("response_length", 120L));
+  }
+
+  @Test
+  void aiTracerResponseEventNeverReplacesWhatTheSpanSays() {
+    Span.Builder s = aiTracerChatCompletion("length");
+    s.addAttributes(Spans.kv("gen_ai.finish_reason", "stop"));
+    assertThat(values(fixture.run(s.clone())))
+        .contains(entry("gen_ai.response.finish_reasons", List.of("stop")));
+
+    Span.Builder canonical = aiTracerChatCompletion("length");
+    canonical.addAttributes(Spans.kv("gen_ai.response.finish_reasons", List.of("stop")));
+    assertThat(values(new Fixture(config(true, true, Sources.all())).run(canonical)))
+        .contains(entry("gen_ai.response.finish_reasons", List.of("stop")));
+  }
+
+  @Test
+  void aiTracerResponseEventIgnoredWhenAmbiguousOffOrOnAPlainSpan() {
+    Span.Builder twice = aiTracerChatCompletion("stop");
+    twice.addEvents(event("response", "finish_reason", "length", "response_length", 80));
+    assertThat(values(fixture.run(twice))).doesNotContainKey("gen_ai.response.finish_reasons");
+
+    Sources noAdhoc = new Sources(true, true, true, true, false, true);
+    SpanRecord off = new Fixture(config(true, false, noAdhoc)).run(aiTracerChatCompletion("stop"));
+    assertThat(values(off))
+        .doesNotContainKey("gen_ai.response.finish_reasons")
+        .containsKey("ai.model");
+
+    // A "response" event on a span with nothing GenAI about it is someone else's event.
+    Span.Builder http = span("POST /orders", "http.request.method", "POST");
+    http.addEvents(event("response", "finish_reason", "stop"));
+    assertThat(values(fixture.run(http))).containsOnly(entry("http.request.method", "POST"));
   }
 }
