@@ -1,6 +1,7 @@
 package io.tollgate.processor.genainormalize;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,6 +26,15 @@ final class Json {
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           // "5 apples" is prose, not the number 5.
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+
+  // For reading fields of a JSON object an SDK wrote: Python's json.dumps writes float("inf") as
+  // the bare word Infinity (the Langfuse OpenAI integration's max_tokens when none was set), which
+  // strict JSON rejects, losing the whole object.
+  private static final ObjectMapper LENIENT =
+      JsonMapper.builder()
+          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
@@ -66,6 +76,22 @@ final class Json {
   static JsonNode parseContainer(String text) {
     JsonNode n = parse(text);
     return n != null && n.isContainerNode() ? n : null;
+  }
+
+  /**
+   * The JSON object in {@code text}, accepting {@code NaN} and {@code Infinity} as numbers; null
+   * when {@code text} holds no object. Only for reading fields: what it returns is never written.
+   */
+  static JsonNode parseObjectLenient(String text) {
+    if (text == null || text.isBlank() || text.strip().charAt(0) != '{') {
+      return null;
+    }
+    try {
+      JsonNode n = LENIENT.readTree(text);
+      return n != null && n.isObject() ? n : null;
+    } catch (JsonProcessingException | RuntimeException e) {
+      return null;
+    }
   }
 
   static String write(JsonNode node) {

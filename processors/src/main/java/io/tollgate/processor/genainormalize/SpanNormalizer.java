@@ -145,9 +145,14 @@ final class SpanNormalizer {
           if (!c.ok()) {
             if (!r.hint() && !r.fallback()) {
               ch.keepAttr(h.attr());
-              out.unconvertible++;
+              ch.unconvertible.set(h.attr());
             }
             continue;
+          }
+          if (!r.hint() && !s.readWhole(r, h.attr())) {
+            // Part of the source has no home here: the value is written, the source stays.
+            ch.keepAttr(h.attr());
+            ch.partlyRead.set(h.attr());
           }
           cands.add(Candidate.of(r, c, h.attr()));
         }
@@ -164,6 +169,10 @@ final class SpanNormalizer {
       }
     }
 
+    // Per attribute, not per rule: one JSON object feeds several targets.
+    out.unconvertible += ch.unconvertible.cardinality();
+    ch.partlyRead.andNot(ch.unconvertible);
+    out.unknownFields += ch.partlyRead.cardinality();
     String newName = renameSpans ? inferenceSpanName(span, resolved) : null;
     apply(s, ch, newName, out);
     return true;
@@ -454,6 +463,12 @@ final class SpanNormalizer {
     final BitSet keptAttrs;
     final BitSet consumedEvents = new BitSet();
     final BitSet keptEvents = new BitSet();
+
+    /** Sources kept because they cannot be converted (for a target or more). */
+    final BitSet unconvertible = new BitSet();
+
+    /** Sources kept because only part of them was read (a JSON object with unmapped fields). */
+    final BitSet partlyRead = new BitSet();
 
     Changes(int attrCount) {
       consumedAttrs = new BitSet(attrCount);

@@ -105,6 +105,7 @@ final class SpanScan implements Converter.Context {
   private List<String> finishReasonList;
 
   private Map<Integer, JsonNode> parsedJson;
+  private Map<Integer, Boolean> fullyRead;
 
   SpanScan(SpanRecord span, MappingTable table) {
     this.span = span;
@@ -314,22 +315,70 @@ final class SpanScan implements Converter.Context {
 
   /** The value a rule reads: the attribute, or the JSON field of it the rule names. */
   AnyValue valueFor(Rule rule, int attr) {
-    AnyValue v = attrs.value(attr);
     if (rule.field() == null) {
-      return v;
+      return attrs.value(attr);
     }
-    if (parsedJson == null) {
-      parsedJson = new HashMap<>(4);
-    }
-    JsonNode doc =
-        parsedJson.computeIfAbsent(
-            attr, k -> v.hasStringValue() ? Json.parseContainer(v.getStringValue()) : null);
+    JsonNode doc = fieldDocument(attr);
     JsonNode f = doc == null ? null : doc.get(rule.field());
     return f == null ? null : toValue(f);
   }
 
+  private JsonNode fieldDocument(int attr) {
+    if (parsedJson == null) {
+      parsedJson = new HashMap<>(4);
+    }
+    return parsedJson.computeIfAbsent(
+        attr,
+        k -> {
+          AnyValue v = attrs.value(k);
+          return v.hasStringValue() ? Json.parseObjectLenient(v.getStringValue()) : null;
+        });
+  }
+
   /**
-   * A JSON scalar or array of scalars as an OTLP value; null for null, objects and mixed arrays.
+   * Whether a source that a non-hint rule read may go once its value is written: a JSON object
+   * read field by field only when every field of it is read by a rule of its key on this span (a
+   * field set to null or to a non-finite number says nothing). Anything else is read whole.
+   */
+  boolean readWhole(Rule rule, int attr) {
+    if (rule.field() == null) {
+      return true;
+    }
+    if (fullyRead == null) {
+      fullyRead = new HashMap<>(4);
+    }
+    return fullyRead.computeIfAbsent(attr, this::everyFieldRead);
+  }
+
+  private boolean everyFieldRead(int attr) {
+    JsonNode doc = fieldDocument(attr);
+    List<Rule> rules = table.rules(attrs.key(attr));
+    if (doc == null || rules == null) {
+      return false;
+    }
+    for (Map.Entry<String, JsonNode> e : doc.properties()) {
+      if (toValue(e.getValue()) == null) {
+        continue; // null, NaN, Infinity
+      }
+      boolean read = false;
+      for (Rule r : rules) {
+        if (e.getKey().equals(r.field()) && !r.hint() && holds(r.when())) {
+          read = true;
+          break;
+        }
+      }
+      if (!read) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A JSON value as an OTLP value: scalars as such, an array of scalars as a string array, an
+   * object or any other array as its JSON text (which a JSON-reading type such as {@code
+   * output_type} can read, and a number or string type rejects). Null for JSON null and for
+   * non-finite numbers: a Python SDK writes float("inf") for "no limit".
    */
   private static AnyValue toValue(JsonNode n) {
     if (n.isTextual()) {
@@ -342,17 +391,21 @@ final class SpanScan implements Converter.Context {
       return Values.of(n.asLong());
     }
     if (n.isNumber()) {
-      return Values.of(n.asDouble());
+      double d = n.asDouble();
+      return Double.isFinite(d) ? Values.of(d) : null;
     }
     if (n.isArray()) {
       List<String> out = new ArrayList<>(n.size());
       for (JsonNode e : n) {
         if (!e.isValueNode() || e.isNull()) {
-          return null;
+          return Values.of(Json.write(n));
         }
         out.add(e.asText());
       }
       return Values.ofStrings(out);
+    }
+    if (n.isObject()) {
+      return Values.of(Json.write(n));
     }
     return null;
   }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * Langfuse's names: {@code langfuse.session.id} / {@code langfuse.user.id} (its OpenTelemetry docs,
  * and the compatibility names its SDKs still accept), the metadata keys its OpenAI and LangChain
  * integrations use ({@code langfuse.*.metadata.langfuse_user_id}, JSON-serialised), and the
- * generation's {@code langfuse.observation.cost_details}.
+ * generation's {@code langfuse.observation.cost_details}, model, observation type and model
+ * parameters.
  */
 class LangfuseMappingTest {
 
@@ -113,8 +114,13 @@ class LangfuseMappingTest {
             entry("langfuse.observation.cost_details",
                 "{\"input\":0.00000375,\"output\":0.0000048,\"total\":0.00000855}"),
             entry("langfuse.observation.metadata.feature", "\"checkout\""),
-            entry("langfuse.observation.model.name", "gpt-4o-mini"))
+            entry("gen_ai.operation.name", "chat"),
+            entry("gen_ai.request.model", "gpt-4o-mini"),
+            entry("gen_ai.request.temperature", 0.2),
+            entry("langfuse.observation.usage_details", "{\"input\":25,\"output\":8,\"total\":33}"))
         .doesNotContainKeys(
+            "langfuse.observation.model.name",
+            "langfuse.observation.model.parameters",
             "session.id",
             "langfuse.user.id",
             "langfuse.session.id",

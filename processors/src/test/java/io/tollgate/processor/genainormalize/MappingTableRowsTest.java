@@ -71,6 +71,12 @@ class MappingTableRowsTest {
       return this.stays();
     }
 
+    /** A field of a JSON object read by a non-hint rule: the object alone goes once read. */
+    Row reads(String field) {
+      this.field = field;
+      return this;
+    }
+
     Row when(Condition when, Object... context) {
       this.when = when;
       this.context = context;
@@ -112,6 +118,15 @@ class MappingTableRowsTest {
     return row("llm.invocation_parameters", json).to(target, expected).field(field);
   }
 
+  /**
+   * A field of Langfuse's langfuse.observation.model.parameters, alone in the object as the SDKs
+   * write it (JSON.stringify): read, then removed.
+   */
+  private static Row lfParam(String field, String literal, String target, Object expected) {
+    String json = "{\"" + field + "\":" + literal + "}";
+    return row("langfuse.observation.model.parameters", json).to(target, expected).reads(field);
+  }
+
   static List<Row> rows() {
     String op = "gen_ai.operation.name";
     String provider = "gen_ai.provider.name";
@@ -134,6 +149,7 @@ class MappingTableRowsTest {
             .when(Condition.OI_COMPLETIONS_API, "llm.prompts.0.prompt.text", "Say hi"),
         row("openinference.span.kind", "RETRIEVER").to(op, "retrieval").stays(),
         row("traceloop.span.kind", "agent").to(op, "invoke_agent").stays(),
+        row("langfuse.observation.type", "generation").to(op, "chat").stays(),
         // gen_ai.provider.name, openai.api.type
         row("gen_ai.system", "az.ai.openai").to(provider, "azure.ai.openai"),
         row("llm.provider", "azure").to(provider, "azure.ai.openai"),
@@ -154,6 +170,7 @@ class MappingTableRowsTest {
         row("ai.model", "gpt-4o").to(model, "gpt-4o"),
         row("ai_model", "gpt-4o").to(model, "gpt-4o").on(GENAI_SPAN),
         row("embedding.model", "voyage-3").to(model, "voyage-3").on(GENAI_SPAN),
+        row("langfuse.observation.model.name", "gpt-4o-mini").to(model, "gpt-4o-mini"),
         row("model", "gpt-4o").to(model, "gpt-4o").on(GENAI_SPAN),
         params("model", "gpt-4o", model, "gpt-4o"),
         params("model_name", "claude-3-5-sonnet", model, "claude-3-5-sonnet"),
@@ -169,12 +186,15 @@ class MappingTableRowsTest {
         row("ai.settings.temperature", 0.3).to("gen_ai.request.temperature", 0.3),
         row("ai.temperature", "0.5").to("gen_ai.request.temperature", 0.5),
         params("temperature", 0.2, "gen_ai.request.temperature", 0.2),
+        lfParam("temperature", "0.4", "gen_ai.request.temperature", 0.4),
         row("llm.top_p", 0.9).to("gen_ai.request.top_p", 0.9),
         row("ai.settings.topP", 0.8).to("gen_ai.request.top_p", 0.8),
         params("top_p", 0.95, "gen_ai.request.top_p", 0.95),
+        lfParam("top_p", "1", "gen_ai.request.top_p", 1.0),
         row("llm.top_k", 40).to("gen_ai.request.top_k", 40.0),
         row("ai.settings.topK", 20).to("gen_ai.request.top_k", 20.0),
         params("top_k", 5, "gen_ai.request.top_k", 5.0),
+        lfParam("top_k", "40", "gen_ai.request.top_k", 40.0),
         row("llm.request.max_tokens", 100).to("gen_ai.request.max_tokens", 100L),
         row("llm.watsonx.max_new_tokens", 200).to("gen_ai.request.max_tokens", 200L),
         row("ai.settings.maxOutputTokens", 300).to("gen_ai.request.max_tokens", 300L),
@@ -184,28 +204,45 @@ class MappingTableRowsTest {
         params("max_completion_tokens", 9, "gen_ai.request.max_tokens", 9L),
         params("max_output_tokens", 10, "gen_ai.request.max_tokens", 10L),
         params("max_new_tokens", 11, "gen_ai.request.max_tokens", 11L),
+        lfParam("max_tokens", "256", "gen_ai.request.max_tokens", 256L),
+        lfParam("max_completion_tokens", "1024", "gen_ai.request.max_tokens", 1024L),
+        lfParam("max_output_tokens", "500", "gen_ai.request.max_tokens", 500L),
         row("llm.frequency_penalty", 0.5).to("gen_ai.request.frequency_penalty", 0.5),
         row("ai.settings.frequencyPenalty", 0.1).to("gen_ai.request.frequency_penalty", 0.1),
         params("frequency_penalty", 0.2, "gen_ai.request.frequency_penalty", 0.2),
+        lfParam("frequency_penalty", "0", "gen_ai.request.frequency_penalty", 0.0),
         row("llm.presence_penalty", 0.6).to("gen_ai.request.presence_penalty", 0.6),
         row("ai.settings.presencePenalty", 0.4).to("gen_ai.request.presence_penalty", 0.4),
         params("presence_penalty", 0.3, "gen_ai.request.presence_penalty", 0.3),
+        lfParam("presence_penalty", "0.5", "gen_ai.request.presence_penalty", 0.5),
         row("llm.chat.stop_sequences", strings("\n\n", "END"))
             .to("gen_ai.request.stop_sequences", List.of("\n\n", "END")),
         row("ai.settings.stopSequences", strings("STOP"))
             .to("gen_ai.request.stop_sequences", List.of("STOP")),
         params("stop", "[\"###\"]", "gen_ai.request.stop_sequences", List.of("###")),
+        lfParam("stop", "[\"END\"]", "gen_ai.request.stop_sequences", List.of("END")),
         row("gen_ai.openai.request.seed", 42).to("gen_ai.request.seed", 42L),
         row("llm.watsonx.random_seed", 7).to("gen_ai.request.seed", 7L),
         row("ai.settings.seed", 3).to("gen_ai.request.seed", 3L),
         params("seed", 11, "gen_ai.request.seed", 11L),
+        lfParam("seed", "42", "gen_ai.request.seed", 42L),
         row("gen_ai.request.n", 3).to("gen_ai.request.choice.count", 3L),
         params("n", 2, "gen_ai.request.choice.count", 2L),
+        lfParam("n", "3", "gen_ai.request.choice.count", 3L),
         row("llm.is_streaming", true).to("gen_ai.request.stream", true),
         row("gen_ai.is_streaming", "true").to("gen_ai.request.stream", true),
         params("stream", true, "gen_ai.request.stream", true),
+        lfParam("stream", "true", "gen_ai.request.stream", true),
         row("gen_ai.openai.request.response_format", "json_object")
             .to("gen_ai.output.type", "json"),
+        lfParam(
+            "response_format",
+            "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"answer\"}}",
+            "gen_ai.output.type",
+            "json"),
+        lfParam("dimensions", "256", "gen_ai.embeddings.dimension.count", 256L),
+        lfParam(
+            "encoding_format", "\"base64\"", "gen_ai.request.encoding_formats", List.of("base64")),
         row("gen_ai.openai.request.service_tier", "auto").to("openai.request.service_tier", "auto"),
         row("gen_ai.openai.response.service_tier", "default")
             .to("openai.response.service_tier", "default"),
