@@ -17,6 +17,11 @@ final class Converter {
   interface Context {
     /** The span's finish reasons as resolved so far, or an empty list. */
     List<String> finishReasons();
+
+    /** {@code v} read as Langfuse's usage details (parsed once per span), or null. */
+    default LangfuseUsage langfuseUsage(AnyValue v) {
+      return v.hasStringValue() ? LangfuseUsage.parse(v.getStringValue()) : null;
+    }
   }
 
   private final MappingTable table;
@@ -36,6 +41,10 @@ final class Converter {
       String s = scalar(v);
       String mapped = s == null ? null : rule.values().get(s.trim().toLowerCase(Locale.ROOT));
       return mapped == null ? Converted.FAILED : Converted.of(Values.of(mapped));
+    }
+    if (rule.type() == ValueType.LANGFUSE_USAGE) {
+      LangfuseUsage usage = ctx.langfuseUsage(v);
+      return usage == null ? Converted.FAILED : usage.count(rule.target());
     }
     return convert(rule.type(), v, ctx);
   }
@@ -110,6 +119,8 @@ final class Converter {
           JsonNode n = v.hasStringValue() ? Json.parseContainer(v.getStringValue()) : null;
           return n == null ? Converted.FAILED : new Converted(v, n, null);
         }
+      case LANGFUSE_USAGE:
+        throw new IllegalStateException("usage details are read per target: convert(Rule, ...)");
       default:
         return messages(type, v, ctx);
     }

@@ -107,6 +107,11 @@ final class SpanScan implements Converter.Context {
   private Map<Integer, JsonNode> parsedJson;
   private Map<Integer, Boolean> fullyRead;
 
+  /** The last usage details read, by identity: several targets read one attribute in a row. */
+  private AnyValue usageSource;
+
+  private LangfuseUsage usage;
+
   SpanScan(SpanRecord span, MappingTable table) {
     this.span = span;
     this.attrs = span.attributes();
@@ -338,9 +343,14 @@ final class SpanScan implements Converter.Context {
   /**
    * Whether a source that a non-hint rule read may go once its value is written: a JSON object
    * read field by field only when every field of it is read by a rule of its key on this span (a
-   * field set to null or to a non-finite number says nothing). Anything else is read whole.
+   * field set to null or to a non-finite number says nothing), Langfuse's usage details only when
+   * every number in them can be recovered from the counts written. Anything else is read whole.
    */
   boolean readWhole(Rule rule, int attr) {
+    if (rule.type() == ValueType.LANGFUSE_USAGE) {
+      LangfuseUsage u = langfuseUsage(attrs.value(attr));
+      return u != null && u.complete();
+    }
     if (rule.field() == null) {
       return true;
     }
@@ -372,6 +382,15 @@ final class SpanScan implements Converter.Context {
       }
     }
     return true;
+  }
+
+  @Override
+  public LangfuseUsage langfuseUsage(AnyValue v) {
+    if (v != usageSource) {
+      usageSource = v;
+      usage = Converter.Context.super.langfuseUsage(v);
+    }
+    return usage;
   }
 
   /**

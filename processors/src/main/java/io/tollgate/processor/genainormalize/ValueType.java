@@ -27,6 +27,11 @@ enum ValueType {
   ANY,
   /** A JSON document, kept as a string. */
   JSON,
+  /**
+   * Langfuse's {@code usage_details} JSON object: the rule's target says which count is read (see
+   * {@link LangfuseUsage}).
+   */
+  LANGFUSE_USAGE,
   // Message builders: their result is the conventions' message JSON.
   SYSTEM_TEXT,
   USER_TEXT,

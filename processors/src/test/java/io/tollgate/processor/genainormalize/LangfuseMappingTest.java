@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
  * Langfuse's names: {@code langfuse.session.id} / {@code langfuse.user.id} (its OpenTelemetry docs,
  * and the compatibility names its SDKs still accept), the metadata keys its OpenAI and LangChain
  * integrations use ({@code langfuse.*.metadata.langfuse_user_id}, JSON-serialised), and the
- * generation's {@code langfuse.observation.cost_details}, model, observation type and model
- * parameters.
+ * generation's {@code langfuse.observation.cost_details}. The generation's model, parameters and
+ * usage: {@link LangfuseGenerationMappingTest}.
  */
 class LangfuseMappingTest {
 
@@ -117,10 +117,12 @@ class LangfuseMappingTest {
             entry("gen_ai.operation.name", "chat"),
             entry("gen_ai.request.model", "gpt-4o-mini"),
             entry("gen_ai.request.temperature", 0.2),
-            entry("langfuse.observation.usage_details", "{\"input\":25,\"output\":8,\"total\":33}"))
+            entry("gen_ai.usage.input_tokens", 25L),
+            entry("gen_ai.usage.output_tokens", 8L))
         .doesNotContainKeys(
             "langfuse.observation.model.name",
             "langfuse.observation.model.parameters",
+            "langfuse.observation.usage_details",
             "session.id",
             "langfuse.user.id",
             "langfuse.session.id",

@@ -127,6 +127,10 @@ class MappingTableRowsTest {
     return row("langfuse.observation.model.parameters", json).to(target, expected).reads(field);
   }
 
+  private static Row lfUsage(String json, String target, long expected) {
+    return row("langfuse.observation.usage_details", json).to(target, expected);
+  }
+
   static List<Row> rows() {
     String op = "gen_ai.operation.name";
     String provider = "gen_ai.provider.name";
@@ -261,6 +265,8 @@ class MappingTableRowsTest {
             .when(Condition.VERCEL_EMBEDDING_CALL, "ai.operationId", "ai.embed.doEmbed"),
         row("llm.tokens.input", 150).to(in, 150L),
         row("ai.prompt_tokens", 1200).to(in, 1200L),
+        // Langfuse's buckets add up: 7 uncached + 3 cached = 10 input tokens.
+        lfUsage("{\"input\":7,\"input_cached_tokens\":3}", in, 10L),
         row("gen_ai.usage.completion_tokens", 19).to(out, 19L),
         row("llm.usage.completion_tokens", 20).to(out, 20L),
         row("llm.token_count.completion", 8.0).to(out, 8L),
@@ -268,6 +274,7 @@ class MappingTableRowsTest {
         row("ai.usage.completionTokens", 22).to(out, 22L).when(Condition.VERCEL_MODEL_CALL),
         row("llm.tokens.output", 200).to(out, 200L),
         row("ai.completion_tokens", 350).to(out, 350L),
+        lfUsage("{\"output\":20,\"output_reasoning_tokens\":5}", out, 25L),
         row("gen_ai.usage.cache_read_input_tokens", 100).to(cacheRead, 100L),
         row("llm.token_count.prompt_details.cache_read", 5).to(cacheRead, 5L),
         row("ai.usage.inputTokenDetails.cacheReadTokens", 6)
@@ -275,12 +282,14 @@ class MappingTableRowsTest {
             .when(Condition.VERCEL_MODEL_CALL),
         row("ai.usage.cachedInputTokens", 7).to(cacheRead, 7L).when(Condition.VERCEL_MODEL_CALL),
         row("gen_ai.usage.details.cache_read_tokens", 8).to(cacheRead, 8L),
+        lfUsage("{\"input\":7,\"cache_read_input_tokens\":3}", cacheRead, 3L),
         row("gen_ai.usage.cache_creation_input_tokens", 9).to(cacheWrite, 9L),
         row("llm.token_count.prompt_details.cache_write", 10).to(cacheWrite, 10L),
         row("ai.usage.inputTokenDetails.cacheWriteTokens", 11)
             .to(cacheWrite, 11L)
             .when(Condition.VERCEL_MODEL_CALL),
         row("gen_ai.usage.details.cache_write_tokens", 12).to(cacheWrite, 12L),
+        lfUsage("{\"input\":7,\"input_cache_creation\":12}", cacheWrite, 12L),
         row("llm.usage.reasoning_tokens", 13).to(reasoning, 13L),
         row("gen_ai.usage.reasoning_tokens", 14).to(reasoning, 14L),
         row("llm.token_count.completion_details.reasoning", 15).to(reasoning, 15L),
@@ -288,6 +297,7 @@ class MappingTableRowsTest {
             .to(reasoning, 16L)
             .when(Condition.VERCEL_MODEL_CALL),
         row("ai.usage.reasoningTokens", 17).to(reasoning, 17L).when(Condition.VERCEL_MODEL_CALL),
+        lfUsage("{\"output\":3,\"output_reasoning\":17}", reasoning, 17L),
         // cost
         row("llm.cost.total", 0.0021).to("gen_ai.usage.cost", 0.0021),
         row("llm.cost_usd", 0.006321).to("gen_ai.usage.cost", 0.006321),
