@@ -6,6 +6,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.tollgate.benchmarks.load.OtlpWire;
 import io.tollgate.benchmarks.workload.GenAiWorkload;
 import io.tollgate.core.model.TraceBatch;
+import io.tollgate.core.model.WireScan;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -36,6 +37,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *       does today per span (receiver decode, builder conversion, exporter encode).
  *   <li>{@code scanSpans}: walks the wire format to count spans without building anything, a floor
  *       for a lazy decoder that forwards unchanged spans as raw bytes.
+ *   <li>{@code passThroughWire}: what a pass-through pipeline does per span now: bytes → {@link
+ *       WireScan} (validates every field and string as protobuf-java would, checks span ids) →
+ *       {@link TraceBatch#ofWire} → {@code encode().bytes()}; one request in, the same request out,
+ *       so the encoding is the received array itself.
+ *   <li>{@code passThroughWireBatched}: the same for two requests merged into one batch, as the
+ *       batch processor does, so the encoding is a copy of both.
  * </ul>
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar OtlpCodecBenchmark -prof gc}
@@ -107,6 +114,20 @@ public class OtlpCodecBenchmark {
   public byte[] passThroughModel() throws IOException {
     TraceBatch batch = TraceBatch.of(ExportTraceServiceRequest.parseFrom(encoded[index()]));
     return batch.toRequest().toByteArray();
+  }
+
+  @Benchmark
+  public byte[] passThroughWire() {
+    TraceBatch batch = TraceBatch.ofWire(WireScan.of(encoded[index()]));
+    return batch.encode().bytes();
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(2 * SPANS)
+  public byte[] passThroughWireBatched() {
+    TraceBatch batch = TraceBatch.ofWire(WireScan.of(encoded[index()]));
+    batch.addAll(TraceBatch.ofWire(WireScan.of(encoded[index()])));
+    return batch.encode().bytes();
   }
 
   @Benchmark

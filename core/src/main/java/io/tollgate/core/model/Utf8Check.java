@@ -9,7 +9,8 @@ import java.nio.ByteOrder;
  * forms, no surrogates (U+D800–U+DFFF), nothing above U+10FFFF, no truncated sequence.
  *
  * <p>Prompts are mostly ASCII with a few multi-byte characters, so ASCII is checked eight bytes at
- * a time and the byte-wise decoder only runs around the non-ASCII characters.
+ * a time; a word with a non-ASCII byte jumps straight to it, and the byte-wise decoder only runs on
+ * the non-ASCII characters themselves.
  */
 final class Utf8Check {
 
@@ -22,15 +23,18 @@ final class Utf8Check {
   /** Whether {@code b[from, to)} is well-formed UTF-8. */
   static boolean isValid(byte[] b, int from, int to) {
     int i = from;
-    while (true) {
-      while (to - i >= 8 && ((long) LONGS.get(b, i) & HIGH_BITS) == 0) {
-        i += 8;
-      }
-      while (i < to && b[i] >= 0) {
+    while (i < to) {
+      if (to - i >= 8) {
+        long high = (long) LONGS.get(b, i) & HIGH_BITS;
+        if (high == 0) {
+          i += 8;
+          continue;
+        }
+        // Little-endian: the lowest set bit belongs to the first non-ASCII byte.
+        i += Long.numberOfTrailingZeros(high) >>> 3;
+      } else if (b[i] >= 0) {
         i++;
-      }
-      if (i >= to) {
-        return true;
+        continue;
       }
       int c = b[i] & 0xff;
       if (c < 0xc2) {
@@ -70,6 +74,7 @@ final class Utf8Check {
         return false;
       }
     }
+    return true;
   }
 
   private static boolean isContinuation(byte b) {
