@@ -33,8 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code decodeAliasedBuffer}: the same from a direct {@code ByteBuffer} with aliasing, as a
  *       receiver that keeps gRPC's buffers would do (ids alias; strings are still copied).
  *   <li>{@code encode}: {@code toByteArray()} of a decoded request (the exporter's side).
- *   <li>{@code passThroughModel}: bytes → {@link TraceBatch} → bytes, what a pass-through pipeline
- *       does today per span (receiver decode, builder conversion, exporter encode).
+ *   <li>{@code passThroughModel}: bytes → decoded {@link TraceBatch} → bytes (decode, builder
+ *       conversion, encode): what a pass-through pipeline did per span before the lazy batch, and
+ *       still the codec's share in every pipeline with a processor that reads spans.
  *   <li>{@code scanSpans}: walks the wire format to count spans without building anything, a floor
  *       for a lazy decoder that forwards unchanged spans as raw bytes.
  *   <li>{@code passThroughWire}: what a pass-through pipeline does per span now: bytes → {@link
