@@ -43,6 +43,19 @@ public final class EncodedTraces {
     return e;
   }
 
+  /**
+   * Encoded traces read back from storage that {@link #bytes()} and {@link #spanCount()} were
+   * written to (a persistent sending queue). The bytes are trusted, not checked: they must be what
+   * an {@code EncodedTraces} held.
+   */
+  public static EncodedTraces ofStored(byte[] request, int spanCount) {
+    Objects.requireNonNull(request, "request");
+    if (spanCount < 0) {
+      throw new IllegalArgumentException("spanCount must not be negative: " + spanCount);
+    }
+    return new EncodedTraces(request, spanCount);
+  }
+
   /** No spans: an empty request. */
   public static EncodedTraces empty() {
     return EMPTY;

@@ -96,6 +96,10 @@ class LazyTraceBatchTest {
     // Two requests' parts, re-framed: byte-for-byte the concatenation of the two requests.
     assertThat(encoded.bytes()).isEqualTo(concat(r1.toByteArray(), r2.toByteArray()));
     assertThat(copy.encode().bytes()).isEqualTo(encoded.bytes());
+    // What a persistent queue stores and reads back.
+    EncodedTraces stored = EncodedTraces.ofStored(encoded.bytes().clone(), encoded.spanCount());
+    assertThat(stored.request()).isEqualTo(encoded.request());
+    assertThat(stored.spanCount()).isEqualTo(spans);
   }
 
   @Test

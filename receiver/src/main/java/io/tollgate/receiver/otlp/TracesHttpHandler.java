@@ -163,7 +163,10 @@ final class TracesHttpHandler implements HttpHandler {
                 + " or send it without a Content-Encoding header");
       }
       if (format == WireFormat.PROTOBUF) {
-        return ReceivedTraces.fromProtobuf(body.bytes(), 0, body.length());
+        // The batch keeps the array until export: do not keep much more than the body with it.
+        byte[] bytes =
+            body.bytes().length - body.length() > body.length() / 8 ? body.exact() : body.bytes();
+        return ReceivedTraces.fromProtobuf(bytes, 0, body.length());
       }
       return ReceivedTraces.of(OtlpJson.decodeRequest(body.exact()));
     } catch (InvalidProtocolBufferException e) {
