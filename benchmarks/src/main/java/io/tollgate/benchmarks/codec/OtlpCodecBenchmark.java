@@ -6,6 +6,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.tollgate.benchmarks.load.OtlpWire;
 import io.tollgate.benchmarks.workload.GenAiWorkload;
 import io.tollgate.core.model.TraceBatch;
+import io.tollgate.core.model.WireScan;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -32,10 +33,17 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code decodeAliasedBuffer}: the same from a direct {@code ByteBuffer} with aliasing, as a
  *       receiver that keeps gRPC's buffers would do (ids alias; strings are still copied).
  *   <li>{@code encode}: {@code toByteArray()} of a decoded request (the exporter's side).
- *   <li>{@code passThroughModel}: bytes → {@link TraceBatch} → bytes, what a pass-through pipeline
- *       does today per span (receiver decode, builder conversion, exporter encode).
+ *   <li>{@code passThroughModel}: bytes → decoded {@link TraceBatch} → bytes (decode, builder
+ *       conversion, encode): what a pass-through pipeline did per span before the lazy batch, and
+ *       still the codec's share in every pipeline with a processor that reads spans.
  *   <li>{@code scanSpans}: walks the wire format to count spans without building anything, a floor
  *       for a lazy decoder that forwards unchanged spans as raw bytes.
+ *   <li>{@code passThroughWire}: what a pass-through pipeline does per span now: bytes → {@link
+ *       WireScan} (validates every field and string as protobuf-java would, checks span ids) →
+ *       {@link TraceBatch#ofWire} → {@code encode().bytes()}; one request in, the same request out,
+ *       so the encoding is the received array itself.
+ *   <li>{@code passThroughWireBatched}: the same for two requests merged into one batch, as the
+ *       batch processor does, so the encoding is a copy of both.
  * </ul>
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar OtlpCodecBenchmark -prof gc}
@@ -107,6 +115,20 @@ public class OtlpCodecBenchmark {
   public byte[] passThroughModel() throws IOException {
     TraceBatch batch = TraceBatch.of(ExportTraceServiceRequest.parseFrom(encoded[index()]));
     return batch.toRequest().toByteArray();
+  }
+
+  @Benchmark
+  public byte[] passThroughWire() {
+    TraceBatch batch = TraceBatch.ofWire(WireScan.of(encoded[index()]));
+    return batch.encode().bytes();
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(2 * SPANS)
+  public byte[] passThroughWireBatched() {
+    TraceBatch batch = TraceBatch.ofWire(WireScan.of(encoded[index()]));
+    batch.addAll(TraceBatch.ofWire(WireScan.of(encoded[index()])));
+    return batch.encode().bytes();
   }
 
   @Benchmark

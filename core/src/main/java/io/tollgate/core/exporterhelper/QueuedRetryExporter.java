@@ -153,13 +153,13 @@ public final class QueuedRetryExporter implements Exporter {
       return Completions.done();
     }
     if (queue == null) {
-      return sendDirectly(new QueuedRequest(batch.toRequest(), spans));
+      return sendDirectly(new QueuedRequest(batch.encode(), spans));
     }
     if (state != State.RUNNING) {
       metrics.enqueueFailed(spans);
       return CompletableFuture.failedFuture(notRunning());
     }
-    if (!queue.offer(new QueuedRequest(batch.toRequest(), spans))) {
+    if (!queue.offer(new QueuedRequest(batch.encode(), spans))) {
       metrics.enqueueFailed(spans);
       if (state != State.RUNNING) {
         return CompletableFuture.failedFuture(notRunning());
@@ -234,7 +234,7 @@ public final class QueuedRetryExporter implements Exporter {
     inFlight.incrementAndGet();
     CompletionStage<SendResult> stage;
     try {
-      stage = sender.send(d.request.request());
+      stage = sender.send(d.request.traces());
     } catch (RuntimeException e) {
       // A sender that throws has a bug or a broken config; trying again would throw again.
       dropLog.warn("Exporter {}: {} failed to send", id, sender, e);

@@ -1,6 +1,6 @@
 package io.tollgate.core.exporterhelper;
 
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.tollgate.core.model.EncodedTraces;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -12,13 +12,17 @@ import java.util.concurrent.CompletionStage;
  * retryable). Each attempt enforces its own timeout. Several sends may run at once.
  * {@link #toString()} describes the sender for logs ({@code "otlp_grpc to tempo:4317"}) and never
  * contains a secret.
+ *
+ * <p>The request arrives encoded: a protocol sender writes {@link EncodedTraces#bytes()} as they
+ * are (a retry sends the same bytes again); a sender that needs the spans as objects calls {@link
+ * EncodedTraces#request()}.
  */
 public interface Sender {
 
   /** Opens connections, loads certificates. Throwing aborts the collector's start. */
   default void start() throws Exception {}
 
-  CompletionStage<SendResult> send(ExportTraceServiceRequest request);
+  CompletionStage<SendResult> send(EncodedTraces traces);
 
   /** Releases connections; called once everything that could be sent was sent. */
   default void shutdown() {}

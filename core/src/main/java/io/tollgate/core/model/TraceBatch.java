@@ -1,6 +1,7 @@
 package io.tollgate.core.model;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
@@ -19,21 +20,41 @@ import java.util.function.Predicate;
  * groups them.
  *
  * <p>Ownership: a {@link io.tollgate.core.component.TracesConsumer} owns the batch it is given and
- * may change it in place; whoever hands one batch to several consumers that change data gives
- * each its own {@link #copy()}. This facade is deliberately narrow (spans, attributes, events,
- * status) so that the protobuf builders underneath can later be replaced by a lazy wire-level
- * representation without touching processors.
+ * may change it in place; whoever hands one batch to several consumers that change data gives each
+ * its own {@link #copy()}. This facade is deliberately narrow (spans, attributes, events, status)
+ * so that processors do not depend on the representation underneath.
+ *
+ * <p><b>Lazy decoding.</b> A batch is a list of parts, one per {@code ResourceSpans}, in order. A
+ * part is either still encoded (a validated byte range of a received request, see {@link #ofWire})
+ * or a protobuf builder. {@link #spanCount()}, {@link #isEmpty()}, {@link #serializedSize()},
+ * {@link #addAll}, {@link #copy()}, {@link #split} and {@link #encode()} work on encoded parts
+ * without decoding them, so a pipeline whose processors do not read spans (batch, memory_limiter)
+ * forwards the bytes it received without ever building a protobuf object. Every other method
+ * decodes all encoded parts first, once, keeping their order; from then on the batch is builders,
+ * as if it had been made with {@link #of}.
+ *
+ * <p>Not thread-safe, except that {@link #encode()}, {@link #spanCount()} and {@link
+ * #serializedSize()} only read encoded parts, so read-only consumers handed the same batch by a
+ * fan-out may call them at once.
  */
 public final class TraceBatch {
 
-  private final List<ResourceSpans.Builder> resourceSpans;
+  /** {@code ExportTraceServiceRequest.resource_spans}: field 1, length-delimited. */
+  private static final byte RESOURCE_SPANS_TAG = 10;
 
-  private TraceBatch(List<ResourceSpans.Builder> resourceSpans) {
-    this.resourceSpans = resourceSpans;
+  /** Each element is a {@link WirePart} or a {@link ResourceSpans.Builder}. */
+  private final ArrayList<Object> parts;
+
+  /** How many of {@link #parts} are still encoded. */
+  private int wireParts;
+
+  private TraceBatch(ArrayList<Object> parts, int wireParts) {
+    this.parts = parts;
+    this.wireParts = wireParts;
   }
 
   public static TraceBatch empty() {
-    return new TraceBatch(new ArrayList<>());
+    return new TraceBatch(new ArrayList<>(), 0);
   }
 
   public static TraceBatch of(ExportTraceServiceRequest request) {
@@ -41,17 +62,150 @@ public final class TraceBatch {
   }
 
   public static TraceBatch ofResourceSpans(List<ResourceSpans> list) {
-    List<ResourceSpans.Builder> builders = new ArrayList<>(list.size());
+    ArrayList<Object> builders = new ArrayList<>(list.size());
     for (ResourceSpans rs : list) {
       builders.add(rs.toBuilder());
     }
-    return new TraceBatch(builders);
+    return new TraceBatch(builders, 0);
+  }
+
+  /**
+   * A batch over the bytes of a scanned request, without decoding them: each top-level {@code
+   * ResourceSpans} becomes an encoded part that shares the scanned array (which must not change
+   * afterwards). Fields of the request other than {@code resource_spans} are dropped, as {@link
+   * #of} drops them.
+   *
+   * @throws IllegalArgumentException when the scan found the request malformed
+   */
+  public static TraceBatch ofWire(WireScan scan) {
+    if (scan.verdict() == WireScan.Verdict.MALFORMED) {
+      throw new IllegalArgumentException("the request is malformed; decode it to learn why");
+    }
+    int n = scan.partCount;
+    ArrayList<Object> parts = new ArrayList<>(Math.max(n, 4));
+    int[] p = scan.parts;
+    for (int i = 0; i < n; i++) {
+      int at = i * WireScan.PART_INTS;
+      parts.add(new WirePart(scan.bytes, p[at], p[at + 1], p[at + 2], p[at + 3]));
+    }
+    return new TraceBatch(parts, n);
+  }
+
+  /**
+   * Whether every part is decoded into builders (true for an empty batch). Meant for tests and
+   * diagnostics that check a pipeline forwards bytes without decoding them.
+   */
+  public boolean isDecoded() {
+    return wireParts == 0;
+  }
+
+  /** Decodes the encoded parts in place, keeping their order. */
+  private void decode() {
+    if (wireParts == 0) {
+      return;
+    }
+    for (int i = 0; i < parts.size(); i++) {
+      if (parts.get(i) instanceof WirePart) {
+        parts.set(i, ((WirePart) parts.get(i)).decode());
+      }
+    }
+    wireParts = 0;
+  }
+
+  /** The parts as builders; only after {@link #decode()}. */
+  @SuppressWarnings("unchecked")
+  private List<ResourceSpans.Builder> builders() {
+    return (List<ResourceSpans.Builder>) (List<?>) parts;
+  }
+
+  private void addPart(Object part) {
+    parts.add(part);
+    if (part instanceof WirePart) {
+      wireParts++;
+    }
+  }
+
+  /**
+   * The batch encoded as an {@code ExportTraceServiceRequest}, ready to send. Encoded parts are
+   * copied as they are (unknown fields and all); when the batch is exactly the request it was
+   * scanned from, that array is used without a copy. Does not change the batch.
+   */
+  public EncodedTraces encode() {
+    int n = parts.size();
+    if (n == 0) {
+      return EncodedTraces.empty();
+    }
+    int spans = spanCount();
+    byte[] whole = wholeArray();
+    if (whole != null) {
+      return new EncodedTraces(whole, spans);
+    }
+    ResourceSpans[] built = new ResourceSpans[n];
+    long total = 0;
+    for (int i = 0; i < n; i++) {
+      Object part = parts.get(i);
+      if (part instanceof WirePart) {
+        total += ((WirePart) part).frameSize();
+      } else {
+        built[i] = ((ResourceSpans.Builder) part).build();
+        int size = built[i].getSerializedSize();
+        total += 1 + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
+      }
+    }
+    if (total > Integer.MAX_VALUE - 16) {
+      throw new IllegalStateException(
+          "the batch is " + total + " bytes encoded, more than an array holds; split it");
+    }
+    byte[] out = new byte[(int) total];
+    int at = 0;
+    for (int i = 0; i < n; i++) {
+      Object part = parts.get(i);
+      if (part instanceof WirePart) {
+        WirePart w = (WirePart) part;
+        System.arraycopy(w.bytes, w.frameStart, out, at, w.frameSize());
+        at += w.frameSize();
+      } else {
+        int size = built[i].getSerializedSize();
+        out[at++] = RESOURCE_SPANS_TAG;
+        at = TracesWireScanner.writeVarint(out, at, size);
+        CodedOutputStream cos = CodedOutputStream.newInstance(out, at, size);
+        try {
+          built[i].writeTo(cos);
+        } catch (java.io.IOException e) {
+          throw new IllegalStateException("cannot encode into an array", e);
+        }
+        cos.checkNoSpaceLeft();
+        at += size;
+      }
+    }
+    return new EncodedTraces(out, spans);
+  }
+
+  /**
+   * The scanned array itself when the parts are all encoded, all from it, in their original order
+   * and framing, and cover all of it; else null.
+   */
+  private byte[] wholeArray() {
+    if (wireParts != parts.size()) {
+      return null;
+    }
+    byte[] array = ((WirePart) parts.get(0)).bytes;
+    int expected = 0;
+    for (Object part : parts) {
+      WirePart w = (WirePart) part;
+      if (w.bytes != array || w.frameStart != expected) {
+        return null;
+      }
+      expected = w.end();
+    }
+    return expected == array.length ? array : null;
   }
 
   /** An immutable snapshot, ready to send. */
   public ExportTraceServiceRequest toRequest() {
+    decode();
     ExportTraceServiceRequest.Builder request = ExportTraceServiceRequest.newBuilder();
-    for (ResourceSpans.Builder rs : resourceSpans) {
+    for (ResourceSpans.Builder rs : builders()) {
       request.addResourceSpans(rs.build());
     }
     return request.build();
@@ -59,10 +213,20 @@ public final class TraceBatch {
 
   public int spanCount() {
     int n = 0;
-    for (ResourceSpans.Builder rs : resourceSpans) {
-      for (int i = 0; i < rs.getScopeSpansCount(); i++) {
-        n += rs.getScopeSpans(i).getSpansCount();
-      }
+    for (Object part : parts) {
+      n += spanCount(part);
+    }
+    return n;
+  }
+
+  private static int spanCount(Object part) {
+    if (part instanceof WirePart) {
+      return ((WirePart) part).spanCount;
+    }
+    ResourceSpans.Builder rs = (ResourceSpans.Builder) part;
+    int n = 0;
+    for (int i = 0; i < rs.getScopeSpansCount(); i++) {
+      n += rs.getScopeSpans(i).getSpansCount();
     }
     return n;
   }
@@ -71,20 +235,29 @@ public final class TraceBatch {
     return spanCount() == 0;
   }
 
-  /** The size of this batch on the wire, in bytes (computes the protobuf encoding size). */
+  /**
+   * The size of this batch on the wire, in bytes: what {@link #encode()} makes. Free for encoded
+   * parts; a decoded part is built to be measured (protobuf's builders keep the messages they built
+   * and their sizes, so only what changed since is measured again).
+   */
   public long serializedSize() {
     long n = 0;
-    for (ResourceSpans.Builder rs : resourceSpans) {
-      // 1 tag byte plus the length prefix plus the message, as in the enclosing request.
-      int size = rs.build().getSerializedSize();
-      n += 1 + com.google.protobuf.CodedOutputStream.computeUInt32SizeNoTag(size) + size;
+    for (Object part : parts) {
+      if (part instanceof WirePart) {
+        n += ((WirePart) part).frameSize();
+      } else {
+        // 1 tag byte plus the length prefix plus the message, as in the enclosing request.
+        int size = ((ResourceSpans.Builder) part).build().getSerializedSize();
+        n += 1 + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
+      }
     }
     return n;
   }
 
   /** Visits every span. The visitor may change the span but not add or remove spans. */
   public void forEachSpan(Consumer<SpanRecord> visitor) {
-    for (ResourceSpans.Builder rs : resourceSpans) {
+    decode();
+    for (ResourceSpans.Builder rs : builders()) {
       for (ScopeSpans.Builder ss : rs.getScopeSpansBuilderList()) {
         for (Span.Builder span : ss.getSpansBuilderList()) {
           visitor.accept(new SpanRecord(rs, ss.getScope(), span));
@@ -106,6 +279,8 @@ public final class TraceBatch {
    * @return how many spans were removed
    */
   public int removeSpans(Predicate<SpanRecord> predicate) {
+    decode();
+    List<ResourceSpans.Builder> resourceSpans = builders();
     int removed = 0;
     for (int r = resourceSpans.size() - 1; r >= 0; r--) {
       ResourceSpans.Builder rs = resourceSpans.get(r);
@@ -130,27 +305,33 @@ public final class TraceBatch {
 
   /** Moves every span of {@code other} into this batch; {@code other} must not be used after. */
   public void addAll(TraceBatch other) {
-    resourceSpans.addAll(other.resourceSpans);
-  }
-
-  /** A deep copy that shares nothing mutable with this batch. */
-  public TraceBatch copy() {
-    List<ResourceSpans.Builder> copy = new ArrayList<>(resourceSpans.size());
-    for (ResourceSpans.Builder rs : resourceSpans) {
-      copy.add(rs.build().toBuilder());
-    }
-    return new TraceBatch(copy);
+    parts.addAll(other.parts);
+    wireParts += other.wireParts;
   }
 
   /**
-   * Splits this batch by trace id, keeping each span's resource and scope. The map iterates in
-   * the order the traces first appear. This batch is left unchanged.
+   * A deep copy that shares nothing mutable with this batch (encoded parts are immutable, so they
+   * are shared, not copied).
+   */
+  public TraceBatch copy() {
+    ArrayList<Object> copy = new ArrayList<>(parts.size());
+    for (Object part : parts) {
+      copy.add(
+          part instanceof WirePart ? part : ((ResourceSpans.Builder) part).build().toBuilder());
+    }
+    return new TraceBatch(copy, wireParts);
+  }
+
+  /**
+   * Splits this batch by trace id, keeping each span's resource and scope. The map iterates in the
+   * order the traces first appear. This batch is left unchanged.
    */
   public Map<ByteString, TraceBatch> groupByTrace() {
+    decode();
     Map<ByteString, TraceBatch> out = new LinkedHashMap<>();
     // Per trace: the resource and scope builders already created, keyed by the source builders.
     Map<ByteString, Map<Object, Object>> made = new LinkedHashMap<>();
-    for (ResourceSpans.Builder rs : resourceSpans) {
+    for (ResourceSpans.Builder rs : builders()) {
       for (ScopeSpans.Builder ss : rs.getScopeSpansBuilderList()) {
         for (Span.Builder span : ss.getSpansBuilderList()) {
           ByteString traceId = span.getTraceId();
@@ -164,8 +345,9 @@ public final class TraceBatch {
                         ResourceSpans.Builder b =
                             ResourceSpans.newBuilder()
                                 .setResource(rs.getResource())
-                                .setSchemaUrl(rs.getSchemaUrl());
-                        batch.resourceSpans.add(b);
+                                .setSchemaUrl(rs.getSchemaUrl())
+                                .setUnknownFields(rs.getUnknownFields());
+                        batch.parts.add(b);
                         return b;
                       });
           ScopeSpans.Builder targetSs =
@@ -173,9 +355,11 @@ public final class TraceBatch {
                   seen.computeIfAbsent(
                       ss,
                       k ->
-                          targetRs.addScopeSpansBuilder()
+                          targetRs
+                              .addScopeSpansBuilder()
                               .setScope(ss.getScope())
-                              .setSchemaUrl(ss.getSchemaUrl()));
+                              .setSchemaUrl(ss.getSchemaUrl())
+                              .setUnknownFields(ss.getUnknownFields()));
           targetSs.addSpans(span.build());
         }
       }
@@ -184,8 +368,10 @@ public final class TraceBatch {
   }
 
   /**
-   * Splits this batch into batches of at most {@code maxSpans} spans each, in order. Used by the
-   * batch processor to honour {@code send_batch_max_size}.
+   * Splits this batch into batches of at most {@code maxSpans} spans each, in order; every batch
+   * but the last holds exactly {@code maxSpans}. Used by the batch processor to honour {@code
+   * send_batch_max_size}. This batch is left unchanged. Encoded parts are not decoded: a part that
+   * fits moves whole, one that must be cut is cut between two spans on the wire.
    */
   public List<TraceBatch> split(int maxSpans) {
     if (maxSpans <= 0) {
@@ -194,7 +380,30 @@ public final class TraceBatch {
     List<TraceBatch> out = new ArrayList<>();
     TraceBatch current = empty();
     int inCurrent = 0;
-    for (ResourceSpans.Builder rs : resourceSpans) {
+    for (Object part : parts) {
+      if (part instanceof WirePart) {
+        WirePart rest = (WirePart) part;
+        while (true) {
+          int room = maxSpans - inCurrent;
+          if (rest.spanCount <= room) {
+            current.addPart(rest);
+            inCurrent += rest.spanCount;
+            break;
+          }
+          if (room == 0) {
+            out.add(current);
+            current = empty();
+            inCurrent = 0;
+            continue;
+          }
+          WirePart[] halves = TracesWireScanner.cut(rest, room);
+          current.addPart(halves[0]);
+          inCurrent += room;
+          rest = halves[1];
+        }
+        continue;
+      }
+      ResourceSpans.Builder rs = (ResourceSpans.Builder) part;
       ResourceSpans.Builder targetRs = null;
       for (ScopeSpans.Builder ss : rs.getScopeSpansBuilderList()) {
         ScopeSpans.Builder targetSs = null;
@@ -210,12 +419,17 @@ public final class TraceBatch {
             targetRs =
                 ResourceSpans.newBuilder()
                     .setResource(rs.getResource())
-                    .setSchemaUrl(rs.getSchemaUrl());
-            current.resourceSpans.add(targetRs);
+                    .setSchemaUrl(rs.getSchemaUrl())
+                    .setUnknownFields(rs.getUnknownFields());
+            current.parts.add(targetRs);
           }
           if (targetSs == null) {
             targetSs =
-                targetRs.addScopeSpansBuilder().setScope(ss.getScope()).setSchemaUrl(ss.getSchemaUrl());
+                targetRs
+                    .addScopeSpansBuilder()
+                    .setScope(ss.getScope())
+                    .setSchemaUrl(ss.getSchemaUrl())
+                    .setUnknownFields(ss.getUnknownFields());
           }
           targetSs.addSpans(span.build());
           inCurrent++;
@@ -230,16 +444,22 @@ public final class TraceBatch {
   }
 
   /**
-   * The builders underneath. For codecs and tests in this project only: processors use
-   * {@link #forEachSpan} so that the representation can change.
+   * The builders underneath (decodes encoded parts first). For codecs and tests in this project
+   * only: processors use {@link #forEachSpan} so that the representation can change.
    */
   public List<ResourceSpans.Builder> resourceSpansBuilders() {
-    return resourceSpans;
+    decode();
+    return builders();
   }
 
   @Override
   public String toString() {
-    return "TraceBatch{spans=" + spanCount() + ", resources=" + resourceSpans.size() + "}";
+    return "TraceBatch{spans="
+        + spanCount()
+        + ", resources="
+        + parts.size()
+        + (wireParts > 0 ? ", encoded=" + wireParts : "")
+        + "}";
   }
 
   @Override

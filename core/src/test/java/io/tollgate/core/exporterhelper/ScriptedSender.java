@@ -1,6 +1,7 @@
 package io.tollgate.core.exporterhelper;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.tollgate.core.model.EncodedTraces;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -31,8 +32,8 @@ final class ScriptedSender implements Sender {
   }
 
   @Override
-  public CompletionStage<SendResult> send(ExportTraceServiceRequest request) {
-    attempts.add(new Attempt(request, System.nanoTime()));
+  public CompletionStage<SendResult> send(EncodedTraces traces) {
+    attempts.add(new Attempt(traces.request(), System.nanoTime()));
     int now = concurrent.incrementAndGet();
     maxConcurrent.accumulateAndGet(now, Math::max);
     return script

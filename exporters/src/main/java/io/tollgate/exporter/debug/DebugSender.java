@@ -1,8 +1,8 @@
 package io.tollgate.exporter.debug;
 
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.tollgate.core.exporterhelper.SendResult;
 import io.tollgate.core.exporterhelper.Sender;
+import io.tollgate.core.model.EncodedTraces;
 import io.tollgate.core.model.TraceBatch;
 import io.tollgate.exporter.internal.WriterThread;
 import java.io.BufferedWriter;
@@ -34,17 +34,17 @@ final class DebugSender implements Sender {
   }
 
   @Override
-  public CompletionStage<SendResult> send(ExportTraceServiceRequest request) {
+  public CompletionStage<SendResult> send(EncodedTraces traces) {
     try {
-      return CompletableFuture.supplyAsync(() -> write(request), thread);
+      return CompletableFuture.supplyAsync(() -> write(traces), thread);
     } catch (RejectedExecutionException e) {
       return CompletableFuture.completedFuture(SendResult.permanent("the debug exporter is stopped"));
     }
   }
 
-  private SendResult write(ExportTraceServiceRequest request) {
+  private SendResult write(EncodedTraces traces) {
     StringBuilder sb = new StringBuilder(256);
-    TraceBatch.of(request)
+    TraceBatch.of(traces.request())
         .forEachSpan(
             span -> {
               if (verbosity == DebugConfig.Verbosity.DETAILED) {

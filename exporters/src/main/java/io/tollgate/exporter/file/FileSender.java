@@ -1,8 +1,8 @@
 package io.tollgate.exporter.file;
 
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.tollgate.core.exporterhelper.SendResult;
 import io.tollgate.core.exporterhelper.Sender;
+import io.tollgate.core.model.EncodedTraces;
 import io.tollgate.core.otlp.OtlpJson;
 import io.tollgate.exporter.internal.WriterThread;
 import java.io.IOException;
@@ -67,16 +67,16 @@ final class FileSender implements Sender {
   }
 
   @Override
-  public CompletionStage<SendResult> send(ExportTraceServiceRequest request) {
+  public CompletionStage<SendResult> send(EncodedTraces traces) {
     try {
-      return CompletableFuture.supplyAsync(() -> write(request), thread);
+      return CompletableFuture.supplyAsync(() -> write(traces), thread);
     } catch (RejectedExecutionException e) {
       return CompletableFuture.completedFuture(SendResult.permanent("the file exporter is stopped"));
     }
   }
 
-  private SendResult write(ExportTraceServiceRequest request) {
-    byte[] line = (OtlpJson.encodeRequest(request) + "\n").getBytes(StandardCharsets.UTF_8);
+  private SendResult write(EncodedTraces traces) {
+    byte[] line = (OtlpJson.encodeRequest(traces.request()) + "\n").getBytes(StandardCharsets.UTF_8);
     try {
       file.write(line);
       if (config.flushInterval().isZero()) {

@@ -2,20 +2,26 @@ package io.tollgate.exporter.otlpgrpc;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.RetryInfo;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.ProtoUtils;
 import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.tollgate.core.exporterhelper.Compression;
 import io.tollgate.core.exporterhelper.SendResult;
 import io.tollgate.core.exporterhelper.Sender;
+import io.tollgate.core.model.EncodedTraces;
 import io.tollgate.exporter.internal.Headers;
 import io.tollgate.exporter.internal.TlsContexts;
 import io.tollgate.exporter.internal.UserAgent;
@@ -31,6 +37,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Sends one {@code ExportTraceServiceRequest} over a grpc-java {@link ManagedChannel} on Netty,
  * and maps the answer to a {@link SendResult} with the OTLP specification's retry rules.
+ *
+ * <p>The request goes out as the bytes it was encoded to ({@link EncodedTracesMarshaller}): spans
+ * that crossed a pass-through pipeline are never turned into protobuf objects, and a retry sends
+ * the same bytes again.
  */
 final class OtlpGrpcSender implements Sender {
 
@@ -46,12 +56,20 @@ final class OtlpGrpcSender implements Sender {
 
   private static final int MAX_MESSAGE = 512;
 
+  /** {@code TraceService/Export} with an encoded request in place of the generated message. */
+  private static final MethodDescriptor<EncodedTraces, ExportTraceServiceResponse> EXPORT =
+      TraceServiceGrpc.getExportMethod().toBuilder(
+              EncodedTracesMarshaller.INSTANCE,
+              ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
+          .build();
+
   private final OtlpGrpcConfig config;
   private final GrpcEndpoint endpoint;
   private final boolean tls;
   private final Executor executor;
   private volatile ManagedChannel channel;
-  private volatile TraceServiceGrpc.TraceServiceStub stub;
+  private volatile Channel calls; // the channel with the configured headers attached
+  private volatile CallOptions callOptions;
 
   OtlpGrpcSender(OtlpGrpcConfig config, Executor executor) {
     this.config = config;
@@ -84,40 +102,40 @@ final class OtlpGrpcSender implements Sender {
                 metadata.put(
                     Metadata.Key.of(k.toLowerCase(Locale.ROOT), Metadata.ASCII_STRING_MARSHALLER),
                     v));
-    TraceServiceGrpc.TraceServiceStub s =
-        TraceServiceGrpc.newStub(channel)
-            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
-    if (config.compression() == Compression.GZIP) {
-      s = s.withCompression("gzip");
-    }
-    stub = s;
+    calls =
+        ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(metadata));
+    callOptions =
+        config.compression() == Compression.GZIP
+            ? CallOptions.DEFAULT.withCompression("gzip")
+            : CallOptions.DEFAULT;
   }
 
   @Override
-  public CompletionStage<SendResult> send(ExportTraceServiceRequest request) {
+  public CompletionStage<SendResult> send(EncodedTraces traces) {
     CompletableFuture<SendResult> result = new CompletableFuture<>();
     Duration timeout = config.timeout();
-    stub.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
-        .export(
-            request,
-            new StreamObserver<>() {
-              private ExportTraceServiceResponse response;
+    ClientCalls.asyncUnaryCall(
+        calls.newCall(
+            EXPORT, callOptions.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)),
+        traces,
+        new StreamObserver<ExportTraceServiceResponse>() {
+          private ExportTraceServiceResponse response;
 
-              @Override
-              public void onNext(ExportTraceServiceResponse value) {
-                response = value;
-              }
+          @Override
+          public void onNext(ExportTraceServiceResponse value) {
+            response = value;
+          }
 
-              @Override
-              public void onError(Throwable t) {
-                result.complete(fromError(t));
-              }
+          @Override
+          public void onError(Throwable t) {
+            result.complete(fromError(t));
+          }
 
-              @Override
-              public void onCompleted() {
-                result.complete(fromResponse(response));
-              }
-            });
+          @Override
+          public void onCompleted() {
+            result.complete(fromResponse(response));
+          }
+        });
     return result;
   }
 

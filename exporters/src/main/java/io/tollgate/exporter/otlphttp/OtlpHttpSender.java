@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.tollgate.core.component.Durations;
 import io.tollgate.core.exporterhelper.Compression;
 import io.tollgate.core.exporterhelper.RateLimitedLog;
 import io.tollgate.core.exporterhelper.SendResult;
 import io.tollgate.core.exporterhelper.Sender;
+import io.tollgate.core.model.EncodedTraces;
 import io.tollgate.core.otlp.OtlpJson;
 import io.tollgate.core.pipeline.Completions;
 import io.tollgate.exporter.internal.Headers;
@@ -95,11 +95,12 @@ final class OtlpHttpSender implements Sender {
   }
 
   @Override
-  public CompletionStage<SendResult> send(ExportTraceServiceRequest request) {
+  public CompletionStage<SendResult> send(EncodedTraces traces) {
+    // Protobuf goes out as the bytes it came as (nothing is re-encoded); JSON needs the objects.
     byte[] body =
         config.encoding() == OtlpHttpEncoding.PROTO
-            ? request.toByteArray()
-            : OtlpJson.encodeRequest(request).getBytes(StandardCharsets.UTF_8);
+            ? traces.bytes()
+            : OtlpJson.encodeRequest(traces.request()).getBytes(StandardCharsets.UTF_8);
     HttpRequest.Builder r =
         HttpRequest.newBuilder(uri)
             .timeout(config.timeout())

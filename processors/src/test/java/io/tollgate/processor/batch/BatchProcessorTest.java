@@ -13,6 +13,7 @@ import io.tollgate.core.component.ComponentKind;
 import io.tollgate.core.component.RefusedException;
 import io.tollgate.core.model.SpanRecord;
 import io.tollgate.core.model.TraceBatch;
+import io.tollgate.core.model.WireScan;
 import io.tollgate.core.testing.RecordingConsumer;
 import io.tollgate.core.testing.Spans;
 import java.time.Duration;
@@ -63,6 +64,39 @@ class BatchProcessorTest {
   private double count(String name) {
     var c = registry.find(name).counter();
     return c == null ? 0 : c.count();
+  }
+
+  /** A batch as the OTLP receiver makes it from a valid protobuf request: still bytes. */
+  private static TraceBatch encoded(String prefix, int n) {
+    byte[] bytes = spans(prefix, n).toRequest().toByteArray();
+    return TraceBatch.ofWire(WireScan.of(bytes));
+  }
+
+  @Test
+  void encodedBatchesAreMergedAndCutWithoutBeingDecoded() {
+    BatchProcessor p = processor("send_batch_size: 10\nsend_batch_max_size: 15\ntimeout: 10s");
+    List<Boolean> decoded = new ArrayList<>();
+    out.answer(
+        b -> {
+          decoded.add(b.isDecoded());
+          return CompletableFuture.completedFuture(null);
+        });
+    p.consume(encoded("a", 7));
+    p.consume(encoded("b", 13)); // 20 buffered: 15 leave (b cut on the wire); 5 stay
+
+    assertThat(out.batches()).extracting(TraceBatch::spanCount).containsExactly(15);
+    assertThat(decoded).containsExactly(false);
+    p.consume(encoded("c", 6)); // 11: the trigger
+    assertThat(out.batches()).extracting(TraceBatch::spanCount).containsExactly(15, 11);
+    assertThat(decoded).containsExactly(false, false);
+    // Nothing lost, nothing reordered, once someone does read the spans.
+    List<String> expected = new ArrayList<>();
+    for (String[] run : new String[][] {{"a", "7"}, {"b", "13"}, {"c", "6"}}) {
+      for (int i = 0; i < Integer.parseInt(run[1]); i++) {
+        expected.add(run[0] + i);
+      }
+    }
+    assertThat(out.spans()).extracting(SpanRecord::name).containsExactlyElementsOf(expected);
   }
 
   @Test

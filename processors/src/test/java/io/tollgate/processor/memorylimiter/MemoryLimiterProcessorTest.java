@@ -89,6 +89,18 @@ class MemoryLimiterProcessorTest {
   }
 
   @Test
+  void passesEncodedBatchesOnWithoutDecodingThem() {
+    MemoryLimiterProcessor p = processor("limit_mib: 500\nspike_limit_mib: 100");
+    p.check();
+    TraceBatch encoded =
+        TraceBatch.ofWire(io.tollgate.core.model.WireScan.of(batch(3).toRequest().toByteArray()));
+    assertThat(p.consume(encoded).toCompletableFuture()).isCompleted();
+    assertThat(out.batches()).singleElement().isSameAs(encoded);
+    assertThat(encoded.isDecoded()).isFalse();
+    assertThat(count("otelcol_processor_accepted_spans")).isEqualTo(3);
+  }
+
+  @Test
   void refusesRetryablyAboveTheSoftLimitAndRecovers() {
     // Hard 500 MiB, spike 100 MiB: soft limit 400 MiB.
     MemoryLimiterProcessor p = processor("limit_mib: 500\nspike_limit_mib: 100");

@@ -59,6 +59,24 @@ final class ExportService {
   }
 
   /**
+   * Accepts a request as received. The returned stage completes (never exceptionally) once the
+   * pipeline has accepted or refused the spans.
+   */
+  CompletionStage<Outcome> export(ReceivedTraces received, Transport transport) {
+    if (received.scan() == null) {
+      return export(received.request(), transport);
+    }
+    // The fast path: the scan found the request well-formed and every span's ids valid, so the
+    // pipeline gets the bytes as they are.
+    int total = received.scan().spanCount();
+    if (total == 0) {
+      metrics.request(transport, ReceiverMetrics.Outcome.SUCCESS);
+      return CompletableFuture.completedFuture(Outcome.ok(ACCEPTED));
+    }
+    return deliver(TraceBatch.ofWire(received.scan()), total, 0, ACCEPTED, transport);
+  }
+
+  /**
    * Accepts a decoded request. The returned stage completes (never exceptionally) once the pipeline
    * has accepted or refused the spans.
    */
@@ -84,6 +102,16 @@ final class ExportService {
               .build();
       log.debug("{}: {}", receiverId, rejections.message());
     }
+    return deliver(batch, total, rejected, response, transport);
+  }
+
+  /** Hands what is left of a request to the pipeline and turns its answer into an outcome. */
+  private CompletionStage<Outcome> deliver(
+      TraceBatch batch,
+      int total,
+      int rejected,
+      ExportTraceServiceResponse response,
+      Transport transport) {
     int accepted = total - rejected;
     if (accepted == 0) {
       metrics.refused(transport, rejected);

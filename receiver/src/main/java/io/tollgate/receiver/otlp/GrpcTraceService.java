@@ -10,7 +10,6 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import java.io.IOException;
@@ -24,7 +23,9 @@ import java.io.InputStream;
  * {@code RESOURCE_EXHAUSTED} with messages that say what to fix.
  *
  * <p>grpc-java parses and calls the handler on the server's executor (the collector's workers), so
- * no decoding happens on a network thread.
+ * no decoding happens on a network thread. "Parsing" is reading the message into one array and
+ * scanning it ({@link ReceivedTraces#fromProtobuf}): a valid request goes down the pipeline as
+ * bytes, without protobuf objects.
  */
 final class GrpcTraceService {
 
@@ -33,8 +34,8 @@ final class GrpcTraceService {
 
   private GrpcTraceService() {}
 
-  /** A request as parsed: the message, or why it could not be read. */
-  record Decoded(ExportTraceServiceRequest request, ExportFailure failure) {}
+  /** A request as read: the traces, or why they could not be read. */
+  record Decoded(ReceivedTraces traces, ExportFailure failure) {}
 
   static ServerServiceDefinition definition(
       ExportService service, int maxMessageBytes, String sizeKey) {
@@ -56,7 +57,7 @@ final class GrpcTraceService {
       return;
     }
     try {
-      service.export(decoded.request(), Transport.GRPC).thenAccept(outcome -> reply(obs, outcome));
+      service.export(decoded.traces(), Transport.GRPC).thenAccept(outcome -> reply(obs, outcome));
     } catch (RuntimeException e) {
       log.warn("export failed unexpectedly", e);
       obs.onError(
@@ -80,7 +81,7 @@ final class GrpcTraceService {
     }
   }
 
-  /** Parses requests without throwing, so that the handler can answer with a useful status. */
+  /** Reads requests without throwing, so that the handler can answer with a useful status. */
   private static final class RequestMarshaller implements MethodDescriptor.Marshaller<Decoded> {
     private final int maxMessageBytes;
     private final String sizeKey;
@@ -92,23 +93,25 @@ final class GrpcTraceService {
 
     @Override
     public InputStream stream(Decoded value) {
-      return value.request().toByteString().newInput();
+      ReceivedTraces t = value.traces();
+      return t.scan() != null
+          ? new java.io.ByteArrayInputStream(t.scan().array(), t.scan().offset(), t.scan().length())
+          : t.request().toByteString().newInput();
     }
 
     @Override
     public Decoded parse(InputStream stream) {
       try {
-        ExportTraceServiceRequest request;
+        byte[] bytes;
         if (stream instanceof KnownLength) {
-          // An uncompressed message, already framed: one exact-size copy, then an array parse
-          // (faster than parsing from a stream).
-          int size = stream.available();
-          byte[] bytes = stream.readNBytes(size);
-          request = ExportTraceServiceRequest.parseFrom(bytes);
+          // An uncompressed message, already framed (and within the size limit): one exact-size
+          // copy.
+          bytes = stream.readNBytes(stream.available());
         } else {
-          request = ExportTraceServiceRequest.parseFrom(stream);
+          // A decompressing stream: grpc-java enforces the size limit while we read.
+          bytes = stream.readAllBytes();
         }
-        return new Decoded(request, null);
+        return new Decoded(ReceivedTraces.fromProtobuf(bytes, 0, bytes.length), null);
       } catch (InvalidProtocolBufferException e) {
         return new Decoded(null, malformed(e));
       } catch (StatusRuntimeException e) {

@@ -3,14 +3,12 @@ package io.tollgate.receiver.otlp;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.Code;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.tollgate.core.otlp.OtlpJson;
 import java.io.IOException;
 import java.util.Map;
@@ -95,7 +93,7 @@ final class TracesHttpHandler implements HttpHandler {
       WireFormat format,
       RequestBodies.Encoding encoding,
       CompletableFuture<FullHttpResponse> answer) {
-    ExportTraceServiceRequest decoded;
+    ReceivedTraces decoded;
     try {
       decoded = decode(request.content(), format, encoding);
     } catch (RequestBodies.TooLargeException e) {
@@ -136,17 +134,19 @@ final class TracesHttpHandler implements HttpHandler {
     }
   }
 
-  private ExportTraceServiceRequest decode(
-      ByteBuf content, WireFormat format, RequestBodies.Encoding encoding)
+  /**
+   * Protobuf bodies are copied out of Netty's buffer once and scanned: a valid one goes down the
+   * pipeline as those bytes ({@link ReceivedTraces#fromProtobuf}); JSON is decoded.
+   */
+  private ReceivedTraces decode(ByteBuf content, WireFormat format, RequestBodies.Encoding encoding)
       throws RequestBodies.TooLargeException, MalformedBody {
     try {
       if (encoding == RequestBodies.Encoding.IDENTITY) {
+        byte[] bytes = ByteBufUtil.getBytes(content);
         if (format == WireFormat.PROTOBUF) {
-          return content.nioBufferCount() == 1
-              ? ExportTraceServiceRequest.parseFrom(content.nioBuffer())
-              : ExportTraceServiceRequest.parseFrom(new ByteBufInputStream(content.duplicate()));
+          return ReceivedTraces.fromProtobuf(bytes, 0, bytes.length);
         }
-        return OtlpJson.decodeRequest(ByteBufUtil.getBytes(content));
+        return ReceivedTraces.of(OtlpJson.decodeRequest(bytes));
       }
       RequestBodies.Body body;
       try {
@@ -163,9 +163,12 @@ final class TracesHttpHandler implements HttpHandler {
                 + " or send it without a Content-Encoding header");
       }
       if (format == WireFormat.PROTOBUF) {
-        return ExportTraceServiceRequest.parser().parseFrom(body.bytes(), 0, body.length());
+        // The batch keeps the array until export: do not keep much more than the body with it.
+        byte[] bytes =
+            body.bytes().length - body.length() > body.length() / 8 ? body.exact() : body.bytes();
+        return ReceivedTraces.fromProtobuf(bytes, 0, body.length());
       }
-      return OtlpJson.decodeRequest(body.exact());
+      return ReceivedTraces.of(OtlpJson.decodeRequest(body.exact()));
     } catch (InvalidProtocolBufferException e) {
       throw new MalformedBody(
           format == WireFormat.PROTOBUF

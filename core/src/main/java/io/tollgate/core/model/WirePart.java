@@ -1,0 +1,47 @@
+package io.tollgate.core.model;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+
+/**
+ * One {@code ResourceSpans} still in its encoded form: {@code bytes[offset, offset + length)},
+ * framed in an {@code ExportTraceServiceRequest} by the tag and length at {@code bytes[frameStart,
+ * offset)}. Validated by {@link TracesWireScanner} when it was made, and immutable: batches share
+ * it freely (copies, fan-out) and the array is never written.
+ */
+final class WirePart {
+
+  final byte[] bytes;
+  final int frameStart;
+  final int offset;
+  final int length;
+  final int spanCount;
+
+  WirePart(byte[] bytes, int frameStart, int offset, int length, int spanCount) {
+    this.bytes = bytes;
+    this.frameStart = frameStart;
+    this.offset = offset;
+    this.length = length;
+    this.spanCount = spanCount;
+  }
+
+  /** Where the framed field ends. */
+  int end() {
+    return offset + length;
+  }
+
+  /** The size of the field in a request: tag, length and message. */
+  int frameSize() {
+    return end() - frameStart;
+  }
+
+  ResourceSpans.Builder decode() {
+    try {
+      return ResourceSpans.parser().parseFrom(bytes, offset, length).toBuilder();
+    } catch (InvalidProtocolBufferException e) {
+      // The scan accepted these bytes, so protobuf must too: a disagreement is our bug.
+      throw new IllegalStateException(
+          "a ResourceSpans the wire scan accepted does not parse: " + e.getMessage(), e);
+    }
+  }
+}
