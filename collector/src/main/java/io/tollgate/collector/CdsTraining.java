@@ -32,6 +32,13 @@ public final class CdsTraining {
   private CdsTraining() {}
 
   public static void main(String[] args) throws Exception {
+    run();
+    // The archive is written as the JVM exits.
+    System.exit(ExitCodes.OK);
+  }
+
+  /** Starts the training collector, checks that it is ready, and stops it. */
+  static void run() throws Exception {
     List<String> sets =
         List.of(
             "receivers.otlp.protocols.grpc.endpoint=127.0.0.1:" + freePort(),
@@ -54,7 +61,6 @@ public final class CdsTraining {
       throw new IllegalStateException("the training collector started but is not ready");
     }
     collector.shutdown();
-    System.exit(ExitCodes.OK);
   }
 
   private static int freePort() throws IOException {
