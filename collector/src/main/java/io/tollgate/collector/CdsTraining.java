@@ -29,9 +29,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A training run for a class-data sharing (CDS) archive: starts a collector the way {@code
- * tollgate} does, sends it one GenAI span over OTLP/gRPC and one over OTLP/HTTP, stops it and
- * exits. Run it once per build, with the JDK and options of the real runs, naming the jar the
- * same way (an absolute path is safest):
+ * tollgate} does, sends it one GenAI span over OTLP/gRPC and one over OTLP/HTTP, asks its health
+ * and metrics endpoints, stops it and exits. Run it once per build, with the JDK and options of
+ * the real runs, naming the jar the same way (an absolute path is safest):
  *
  * <pre>{@code
  * java -XX:ArchiveClassesAtExit=/app/tollgate.jsa -cp /app/tollgate.jar \
@@ -61,12 +61,14 @@ public final class CdsTraining {
   static void run() throws Exception {
     int grpc = freePort();
     int http = freePort();
+    int health = freePort();
+    int metrics = freePort();
     List<String> sets =
         List.of(
             "receivers.otlp.protocols.grpc.endpoint=127.0.0.1:" + grpc,
             "receivers.otlp.protocols.http.endpoint=127.0.0.1:" + http,
-            "extensions.health_check.endpoint=127.0.0.1:" + freePort(),
-            "service.telemetry.metrics.address=127.0.0.1:" + freePort(),
+            "extensions.health_check.endpoint=127.0.0.1:" + health,
+            "service.telemetry.metrics.address=127.0.0.1:" + metrics,
             "receivers.otlp/training={protocols: {grpc: {endpoint: '127.0.0.1:"
                 + freePort()
                 + "'}, http: {endpoint: '127.0.0.1:"
@@ -90,7 +92,11 @@ public final class CdsTraining {
         throw new IllegalStateException("the training collector started but is not ready");
       }
       sendGrpc(grpc);
-      sendHttp(http);
+      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      sendHttp(client, http);
+      // What a kubelet and a Prometheus ask first.
+      get(client, "http://127.0.0.1:" + health + "/");
+      get(client, "http://127.0.0.1:" + metrics + "/metrics");
     } finally {
       collector.shutdown();
     }
@@ -108,8 +114,8 @@ public final class CdsTraining {
     }
   }
 
-  private static void sendHttp(int port) throws IOException, InterruptedException {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static void sendHttp(HttpClient client, int port)
+      throws IOException, InterruptedException {
     HttpResponse<Void> response =
         client.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/traces"))
@@ -120,6 +126,16 @@ public final class CdsTraining {
             HttpResponse.BodyHandlers.discarding());
     if (response.statusCode() != 200) {
       throw new IOException("OTLP/HTTP answered " + response.statusCode());
+    }
+  }
+
+  private static void get(HttpClient client, String url) throws IOException, InterruptedException {
+    HttpResponse<Void> response =
+        client.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.discarding());
+    if (response.statusCode() != 200) {
+      throw new IOException(url + " answered " + response.statusCode());
     }
   }
 
