@@ -28,14 +28,15 @@ class DefaultConfigRoundTripTest {
       for (ComponentFactory<?> factory : components.factories(kind)) {
         ComponentConfig defaults = factory.defaultConfig();
         JsonNode tree = binding.valueToTree(defaults);
-        Object bound =
+        ComponentConfig bound =
             binding
                 .readerFor(factory.configClass())
                 // As the loader: keys only the defaults have (a getter) are not an error.
                 .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .readValue(tree);
-        assertThat((Object) bound).as("%s %s", kind.displayName(), factory.type()).isEqualTo(defaults);
-        assertThat((JsonNode) binding.valueToTree(bound)).as("%s", factory.type()).isEqualTo(tree);
+        assertThat(bound).as("%s %s", kind.displayName(), factory.type()).isEqualTo(defaults);
+        JsonNode again = binding.valueToTree(bound);
+        assertThat(again).as("%s", factory.type()).isEqualTo(tree);
         checked++;
       }
     }
