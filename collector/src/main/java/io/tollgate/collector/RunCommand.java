@@ -26,11 +26,15 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return run(parent, options);
+    return run(parent, options, parent.spec.commandLine().getErr());
   }
 
-  static int run(TollgateCommand root, ConfigOptions options) throws InterruptedException {
-    PrintWriter err = root.spec.commandLine().getErr();
+  /**
+   * Loads the configuration from {@code root}'s and {@code options}, starts the collector and
+   * waits until it has shut down.
+   */
+  static int run(TollgateCommand root, ConfigOptions options, PrintWriter err)
+      throws InterruptedException {
     CollectorConfig config;
     try {
       config = root.load(options, err);

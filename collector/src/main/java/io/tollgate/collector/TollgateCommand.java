@@ -5,7 +5,10 @@ import io.tollgate.config.Components;
 import io.tollgate.config.ConfigException;
 import io.tollgate.config.ConfigLoader;
 import io.tollgate.core.component.ConfigIssues.Issue;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -68,17 +71,35 @@ public final class TollgateCommand implements Callable<Integer> {
       Function<String, String> env, Supplier<Components> components) {
     CommandLine cl = new CommandLine(new TollgateCommand(env, components));
     cl.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> {
-          commandLine.getErr().println("tollgate: " + e.getMessage());
-          commandLine.getErr().flush();
-          return ExitCodes.FAILED;
-        });
+        (e, commandLine, parseResult) -> failed(e, commandLine.getErr()));
     return cl;
   }
 
   @Override
   public Integer call() throws Exception {
-    return RunCommand.run(this, new ConfigOptions());
+    return RunCommand.run(this, new ConfigOptions(), spec.commandLine().getErr());
+  }
+
+  /** What a command that threw prints, and its exit code. */
+  static int failed(Exception e, PrintWriter err) {
+    err.println("tollgate: " + e.getMessage());
+    err.flush();
+    return ExitCodes.FAILED;
+  }
+
+  /** Standard error as picocli writes to it: {@code sun.stderr.encoding}, else the default. */
+  static PrintWriter stderr() {
+    String name = System.getProperty("sun.stderr.encoding");
+    Charset charset = Charset.defaultCharset();
+    if (name != null) {
+      try {
+        charset = Charset.forName("cp65001".equalsIgnoreCase(name) ? "UTF-8" : name);
+      } catch (RuntimeException unknown) {
+        // picocli falls back to the default too
+      }
+    }
+    return new PrintWriter(
+        new BufferedWriter(new OutputStreamWriter(System.err, charset)), true);
   }
 
   Components components() {
