@@ -155,10 +155,13 @@ final class TruncateProcessor implements Processor {
   /** {@code s} cut to {@code limit} code points, or null when it fits. */
   String cutString(String s, int limit, boolean jsonKey) {
     if (s.length() <= limit) {
-      return null;
+      return null; // UTF-16 length bounds the code point count
     }
-    if (jsonKey && looksLikeJson(s) && Cutter.cp(s) > limit) {
+    if (jsonKey && looksLikeJson(s)) {
       String shortened = json.cut(s, limit);
+      if (shortened == s) {
+        return null; // fits
+      }
       if (shortened != null) {
         return shortened;
       }
