@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Shortens GenAI message JSON ({@code gen_ai.input.messages} and its kind) so that the whole
@@ -148,7 +150,7 @@ final class JsonCutter {
   /** The document with the strings longer than {@code cap} cut; their prefixes are committed. */
   private String write(MessageJson doc, boolean all, int cap) {
     String json = doc.json();
-    StringBuilder out = null;
+    List<String> parts = null;
     int copied = 0;
     for (int i = 0; i < doc.count(); i++) {
       int codePoints = doc.codePoints(i);
@@ -159,19 +161,19 @@ final class JsonCutter {
       if (doc.committedWidth(i) + suffixWidth(cut) >= doc.writtenWidth(i)) {
         continue;
       }
-      if (out == null) {
-        out = new StringBuilder(json.length());
+      if (parts == null) {
+        parts = new ArrayList<>();
       }
-      out.append(json, copied, doc.committedEnd(i)).append(suffixBefore);
-      if (suffixAfter != null) {
-        out.append(cut).append(suffixAfter);
-      }
+      parts.add(json.substring(copied, doc.committedEnd(i)));
+      parts.add(suffixAfter == null ? suffixBefore : suffixBefore + cut + suffixAfter);
       copied = doc.end(i);
     }
-    if (out == null) {
+    if (parts == null) {
       return json;
     }
-    return out.append(json, copied, json.length()).toString();
+    parts.add(json.substring(copied));
+    // One copy of exactly the right size and coder, where a StringBuilder copies twice or more.
+    return String.join("", parts);
   }
 
   /** {@code s} written as the content of a JSON string, as Jackson writes it. */

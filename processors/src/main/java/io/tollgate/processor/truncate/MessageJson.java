@@ -35,7 +35,8 @@ final class MessageJson {
 
   // Per string, STRIDE ints: where its content is (quotes excluded), its decoded code points, the
   // code points it takes written, its kind, and a measuring cursor (code points measured so far,
-  // where they end, how wide they are written) with the last probe beyond it.
+  // where they end, how wide they are written) with the last probe beyond it, and where its last
+  // escape starts (-1 without).
   private static final int START = 0;
   private static final int END = 1;
   private static final int CODE_POINTS = 2;
@@ -46,18 +47,20 @@ final class MessageJson {
   private static final int AT_WIDTH = 7;
   private static final int PROBE_INDEX = 8;
   private static final int PROBE_WIDTH = 9;
-  private static final int STRIDE = 10;
+  private static final int LAST_ESCAPE = 10;
+  private static final int STRIDE = 11;
 
   private final String json;
   private int[] leaves = new int[8 * STRIDE];
   private int count;
   private int width;
 
-  // While scanning: surrogate pairs so far, and those and the escapes' extra chars of the last
-  // string read.
+  // While scanning: surrogate pairs so far, and those, the escapes' extra chars and where the last
+  // escape starts in the last string read.
   private int pairs;
   private int stringPairs;
   private int stringEscapeChars;
+  private int stringLastEscape;
   private int[] keys; // start, end of the keys of the open objects (verifying only)
   private int keyTop;
 
@@ -126,17 +129,35 @@ final class MessageJson {
     }
     String s = json;
     int end = leaves[o + END];
-    for (; k < n; k++) {
-      char c = s.charAt(i);
-      if (c == '\\') {
-        int escape = s.charAt(i + 1) == 'u' ? 6 : 2;
-        i += escape;
-        w += escape;
-      } else {
-        i++;
-        w++;
-        if (Character.isHighSurrogate(c) && i < end && Character.isLowSurrogate(s.charAt(i))) {
+    if (end - leaves[o + START] == leaves[o + WIDTH]) {
+      // No surrogate pair: between escapes each char is one code point, one wide. Jump from
+      // escape to escape (indexOf is vectorised), never past the last one into other strings.
+      int lastEscape = leaves[o + LAST_ESCAPE];
+      while (k < n) {
+        int run = Math.min((i <= lastEscape ? s.indexOf('\\', i) : end) - i, n - k);
+        i += run;
+        w += run;
+        k += run;
+        if (k < n) {
+          int escape = s.charAt(i + 1) == 'u' ? 6 : 2;
+          i += escape;
+          w += escape;
+          k++;
+        }
+      }
+    } else {
+      for (; k < n; k++) {
+        char c = s.charAt(i);
+        if (c == '\\') {
+          int escape = s.charAt(i + 1) == 'u' ? 6 : 2;
+          i += escape;
+          w += escape;
+        } else {
           i++;
+          w++;
+          if (Character.isHighSurrogate(c) && i < end && Character.isLowSurrogate(s.charAt(i))) {
+            i++;
+          }
         }
       }
     }
@@ -336,6 +357,7 @@ final class MessageJson {
     int n = s.length();
     int surrogatePairs = 0;
     int escapeChars = 0;
+    int lastEscape = -1;
     while (i < n) {
       char c = s.charAt(i);
       if (c >= 0x20 && c != '"' && c != '\\' && !Character.isSurrogate(c)) {
@@ -343,12 +365,14 @@ final class MessageJson {
       } else if (c == '"') {
         stringPairs = surrogatePairs;
         stringEscapeChars = escapeChars;
+        stringLastEscape = lastEscape;
         pairs += surrogatePairs;
         return i;
       } else if (c == '\\') {
         if (i + 1 >= n) {
           return -1;
         }
+        lastEscape = i;
         char e = s.charAt(i + 1);
         if (e == 'u') {
           if (i + 6 > n || (verify && !isJacksonUnicodeEscape(s, i + 2))) {
@@ -406,6 +430,7 @@ final class MessageJson {
     leaves[o + AT_CODE_POINTS] = 0;
     leaves[o + AT_INDEX] = start;
     leaves[o + AT_WIDTH] = 0;
+    leaves[o + LAST_ESCAPE] = stringLastEscape;
   }
 
   /** A number as Jackson writes one (the text is its output). */
