@@ -444,8 +444,9 @@ final class MessageJson {
 
   /**
    * A number that Jackson reads and writes back unchanged: an integer other than {@code -0}, or a
-   * decimal without exponent that {@link BigDecimal#toString} prints as written (Jackson reads
-   * decimals as {@code BigDecimal}). Exponents and anything else go to Jackson.
+   * number with a fraction or an exponent that {@link BigDecimal#toString} prints as written
+   * (Jackson reads those as {@code BigDecimal}: {@code 1.10} and {@code 1E-7} stay, {@code 1e-7}
+   * would come out as {@code 1E-7}). Anything else goes to Jackson.
    */
   private int verifiedNumber(int p, int maxLength) {
     String s = json;
@@ -461,33 +462,51 @@ final class MessageJson {
     if (c == '0') {
       p++;
     } else if (c >= '1' && c <= '9') {
-      while (p < n && isDigit(s.charAt(p))) {
-        p++;
-      }
+      p = digits(p);
     } else {
       return -1;
     }
-    boolean fraction = p < n && s.charAt(p) == '.';
-    if (fraction) {
-      int digits = ++p;
-      while (p < n && isDigit(s.charAt(p))) {
-        p++;
-      }
-      if (p == digits) {
+    boolean decimal = false;
+    if (p < n && s.charAt(p) == '.') {
+      int from = ++p;
+      p = digits(p);
+      if (p == from) {
         return -1;
       }
+      decimal = true;
     }
     if (p < n && (s.charAt(p) == 'e' || s.charAt(p) == 'E')) {
-      return -1;
+      p++;
+      if (p < n && (s.charAt(p) == '+' || s.charAt(p) == '-')) {
+        p++;
+      }
+      int from = p;
+      p = digits(p);
+      if (p == from) {
+        return -1;
+      }
+      decimal = true;
     }
     if (p - start > maxLength) {
       return -1;
     }
-    if (fraction) {
+    if (decimal) {
       String literal = s.substring(start, p);
-      return new BigDecimal(literal).toString().equals(literal) ? p : -1;
+      try {
+        return new BigDecimal(literal).toString().equals(literal) ? p : -1;
+      } catch (NumberFormatException e) {
+        return -1; // an exponent out of range
+      }
     }
     return p - start == 2 && s.charAt(start) == '-' && s.charAt(start + 1) == '0' ? -1 : p;
+  }
+
+  private int digits(int p) {
+    String s = json;
+    while (p < s.length() && isDigit(s.charAt(p))) {
+      p++;
+    }
+    return p;
   }
 
   private static boolean isDigit(char c) {
