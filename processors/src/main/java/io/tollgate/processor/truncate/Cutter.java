@@ -27,6 +27,16 @@ final class Cutter {
     return after == null ? before : before + cut + after;
   }
 
+  /** The suffix's text before the number; the whole suffix when it has no number. */
+  String suffixBefore() {
+    return before;
+  }
+
+  /** The suffix's text after the number, or null when it has no number. */
+  String suffixAfter() {
+    return after;
+  }
+
   int suffixLength(long cut) {
     return after == null ? fixedLength : fixedLength + digits(cut);
   }
@@ -39,15 +49,15 @@ final class Cutter {
     if (s.length() <= limit) {
       return null; // fast path: UTF-16 length bounds the code point count
     }
-    int total = s.codePointCount(0, s.length());
+    int total = cp(s);
     if (total <= limit) {
       return null;
     }
     int keep = keepFor(total, limit);
     if (keep < 0) {
-      return s.substring(0, s.offsetByCodePoints(0, limit));
+      return s.substring(0, offset(s, limit, total));
     }
-    return s.substring(0, s.offsetByCodePoints(0, keep)) + suffix(total - keep);
+    return s.substring(0, offset(s, keep, total)) + suffix(total - keep);
   }
 
   /**
@@ -67,10 +77,30 @@ final class Cutter {
   }
 
   static int cp(String s) {
-    return s.codePointCount(0, s.length());
+    return s.codePointCount(0, s.length()); // O(1) for a Latin-1 string
   }
 
-  private static int digits(long n) {
+  /**
+   * The index in {@code s} after its first {@code n} code points, as {@link
+   * String#offsetByCodePoints} finds it; {@code total} is the code point count of {@code s}.
+   */
+  static int offset(String s, int n, int total) {
+    if (total == s.length()) {
+      return n; // no surrogate pair: one char per code point
+    }
+    int length = s.length();
+    int i = 0;
+    for (int k = 0; k < n; k++) {
+      if (Character.isHighSurrogate(s.charAt(i++))
+          && i < length
+          && Character.isLowSurrogate(s.charAt(i))) {
+        i++;
+      }
+    }
+    return i;
+  }
+
+  static int digits(long n) {
     int d = 1;
     while (n >= 10) {
       n /= 10;

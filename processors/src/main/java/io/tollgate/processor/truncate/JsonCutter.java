@@ -1,18 +1,14 @@
 package io.tollgate.processor.truncate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Shortens GenAI message JSON ({@code gen_ai.input.messages} and its kind) so that the whole
@@ -22,7 +18,12 @@ import java.util.Set;
  * response} and {@code result}; if that cannot be enough, every other string except structural
  * fields ({@code role}, {@code type}, {@code id}, …). All cut strings share one cap, found by
  * binary search, so short parts stay whole and the long ones give up the space. Each cut string
- * ends with the suffix saying how much it lost.
+ * ends with the suffix saying how much it lost. The result is what Jackson writes of the tree
+ * with those strings cut.
+ *
+ * <p>Message JSON usually arrives exactly as Jackson writes it ({@code genai_normalize} writes it
+ * so): then it is read and cut in place in one pass ({@link MessageJson}), without a tree. Other
+ * JSON (spaces, other escapes, repeated keys) is parsed by Jackson and its output cut the same way.
  */
 final class JsonCutter {
 
@@ -33,160 +34,175 @@ final class JsonCutter {
           .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           .build();
 
-  private static final Set<String> TEXT_FIELDS =
-      Set.of("content", "arguments", "response", "result");
-  private static final Set<String> STRUCTURAL_FIELDS =
-      Set.of(
-          "role", "type", "id", "name", "finish_reason", "mime_type", "modality", "tool_call_id",
-          "call_id");
-
-  private final Cutter cutter;
+  private final String suffixBefore; // escaped as in JSON
+  private final String suffixAfter; // escaped; null when the suffix has no number
+  private final int suffixWidth; // written code points of the suffix without the number
 
   JsonCutter(Cutter cutter) {
-    this.cutter = cutter;
-  }
-
-  /** A string inside the JSON tree that may be cut. */
-  private static final class Leaf {
-    final JsonNode parent;
-    final String field; // in an object
-    final int index; // in an array
-    final String text;
-    final int codePoints;
-    final int fullWidth; // serialised, escapes included
-
-    Leaf(JsonNode parent, String field, int index, String text) {
-      this.parent = parent;
-      this.field = field;
-      this.index = index;
-      this.text = text;
-      this.codePoints = text.codePointCount(0, text.length());
-      this.fullWidth = escapedWidth(text, codePoints);
-    }
-
-    void set(String value) {
-      if (parent instanceof ObjectNode o) {
-        o.set(field, TextNode.valueOf(value));
-      } else {
-        ((ArrayNode) parent).set(index, TextNode.valueOf(value));
-      }
-    }
+    String before = cutter.suffixBefore();
+    String after = cutter.suffixAfter();
+    this.suffixBefore = escape(before);
+    this.suffixAfter = after == null ? null : escape(after);
+    this.suffixWidth =
+        escapedWidth(before, Cutter.cp(before))
+            + (after == null ? 0 : escapedWidth(after, Cutter.cp(after)));
   }
 
   /**
-   * The JSON in {@code json} shortened to at most {@code limit} code points, or null when it is
-   * not a JSON object or array, or when even empty texts would not fit (the caller then cuts the
-   * string as plain text).
+   * The JSON in {@code json} shortened to at most {@code limit} code points; {@code json} itself
+   * when it already fits; null when it is not a JSON object or array, or when even empty texts
+   * would not fit (the caller then cuts the string as plain text).
    */
   String cut(String json, int limit) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(json);
-    } catch (JsonProcessingException e) {
-      return null;
-    }
-    if (root == null || !root.isContainerNode()) {
-      return null;
-    }
-    List<Leaf> text = new ArrayList<>();
-    List<Leaf> other = new ArrayList<>();
-    collect(root, false, text, other);
-
-    for (Leaf leaf : text) {
-      leaf.set("");
-    }
-    List<Leaf> leaves = text;
-    int base = width(root);
-    if (base + cappedWidth(leaves, 0) > limit) {
-      // Cutting message text is not enough: let every non-structural string give way too.
-      for (Leaf leaf : other) {
-        leaf.set("");
+    StreamReadConstraints limits = JSON.getFactory().streamReadConstraints();
+    MessageJson doc = MessageJson.read(json, true, limits);
+    if (doc == null) {
+      if (Cutter.cp(json) <= limit) {
+        return json;
       }
-      leaves = new ArrayList<>(text);
-      leaves.addAll(other);
-      base = width(root);
-      if (base + cappedWidth(leaves, 0) > limit) {
+      JsonNode root;
+      try {
+        root = JSON.readTree(json);
+      } catch (JsonProcessingException e) {
+        return null;
+      }
+      if (root == null || !root.isContainerNode()) {
+        return null;
+      }
+      doc = MessageJson.read(root.toString(), false, limits);
+      if (doc == null) {
+        return null; // not reached: Jackson's own output reads
+      }
+    } else if (doc.width() <= limit) {
+      return json;
+    }
+    return cut(doc, limit);
+  }
+
+  private String cut(MessageJson doc, int limit) {
+    // The width with every text emptied, then with every other string emptied as well.
+    long base = doc.width() - writtenWidth(doc, MessageJson.TEXT);
+    boolean all = false;
+    if (base + cappedWidth(doc, false, 0) > limit) {
+      // Cutting message text is not enough: let every non-structural string give way too.
+      all = true;
+      base -= writtenWidth(doc, MessageJson.OTHER);
+      if (base + cappedWidth(doc, true, 0) > limit) {
         return null;
       }
     }
     int lo = 0;
     int hi = 0;
-    for (Leaf leaf : leaves) {
-      hi = Math.max(hi, leaf.codePoints);
+    for (int i = 0; i < doc.count(); i++) {
+      if (all || doc.kind(i) == MessageJson.TEXT) {
+        hi = Math.max(hi, doc.codePoints(i));
+      }
     }
     while (lo < hi) {
       int mid = (int) (((long) lo + hi + 1) / 2);
-      if (base + cappedWidth(leaves, mid) <= limit) {
+      if (base + cappedWidth(doc, all, mid) <= limit) {
         lo = mid;
+        for (int i = 0; i < doc.count(); i++) {
+          if ((all || doc.kind(i) == MessageJson.TEXT) && doc.codePoints(i) > mid) {
+            doc.commit(i, mid); // the next probes start here
+          }
+        }
       } else {
         hi = mid - 1;
       }
     }
-    for (Leaf leaf : leaves) {
-      leaf.set(capped(leaf, lo));
-    }
-    String out = root.toString();
-    return Cutter.cp(out) <= limit ? out : null;
+    return write(doc, all, lo);
   }
 
-  private void collect(JsonNode node, boolean inText, List<Leaf> text, List<Leaf> other) {
-    if (node instanceof ObjectNode o) {
-      for (Map.Entry<String, JsonNode> e : o.properties()) {
-        boolean childInText = inText || TEXT_FIELDS.contains(e.getKey());
-        JsonNode child = e.getValue();
-        if (child.isTextual()) {
-          if (childInText) {
-            text.add(new Leaf(o, e.getKey(), -1, child.textValue()));
-          } else if (!STRUCTURAL_FIELDS.contains(e.getKey())) {
-            other.add(new Leaf(o, e.getKey(), -1, child.textValue()));
-          }
-        } else if (child.isContainerNode()) {
-          collect(child, childInText, text, other);
-        }
-      }
-    } else if (node instanceof ArrayNode a) {
-      for (int i = 0; i < a.size(); i++) {
-        JsonNode child = a.get(i);
-        if (child.isTextual()) {
-          (inText ? text : other).add(new Leaf(a, null, i, child.textValue()));
-        } else if (child.isContainerNode()) {
-          collect(child, inText, text, other);
-        }
-      }
-    }
-  }
-
-  /** Serialised width of all leaves when each is capped at {@code cap} code points. */
-  private long cappedWidth(List<Leaf> leaves, int cap) {
+  private static long writtenWidth(MessageJson doc, int kind) {
     long sum = 0;
-    for (Leaf leaf : leaves) {
-      sum += leaf.codePoints <= cap ? leaf.fullWidth : cutWidth(leaf, cap);
+    for (int i = 0; i < doc.count(); i++) {
+      if (doc.kind(i) == kind) {
+        sum += doc.writtenWidth(i);
+      }
     }
     return sum;
   }
 
-  /** A leaf is cut only when that makes it shorter once serialised: keeps the search monotone. */
-  private int cutWidth(Leaf leaf, int cap) {
-    String suffix = cutter.suffix(leaf.codePoints - cap);
-    int cut = escapedWidth(leaf.text, cap) + escapedWidth(suffix, Cutter.cp(suffix));
-    return Math.min(cut, leaf.fullWidth);
+  /** Written width of the strings when each is capped at {@code cap} code points. */
+  private long cappedWidth(MessageJson doc, boolean all, int cap) {
+    long sum = 0;
+    for (int i = 0; i < doc.count(); i++) {
+      if (!all && doc.kind(i) != MessageJson.TEXT) {
+        continue;
+      }
+      int codePoints = doc.codePoints(i);
+      if (codePoints <= cap) {
+        sum += doc.writtenWidth(i);
+      } else {
+        // A string is cut only when that makes it shorter written: keeps the search monotone.
+        int cut = doc.prefixWidth(i, cap) + suffixWidth(codePoints - cap);
+        sum += Math.min(cut, doc.writtenWidth(i));
+      }
+    }
+    return sum;
   }
 
-  private String capped(Leaf leaf, int cap) {
-    if (leaf.codePoints <= cap) {
-      return leaf.text;
-    }
-    String suffix = cutter.suffix(leaf.codePoints - cap);
-    int cut = escapedWidth(leaf.text, cap) + escapedWidth(suffix, Cutter.cp(suffix));
-    if (cut >= leaf.fullWidth) {
-      return leaf.text;
-    }
-    return leaf.text.substring(0, leaf.text.offsetByCodePoints(0, cap)) + suffix;
+  private int suffixWidth(long cut) {
+    return suffixAfter == null ? suffixWidth : suffixWidth + Cutter.digits(cut);
   }
 
-  private static int width(JsonNode root) {
-    return Cutter.cp(root.toString());
+  /** The document with the strings longer than {@code cap} cut; their prefixes are committed. */
+  private String write(MessageJson doc, boolean all, int cap) {
+    String json = doc.json();
+    List<String> parts = null;
+    int copied = 0;
+    for (int i = 0; i < doc.count(); i++) {
+      int codePoints = doc.codePoints(i);
+      if ((!all && doc.kind(i) != MessageJson.TEXT) || codePoints <= cap) {
+        continue;
+      }
+      long cut = codePoints - cap;
+      if (doc.committedWidth(i) + suffixWidth(cut) >= doc.writtenWidth(i)) {
+        continue;
+      }
+      if (parts == null) {
+        parts = new ArrayList<>();
+      }
+      parts.add(json.substring(copied, doc.committedEnd(i)));
+      parts.add(suffixAfter == null ? suffixBefore : suffixBefore + cut + suffixAfter);
+      copied = doc.end(i);
+    }
+    if (parts == null) {
+      return json;
+    }
+    parts.add(json.substring(copied));
+    // One copy of exactly the right size and coder, where a StringBuilder copies twice or more.
+    return String.join("", parts);
   }
+
+  /** {@code s} written as the content of a JSON string, as Jackson writes it. */
+  static String escape(String s) {
+    StringBuilder sb = new StringBuilder(s.length() + 8);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\') {
+        sb.append('\\').append(c);
+      } else if (c >= 0x20) {
+        sb.append(c);
+      } else if (c == '\b') {
+        sb.append("\\b");
+      } else if (c == '\t') {
+        sb.append("\\t");
+      } else if (c == '\n') {
+        sb.append("\\n");
+      } else if (c == '\f') {
+        sb.append("\\f");
+      } else if (c == '\r') {
+        sb.append("\\r");
+      } else {
+        sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   /**
    * Code points that the first {@code codePoints} code points of {@code s} take in Jackson's JSON

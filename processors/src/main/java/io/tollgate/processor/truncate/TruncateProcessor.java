@@ -114,7 +114,7 @@ final class TruncateProcessor implements Processor {
   private AnyValue cut(AnyValue v, KeyRules.Rule rule) {
     switch (v.getValueCase()) {
       case STRING_VALUE:
-        String s = cutString(v.getStringValue(), rule);
+        String s = cutString(v.getStringValue(), rule.limit(), rule.json());
         return s == null ? null : Values.of(s);
       case ARRAY_VALUE:
         {
@@ -152,13 +152,16 @@ final class TruncateProcessor implements Processor {
     }
   }
 
-  private String cutString(String s, KeyRules.Rule rule) {
-    int limit = rule.limit();
+  /** {@code s} cut to {@code limit} code points, or null when it fits. */
+  String cutString(String s, int limit, boolean jsonKey) {
     if (s.length() <= limit) {
-      return null;
+      return null; // UTF-16 length bounds the code point count
     }
-    if (rule.json() && looksLikeJson(s) && Cutter.cp(s) > limit) {
+    if (jsonKey && looksLikeJson(s)) {
       String shortened = json.cut(s, limit);
+      if (shortened == s) {
+        return null; // fits
+      }
       if (shortened != null) {
         return shortened;
       }
