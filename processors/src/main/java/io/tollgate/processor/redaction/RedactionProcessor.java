@@ -449,6 +449,11 @@ final class RedactionProcessor implements Processor {
       indexes[segments.size()] = index;
       segments.add(new Segment(new String(chars, offset, length), key, found));
     }
+
+    @Override
+    public void restart() {
+      segments = null;
+    }
   }
 
   // ------------------------------------------------------------------ apply

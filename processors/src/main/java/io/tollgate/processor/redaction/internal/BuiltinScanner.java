@@ -44,6 +44,7 @@ public final class BuiltinScanner {
   private static final byte DASH = 6;
   private static final byte PLUS = 7;
   private static final byte LPAREN = 8;
+  private static final byte NON_ASCII = 9;
   private static final byte[] CLASS = new byte[128];
 
   static {
@@ -64,12 +65,16 @@ public final class BuiltinScanner {
     CLASS['('] = LPAREN;
   }
 
-  /** ASCII word characters (letters, digits, underscore): what {@link #isWordChar} accepts. */
-  private static final boolean[] WORD = new boolean[128];
+  /**
+   * Latin-1 word characters (letters, digits, underscore): what {@link #isWordChar} accepts, by
+   * table, since accented letters are common in prompts and {@link Character#isLetterOrDigit}
+   * costs a lookup of the character's type.
+   */
+  private static final boolean[] WORD = new boolean[256];
 
   static {
-    for (char c = 0; c < 128; c++) {
-      WORD[c] = CLASS[c] == LETTER || CLASS[c] == DIGIT || c == '_';
+    for (char c = 0; c < 256; c++) {
+      WORD[c] = c < 128 ? CLASS[c] == LETTER || CLASS[c] == DIGIT || c == '_' : Character.isLetterOrDigit(c);
     }
   }
 
@@ -282,10 +287,7 @@ public final class BuiltinScanner {
   }
 
   static boolean isWordChar(char c) {
-    if (c < 128) {
-      return WORD[c];
-    }
-    return Character.isLetterOrDigit(c);
+    return c < 256 ? WORD[c] : Character.isLetterOrDigit(c);
   }
 
   /** A value that a previous pass already replaced ({@code <EMAIL_ADDRESS>}) or masked. */
@@ -379,57 +381,73 @@ public final class BuiltinScanner {
     /**
      * The main loop. Only some characters can start an entity: a word's first character, '@', ':',
      * '=', '-', and '+' or '(' before a digit. Everything inside a word is skipped at once (see
-     * {@link #wordStart} for the one exception, escapes written out as text).
+     * {@link #wordStart} for the one exception, escapes written out as text), and so is a space
+     * after a word.
      */
     private List<Finding> loop() {
       final char[] cs = this.cs;
       final int n = this.n;
       List<Finding> out = null;
       int i = 0;
+      // Whether cs[i - 1] is known not to be a word character: then a word starts at i. Known when
+      // the loop stepped to i from i - 1 or from the end of a word over one space; not after a
+      // finding or a skip, where wordStart(i) decides.
+      boolean boundary = true;
       while (i < n) {
         char c = cs[i];
-        if (c >= 128) {
-          i++;
-          continue;
-        }
         int next = i + 1;
+        boolean nextBoundary;
         Finding f = null;
-        switch (CLASS[c]) {
+        switch (c < 128 ? CLASS[c] : NON_ASCII) {
           case LETTER:
           case DIGIT:
             {
               int j = runEnd(cs, n, i + 1);
-              if (wordStart(i)) {
+              nextBoundary = false;
+              if (boundary || wordStart(i)) {
                 if (CLASS[c] == LETTER ? mayStartWord(i, j) : mayStartNumber(i, j)) {
                   f = CLASS[c] == LETTER ? word(i) : number(i);
                 }
                 if (i == 0 || cs[i - 1] != '\\') {
                   next = j;
+                  if (j + 1 < n && cs[j] == ' ') {
+                    next = j + 1; // a space starts nothing, and a word may start after it
+                    nextBoundary = true;
+                  }
                 }
               } else if (noBackslashBefore(i)) {
                 next = j;
               }
               break;
             }
+          case NON_ASCII:
+            nextBoundary = !isWordChar(c);
+            break;
           case AT:
             f = email(i);
+            nextBoundary = true;
             break;
           case COLON:
             f = colon(i);
+            nextBoundary = true;
             break;
           case EQUALS:
             f = assignment(i);
+            nextBoundary = true;
             break;
           case DASH:
             f = pem(i);
+            nextBoundary = true;
             break;
           case PLUS:
           case LPAREN:
-            if (i + 1 < n && isDigit(cs[i + 1]) && wordStart(i)) {
+            if (i + 1 < n && isDigit(cs[i + 1]) && (boundary || wordStart(i))) {
               f = number(i);
             }
+            nextBoundary = true;
             break;
           default:
+            nextBoundary = c != '_';
             break;
         }
         if (f != null) {
@@ -438,10 +456,13 @@ public final class BuiltinScanner {
           }
           out.add(f);
           i = Math.max(i + 1, f.end());
+          boundary = false;
         } else if (skipTo > i) {
           i = skipTo;
+          boundary = false;
         } else {
           i = next;
+          boundary = nextBoundary;
         }
         skipTo = -1;
       }
@@ -452,7 +473,7 @@ public final class BuiltinScanner {
     private int runEnd(char[] cs, int n, int j) {
       while (j < n) {
         char c = cs[j];
-        if (c < 128 ? !WORD[c] : !Character.isLetterOrDigit(c)) {
+        if (c < 256 ? !WORD[c] : !Character.isLetterOrDigit(c)) {
           break;
         }
         j++;

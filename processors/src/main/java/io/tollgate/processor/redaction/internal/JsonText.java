@@ -18,8 +18,8 @@ import java.util.List;
  * changed, so it stays valid JSON with its keys, roles and numbers intact.
  *
  * <p>Streaming, without a tree: a clean document costs one parse and no output. {@link
- * #visitLeaves} hands each leaf over in the parser's own buffer, so that a document whose leaves
- * hold nothing costs no string per leaf either.
+ * #visitLeaves} hands each leaf over in a parser's buffer ({@link JsonLeafWalker} for plain JSON,
+ * else Jackson's), so that a document whose leaves hold nothing costs no string per leaf either.
  *
  * <p>This class is internal and is not intended for public use.
  */
@@ -35,6 +35,9 @@ public final class JsonText {
      * only; {@code field} as in {@link Leaf#field()}.
      */
     void leaf(int index, char[] chars, int offset, int length, String field);
+
+    /** Forget the leaves given so far: they will be given again, from the first. */
+    void restart();
   }
 
   private static final JsonFactory FACTORY =
@@ -88,6 +91,11 @@ public final class JsonText {
    * returned null. An exception from the visitor is not taken for bad JSON; it propagates.
    */
   public static boolean visitLeaves(String s, LeafVisitor visitor) {
+    if (JsonLeafWalker.get().walk(s, visitor)) {
+      return true;
+    }
+    // Not plain JSON: Jackson decides, as in leaves().
+    visitor.restart();
     JsonParser p;
     try {
       p = FACTORY.createParser(s);
