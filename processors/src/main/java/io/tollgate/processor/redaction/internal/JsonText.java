@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import java.io.CharArrayWriter;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -176,7 +177,8 @@ public final class JsonText {
    * @throws IllegalStateException when {@code s} does not parse as it did before
    */
   public static String rewrite(String s, int[] indexes, String[] newLeaves, int count) {
-    StringWriter w = new StringWriter(s.length() + 64);
+    CharArrayWriter w = WRITERS.get();
+    w.reset();
     try (JsonParser p = FACTORY.createParser(s);
         JsonGenerator g = FACTORY.createGenerator(w)) {
       int leaf = 0;
@@ -200,6 +202,17 @@ public final class JsonText {
     } catch (IOException e) {
       throw new IllegalStateException("JSON value could not be rewritten", e);
     }
-    return w.toString();
+    String out = w.toString();
+    if (w.size() > MAX_KEPT_CHARS) {
+      WRITERS.set(new CharArrayWriter(1024));
+    }
+    return out;
   }
+
+  /** Writers longer than this are not kept for the next document on the thread. */
+  private static final int MAX_KEPT_CHARS = 1 << 17;
+
+  // Reused per thread: a fresh writer per document is a second copy of it, as garbage.
+  private static final ThreadLocal<CharArrayWriter> WRITERS =
+      ThreadLocal.withInitial(() -> new CharArrayWriter(1024));
 }
