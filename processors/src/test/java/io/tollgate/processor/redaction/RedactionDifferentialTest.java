@@ -131,7 +131,7 @@ class RedactionDifferentialTest {
     for (RedactionConfig config : configs()) {
       Run actual = new Run(config, false);
       Run expected = new Run(config, true);
-      for (int batch = 0; batch < 150; batch++) {
+      for (int batch = 0; batch < 80; batch++) {
         List<Span.Builder> built = new ArrayList<>();
         int n = 1 + random.nextInt(8);
         for (int s = 0; s < n; s++) {

@@ -41,7 +41,7 @@ class BuiltinScannerDifferentialTest {
     }
     Map<String, Integer> byEntity = new java.util.TreeMap<>();
     int findings = 0;
-    for (int t = 0; t < 40_000; t++) {
+    for (int t = 0; t < 20_000; t++) {
       String text = texts.text();
       Pair pair = scanners.get(t % 4 == 0 ? 1 + (t / 4) % 6 : 0);
       String key = CONTEXT_KEYS[t % CONTEXT_KEYS.length];
@@ -71,7 +71,7 @@ class BuiltinScannerDifferentialTest {
                 Entities.JWT,
                 Entities.SECRET,
                 Entities.PRIVATE_KEY));
-    assertThat(findings).isGreaterThan(10_000);
+    assertThat(findings).isGreaterThan(5_000);
   }
 
   @Test
@@ -100,7 +100,7 @@ class BuiltinScannerDifferentialTest {
     BuiltinScanner scanner = BuiltinScanner.all();
     ReferenceScanner reference = ReferenceScanner.all();
     String[] around = {"", " ", "x", "é", "_", "\\n", "\\u00e9", "😀", "1", ":", "-", "@", "\""};
-    for (int k = 0; k < 20_000; k++) {
+    for (int k = 0; k < 8_000; k++) {
       String e = texts.entity();
       String text = around[k % around.length] + e + around[(k / around.length) % around.length];
       for (String s : new String[] {e, text, e.substring(0, e.length() / 2)}) {
