@@ -23,6 +23,7 @@ import io.tollgate.processor.redaction.internal.PresidioAnalyzer;
 import io.tollgate.processor.redaction.internal.TextScanner;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * local recognisers on every leaf, ask Presidio (when configured) about all distinct leaves of the
  * batch in one request, merge both sets of findings, apply the operators, write the values back
  * (JSON stays JSON) and add a summary to each span that changed.
+ *
+ * <p>Without Presidio most values hold nothing, and only the few that do are worth any work: the
+ * local path scans JSON leaves straight from the parser's buffer, keeps only the leaves (and
+ * values) with findings, and leaves clean values untouched, without copying them.
  */
 final class RedactionProcessor implements Processor {
 
@@ -115,16 +120,28 @@ final class RedactionProcessor implements Processor {
     }
   }
 
-  /** One string as stored in the span: plain (one segment) or JSON (a segment per leaf). */
+  /**
+   * One string as stored in the span: plain (one segment) or JSON (a segment per leaf). On the
+   * local path a JSON value keeps only its leaves with findings, numbered by {@code leafIndexes}.
+   */
   private static final class TextValue {
+    /** A value without findings on the local path: nothing to rewrite. */
+    static final TextValue CLEAN = new TextValue(null, false, List.of());
+
     final String original;
     final boolean json;
     final List<Segment> segments;
+    final int[] leafIndexes; // null: a segment per leaf
 
     TextValue(String original, boolean json, List<Segment> segments) {
+      this(original, json, segments, null);
+    }
+
+    TextValue(String original, boolean json, List<Segment> segments, int[] leafIndexes) {
       this.original = original;
       this.json = json;
       this.segments = segments;
+      this.leafIndexes = leafIndexes;
     }
 
     boolean changed() {
@@ -140,6 +157,14 @@ final class RedactionProcessor implements Processor {
       if (!json) {
         Segment s = segments.get(0);
         return s.result != null ? s.result : s.text;
+      }
+      if (leafIndexes != null) {
+        String[] leaves = new String[segments.size()];
+        for (int k = 0; k < leaves.length; k++) {
+          Segment s = segments.get(k);
+          leaves[k] = s.result != null ? s.result : s.text;
+        }
+        return JsonText.rewrite(original, leafIndexes, leaves, leaves.length);
       }
       List<String> leaves = new ArrayList<>(segments.size());
       for (Segment s : segments) {
@@ -281,9 +306,12 @@ final class RedactionProcessor implements Processor {
           }
           if (config.statusMessage() && !span.statusMessage().isEmpty()) {
             String msg = span.statusMessage();
-            List<TextValue> tv = new ArrayList<>(1);
-            tv.add(textValue(msg, null));
-            w = add(w, span, new Target(null, -1, Values.of(msg), tv));
+            TextValue tv = textValue(msg, null);
+            if (tv != TextValue.CLEAN) {
+              List<TextValue> tvs = new ArrayList<>(1);
+              tvs.add(tv);
+              w = add(w, span, new Target(null, -1, Values.of(msg), tvs));
+            }
           }
           if (w != null) {
             out.add(w);
@@ -305,9 +333,30 @@ final class RedactionProcessor implements Processor {
 
   private Target target(AttributeView view, int index, String key) {
     AnyValue v = view.value(index);
+    if (v.getValueCase() == AnyValue.ValueCase.STRING_VALUE) {
+      TextValue tv = textValue(v.getStringValue(), key);
+      if (tv == TextValue.CLEAN) {
+        return null;
+      }
+      List<TextValue> texts = new ArrayList<>(1);
+      texts.add(tv);
+      return new Target(view, index, v, texts);
+    }
     List<TextValue> texts = new ArrayList<>(1);
     gather(v, key, texts);
+    if (presidio == null && allClean(texts)) {
+      return null;
+    }
     return texts.isEmpty() ? null : new Target(view, index, v, texts);
+  }
+
+  private static boolean allClean(List<TextValue> texts) {
+    for (TextValue tv : texts) {
+      if (tv != TextValue.CLEAN) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void gather(AnyValue v, String context, List<TextValue> out) {
@@ -330,7 +379,15 @@ final class RedactionProcessor implements Processor {
     }
   }
 
+  /**
+   * The strings of {@code s} and their local findings. Without Presidio, {@link TextValue#CLEAN}
+   * when there are none: only the local findings decide what changes, and a value without any is
+   * left as it came.
+   */
   private TextValue textValue(String s, String context) {
+    if (presidio == null) {
+      return localTextValue(s, context);
+    }
     if (JsonText.looksLikeJson(s)) {
       List<JsonText.Leaf> leaves = JsonText.leaves(s);
       if (leaves != null) {
@@ -345,6 +402,58 @@ final class RedactionProcessor implements Processor {
     List<Segment> one = new ArrayList<>(1);
     one.add(new Segment(s, context, scanner.scan(s, context)));
     return new TextValue(s, false, one);
+  }
+
+  private TextValue localTextValue(String s, String context) {
+    if (JsonText.looksLikeJson(s)) {
+      JsonLeaves leaves = new JsonLeaves(context);
+      if (JsonText.visitLeaves(s, leaves)) {
+        return leaves.segments == null
+            ? TextValue.CLEAN
+            : new TextValue(
+                s, true, leaves.segments, Arrays.copyOf(leaves.indexes, leaves.segments.size()));
+      }
+    }
+    List<Finding> found = scanner.scan(s, context);
+    if (found.isEmpty()) {
+      return TextValue.CLEAN;
+    }
+    List<Segment> one = new ArrayList<>(1);
+    one.add(new Segment(s, context, found));
+    return new TextValue(s, false, one);
+  }
+
+  /** Scans each leaf of a JSON value in the parser's buffer; keeps the ones with findings. */
+  private final class JsonLeaves implements JsonText.LeafVisitor {
+    final String context;
+    List<Segment> segments;
+    int[] indexes;
+
+    JsonLeaves(String context) {
+      this.context = context;
+    }
+
+    @Override
+    public void leaf(int index, char[] chars, int offset, int length, String field) {
+      String key = field != null ? field : context;
+      List<Finding> found = scanner.scan(chars, offset, length, key);
+      if (found.isEmpty()) {
+        return;
+      }
+      if (segments == null) {
+        segments = new ArrayList<>(4);
+        indexes = new int[4];
+      } else if (segments.size() == indexes.length) {
+        indexes = Arrays.copyOf(indexes, indexes.length * 2);
+      }
+      indexes[segments.size()] = index;
+      segments.add(new Segment(new String(chars, offset, length), key, found));
+    }
+
+    @Override
+    public void restart() {
+      segments = null;
+    }
   }
 
   // ------------------------------------------------------------------ apply

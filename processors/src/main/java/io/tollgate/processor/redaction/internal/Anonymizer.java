@@ -31,6 +31,14 @@ public final class Anonymizer {
   private final int hashLength;
   private final ThreadLocal<Mac> mac;
 
+  /** Builders longer than this are not kept for the next text on the thread. */
+  private static final int MAX_KEPT_CHARS = 1 << 17;
+
+  // One builder per thread, reused: a fresh one per text grows (and, for text with any
+  // non-Latin-1 character, widens) its array while the text is copied in, all garbage.
+  private static final ThreadLocal<StringBuilder> BUILDERS =
+      ThreadLocal.withInitial(() -> new StringBuilder(1024));
+
   /**
    * @param byEntity operator per entity type
    * @param fallback operator for other entity types
@@ -73,7 +81,8 @@ public final class Anonymizer {
     if (resolved.isEmpty()) {
       return text;
     }
-    StringBuilder out = new StringBuilder(text.length() + 16 * resolved.size());
+    StringBuilder out = BUILDERS.get();
+    out.setLength(0);
     int pos = 0;
     for (Finding f : resolved) {
       out.append(text, pos, f.start());
@@ -83,7 +92,11 @@ public final class Anonymizer {
       pos = f.end();
     }
     out.append(text, pos, text.length());
-    return out.toString();
+    String result = out.toString();
+    if (out.capacity() > MAX_KEPT_CHARS) {
+      BUILDERS.set(new StringBuilder(1024));
+    }
+    return result;
   }
 
   private void write(StringBuilder out, String entity, String value) {

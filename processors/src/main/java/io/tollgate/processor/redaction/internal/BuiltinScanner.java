@@ -18,10 +18,17 @@ import java.util.Set;
  * {@code AKIA}, {@code ghp_}, {@code eyJ}, {@code Bearer}; two capitals and two digits for an IBAN;
  * hex for MAC and IPv6). Each recogniser then looks only at the few characters around its trigger,
  * with hand-written parsing and checksums (Luhn, mod 97, number plans) rather than backtracking
- * regexes. Inside a word nothing is tried, so clean English costs about one table lookup per
- * character.
+ * regexes.
  *
- * <p>Immutable and thread-safe; each call keeps its state on the stack.
+ * <p>Prose is mostly words that cannot start anything, so the loop steps a word at a time: it
+ * finds the end of the word with one table lookup per character, and asks the recognisers only
+ * when the word's first two characters or its length and the character after it allow one of them
+ * ({@link #mayStartWord}, {@link #mayStartNumber}). Those pre-filters only ever skip a word for
+ * which every recogniser would have returned nothing; {@code BuiltinScannerDifferentialTest} holds
+ * the scanner to the findings of its unfiltered predecessor.
+ *
+ * <p>Immutable and thread-safe. Each thread reuses its own scratch state (the text's characters
+ * and the digit groups of numbers), so a scan that finds nothing allocates nothing.
  *
  * <p>This class is internal and is not intended for public use.
  */
@@ -37,6 +44,7 @@ public final class BuiltinScanner {
   private static final byte DASH = 6;
   private static final byte PLUS = 7;
   private static final byte LPAREN = 8;
+  private static final byte NON_ASCII = 9;
   private static final byte[] CLASS = new byte[128];
 
   static {
@@ -55,6 +63,19 @@ public final class BuiltinScanner {
     CLASS['-'] = DASH;
     CLASS['+'] = PLUS;
     CLASS['('] = LPAREN;
+  }
+
+  /**
+   * Latin-1 word characters (letters, digits, underscore): what {@link #isWordChar} accepts, by
+   * table, since accented letters are common in prompts and {@link Character#isLetterOrDigit}
+   * costs a lookup of the character's type.
+   */
+  private static final boolean[] WORD = new boolean[256];
+
+  static {
+    for (char c = 0; c < 256; c++) {
+      WORD[c] = c < 128 ? CLASS[c] == LETTER || CLASS[c] == DIGIT || c == '_' : Character.isLetterOrDigit(c);
+    }
   }
 
   /** Characters of a vendor token after its prefix. */
@@ -121,6 +142,41 @@ public final class BuiltinScanner {
           new PrefixToken("hf_", Charset.ALNUM, 30, 64, Builtin.HUGGINGFACE_TOKEN),
           new PrefixToken("npm_", Charset.ALNUM, 36, 36, Builtin.NPM_TOKEN));
 
+  /**
+   * The first two characters (both ASCII, {@code first << 7 | second}) of a word at which {@link
+   * Scan#word} may find something other than a MAC or IPv6 address: a vendor prefix, {@code eyJ}
+   * (JWT), {@code Bearer}/{@code Basic} in any case, or two capitals (IBAN). A superset: each
+   * recogniser still checks the rest.
+   */
+  private static final long[] WORD_PAIRS = new long[128 * 128 / 64]; // a bit set: 2 KB, not 16
+
+  static {
+    for (PrefixToken t : TOKENS) {
+      setPair(t.prefix().charAt(0), t.prefix().charAt(1));
+    }
+    setPair('e', 'y');
+    for (char b : new char[] {'B', 'b'}) {
+      for (char second : new char[] {'E', 'e', 'A', 'a'}) {
+        setPair(b, second);
+      }
+    }
+    for (char c0 = 'A'; c0 <= 'Z'; c0++) {
+      for (char c1 = 'A'; c1 <= 'Z'; c1++) {
+        setPair(c0, c1);
+      }
+    }
+  }
+
+  private static void setPair(char first, char second) {
+    int bit = first << 7 | second;
+    WORD_PAIRS[bit >>> 6] |= 1L << bit;
+  }
+
+  private static boolean isWordPair(char first, char second) {
+    int bit = first << 7 | second;
+    return (WORD_PAIRS[bit >>> 6] & (1L << bit)) != 0;
+  }
+
   private static final String[] PHONE_CONTEXT = {
     "phone",
     "tel",
@@ -185,72 +241,47 @@ public final class BuiltinScanner {
     if (n == 0) {
       return Collections.emptyList();
     }
-    // A bare "token" key is not a secret's name in GenAI payloads: log-probabilities list each
-    // output token as {"token": "Hello", "logprob": -0.1}.
-    if (contextKey != null
-        && on(Builtin.SECRET_ASSIGNMENT)
-        && SecretKeys.isSecretKey(contextKey)
-        && !contextKey.equalsIgnoreCase("token")
-        && !alreadyRedacted(text, 0, n)) {
+    if (isSecretContext(contextKey) && !alreadyRedacted(text, 0, n)) {
       return List.of(new Finding(0, n, Entities.SECRET, Builtin.SECRET_ASSIGNMENT.score()));
     }
     if (n < 3) {
       return Collections.emptyList(); // "::1" is the shortest entity
     }
-    Scan scan = new Scan(text);
-    List<Finding> out = null;
-    int i = 0;
-    while (i < n) {
-      char c = text.charAt(i);
-      Finding f = null;
-      if (c < 128) {
-        switch (CLASS[c]) {
-          case LETTER:
-            if (scan.wordStart(i)) {
-              f = scan.word(i);
-            }
-            break;
-          case DIGIT:
-            if (scan.wordStart(i)) {
-              f = scan.number(i);
-            }
-            break;
-          case AT:
-            f = scan.email(i);
-            break;
-          case COLON:
-            f = scan.colon(i);
-            break;
-          case EQUALS:
-            f = scan.assignment(i);
-            break;
-          case DASH:
-            f = scan.pem(i);
-            break;
-          case PLUS:
-          case LPAREN:
-            if (i + 1 < n && isDigit(text.charAt(i + 1)) && scan.wordStart(i)) {
-              f = scan.number(i);
-            }
-            break;
-          default:
-            break;
-        }
-      }
-      if (f != null) {
-        if (out == null) {
-          out = new ArrayList<>(4);
-        }
-        out.add(f);
-        i = Math.max(i + 1, f.end());
-      } else if (scan.skipTo > i) {
-        i = scan.skipTo;
-      } else {
-        i++;
-      }
-      scan.skipTo = -1;
+    Scan scan = scans.get();
+    text.getChars(0, n, scan.load(n), 0);
+    return scan.run();
+  }
+
+  /**
+   * Findings in {@code chars[offset, offset + length)}, with offsets relative to {@code offset}:
+   * the same as {@link #scan(String, String)} on that text, without making a String of it (a JSON
+   * leaf straight from the parser's buffer).
+   */
+  public List<Finding> scan(char[] chars, int offset, int length, String contextKey) {
+    if (length == 0) {
+      return Collections.emptyList();
     }
-    return out == null ? Collections.emptyList() : out;
+    if (isSecretContext(contextKey) && !alreadyRedacted(chars, offset, offset + length)) {
+      return List.of(new Finding(0, length, Entities.SECRET, Builtin.SECRET_ASSIGNMENT.score()));
+    }
+    if (length < 3) {
+      return Collections.emptyList();
+    }
+    Scan scan = scans.get();
+    System.arraycopy(chars, offset, scan.load(length), 0, length);
+    return scan.run();
+  }
+
+  /**
+   * Whether the key that holds a text names a secret. A bare "token" key is not a secret's name in
+   * GenAI payloads: log-probabilities list each output token as {"token": "Hello", "logprob":
+   * -0.1}.
+   */
+  private boolean isSecretContext(String contextKey) {
+    return contextKey != null
+        && on(Builtin.SECRET_ASSIGNMENT)
+        && SecretKeys.isSecretKey(contextKey)
+        && !contextKey.equalsIgnoreCase("token");
   }
 
   static boolean isDigit(char c) {
@@ -266,10 +297,7 @@ public final class BuiltinScanner {
   }
 
   static boolean isWordChar(char c) {
-    if (c < 128) {
-      return CLASS[c] == LETTER || CLASS[c] == DIGIT || c == '_';
-    }
-    return Character.isLetterOrDigit(c);
+    return c < 256 ? WORD[c] : Character.isLetterOrDigit(c);
   }
 
   /** A value that a previous pass already replaced ({@code <EMAIL_ADDRESS>}) or masked. */
@@ -286,22 +314,45 @@ public final class BuiltinScanner {
     return true;
   }
 
-  /** The per-call state: the text and scratch space for digit groups. */
-  private final class Scan {
-    final String s;
+  /** {@link #alreadyRedacted(String, int, int)} over characters. */
+  static boolean alreadyRedacted(char[] s, int from, int to) {
+    if (to - from >= 3 && s[from] == '<' && s[to - 1] == '>') {
+      return true;
+    }
+    for (int i = from; i < to; i++) {
+      char c = s[i];
+      if (c != '*' && c != 'x' && c != 'X' && c != '#' && c != '•') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Scratch texts longer than this are not kept for the next scan on the thread. */
+  private static final int MAX_KEPT_CHARS = 1 << 17;
+
+  private final ThreadLocal<Scan> scans = ThreadLocal.withInitial(Scan::new);
+
+  /**
+   * The state of one scan: the text's characters and scratch space for digit groups, reused by the
+   * next scan on the same thread. Also the text as a {@link CharSequence} for the helpers that take
+   * one ({@link SecretKeys}, {@link Validators}).
+   */
+  private final class Scan implements CharSequence {
     // A copy: String.charAt on text with any non-Latin-1 character costs a bounds check and two
     // byte loads per call, and the scan reads every character at least once.
-    final char[] cs;
-    final int n;
-    // Digit groups of the current number run, allocated at the first number: most JSON leaves
-    // ("user", "text", "stop") have none.
-    int[] gStart;
-    int[] gEnd;
-    int[] gAfter; // position after the group, past a ')'
-    char[] gSep; // separator before the group, 0 for none
-    boolean[] gParen;
+    char[] cs = new char[256];
+    int n;
+    // Digit groups of the current number run.
+    final int[] gStart = new int[MAX_GROUPS];
+    final int[] gEnd = new int[MAX_GROUPS];
+    final int[] gAfter = new int[MAX_GROUPS]; // position after the group, past a ')'
+    final char[] gSep = new char[MAX_GROUPS]; // separator before the group, 0 for none
+    final boolean[] gParen = new boolean[MAX_GROUPS];
     int groups;
     boolean plus;
+    // The digits of a card candidate, without separators.
+    final char[] cardDigits = new char[19];
 
     /**
      * Set by a recogniser that rejected a whole token (a version 1.2.3.4.5, a seven-group "MAC", an
@@ -310,10 +361,235 @@ public final class BuiltinScanner {
      */
     int skipTo = -1;
 
-    Scan(String s) {
-      this.s = s;
-      this.cs = s.toCharArray();
-      this.n = cs.length;
+    /** Room for a text of {@code length} characters, to be copied into the returned array. */
+    char[] load(int length) {
+      n = length;
+      skipTo = -1;
+      if (length > cs.length) {
+        char[] bigger = new char[Math.max(length, Math.min(2 * cs.length, MAX_KEPT_CHARS))];
+        if (bigger.length > MAX_KEPT_CHARS) {
+          kept = cs; // too large to keep: this text gets an array of its own, dropped afterwards
+        }
+        cs = bigger;
+      }
+      return cs;
+    }
+
+    private char[] kept;
+
+    List<Finding> run() {
+      try {
+        return loop();
+      } finally {
+        if (kept != null) {
+          cs = kept;
+          kept = null;
+        }
+      }
+    }
+
+    /**
+     * The main loop. Only some characters can start an entity: a word's first character, '@', ':',
+     * '=', '-', and '+' or '(' before a digit. Everything inside a word is skipped at once (see
+     * {@link #wordStart} for the one exception, escapes written out as text), and so is a space
+     * after a word.
+     */
+    private List<Finding> loop() {
+      final char[] cs = this.cs;
+      final int n = this.n;
+      List<Finding> out = null;
+      int i = 0;
+      // Whether cs[i - 1] is known not to be a word character: then a word starts at i. Known when
+      // the loop stepped to i from i - 1 or from the end of a word over one space; not after a
+      // finding or a skip, where wordStart(i) decides.
+      boolean boundary = true;
+      while (i < n) {
+        char c = cs[i];
+        int next = i + 1;
+        boolean nextBoundary;
+        Finding f = null;
+        switch (c < 128 ? CLASS[c] : NON_ASCII) {
+          case LETTER:
+          case DIGIT:
+            {
+              int j = runEnd(cs, n, i + 1);
+              nextBoundary = false;
+              if (boundary || wordStart(i)) {
+                if (CLASS[c] == LETTER ? mayStartWord(i, j) : mayStartNumber(i, j)) {
+                  f = CLASS[c] == LETTER ? word(i) : number(i);
+                }
+                if (i == 0 || cs[i - 1] != '\\') {
+                  next = j;
+                  if (j + 1 < n && cs[j] == ' ') {
+                    next = j + 1; // a space starts nothing, and a word may start after it
+                    nextBoundary = true;
+                  }
+                }
+              } else if (noBackslashBefore(i)) {
+                next = j;
+              }
+              break;
+            }
+          case NON_ASCII:
+            nextBoundary = !isWordChar(c);
+            break;
+          case AT:
+            f = email(i);
+            nextBoundary = true;
+            break;
+          case COLON:
+            f = colon(i);
+            nextBoundary = true;
+            break;
+          case EQUALS:
+            f = assignment(i);
+            nextBoundary = true;
+            break;
+          case DASH:
+            f = pem(i);
+            nextBoundary = true;
+            break;
+          case PLUS:
+          case LPAREN:
+            if (i + 1 < n && isDigit(cs[i + 1]) && (boundary || wordStart(i))) {
+              f = number(i);
+            }
+            nextBoundary = true;
+            break;
+          default:
+            nextBoundary = c != '_';
+            break;
+        }
+        if (f != null) {
+          if (out == null) {
+            out = new ArrayList<>(4);
+          }
+          out.add(f);
+          i = Math.max(i + 1, f.end());
+          boundary = false;
+        } else if (skipTo > i) {
+          i = skipTo;
+          boundary = false;
+        } else {
+          i = next;
+          boundary = nextBoundary;
+        }
+        skipTo = -1;
+      }
+      return out == null ? Collections.emptyList() : out;
+    }
+
+    /** The end of the run of word characters from {@code j}. */
+    private int runEnd(char[] cs, int n, int j) {
+      while (j < n) {
+        char c = cs[j];
+        if (c < 256 ? !WORD[c] : !Character.isLetterOrDigit(c)) {
+          break;
+        }
+        j++;
+      }
+      return j;
+    }
+
+    /**
+     * Whether a word can start inside the word that {@code i} is in, after {@code i}: only after
+     * an escape written out as text, with its backslash at most five characters before {@code i}
+     * ({@code \n}, {@code \u00e9}; see {@link #wordStart}).
+     */
+    private boolean noBackslashBefore(int i) {
+      for (int k = Math.max(0, i - 5); k < i; k++) {
+        if (cs[k] == '\\') {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * Whether {@link #word} can find anything, or reject a token, at the letter {@code i} that
+     * starts the word {@code [i, j)}: its first two characters allow a vendor prefix, a JWT, an
+     * auth scheme or an IBAN, or it is a hex word of at most four characters followed by ':', '-'
+     * or '.' (a MAC or IPv6 address). When this says no, {@code word(i)} returns null and leaves
+     * {@link #skipTo} alone.
+     */
+    private boolean mayStartWord(int i, int j) {
+      if (i + 1 < n) {
+        char c1 = cs[i + 1];
+        if (c1 < 128 && isWordPair(cs[i], c1)) {
+          return true;
+        }
+      }
+      return mayBeHexAddress(i, j);
+    }
+
+    /**
+     * Whether {@link #number} can find anything, or reject a token, at the digit {@code i} that
+     * starts the word {@code [i, j)}. A lone group of digits (not followed by a separator and
+     * another group) is an entity only with nine digits or more (an SSN after "SSN", a phone
+     * number after "call", a card); shorter, it can only be the start of a MAC or IPv6 address.
+     */
+    private boolean mayStartNumber(int i, int j) {
+      int p = i + 1;
+      while (p < n && isDigit(cs[p])) {
+        p++;
+      }
+      if (p - i >= 9) {
+        return true;
+      }
+      if (p + 1 < n) {
+        char sep = cs[p];
+        char after = cs[p + 1];
+        if ((sep == ' ' || sep == '-' || sep == '.' || sep == '/')
+            && (isDigit(after) || after == '(')) {
+          return true;
+        }
+      }
+      return mayBeHexAddress(i, j);
+    }
+
+    /**
+     * Whether {@link #hexAddress} can find anything, or reject a token, at {@code i}: every form
+     * starts with a hex group of at most four characters that ends the word, before ':' (IPv6,
+     * MAC), '-' (MAC) or '.' (Cisco MAC).
+     */
+    private boolean mayBeHexAddress(int i, int j) {
+      // The character after the word first: it is nearly always a space, so this branch is well
+      // predicted, where the word's length is not.
+      if (j >= n) {
+        return false;
+      }
+      char t = cs[j];
+      return (t == ':' || t == '-' || t == '.') && j - i <= 4 && isHex(cs[i]);
+    }
+
+    @Override
+    public int length() {
+      return n;
+    }
+
+    @Override
+    public char charAt(int index) {
+      if (index >= n) {
+        throw new IndexOutOfBoundsException(index);
+      }
+      return cs[index];
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return substring(start, end);
+    }
+
+    String substring(int start, int end) {
+      if (start < 0 || end > n || start > end) {
+        throw new IndexOutOfBoundsException("[" + start + ", " + end + ") of " + n);
+      }
+      return new String(cs, start, end - start);
+    }
+
+    @Override
+    public String toString() {
+      return new String(cs, 0, n);
     }
 
     /**
@@ -544,7 +820,7 @@ public final class BuiltinScanner {
         return null;
       }
       try {
-        byte[] decoded = Base64.getDecoder().decode(s.substring(t, j));
+        byte[] decoded = Base64.getDecoder().decode(substring(t, j));
         boolean colon = false;
         for (byte b : decoded) {
           if (b < 0x20 || b > 0x7e) {
@@ -610,7 +886,7 @@ public final class BuiltinScanner {
       if (count != expected || !wordEnd(j)) {
         return null;
       }
-      if (!Validators.iban(s.substring(i, j))) {
+      if (!Validators.iban(substring(i, j))) {
         skipTo = j;
         return null;
       }
@@ -890,13 +1166,6 @@ public final class BuiltinScanner {
      * single separators (space, dash, dot, slash) or parentheses between them.
      */
     void parseRun(int i) {
-      if (gStart == null) {
-        gStart = new int[MAX_GROUPS];
-        gEnd = new int[MAX_GROUPS];
-        gAfter = new int[MAX_GROUPS];
-        gSep = new char[MAX_GROUPS];
-        gParen = new boolean[MAX_GROUPS];
-      }
       groups = 0;
       plus = false;
       int pos = i;
@@ -1035,12 +1304,16 @@ public final class BuiltinScanner {
         if (anyParen(k) || !cardGrouping(k)) {
           continue;
         }
-        StringBuilder digits = new StringBuilder(19);
+        int len = 0;
         for (int g = 0; g < k; g++) {
-          digits.append(s, gStart[g], gEnd[g]);
+          for (int p = gStart[g]; p < gEnd[g]; p++) {
+            cardDigits[len++] = cs[p];
+          }
         }
         int e = gEnd[k - 1];
-        if (wordEnd(e) && Validators.cardPrefix(digits) && Validators.luhn(digits)) {
+        if (wordEnd(e)
+            && Validators.cardPrefix(cardDigits, len)
+            && Validators.luhn(cardDigits, len)) {
           return new Finding(i, e, Entities.CREDIT_CARD, Builtin.CREDIT_CARD.score());
         }
       }
@@ -1093,13 +1366,15 @@ public final class BuiltinScanner {
         int e = longestPrefix(0, 8, 15);
         return e < 0 ? null : new Finding(i, e, Entities.PHONE_NUMBER, score);
       }
-      String g0 = s.substring(gStart[0], gEnd[0]);
-      if (g0.startsWith("00")
-          && g0.length() >= 3
-          && g0.charAt(2) != '0'
+      int g0 = gStart[0];
+      int g0len = len(0);
+      if (g0len >= 3
+          && cs[g0] == '0'
+          && cs[g0 + 1] == '0'
+          && cs[g0 + 2] != '0'
           && groups >= 2
           && !gParen[0]
-          && g0.length() <= 7) {
+          && g0len <= 7) {
         int e = longestPrefix(2, 8, 15);
         if (e >= 0 && e > gEnd[0]) {
           return new Finding(i, e, Entities.PHONE_NUMBER, score);
@@ -1109,10 +1384,10 @@ public final class BuiltinScanner {
       if (nanp != null) {
         return nanp;
       }
-      if (g0.length() >= 2
-          && g0.length() <= 5
-          && g0.charAt(0) == '0'
-          && g0.charAt(1) != '0'
+      if (g0len >= 2
+          && g0len <= 5
+          && cs[g0] == '0'
+          && cs[g0 + 1] != '0'
           && groups >= 2) {
         Finding national = national(i);
         if (national != null) {
@@ -1460,6 +1735,11 @@ public final class BuiltinScanner {
         }
       }
       int ke = k + 1;
+      // Most ':' and '=' follow a word that cannot end a secret's name: reject on its last letter
+      // before walking back over the whole key.
+      if (ke == 0 || !SecretKeys.mayEndKey(cs[ke - 1])) {
+        return null;
+      }
       while (k >= 0 && ke - k <= 48) {
         char c = cs[k];
         if (isAsciiAlnum(c) || c == '_' || c == '-' || c == '.') {
@@ -1469,7 +1749,7 @@ public final class BuiltinScanner {
         }
       }
       int ks = k + 1;
-      if (ke - ks < 3 || !SecretKeys.isSecretKey(s, ks, ke)) {
+      if (ke - ks < 3 || !SecretKeys.isSecretKey(this, ks, ke)) {
         return null;
       }
       int v = i + 1;
@@ -1536,7 +1816,7 @@ public final class BuiltinScanner {
           return null; // an expression: getpass(), os.environ["…"]
         }
       }
-      if (alreadyRedacted(s, v, ve) || !hasAlnum(v, ve)) {
+      if (alreadyRedacted(cs, v, ve) || !hasAlnum(v, ve)) {
         return null;
       }
       return new Finding(v, ve, Entities.SECRET, Builtin.SECRET_ASSIGNMENT.score());
@@ -1580,10 +1860,10 @@ public final class BuiltinScanner {
       if (he < 0) {
         return null;
       }
-      if (!s.substring(i + 11, he).contains("PRIVATE KEY")) {
+      if (indexOf("PRIVATE KEY", i + 11, he) < 0) {
         return null;
       }
-      int end = s.indexOf("-----END ", he + 5);
+      int end = indexOf("-----END ", he + 5, n);
       int e;
       if (end < 0) {
         e = n;

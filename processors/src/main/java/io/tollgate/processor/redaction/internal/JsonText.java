@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import java.io.CharArrayWriter;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -17,7 +18,9 @@ import java.util.List;
  * string leaves are what gets scanned, and the document is written back with only those leaves
  * changed, so it stays valid JSON with its keys, roles and numbers intact.
  *
- * <p>Streaming, without a tree: a clean document costs one parse and no output.
+ * <p>Streaming, without a tree: a clean document costs one parse and no output. {@link
+ * #visitLeaves} hands each leaf over in a parser's buffer ({@link JsonLeafWalker} for plain JSON,
+ * else Jackson's), so that a document whose leaves hold nothing costs no string per leaf either.
  *
  * <p>This class is internal and is not intended for public use.
  */
@@ -25,6 +28,18 @@ public final class JsonText {
 
   /** A string leaf and the field that holds it (the enclosing field for array elements). */
   public record Leaf(String text, String field) {}
+
+  /** Receives the string leaves of a document in document order, as {@link #leaves} lists them. */
+  public interface LeafVisitor {
+    /**
+     * The leaf number {@code index}: {@code chars[offset, offset + length)}, valid during this call
+     * only; {@code field} as in {@link Leaf#field()}.
+     */
+    void leaf(int index, char[] chars, int offset, int length, String field);
+
+    /** Forget the leaves given so far: they will be given again, from the first. */
+    void restart();
+  }
 
   private static final JsonFactory FACTORY =
       JsonFactory.builder()
@@ -70,6 +85,53 @@ public final class JsonText {
     }
   }
 
+  /**
+   * Gives {@code visitor} the string leaves of {@code s} in document order, without making a
+   * String of them. Returns false when {@code s} is not JSON, possibly after some leaves: the
+   * caller then forgets them and scans {@code s} as plain text, as it would after {@link #leaves}
+   * returned null. An exception from the visitor is not taken for bad JSON; it propagates.
+   */
+  public static boolean visitLeaves(String s, LeafVisitor visitor) {
+    if (JsonLeafWalker.get().walk(s, visitor)) {
+      return true;
+    }
+    // Not plain JSON: Jackson decides, as in leaves().
+    visitor.restart();
+    JsonParser p;
+    try {
+      p = FACTORY.createParser(s);
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+    try (p) {
+      int index = 0;
+      while (true) {
+        char[] chars;
+        int offset;
+        int length;
+        String field;
+        try {
+          JsonToken t = p.nextToken();
+          if (t == null) {
+            return true;
+          }
+          if (t != JsonToken.VALUE_STRING) {
+            continue;
+          }
+          chars = p.getTextCharacters();
+          offset = p.getTextOffset();
+          length = p.getTextLength();
+          field = fieldOf(p.getParsingContext());
+        } catch (IOException | RuntimeException e) {
+          return false; // not JSON, or cut short by an SDK limit
+        }
+        visitor.leaf(index++, chars, offset, length, field);
+      }
+    } catch (IOException e) {
+      return false; // from close(); a string parser has nothing to close
+    }
+  }
+
   private static String fieldOf(JsonStreamContext ctx) {
     while (ctx != null) {
       if (ctx.inObject()) {
@@ -106,4 +168,51 @@ public final class JsonText {
     }
     return w.toString();
   }
+
+  /**
+   * {@code s} with the string leaves numbered {@code indexes[0, count)} (ascending, as {@link
+   * #visitLeaves} numbers them) replaced by {@code newLeaves}; the other leaves are written as they
+   * were, so the result is what {@link #rewrite(String, List)} gives for the full list.
+   *
+   * @throws IllegalStateException when {@code s} does not parse as it did before
+   */
+  public static String rewrite(String s, int[] indexes, String[] newLeaves, int count) {
+    CharArrayWriter w = WRITERS.get();
+    w.reset();
+    try (JsonParser p = FACTORY.createParser(s);
+        JsonGenerator g = FACTORY.createGenerator(w)) {
+      int leaf = 0;
+      int k = 0;
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        if (t == JsonToken.VALUE_STRING) {
+          if (k < count && indexes[k] == leaf) {
+            g.writeString(newLeaves[k++]);
+          } else {
+            g.writeString(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+          }
+          leaf++;
+        } else {
+          g.copyCurrentEventExact(p);
+        }
+      }
+      if (k != count) {
+        throw new IllegalStateException("leaf count changed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("JSON value could not be rewritten", e);
+    }
+    String out = w.toString();
+    if (w.size() > MAX_KEPT_CHARS) {
+      WRITERS.set(new CharArrayWriter(1024));
+    }
+    return out;
+  }
+
+  /** Writers longer than this are not kept for the next document on the thread. */
+  private static final int MAX_KEPT_CHARS = 1 << 17;
+
+  // Reused per thread: a fresh writer per document is a second copy of it, as garbage.
+  private static final ThreadLocal<CharArrayWriter> WRITERS =
+      ThreadLocal.withInitial(() -> new CharArrayWriter(1024));
 }

@@ -42,6 +42,11 @@ public final class SecretKeys {
     }
   }
 
+  /** Whether a key ending in {@code last} may name a secret; false means it does not. */
+  static boolean mayEndKey(char last) {
+    return last < 128 && LAST[last];
+  }
+
   public static boolean isSecretKey(CharSequence key) {
     return isSecretKey(key, 0, key.length());
   }
@@ -52,8 +57,7 @@ public final class SecretKeys {
     if (n < 3 || n > 128) {
       return false;
     }
-    char last = key.charAt(to - 1);
-    if (last >= 128 || !LAST[last]) {
+    if (!mayEndKey(key.charAt(to - 1))) {
       return false;
     }
     for (String w : WORDS) {

@@ -69,6 +69,22 @@ public final class TextScanner {
     return found;
   }
 
+  /**
+   * {@link #scan(String, String)} over {@code chars[offset, offset + length)} (a JSON leaf in the
+   * parser's buffer), with offsets relative to {@code offset}. Makes a String of the text only for
+   * user patterns or to check findings against the allow-list.
+   */
+  public List<Finding> scan(char[] chars, int offset, int length, String contextKey) {
+    if (!custom.isEmpty()) {
+      return scan(new String(chars, offset, length), contextKey);
+    }
+    List<Finding> found = builtins.scan(chars, offset, length, contextKey);
+    if (!allowList.isEmpty() && !found.isEmpty()) {
+      found = withoutAllowed(new String(chars, offset, length), found);
+    }
+    return found;
+  }
+
   private List<Finding> scanCustom(String text, List<Finding> found) {
     List<Finding> out = null;
     for (CustomPattern c : custom) {

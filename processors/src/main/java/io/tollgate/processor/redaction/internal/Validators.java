@@ -35,6 +35,24 @@ public final class Validators {
     return digits >= 2 && sum % 10 == 0;
   }
 
+  /** {@link #luhn(CharSequence)} over {@code digits[0, len)}, all ASCII digits. */
+  static boolean luhn(char[] digits, int len) {
+    int sum = 0;
+    boolean doubleIt = false;
+    for (int i = len - 1; i >= 0; i--) {
+      int d = digits[i] - '0';
+      if (doubleIt) {
+        d *= 2;
+        if (d > 9) {
+          d -= 9;
+        }
+      }
+      sum += d;
+      doubleIt = !doubleIt;
+    }
+    return len >= 2 && sum % 10 == 0;
+  }
+
   /** IBAN lengths by ISO 3166 country code (ISO 13616 registry). */
   static final Map<String, Integer> IBAN_LENGTHS =
       Map.ofEntries(
@@ -183,6 +201,36 @@ public final class Validators {
         // Diners 300-305, 36, 38, 39
         return len >= 14 && (d2 == 36 || d2 == 38 || d2 == 39 || (d4 >= 3000 && d4 <= 3059));
       case 6: // Discover, UnionPay, Maestro, RuPay
+        return len >= 16;
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * {@link #cardPrefix(CharSequence)} over {@code digits[0, len)}, all ASCII digits, at least four
+   * of them; without making a string of them.
+   */
+  static boolean cardPrefix(char[] digits, int len) {
+    int d1 = digits[0] - '0';
+    int d2 = d1 * 10 + (digits[1] - '0');
+    int d4 = d2 * 100 + (digits[2] - '0') * 10 + (digits[3] - '0');
+    switch (d1) {
+      case 4:
+        return len == 13 || len == 16 || len == 19;
+      case 5:
+        return len >= 12 && (d2 >= 51 && d2 <= 55 ? len == 16 : d2 <= 58);
+      case 2:
+        return len == 16 && d4 >= 2221 && d4 <= 2720;
+      case 3:
+        if (d2 == 34 || d2 == 37) {
+          return len == 15;
+        }
+        if (d2 == 35) {
+          return len >= 16 && d4 >= 3528 && d4 <= 3589;
+        }
+        return len >= 14 && (d2 == 36 || d2 == 38 || d2 == 39 || (d4 >= 3000 && d4 <= 3059));
+      case 6:
         return len >= 16;
       default:
         return false;

@@ -1,0 +1,284 @@
+package io.tollgate.processor.redaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.ArrayValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.common.v1.KeyValueList;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import io.tollgate.core.component.ComponentContext;
+import io.tollgate.core.component.ComponentId;
+import io.tollgate.core.component.ComponentKind;
+import io.tollgate.core.component.Processor;
+import io.tollgate.core.component.Secret;
+import io.tollgate.core.model.TraceBatch;
+import io.tollgate.core.testing.RecordingConsumer;
+import io.tollgate.core.testing.Spans;
+import io.tollgate.processor.redaction.internal.RedactionTexts;
+import io.tollgate.processor.redaction.internal.ReferenceTextScanner;
+import io.tollgate.processor.redaction.internal.TextScanner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The processor against {@link ReferenceRedactionProcessor}, its predecessor over the unfiltered
+ * scanner: on seeded spans with plain, JSON, broken-JSON, array and map values, span events and
+ * status messages, under several configurations (operators, user recognisers, allow-list, disabled
+ * built-ins, summary levels), both must produce the same request and count the same entities.
+ */
+class RedactionDifferentialTest {
+
+  private static final String[] CONTENT_KEYS = {
+    "gen_ai.input.messages",
+    "gen_ai.output.messages",
+    "gen_ai.prompt.0.content",
+    "input.value",
+    "exception.message",
+    "user.email",
+    "db.password",
+    "http.request.header.authorization",
+    "llm.input_messages.0.message.content",
+    "service.note", // not scanned
+  };
+
+  private static List<RedactionConfig> configs() {
+    RedactionConfig d = RedactionConfig.defaults();
+    List<RedactionConfig> out = new ArrayList<>();
+    out.add(d);
+    out.add(
+        new RedactionConfig(
+            true,
+            List.of("service.note"),
+            List.of(),
+            false,
+            List.of("user.email"),
+            true,
+            true,
+            new RecognizersConfig(
+                List.of("phone", "IBAN_CODE", "jwt"),
+                List.of(
+                    new RecognizersConfig.Custom(
+                        "ORDER_ID", "ORD-[0-9]{6,}", RecognizersConfig.Validator.NONE, 0.7),
+                    new RecognizersConfig.Custom(
+                        "CARD_LOOSE",
+                        "[0-9]{13,19}",
+                        RecognizersConfig.Validator.LUHN,
+                        null))),
+            List.of("::1", "Jane.Doe@example.com", "  hunter2 "),
+            Map.of(
+                "EMAIL_ADDRESS", OperatorConfig.mask("#", 4, true),
+                "SECRET", OperatorConfig.of(OperatorConfig.Type.REDACT),
+                "IP_ADDRESS", OperatorConfig.of(OperatorConfig.Type.KEEP),
+                "API_KEY", OperatorConfig.of(OperatorConfig.Type.HASH),
+                "CREDIT_CARD", new OperatorConfig(OperatorConfig.Type.REPLACE, "[card]", null, null,
+                    null)),
+            Secret.of("0123456789abcdef0123"),
+            12,
+            SummaryLevel.DEBUG,
+            PresidioConfig.defaults()));
+    out.add(
+        new RedactionConfig(
+            false,
+            List.of("gen_ai.input.messages", "input.value"),
+            List.of("^exception\\."),
+            false,
+            List.of(),
+            false,
+            false,
+            new RecognizersConfig(List.of("secret_assignment", "email"), List.of()),
+            List.of(),
+            Map.of(),
+            Secret.of(""),
+            8,
+            SummaryLevel.SILENT,
+            PresidioConfig.defaults()));
+    out.add(
+        new RedactionConfig(
+            true,
+            List.of(),
+            List.of(),
+            true,
+            List.of(),
+            true,
+            true,
+            RecognizersConfig.defaults(),
+            List.of("x"),
+            Map.of("DEFAULT", OperatorConfig.mask("•", 0, false)),
+            Secret.of(""),
+            8,
+            SummaryLevel.INFO,
+            PresidioConfig.defaults()));
+    return out;
+  }
+
+  @Test
+  void sameRequestsAndCountsAsTheReference() throws Exception {
+    RedactionTexts texts = new RedactionTexts(4242L);
+    Random random = new Random(4242L);
+    int changedSpans = 0;
+    int spans = 0;
+    for (RedactionConfig config : configs()) {
+      Run actual = new Run(config, false);
+      Run expected = new Run(config, true);
+      for (int batch = 0; batch < 80; batch++) {
+        List<Span.Builder> built = new ArrayList<>();
+        int n = 1 + random.nextInt(8);
+        for (int s = 0; s < n; s++) {
+          built.add(span(texts, random));
+        }
+        ExportTraceServiceRequest request =
+            Spans.request("svc", built.toArray(new Span.Builder[0]));
+        ExportTraceServiceRequest out = actual.run(request);
+        ExportTraceServiceRequest ref = expected.run(request);
+        assertThat(out).as("batch %d under %s", batch, config).isEqualTo(ref);
+        spans += n;
+        if (!out.equals(request)) {
+          changedSpans++;
+        }
+      }
+      assertThat(actual.counts()).as("entity counters").isEqualTo(expected.counts());
+    }
+    // Most batches carry something to redact, and some stay as they were.
+    assertThat(changedSpans).isBetween(spans / 20, spans - 1);
+  }
+
+  private static Span.Builder span(RedactionTexts texts, Random random) {
+    Span.Builder span = Spans.span("chat", Map.of());
+    int attrs = 1 + random.nextInt(5);
+    for (int a = 0; a < attrs; a++) {
+      String key = CONTENT_KEYS[random.nextInt(CONTENT_KEYS.length)];
+      span.addAttributes(KeyValue.newBuilder().setKey(key).setValue(value(texts, random, 0)));
+    }
+    if (random.nextInt(3) == 0) {
+      span.addEvents(
+          Span.Event.newBuilder()
+              .setName(random.nextBoolean() ? "gen_ai.user.message" : "exception")
+              .addAttributes(
+                  KeyValue.newBuilder()
+                      .setKey(random.nextBoolean() ? "content" : "exception.message")
+                      .setValue(value(texts, random, 1))));
+    }
+    if (random.nextInt(4) == 0) {
+      span.setStatus(
+          Status.newBuilder()
+              .setCode(Status.StatusCode.STATUS_CODE_ERROR)
+              .setMessage(texts.text()));
+    }
+    if (random.nextInt(6) == 0) {
+      // A span an upstream Tollgate already redacted.
+      span.addAttributes(Spans.kv("tollgate.redaction.count", 2L));
+      span.addAttributes(Spans.kv("tollgate.redaction.entities", "EMAIL_ADDRESS=2"));
+    }
+    return span;
+  }
+
+  private static AnyValue value(RedactionTexts texts, Random random, int depth) {
+    int r = random.nextInt(depth > 1 ? 6 : 9);
+    switch (r) {
+      case 0:
+      case 1:
+      case 2:
+        return AnyValue.newBuilder().setStringValue(texts.text()).build();
+      case 3:
+      case 4:
+        return AnyValue.newBuilder().setStringValue(texts.json()).build();
+      case 5:
+        {
+          // Broken or padded JSON: scanned as plain text, or parsed after the padding.
+          String json = texts.json();
+          String v =
+              random.nextBoolean()
+                  ? json.substring(0, Math.max(1, json.length() - 1 - random.nextInt(5)))
+                  : " \n" + json + "\t";
+          return AnyValue.newBuilder().setStringValue(v).build();
+        }
+      case 6:
+        {
+          ArrayValue.Builder array = ArrayValue.newBuilder();
+          for (int k = random.nextInt(4); k > 0; k--) {
+            array.addValues(value(texts, random, depth + 1));
+          }
+          array.addValues(AnyValue.newBuilder().setIntValue(7));
+          return AnyValue.newBuilder().setArrayValue(array).build();
+        }
+      case 7:
+        {
+          KeyValueList.Builder list = KeyValueList.newBuilder();
+          String[] keys = {"content", "password", "token", "note", "api_key"};
+          for (int k = random.nextInt(4); k > 0; k--) {
+            list.addValues(
+                KeyValue.newBuilder()
+                    .setKey(keys[random.nextInt(keys.length)])
+                    .setValue(value(texts, random, depth + 1)));
+          }
+          return AnyValue.newBuilder().setKvlistValue(list).build();
+        }
+      default:
+        return AnyValue.newBuilder().setBoolValue(true).build();
+    }
+  }
+
+  /** One processor (the current one or the reference) with its own registry and sink. */
+  private static final class Run {
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final RecordingConsumer sink = new RecordingConsumer();
+    final Processor processor;
+
+    Run(RedactionConfig config, boolean reference) {
+      ComponentContext ctx =
+          ComponentContext.builder(ComponentKind.PROCESSOR, ComponentId.of("redaction"))
+              .meterRegistry(registry)
+              .build();
+      if (reference) {
+        List<TextScanner.CustomPattern> custom = new ArrayList<>();
+        for (RecognizersConfig.Custom c : config.recognizers().custom()) {
+          custom.add(
+              new TextScanner.CustomPattern(
+                  c.name(),
+                  Pattern.compile(c.regex()),
+                  TextScanner.Validator.valueOf(c.validator().name()),
+                  c.score()));
+        }
+        processor =
+            new ReferenceRedactionProcessor(
+                config,
+                ctx,
+                sink,
+                new ReferenceTextScanner(
+                    io.tollgate.processor.redaction.internal.Builtin.enabled(
+                        config.recognizers().disabled()),
+                    custom,
+                    config.allowList()),
+                RedactionProcessorFactory.anonymizer(config),
+                null);
+      } else {
+        processor = new RedactionProcessorFactory().create(config, ctx, sink);
+      }
+    }
+
+    ExportTraceServiceRequest run(ExportTraceServiceRequest request) throws Exception {
+      processor.consume(TraceBatch.of(request)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      List<TraceBatch> batches = sink.batches();
+      return batches.get(batches.size() - 1).toRequest();
+    }
+
+    Map<String, Double> counts() {
+      Map<String, Double> out = new TreeMap<>();
+      for (Counter c : registry.find("tollgate_redaction_entities").counters()) {
+        out.put(c.getId().getTag("entity_type"), c.count());
+      }
+      return out;
+    }
+  }
+}
