@@ -93,6 +93,50 @@ class JsonLeafWalkerTest {
     assertThat(walked).isGreaterThan(json / 2);
   }
 
+  /**
+   * The sparse rewrite (changed leaves only, the others copied from the parser's buffer) against
+   * the full one (every leaf as a String), both Jackson.
+   */
+  @Test
+  void sparseRewriteEqualsFullRewrite() {
+    RedactionTexts texts = new RedactionTexts(11L);
+    Random random = new Random(11L);
+    String[] extra = {
+      "[0, -7, 123456789012345678901234567890, \"a\", -0, \"b\"]",
+      "[0, -7, 123456789012345678901234567890, \"a\", true, null, false, \"b\"]",
+      "{ \"k\" : [ \"\\u0001\\u001F\\u007f\\/\" , { } , [ ] ] , \"\u00e9\u20ac\" : \"\ud83d\ude00\" }",
+      "[1.5, \"x\"]",
+      "[1e3, \"x\"]",
+      "[0.0000001, \"x\"]",
+    };
+    String[] odd = {"<EMAIL_ADDRESS>", "\u0000\u0001\b\f\n\r\t\u001f\u007f", "\"quoted\" \\ back/slash", "é€😀\ud800", ""};
+    int total = 0;
+    for (int k = 0; k < 1_200; k++) {
+      String s = k < extra.length ? extra[k] : texts.json();
+      List<JsonText.Leaf> leaves = JsonText.leaves(s);
+      if (leaves == null || leaves.isEmpty()) {
+        continue;
+      }
+      List<String> full = new ArrayList<>();
+      int[] indexes = new int[leaves.size()];
+      String[] newLeaves = new String[leaves.size()];
+      int count = 0;
+      for (int leaf = 0; leaf < leaves.size(); leaf++) {
+        String text = leaves.get(leaf).text();
+        if (random.nextInt(3) == 0) {
+          text = random.nextBoolean() ? odd[random.nextInt(odd.length)] : texts.text();
+          indexes[count] = leaf;
+          newLeaves[count++] = text;
+        }
+        full.add(text);
+      }
+      String expected = JsonText.rewrite(s, full);
+      assertThat(JsonText.rewrite(s, indexes, newLeaves, count)).as("rewrite of %s", s).isEqualTo(expected);
+      total++;
+    }
+    assertThat(total).isGreaterThan(400);
+  }
+
   private static final JsonText.LeafVisitor IGNORE =
       new JsonText.LeafVisitor() {
         @Override
