@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link JsonText#visitLeaves} (the hand-written walker, with Jackson behind it) against {@link
- * JsonText#leaves} (Jackson alone): the same verdict on whether a text is JSON, and the same
- * leaves with the same fields, on generated documents, odd but valid ones and broken ones.
+ * JsonText#leaves} (Jackson alone): the same verdict on whether a text is JSON, and the same leaves
+ * with the same fields, on generated documents, odd but valid ones and broken ones.
  */
 class JsonLeafWalkerTest {
 
@@ -78,7 +78,10 @@ class JsonLeafWalkerTest {
             switch (random.nextInt(3)) {
               case 0 -> s.substring(0, at);
               case 1 -> s.substring(0, at) + s.substring(at + 1);
-              default -> s.substring(0, at) + "\"{}[],:\\ 0e-".charAt(random.nextInt(12)) + s.substring(at);
+              default ->
+                  s.substring(0, at)
+                      + "\"{}[],:\\ 0e-".charAt(random.nextInt(12))
+                      + s.substring(at);
             };
       }
       if (check(s)) {
@@ -104,12 +107,19 @@ class JsonLeafWalkerTest {
     String[] extra = {
       "[0, -7, 123456789012345678901234567890, \"a\", -0, \"b\"]",
       "[0, -7, 123456789012345678901234567890, \"a\", true, null, false, \"b\"]",
-      "{ \"k\" : [ \"\\u0001\\u001F\\u007f\\/\" , { } , [ ] ] , \"\u00e9\u20ac\" : \"\ud83d\ude00\" }",
+      "{ \"k\" : [ \"\\u0001\\u001F\\u007f\\/\" , { } , [ ] ] , \"\u00e9\u20ac\" : \"\ud83d\ude00\""
+          + " }",
       "[1.5, \"x\"]",
       "[1e3, \"x\"]",
       "[0.0000001, \"x\"]",
     };
-    String[] odd = {"<EMAIL_ADDRESS>", "\u0000\u0001\b\f\n\r\t\u001f\u007f", "\"quoted\" \\ back/slash", "é€😀\ud800", ""};
+    String[] odd = {
+      "<EMAIL_ADDRESS>",
+      "\u0000\u0001\b\f\n\r\t\u001f\u007f",
+      "\"quoted\" \\ back/slash",
+      "é€😀\ud800",
+      ""
+    };
     int total = 0;
     for (int k = 0; k < 1_200; k++) {
       String s = k < extra.length ? extra[k] : texts.json();
@@ -131,7 +141,9 @@ class JsonLeafWalkerTest {
         full.add(text);
       }
       String expected = JsonText.rewrite(s, full);
-      assertThat(JsonText.rewrite(s, indexes, newLeaves, count)).as("rewrite of %s", s).isEqualTo(expected);
+      assertThat(JsonText.rewrite(s, indexes, newLeaves, count))
+          .as("rewrite of %s", s)
+          .isEqualTo(expected);
       total++;
     }
     assertThat(total).isGreaterThan(400);
