@@ -71,18 +71,15 @@ class RedactionDifferentialTest {
                     new RecognizersConfig.Custom(
                         "ORDER_ID", "ORD-[0-9]{6,}", RecognizersConfig.Validator.NONE, 0.7),
                     new RecognizersConfig.Custom(
-                        "CARD_LOOSE",
-                        "[0-9]{13,19}",
-                        RecognizersConfig.Validator.LUHN,
-                        null))),
+                        "CARD_LOOSE", "[0-9]{13,19}", RecognizersConfig.Validator.LUHN, null))),
             List.of("::1", "Jane.Doe@example.com", "  hunter2 "),
             Map.of(
                 "EMAIL_ADDRESS", OperatorConfig.mask("#", 4, true),
                 "SECRET", OperatorConfig.of(OperatorConfig.Type.REDACT),
                 "IP_ADDRESS", OperatorConfig.of(OperatorConfig.Type.KEEP),
                 "API_KEY", OperatorConfig.of(OperatorConfig.Type.HASH),
-                "CREDIT_CARD", new OperatorConfig(OperatorConfig.Type.REPLACE, "[card]", null, null,
-                    null)),
+                "CREDIT_CARD",
+                    new OperatorConfig(OperatorConfig.Type.REPLACE, "[card]", null, null, null)),
             Secret.of("0123456789abcdef0123"),
             12,
             SummaryLevel.DEBUG,

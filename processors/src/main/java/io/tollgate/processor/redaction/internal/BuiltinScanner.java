@@ -20,15 +20,15 @@ import java.util.Set;
  * with hand-written parsing and checksums (Luhn, mod 97, number plans) rather than backtracking
  * regexes.
  *
- * <p>Prose is mostly words that cannot start anything, so the loop steps a word at a time: it
- * finds the end of the word with one table lookup per character, and asks the recognisers only
- * when the word's first two characters or its length and the character after it allow one of them
- * ({@link #mayStartWord}, {@link #mayStartNumber}). Those pre-filters only ever skip a word for
- * which every recogniser would have returned nothing; {@code BuiltinScannerDifferentialTest} holds
- * the scanner to the findings of its unfiltered predecessor.
+ * <p>Prose is mostly words that cannot start anything, so the loop steps a word at a time: it finds
+ * the end of the word with one table lookup per character, and asks the recognisers only when the
+ * word's first two characters or its length and the character after it allow one of them ({@link
+ * #mayStartWord}, {@link #mayStartNumber}). Those pre-filters only ever skip a word for which every
+ * recogniser would have returned nothing; {@code BuiltinScannerDifferentialTest} holds the scanner
+ * to the findings of its unfiltered predecessor.
  *
- * <p>Immutable and thread-safe. Each thread reuses its own scratch state (the text's characters
- * and the digit groups of numbers), so a scan that finds nothing allocates nothing.
+ * <p>Immutable and thread-safe. Each thread reuses its own scratch state (the text's characters and
+ * the digit groups of numbers), so a scan that finds nothing allocates nothing.
  *
  * <p>This class is internal and is not intended for public use.
  */
@@ -67,14 +67,17 @@ public final class BuiltinScanner {
 
   /**
    * Latin-1 word characters (letters, digits, underscore): what {@link #isWordChar} accepts, by
-   * table, since accented letters are common in prompts and {@link Character#isLetterOrDigit}
-   * costs a lookup of the character's type.
+   * table, since accented letters are common in prompts and {@link Character#isLetterOrDigit} costs
+   * a lookup of the character's type.
    */
   private static final boolean[] WORD = new boolean[256];
 
   static {
     for (char c = 0; c < 256; c++) {
-      WORD[c] = c < 128 ? CLASS[c] == LETTER || CLASS[c] == DIGIT || c == '_' : Character.isLetterOrDigit(c);
+      WORD[c] =
+          c < 128
+              ? CLASS[c] == LETTER || CLASS[c] == DIGIT || c == '_'
+              : Character.isLetterOrDigit(c);
     }
   }
 
@@ -492,8 +495,8 @@ public final class BuiltinScanner {
     }
 
     /**
-     * Whether a word can start inside the word that {@code i} is in, after {@code i}: only after
-     * an escape written out as text, with its backslash at most five characters before {@code i}
+     * Whether a word can start inside the word that {@code i} is in, after {@code i}: only after an
+     * escape written out as text, with its backslash at most five characters before {@code i}
      * ({@code \n}, {@code \u00e9}; see {@link #wordStart}).
      */
     private boolean noBackslashBefore(int i) {
@@ -525,8 +528,8 @@ public final class BuiltinScanner {
     /**
      * Whether {@link #number} can find anything, or reject a token, at the digit {@code i} that
      * starts the word {@code [i, j)}. A lone group of digits (not followed by a separator and
-     * another group) is an entity only with nine digits or more (an SSN after "SSN", a phone
-     * number after "call", a card); shorter, it can only be the start of a MAC or IPv6 address.
+     * another group) is an entity only with nine digits or more (an SSN after "SSN", a phone number
+     * after "call", a card); shorter, it can only be the start of a MAC or IPv6 address.
      */
     private boolean mayStartNumber(int i, int j) {
       int p = i + 1;
@@ -1384,11 +1387,7 @@ public final class BuiltinScanner {
       if (nanp != null) {
         return nanp;
       }
-      if (g0len >= 2
-          && g0len <= 5
-          && cs[g0] == '0'
-          && cs[g0 + 1] != '0'
-          && groups >= 2) {
+      if (g0len >= 2 && g0len <= 5 && cs[g0] == '0' && cs[g0 + 1] != '0' && groups >= 2) {
         Finding national = national(i);
         if (national != null) {
           return national;

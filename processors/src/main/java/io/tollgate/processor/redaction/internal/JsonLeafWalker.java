@@ -1,11 +1,11 @@
 package io.tollgate.processor.redaction.internal;
 
 /**
- * The string leaves of a JSON document without Jackson, for the common case: plain RFC 8259 JSON
- * as SDKs write it. It only ever says "done" for a document that Jackson parses into the same
- * leaves and fields; for anything else (NaN, comments, a second root value, unescaped control
- * characters, escaped field names, deep nesting, very long tokens, invalid syntax) it gives up and
- * {@link JsonText#visitLeaves} asks Jackson, which then decides as before.
+ * The string leaves of a JSON document without Jackson, for the common case: plain RFC 8259 JSON as
+ * SDKs write it. It only ever says "done" for a document that Jackson parses into the same leaves
+ * and fields; for anything else (NaN, comments, a second root value, unescaped control characters,
+ * escaped field names, deep nesting, very long tokens, invalid syntax) it gives up and {@link
+ * JsonText#visitLeaves} asks Jackson, which then decides as before.
  *
  * <p>Why: on GenAI payloads Jackson's string decoding (prompts are full of {@code \n}) cost about
  * as much as scanning the text for personal data. Here a leaf without escapes is handed over in

@@ -86,10 +86,10 @@ public final class JsonText {
   }
 
   /**
-   * Gives {@code visitor} the string leaves of {@code s} in document order, without making a
-   * String of them. Returns false when {@code s} is not JSON, possibly after some leaves: the
-   * caller then forgets them and scans {@code s} as plain text, as it would after {@link #leaves}
-   * returned null. An exception from the visitor is not taken for bad JSON; it propagates.
+   * Gives {@code visitor} the string leaves of {@code s} in document order, without making a String
+   * of them. Returns false when {@code s} is not JSON, possibly after some leaves: the caller then
+   * forgets them and scans {@code s} as plain text, as it would after {@link #leaves} returned
+   * null. An exception from the visitor is not taken for bad JSON; it propagates.
    */
   public static boolean visitLeaves(String s, LeafVisitor visitor) {
     if (JsonLeafWalker.get().walk(s, visitor)) {

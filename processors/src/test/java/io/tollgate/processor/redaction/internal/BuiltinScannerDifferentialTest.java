@@ -122,5 +122,4 @@ class BuiltinScannerDifferentialTest {
   private static String quoted(String s) {
     return "\"" + s.replace("\n", "⏎") + "\"";
   }
-
 }

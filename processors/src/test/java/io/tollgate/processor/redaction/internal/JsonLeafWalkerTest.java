@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link JsonText#visitLeaves} (the hand-written walker, with Jackson behind it) against {@link
- * JsonText#leaves} (Jackson alone): the same verdict on whether a text is JSON, and the same
- * leaves with the same fields, on generated documents, odd but valid ones and broken ones.
+ * JsonText#leaves} (Jackson alone): the same verdict on whether a text is JSON, and the same leaves
+ * with the same fields, on generated documents, odd but valid ones and broken ones.
  */
 class JsonLeafWalkerTest {
 
@@ -78,7 +78,10 @@ class JsonLeafWalkerTest {
             switch (random.nextInt(3)) {
               case 0 -> s.substring(0, at);
               case 1 -> s.substring(0, at) + s.substring(at + 1);
-              default -> s.substring(0, at) + "\"{}[],:\\ 0e-".charAt(random.nextInt(12)) + s.substring(at);
+              default ->
+                  s.substring(0, at)
+                      + "\"{}[],:\\ 0e-".charAt(random.nextInt(12))
+                      + s.substring(at);
             };
       }
       if (check(s)) {
@@ -91,6 +94,59 @@ class JsonLeafWalkerTest {
     assertThat(json).isGreaterThan(1_500);
     // The walker itself takes most of them; Jackson only sees the odd ones (NaN in the generator).
     assertThat(walked).isGreaterThan(json / 2);
+  }
+
+  /**
+   * The sparse rewrite (changed leaves only, the others copied from the parser's buffer) against
+   * the full one (every leaf as a String), both Jackson.
+   */
+  @Test
+  void sparseRewriteEqualsFullRewrite() {
+    RedactionTexts texts = new RedactionTexts(11L);
+    Random random = new Random(11L);
+    String[] extra = {
+      "[0, -7, 123456789012345678901234567890, \"a\", -0, \"b\"]",
+      "[0, -7, 123456789012345678901234567890, \"a\", true, null, false, \"b\"]",
+      "{ \"k\" : [ \"\\u0001\\u001F\\u007f\\/\" , { } , [ ] ] , \"\u00e9\u20ac\" : \"\ud83d\ude00\""
+          + " }",
+      "[1.5, \"x\"]",
+      "[1e3, \"x\"]",
+      "[0.0000001, \"x\"]",
+    };
+    String[] odd = {
+      "<EMAIL_ADDRESS>",
+      "\u0000\u0001\b\f\n\r\t\u001f\u007f",
+      "\"quoted\" \\ back/slash",
+      "é€😀\ud800",
+      ""
+    };
+    int total = 0;
+    for (int k = 0; k < 1_200; k++) {
+      String s = k < extra.length ? extra[k] : texts.json();
+      List<JsonText.Leaf> leaves = JsonText.leaves(s);
+      if (leaves == null || leaves.isEmpty()) {
+        continue;
+      }
+      List<String> full = new ArrayList<>();
+      int[] indexes = new int[leaves.size()];
+      String[] newLeaves = new String[leaves.size()];
+      int count = 0;
+      for (int leaf = 0; leaf < leaves.size(); leaf++) {
+        String text = leaves.get(leaf).text();
+        if (random.nextInt(3) == 0) {
+          text = random.nextBoolean() ? odd[random.nextInt(odd.length)] : texts.text();
+          indexes[count] = leaf;
+          newLeaves[count++] = text;
+        }
+        full.add(text);
+      }
+      String expected = JsonText.rewrite(s, full);
+      assertThat(JsonText.rewrite(s, indexes, newLeaves, count))
+          .as("rewrite of %s", s)
+          .isEqualTo(expected);
+      total++;
+    }
+    assertThat(total).isGreaterThan(400);
   }
 
   private static final JsonText.LeafVisitor IGNORE =

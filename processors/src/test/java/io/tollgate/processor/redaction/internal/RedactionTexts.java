@@ -14,16 +14,116 @@ import java.util.Random;
 public final class RedactionTexts {
 
   private static final String[] WORDS = {
-    "the", "and", "a", "be", "can", "for", "customer", "order", "deadbeef", "face", "cafe", "add",
-    "phone", "call", "SSN", "ss#", "contact", "number", "tel", "Bearer", "bearer", "Basic", "eye",
-    "eyes", "skip", "sky", "AKIAN", "ASIA", "AIza", "github", "ghost", "glass", "xox", "xapp", "hf",
-    "npm", "rk", "sk", "GB", "DE", "FR", "AB12", "IBAN", "São", "résumé", "Zürich", "naïve",
-    "日本語", "Привет", "😀", "€5", "1093", "2024", "49.99", "$1,299.00", "1.2.3.4.5", "10.0.19045",
-    "10:30:00", "2024-05-01", "ORD-12345678", "v2.3.4", "a::b", "std::vector", "x=1", "i==j",
-    "password", "token", "api_key", "max_tokens", "passwordless", "key:", "note:", "e.g.", "i.e.",
-    "fe80", "beef:", "abcd.", "ab-", "12-", "123.", "(1)", "+", "(", "-", "--", "-----", "@", "@@",
-    "://", "_", "__init__", "\\", "\\\\", "\\n", "\\t", "\\r", "\\u00e9", "\\u00a0", "\\uZZZZ", "n",
-    "u00e9", "<EMAIL_ADDRESS>", "****", "xxxx", "###", "•••", "null", "true", "[]", "{}",
+    "the",
+    "and",
+    "a",
+    "be",
+    "can",
+    "for",
+    "customer",
+    "order",
+    "deadbeef",
+    "face",
+    "cafe",
+    "add",
+    "phone",
+    "call",
+    "SSN",
+    "ss#",
+    "contact",
+    "number",
+    "tel",
+    "Bearer",
+    "bearer",
+    "Basic",
+    "eye",
+    "eyes",
+    "skip",
+    "sky",
+    "AKIAN",
+    "ASIA",
+    "AIza",
+    "github",
+    "ghost",
+    "glass",
+    "xox",
+    "xapp",
+    "hf",
+    "npm",
+    "rk",
+    "sk",
+    "GB",
+    "DE",
+    "FR",
+    "AB12",
+    "IBAN",
+    "São",
+    "résumé",
+    "Zürich",
+    "naïve",
+    "日本語",
+    "Привет",
+    "😀",
+    "€5",
+    "1093",
+    "2024",
+    "49.99",
+    "$1,299.00",
+    "1.2.3.4.5",
+    "10.0.19045",
+    "10:30:00",
+    "2024-05-01",
+    "ORD-12345678",
+    "v2.3.4",
+    "a::b",
+    "std::vector",
+    "x=1",
+    "i==j",
+    "password",
+    "token",
+    "api_key",
+    "max_tokens",
+    "passwordless",
+    "key:",
+    "note:",
+    "e.g.",
+    "i.e.",
+    "fe80",
+    "beef:",
+    "abcd.",
+    "ab-",
+    "12-",
+    "123.",
+    "(1)",
+    "+",
+    "(",
+    "-",
+    "--",
+    "-----",
+    "@",
+    "@@",
+    "://",
+    "_",
+    "__init__",
+    "\\",
+    "\\\\",
+    "\\n",
+    "\\t",
+    "\\r",
+    "\\u00e9",
+    "\\u00a0",
+    "\\uZZZZ",
+    "n",
+    "u00e9",
+    "<EMAIL_ADDRESS>",
+    "****",
+    "xxxx",
+    "###",
+    "•••",
+    "null",
+    "true",
+    "[]",
+    "{}",
   };
 
   private static final String[] JOINERS = {
@@ -192,7 +292,10 @@ public final class RedactionTexts {
         domain = "mail.example.co.uk.";
         break;
       default:
-        domain = chars(LOWER, 1 + random.nextInt(8)) + "." + chars(LOWER + DIGITS, 1 + random.nextInt(4));
+        domain =
+            chars(LOWER, 1 + random.nextInt(8))
+                + "."
+                + chars(LOWER + DIGITS, 1 + random.nextInt(4));
     }
     String prefix = pick(new String[] {"", "", "", "\\n", "\\u00e9", "\\t", "mailto:", "<"});
     return prefix + local + "@" + domain;
@@ -218,7 +321,10 @@ public final class RedactionTexts {
       case 7:
         return "030/" + digits(7);
       case 8:
-        return "+" + digits(1 + random.nextInt(3)) + pick(new String[] {" ", "-", ".", ""}) + digits(8);
+        return "+"
+            + digits(1 + random.nextInt(3))
+            + pick(new String[] {" ", "-", ".", ""})
+            + digits(8);
       case 9:
         return String.format("%03d", area) + ".555." + digits(4);
       case 10:
@@ -296,7 +402,10 @@ public final class RedactionTexts {
       case 1:
         return area + " " + g + " " + serial;
       case 2:
-        return pick(new String[] {"SSN ", "ssn: ", "social security ", "ss# ", ""}) + area + g + serial;
+        return pick(new String[] {"SSN ", "ssn: ", "social security ", "ss# ", ""})
+            + area
+            + g
+            + serial;
       default:
         return area + "-" + g + "-" + serial + "-" + digits(2);
     }
@@ -398,7 +507,10 @@ public final class RedactionTexts {
       case 0:
         return "postgres://app:" + chars(ALNUM, 8) + "@db:5432/x";
       case 1:
-        return "https://hooks.slack.com/services/T" + chars(UPPER + DIGITS, 8) + "/B" + chars(ALNUM, 24);
+        return "https://hooks.slack.com/services/T"
+            + chars(UPPER + DIGITS, 8)
+            + "/B"
+            + chars(ALNUM, 24);
       case 2:
         return "https://user@" + chars(LOWER, 6) + ".com/path?q=1";
       case 3:
@@ -476,9 +588,22 @@ public final class RedactionTexts {
     String key =
         pick(
             new String[] {
-              "password", "db_password", "userPassword", "api_key", "x-api-key",
-              "AWS_SECRET_ACCESS_KEY", "token", "access_token", "passwordless", "max_tokens",
-              "OPENAI_API_KEY", "secret", "pwd", "Authorization", "credentials", "user"
+              "password",
+              "db_password",
+              "userPassword",
+              "api_key",
+              "x-api-key",
+              "AWS_SECRET_ACCESS_KEY",
+              "token",
+              "access_token",
+              "passwordless",
+              "max_tokens",
+              "OPENAI_API_KEY",
+              "secret",
+              "pwd",
+              "Authorization",
+              "credentials",
+              "user"
             });
     String sep = pick(new String[] {"=", ": ", "\": \"", "='", "=\\\"", " = ", ":", "==", "=   "});
     String value =
@@ -500,7 +625,8 @@ public final class RedactionTexts {
   }
 
   String pem() {
-    String kind = pick(new String[] {"RSA PRIVATE KEY", "PRIVATE KEY", "PUBLIC KEY", "EC PRIVATE KEY"});
+    String kind =
+        pick(new String[] {"RSA PRIVATE KEY", "PRIVATE KEY", "PUBLIC KEY", "EC PRIVATE KEY"});
     String body = chars(ALNUM + "+/", 20 + random.nextInt(60));
     switch (random.nextInt(4)) {
       case 0:
@@ -558,8 +684,24 @@ public final class RedactionTexts {
             if (f > 0) {
               sb.append(',');
             }
-            quote(sb, pick(new String[] {"role", "content", "text", "password", "token", "api_key",
-                "parts", "arguments", "email", "type", "authorization", "x", "é"}));
+            quote(
+                sb,
+                pick(
+                    new String[] {
+                      "role",
+                      "content",
+                      "text",
+                      "password",
+                      "token",
+                      "api_key",
+                      "parts",
+                      "arguments",
+                      "email",
+                      "type",
+                      "authorization",
+                      "x",
+                      "é"
+                    }));
             sb.append(random.nextInt(4) == 0 ? " : " : ":");
             value(sb, depth + 1);
           }
