@@ -488,7 +488,7 @@ class TruncateEquivalenceTest {
 
   private static final String THREW = "threw ";
 
-  /** What the cut returns, or the exception it throws (the old code did on out-of-range numbers). */
+  /** What the cut returns, or the exception it throws (the old code threw on some numbers). */
   private static String outcome(java.util.function.Supplier<String> cut) {
     try {
       return cut.get();
