@@ -27,7 +27,8 @@ final class MessageJson {
 
   private static final String[] TEXT_FIELDS = {"content", "arguments", "response", "result"};
   private static final String[] STRUCTURAL_FIELDS = {
-    "role", "type", "id", "name", "finish_reason", "mime_type", "modality", "tool_call_id", "call_id"
+    "role", "type", "id", "name", "finish_reason", "mime_type", "modality", "tool_call_id",
+    "call_id"
   };
 
   // Above this many keys in one object, leave the duplicate check to Jackson (quadratic here).

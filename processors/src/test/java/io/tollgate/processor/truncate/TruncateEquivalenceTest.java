@@ -63,7 +63,7 @@ class TruncateEquivalenceTest {
       String expected = pair.reference.cutString(s, limit, jsonKey);
       String actual = pair.processor.cutString(s, limit, jsonKey);
       assertThat(actual)
-          .as(() -> "round %d: %s cut to %d, suffix %s".formatted(r, quote(s), limit, quote(suffix)))
+          .as(() -> "round %d: %s to %d, suffix %s".formatted(r, quote(s), limit, quote(suffix)))
           .isEqualTo(expected);
       if (expected != null) {
         cut++;
@@ -97,7 +97,7 @@ class TruncateEquivalenceTest {
       String expected = outcome(() -> pair.reference.cutString(json, limit, true));
       String actual = outcome(() -> pair.processor.cutString(json, limit, true));
       assertThat(actual)
-          .as(() -> "round %d (%s): %s cut to %d, suffix %s".formatted(r, style, json, limit, suffix))
+          .as(() -> "round %d (%s): %s to %d, suffix %s".formatted(r, style, json, limit, suffix))
           .isEqualTo(expected);
       String viaJson = cp(json) > limit ? outcome(() -> pair.json.cut(json, limit)) : null;
       if (expected == null) {
@@ -185,7 +185,8 @@ class TruncateEquivalenceTest {
 
   private static Pair newPair(String suffix) {
     TruncateConfig d = TruncateConfig.defaults();
-    TruncateConfig config = new TruncateConfig(100, d.keys(), d.neverTruncate(), suffix, d.jsonKeys());
+    TruncateConfig config =
+        new TruncateConfig(100, d.keys(), d.neverTruncate(), suffix, d.jsonKeys());
     TruncateProcessor processor =
         new TruncateProcessor(
             new KeyRules(config),
@@ -318,7 +319,8 @@ class TruncateEquivalenceTest {
                 "response",
                 random.nextBoolean()
                     ? text(random, length(random))
-                    : new Obj().put("result", List.of(text(random, length(random)), number(random))));
+                    : new Obj()
+                        .put("result", List.of(text(random, length(random)), number(random))));
       case 2:
         return new Obj()
             .put("type", "blob")
@@ -486,7 +488,7 @@ class TruncateEquivalenceTest {
 
   private static final String THREW = "threw ";
 
-  /** What the cut returns, or which exception it throws (as the old code did, e.g. on 1e-2147483649). */
+  /** What the cut returns, or the exception it throws (the old code threw on some numbers). */
   private static String outcome(java.util.function.Supplier<String> cut) {
     try {
       return cut.get();
@@ -501,7 +503,8 @@ class TruncateEquivalenceTest {
 
   private static String quote(String s) {
     StringBuilder sb = new StringBuilder();
-    s.chars().forEach(c -> sb.append(c < 0x20 || c >= 0x7f ? String.format("\\u%04x", c) : (char) c));
+    s.chars()
+        .forEach(c -> sb.append(c < 0x20 || c >= 0x7f ? String.format("\\u%04x", c) : (char) c));
     return sb.toString();
   }
 }
