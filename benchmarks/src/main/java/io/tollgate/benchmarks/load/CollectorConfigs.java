@@ -20,8 +20,9 @@ final class CollectorConfigs {
       int health) {}
 
   /**
-   * Two pipelines side by side in one collector. Pass-through: {@code otlp → batch → otlp_grpc}
-   * (sink A). GenAI: {@code otlp/genai →} the default GenAI processors {@code → otlp_grpc} (sink
+   * Two pipelines side by side in one collector. Pass-through: {@code otlp → memory_limiter → batch
+   * → otlp_grpc} (sink A; the memory limiter reads no span, but without it a receiver that no
+   * longer decodes accepts faster than one exporter drains, and the sending queue fills the heap). GenAI: {@code otlp/genai →} the default GenAI processors {@code → otlp_grpc} (sink
    * B). Tail sampling keeps everything ({@code always_sample}) so that every span sent must come
    * out and loss is checkable; a real deployment keeps fewer, which only makes its exporter's job
    * lighter. Its decision waits are shortened from 30 s / 2 s to 2 s / 500 ms, because at full rate
@@ -65,7 +66,7 @@ final class CollectorConfigs {
         "  pipelines:",
         "    traces/passthrough:",
         "      receivers: [otlp]",
-        "      processors: [batch]",
+        "      processors: [memory_limiter, batch]",
         "      exporters: [otlp_grpc/a]",
         "    traces/genai:",
         "      receivers: [otlp/genai]",

@@ -152,14 +152,25 @@ public final class QueuedRetryExporter implements Exporter {
     if (spans == 0) {
       return Completions.done();
     }
+    QueuedRequest request;
+    try {
+      request = new QueuedRequest(batch.encode(), spans);
+    } catch (OutOfMemoryError e) {
+      // No room to encode the request: push back, as the memory_limiter would, so that the
+      // caller counts it (or its sender retries) instead of losing it without a trace.
+      metrics.enqueueFailed(spans);
+      return CompletableFuture.failedFuture(
+          RefusedException.unavailable(
+              "exporter " + id + " has no memory to encode " + spans + " spans: " + e.getMessage()));
+    }
     if (queue == null) {
-      return sendDirectly(new QueuedRequest(batch.encode(), spans));
+      return sendDirectly(request);
     }
     if (state != State.RUNNING) {
       metrics.enqueueFailed(spans);
       return CompletableFuture.failedFuture(notRunning());
     }
-    if (!queue.offer(new QueuedRequest(batch.encode(), spans))) {
+    if (!queue.offer(request)) {
       metrics.enqueueFailed(spans);
       if (state != State.RUNNING) {
         return CompletableFuture.failedFuture(notRunning());
@@ -239,6 +250,19 @@ public final class QueuedRetryExporter implements Exporter {
       // A sender that throws has a bug or a broken config; trying again would throw again.
       dropLog.warn("Exporter {}: {} failed to send", id, sender, e);
       stage = CompletableFuture.completedFuture(SendResult.permanent("the sender failed: " + e));
+    } catch (OutOfMemoryError e) {
+      // Usually the transport could not reserve direct memory for a large request while many
+      // were in flight. That passes once the others are written, so it is retried (with backoff)
+      // rather than escaping: an escaping error would leave this delivery unfinished, and its
+      // spans neither sent nor counted.
+      dropLog.warn(
+          "Exporter {}: out of memory while sending {} spans ({}); retrying. If this repeats, give"
+              + " the JVM more memory (-Xmx, -XX:MaxDirectMemorySize) or send smaller batches"
+              + " (batch: send_batch_max_size) with fewer sending_queue.num_consumers",
+          id,
+          d.request.spanCount(),
+          e.getMessage());
+      stage = CompletableFuture.completedFuture(SendResult.retryable("out of memory: " + e));
     }
     stage.whenComplete(
         (result, error) -> {

@@ -106,6 +106,26 @@ class QueuedRetryExporterTest {
   }
 
   @Test
+  void outOfMemoryWhileSendingIsRetriedNotLost() throws Exception {
+    // What Netty throws when a large request cannot reserve direct memory while others are in
+    // flight: the request must be retried, not dropped with its delivery left unfinished.
+    sender.answer(
+        n -> {
+          if (n <= 2) {
+            throw new OutOfMemoryError("Cannot reserve 2097152 bytes of direct buffer memory");
+          }
+          return CompletableFuture.completedFuture(SendResult.success());
+        });
+    start(QueueSettings.defaults(), FAST);
+
+    exporter.consume(batch(3));
+
+    await().until(() -> counter(MetricNames.EXPORTER_SENT_SPANS) == 3);
+    assertThat(sender.attempts).hasSize(3);
+    assertThat(counter(MetricNames.EXPORTER_SEND_FAILED_SPANS)).isZero();
+  }
+
+  @Test
   void serverDelayIsHonouredWhenLongerThanTheBackoff() throws Exception {
     sender.answerNow(
         n -> n == 1 ? SendResult.retryable("429", Duration.ofMillis(300)) : SendResult.success());
