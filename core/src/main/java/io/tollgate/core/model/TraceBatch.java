@@ -444,6 +444,228 @@ public final class TraceBatch {
   }
 
   /**
+   * Splits this batch into batches of at most {@code maxBytes} bytes encoded each ({@link
+   * #serializedSize()}), in order. A span that alone is larger than {@code maxBytes} goes alone in
+   * a batch of its own: it is never dropped. Same as {@link #split(int, long)} with no span cap.
+   */
+  public List<TraceBatch> splitBySize(long maxBytes) {
+    if (maxBytes <= 0) {
+      throw new IllegalArgumentException("maxBytes must be positive");
+    }
+    return split(0, maxBytes);
+  }
+
+  /**
+   * Splits this batch into batches that respect both caps, in order: at most {@code maxSpans}
+   * spans and at most {@code maxBytes} bytes encoded ({@link #serializedSize()}) each; 0 means no
+   * cap of that kind (at least one cap must be set). A span that alone is larger than {@code
+   * maxBytes} goes alone in a batch of its own (never dropped); each piece is otherwise filled as
+   * far as the caps allow. This batch is left unchanged. Encoded parts are not decoded: the encoded
+   * size of every span is read from the wire, and a part that must be cut is cut between two spans,
+   * its resource and scope fields repeated in each piece (which the sizes account for).
+   */
+  public List<TraceBatch> split(int maxSpans, long maxBytes) {
+    if (maxSpans < 0 || maxBytes < 0 || (maxSpans == 0 && maxBytes == 0)) {
+      throw new IllegalArgumentException(
+          "caps must be 0 (none) or positive, and one must be set; got maxSpans="
+              + maxSpans
+              + ", maxBytes="
+              + maxBytes);
+    }
+    Splitter splitter =
+        new Splitter(
+            maxSpans == 0 ? Integer.MAX_VALUE : maxSpans,
+            maxBytes == 0 ? Long.MAX_VALUE : maxBytes);
+    for (Object part : parts) {
+      if (part instanceof WirePart) {
+        splitter.add((WirePart) part);
+      } else {
+        splitter.add((ResourceSpans.Builder) part);
+      }
+    }
+    return splitter.finish();
+  }
+
+  /** Fills pieces in order under a span cap and a byte cap; for {@link #split(int, long)}. */
+  private static final class Splitter {
+    private final int maxSpans;
+    private final long maxBytes;
+    private final List<TraceBatch> out = new ArrayList<>();
+    private TraceBatch current = empty();
+    private int spans;
+    /** Encoded size of the current piece's parts, except the open builder below. */
+    private long closedBytes;
+
+    // The builder part being filled in the current piece, if any, and its sizes.
+    private ResourceSpans.Builder openRs;
+    private long openRsBase;
+    private long openRsScopes;
+    private ScopeSpans.Builder openSs;
+    private long openSsBase;
+    private long openSsSpans;
+
+    Splitter(int maxSpans, long maxBytes) {
+      this.maxSpans = maxSpans;
+      this.maxBytes = maxBytes;
+    }
+
+    private void closeRs() {
+      if (openRs != null) {
+        closeSs();
+        closedBytes += TracesWireScanner.framed(openRsBase + openRsScopes);
+        openRs = null;
+      }
+    }
+
+    private void closeSs() {
+      if (openSs != null) {
+        openRsScopes += TracesWireScanner.framed(openSsBase + openSsSpans);
+        openSs = null;
+      }
+    }
+
+    private void flush() {
+      closeRs();
+      if (spans > 0) {
+        out.add(current);
+      }
+      current = empty();
+      spans = 0;
+      closedBytes = 0;
+    }
+
+    void add(WirePart part) {
+      closeRs();
+      WirePart rest = part;
+      while (true) {
+        int spanRoom = maxSpans - spans;
+        long byteRoom = maxBytes - closedBytes;
+        if (rest.spanCount <= spanRoom && rest.frameSize() <= byteRoom) {
+          current.addPart(rest);
+          spans += rest.spanCount;
+          closedBytes += rest.frameSize();
+          return;
+        }
+        int k = Math.min(spanRoom, TracesWireScanner.spansWithin(rest, byteRoom));
+        if (k == 0) {
+          if (spans > 0) {
+            flush();
+            continue;
+          }
+          // Not even one span fits an empty piece: it goes alone, over the byte cap.
+          k = 1;
+        }
+        if (k >= rest.spanCount) {
+          // A lone span over the cap, or a part whose framing (empty scopes, which a cut drops)
+          // is over the room although its spans fit.
+          if (rest.spanCount > 1) {
+            k = rest.spanCount - 1;
+          } else if (spans > 0) {
+            flush();
+            continue;
+          } else {
+            current.addPart(rest);
+            spans += rest.spanCount;
+            closedBytes += rest.frameSize();
+            flush();
+            return;
+          }
+        }
+        WirePart[] halves = TracesWireScanner.cut(rest, k);
+        current.addPart(halves[0]);
+        spans += k;
+        closedBytes += halves[0].frameSize();
+        flush();
+        rest = halves[1];
+      }
+    }
+
+    void add(ResourceSpans.Builder rs) {
+      closeRs();
+      ResourceSpans.Builder rsShell = null;
+      for (ScopeSpans.Builder ss : rs.getScopeSpansBuilderList()) {
+        ScopeSpans.Builder ssShell = null;
+        for (Span.Builder spanBuilder : ss.getSpansBuilderList()) {
+          Span span = spanBuilder.build();
+          long spanSize = TracesWireScanner.framed(span.getSerializedSize());
+          if (spans > 0 && (spans == maxSpans || sizeWith(rs, ss, spanSize) > maxBytes)) {
+            flush();
+          }
+          if (openRs == null) {
+            if (rsShell == null) {
+              rsShell =
+                  ResourceSpans.newBuilder()
+                      .setResource(rs.getResource())
+                      .setSchemaUrl(rs.getSchemaUrl())
+                      .setUnknownFields(rs.getUnknownFields());
+            }
+            openRs = rsShell.clone();
+            openRsBase = openRs.build().getSerializedSize();
+            openRsScopes = 0;
+            current.parts.add(openRs);
+          }
+          if (openSs == null) {
+            if (ssShell == null) {
+              ssShell =
+                  ScopeSpans.newBuilder()
+                      .setScope(ss.getScope())
+                      .setSchemaUrl(ss.getSchemaUrl())
+                      .setUnknownFields(ss.getUnknownFields());
+            }
+            openSs = openRs.addScopeSpansBuilder().mergeFrom(ssShell.build());
+            openSsBase = ssShell.build().getSerializedSize();
+            openSsSpans = 0;
+          }
+          openSs.addSpans(span);
+          openSsSpans += spanSize;
+          spans++;
+        }
+        closeSs();
+      }
+      closeRs();
+    }
+
+    /** The current piece's size if a span of {@code spanSize} (framed) were added to it. */
+    private long sizeWith(ResourceSpans.Builder rs, ScopeSpans.Builder ss, long spanSize) {
+      if (openRs == null) {
+        long rsBase = rsBaseSize(rs);
+        long ssBase = ssBaseSize(ss);
+        return closedBytes
+            + TracesWireScanner.framed(rsBase + TracesWireScanner.framed(ssBase + spanSize));
+      }
+      long scopes =
+          openRsScopes
+              + (openSs == null
+                  ? TracesWireScanner.framed(ssBaseSize(ss) + spanSize)
+                  : TracesWireScanner.framed(openSsBase + openSsSpans + spanSize));
+      return closedBytes + TracesWireScanner.framed(openRsBase + scopes);
+    }
+
+    private static long rsBaseSize(ResourceSpans.Builder rs) {
+      return ResourceSpans.newBuilder()
+          .setResource(rs.getResource())
+          .setSchemaUrl(rs.getSchemaUrl())
+          .setUnknownFields(rs.getUnknownFields())
+          .build()
+          .getSerializedSize();
+    }
+
+    private static long ssBaseSize(ScopeSpans.Builder ss) {
+      return ScopeSpans.newBuilder()
+          .setScope(ss.getScope())
+          .setSchemaUrl(ss.getSchemaUrl())
+          .setUnknownFields(ss.getUnknownFields())
+          .build()
+          .getSerializedSize();
+    }
+
+    List<TraceBatch> finish() {
+      flush();
+      return out;
+    }
+  }
+
+  /**
    * The builders underneath (decodes encoded parts first). For codecs and tests in this project
    * only: processors use {@link #forEachSpan} so that the representation can change.
    */

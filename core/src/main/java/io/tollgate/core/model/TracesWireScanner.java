@@ -716,6 +716,75 @@ final class TracesWireScanner {
     }
   }
 
+  /**
+   * How many of a part's first spans fit in {@code budget} bytes once cut off by {@link #cut}: the
+   * largest k whose first half (framed as a request field, as {@link WirePart#frameSize()}) is at
+   * most {@code budget}; 0 when not even one span fits. Reads sizes from the wire, decodes nothing.
+   */
+  static int spansWithin(WirePart part, long budget) {
+    TracesWireScanner s = new TracesWireScanner(part.bytes);
+    int end = part.offset + part.length;
+    // The resource's own fields (resource, schema_url, unknown ones) go to every piece.
+    long rsCommon = 0;
+    s.pos = part.offset;
+    while (s.pos < end) {
+      int f = s.pos;
+      int tag = s.readTag(end);
+      s.skipField(tag, end);
+      if (tag != LEN_2) {
+        rsCommon += s.pos - f;
+      }
+    }
+    long closedScopes = 0;
+    int k = 0;
+    s.pos = part.offset;
+    while (s.pos < end) {
+      int tag = s.readTag(end);
+      if (tag != LEN_2) {
+        s.skipField(tag, end);
+        continue;
+      }
+      int ssEnd = s.readLength(end) + s.pos;
+      int ssStart = s.pos;
+      long ssCommon = 0;
+      while (s.pos < ssEnd) {
+        int f = s.pos;
+        int t = s.readTag(ssEnd);
+        s.skipField(t, ssEnd);
+        if (t != LEN_2) {
+          ssCommon += s.pos - f;
+        }
+      }
+      long spanBytes = 0;
+      int spansHere = 0;
+      s.pos = ssStart;
+      while (s.pos < ssEnd) {
+        int f = s.pos;
+        int t = s.readTag(ssEnd);
+        s.skipField(t, ssEnd);
+        if (t != LEN_2) {
+          continue;
+        }
+        spanBytes += s.pos - f;
+        spansHere++;
+        long rs = rsCommon + closedScopes + framed(ssCommon + spanBytes);
+        if (framed(rs) > budget) {
+          return k;
+        }
+        k++;
+      }
+      if (spansHere > 0) {
+        closedScopes += framed(ssCommon + spanBytes);
+      }
+    }
+    return k;
+  }
+
+  /** The size of a length-delimited field with a one-byte tag and a body of {@code n} bytes. */
+  static long framed(long n) {
+    return 1 + varintSize((int) Math.min(n, Integer.MAX_VALUE)) + n;
+  }
+
   static int varintSize(int value) {
     int n = 1;
     while ((value & ~0x7f) != 0) {
