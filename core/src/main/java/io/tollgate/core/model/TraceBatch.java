@@ -456,13 +456,13 @@ public final class TraceBatch {
   }
 
   /**
-   * Splits this batch into batches that respect both caps, in order: at most {@code maxSpans}
-   * spans and at most {@code maxBytes} bytes encoded ({@link #serializedSize()}) each; 0 means no
-   * cap of that kind (at least one cap must be set). A span that alone is larger than {@code
-   * maxBytes} goes alone in a batch of its own (never dropped); each piece is otherwise filled as
-   * far as the caps allow. This batch is left unchanged. Encoded parts are not decoded: the encoded
-   * size of every span is read from the wire, and a part that must be cut is cut between two spans,
-   * its resource and scope fields repeated in each piece (which the sizes account for).
+   * Splits this batch into batches that respect both caps, in order: at most {@code maxSpans} spans
+   * and at most {@code maxBytes} bytes encoded ({@link #serializedSize()}) each; 0 means no cap of
+   * that kind (at least one cap must be set). A span that alone is larger than {@code maxBytes}
+   * goes alone in a batch of its own (never dropped); each piece is otherwise filled as far as the
+   * caps allow. This batch is left unchanged. Encoded parts are not decoded: the encoded size of
+   * every span is read from the wire, and a part that must be cut is cut between two spans, its
+   * resource and scope fields repeated in each piece (which the sizes account for).
    */
   public List<TraceBatch> split(int maxSpans, long maxBytes) {
     if (maxSpans < 0 || maxBytes < 0 || (maxSpans == 0 && maxBytes == 0)) {
@@ -493,6 +493,7 @@ public final class TraceBatch {
     private final List<TraceBatch> out = new ArrayList<>();
     private TraceBatch current = empty();
     private int spans;
+
     /** Encoded size of the current piece's parts, except the open builder below. */
     private long closedBytes;
 

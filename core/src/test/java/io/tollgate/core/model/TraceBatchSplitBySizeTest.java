@@ -109,7 +109,9 @@ class TraceBatchSplitBySizeTest {
         assertThat(p.spanCount()).isPositive();
         if (p.spanCount() > 1) {
           sawMultiSpanPiece = true;
-          assertThat(size).as("piece of %s spans under cap %s", p.spanCount(), cap).isLessThanOrEqualTo(cap);
+          assertThat(size)
+              .as("piece of %s spans under cap %s", p.spanCount(), cap)
+              .isLessThanOrEqualTo(cap);
         } else if (size > cap) {
           sawOversizedSingle = true;
         }
