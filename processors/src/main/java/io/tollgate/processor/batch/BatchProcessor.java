@@ -31,7 +31,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Buffers spans and sends them on in larger batches: at once when {@code send_batch_size} spans are
- * buffered, else when the oldest has waited {@code timeout}.
+ * buffered or their encoded size reaches {@code send_batch_max_bytes}, else when the oldest has
+ * waited {@code timeout}. Batches sent are cut to at most {@code send_batch_max_size} spans and
+ * {@code send_batch_max_bytes} bytes (a span larger than the byte cap goes alone, with a warning).
+ *
+ * <p><b>Why a byte cap.</b> LLM spans carry prompts and completions of kilobytes each, so 8192 of
+ * them make a request of tens of megabytes: beyond the 4 MiB most gRPC backends accept (their
+ * RESOURCE_EXHAUSTED is not retried, so the batch is lost), and a burden on the exporter's direct
+ * memory and the garbage collector. Sizes are read from the wire for encoded batches, so the cap
+ * costs no decoding.
  *
  * <p><b>Acceptance and its trade-off.</b> Upstream is answered as soon as its spans are buffered,
  * which is what makes batching cheap for clients. The price: when the next component later refuses
@@ -49,6 +57,8 @@ final class BatchProcessor implements Processor {
   static final String SEND_SIZE = "otelcol_processor_batch_batch_send_size";
   static final String TIMEOUT_TRIGGER = "otelcol_processor_batch_timeout_trigger_send";
   static final String SIZE_TRIGGER = "otelcol_processor_batch_batch_size_trigger_send";
+  static final String BYTES_TRIGGER = "tollgate_processor_batch_bytes_trigger_send";
+  static final String OVERSIZED = "tollgate_processor_batch_oversized_spans";
   static final String REFUSED = "otelcol_processor_refused_spans";
   static final String DOWNSTREAM_REFUSED = "tollgate_processor_downstream_refused_spans";
   static final String PENDING = "tollgate_processor_batch_pending_spans";
@@ -60,6 +70,7 @@ final class BatchProcessor implements Processor {
   private final TracesConsumer next;
   private final int sendBatchSize;
   private final int sendBatchMaxSize;
+  private final long maxBytes;
   private final Duration timeout;
   private final int maxPending;
 
@@ -67,6 +78,7 @@ final class BatchProcessor implements Processor {
   // Guarded by lock.
   private TraceBatch buffer;
   private int buffered;
+  private long bufferedBytes;
   private long inFlight;
   private ScheduledFuture<?> timer;
   private boolean closed;
@@ -75,16 +87,21 @@ final class BatchProcessor implements Processor {
   private final DistributionSummary sendSize;
   private final Counter timeoutTriggers;
   private final Counter sizeTriggers;
+  private final Counter bytesTriggers;
+  private final Counter oversized;
   private final Counter refused;
   private final Counter downstreamRefused;
   private final AtomicLong lastLog = new AtomicLong(Long.MIN_VALUE);
   private final AtomicLong lostSinceLog = new AtomicLong();
+  private final AtomicLong lastOversizedLog = new AtomicLong(Long.MIN_VALUE);
+  private final AtomicLong oversizedSinceLog = new AtomicLong();
 
   BatchProcessor(BatchConfig config, ComponentContext ctx, TracesConsumer next) {
     this.ctx = ctx;
     this.next = next;
     this.sendBatchSize = config.sendBatchSize();
     this.sendBatchMaxSize = config.sendBatchMaxSize();
+    this.maxBytes = config.maxBytes();
     this.timeout = config.timeout();
     this.maxPending = config.effectiveMaxPendingSpans();
     MeterRegistry r = ctx.meterRegistry();
@@ -104,6 +121,21 @@ final class BatchProcessor implements Processor {
     sizeTriggers =
         Counter.builder(SIZE_TRIGGER)
             .description("Number of times the batch was sent due to a size trigger.")
+            .tags(tags)
+            .register(r);
+    bytesTriggers =
+        Counter.builder(BYTES_TRIGGER)
+            .description(
+                "Number of times the batch was sent because its encoded size reached"
+                    + " send_batch_max_bytes (before send_batch_size spans were buffered).")
+            .tags(tags)
+            .register(r);
+    oversized =
+        Counter.builder(OVERSIZED)
+            .description(
+                "Spans larger than send_batch_max_bytes on their own, sent alone in a batch over"
+                    + " the cap.")
+            .baseUnit("spans")
             .tags(tags)
             .register(r);
     refused =
@@ -133,7 +165,10 @@ final class BatchProcessor implements Processor {
     if (n == 0) {
       return Completions.done();
     }
+    // Free for encoded batches (read from the wire); a decoded one is built to be measured.
+    long bytes = maxBytes > 0 ? batch.serializedSize() : 0;
     List<TraceBatch> toSend;
+    Counter trigger = null;
     synchronized (lock) {
       if (closed || timeout.isZero()) {
         // Nothing is held: the caller gets the next component's own answer.
@@ -158,7 +193,13 @@ final class BatchProcessor implements Processor {
           buffer.addAll(batch);
         }
         buffered += n;
+        bufferedBytes += bytes;
         if (sendBatchSize > 0 && buffered >= sendBatchSize) {
+          trigger = sizeTriggers;
+        } else if (maxBytes > 0 && bufferedBytes >= maxBytes) {
+          trigger = bytesTriggers;
+        }
+        if (trigger != null) {
           toSend = takeBySize();
         } else {
           toSend = List.of();
@@ -172,7 +213,7 @@ final class BatchProcessor implements Processor {
       return sendDirect(batch);
     }
     if (!toSend.isEmpty()) {
-      sizeTriggers.increment();
+      trigger.increment();
       for (TraceBatch b : toSend) {
         send(b);
       }
@@ -182,23 +223,25 @@ final class BatchProcessor implements Processor {
 
   /**
    * Takes full batches out of the buffer. With a cap, the last, smaller piece stays buffered when
-   * it is below the trigger, so that batches leave as full as they can. Holds the lock.
+   * it is below both triggers, so that batches leave as full as they can. Holds the lock.
    */
   private List<TraceBatch> takeBySize() {
-    List<TraceBatch> pieces =
-        sendBatchMaxSize > 0 && buffered > sendBatchMaxSize
-            ? buffer.split(sendBatchMaxSize)
-            : List.of(buffer);
-    List<TraceBatch> out = new ArrayList<>(pieces);
+    List<TraceBatch> out = new ArrayList<>(cut(buffer, buffered, bufferedBytes));
     TraceBatch last = out.get(out.size() - 1);
     int lastCount = last.spanCount();
-    if (out.size() > 1 && lastCount < sendBatchSize) {
+    long lastBytes = maxBytes > 0 ? last.serializedSize() : 0;
+    boolean lastTriggers =
+        (sendBatchSize > 0 && lastCount >= sendBatchSize)
+            || (maxBytes > 0 && lastBytes >= maxBytes);
+    if (out.size() > 1 && !lastTriggers) {
       out.remove(out.size() - 1);
       buffer = last;
       buffered = lastCount;
+      bufferedBytes = lastBytes;
     } else {
       buffer = null;
       buffered = 0;
+      bufferedBytes = 0;
       cancelTimer();
     }
     for (TraceBatch b : out) {
@@ -215,15 +258,55 @@ final class BatchProcessor implements Processor {
     if (buffer == null) {
       return List.of();
     }
-    List<TraceBatch> out =
-        sendBatchMaxSize > 0 && buffered > sendBatchMaxSize
-            ? buffer.split(sendBatchMaxSize)
-            : List.of(buffer);
+    List<TraceBatch> out = cut(buffer, buffered, bufferedBytes);
     inFlight += buffered;
     buffer = null;
     buffered = 0;
+    bufferedBytes = 0;
     cancelTimer();
     return out;
+  }
+
+  /**
+   * Cuts a batch of {@code spans} spans and {@code bytes} encoded bytes (0 when there is no byte
+   * cap) to the caps, without decoding encoded parts. A span over the byte cap goes alone.
+   */
+  private List<TraceBatch> cut(TraceBatch b, int spans, long bytes) {
+    boolean overBytes = maxBytes > 0 && bytes > maxBytes;
+    if (!overBytes) {
+      return sendBatchMaxSize > 0 && spans > sendBatchMaxSize
+          ? b.split(sendBatchMaxSize)
+          : List.of(b);
+    }
+    List<TraceBatch> pieces = b.split(sendBatchMaxSize, maxBytes);
+    for (TraceBatch p : pieces) {
+      if (p.spanCount() == 1) {
+        long size = p.serializedSize();
+        if (size > maxBytes) {
+          oversized(size);
+        }
+      }
+    }
+    return pieces;
+  }
+
+  private void oversized(long size) {
+    oversized.increment();
+    oversizedSinceLog.incrementAndGet();
+    long now = System.nanoTime();
+    long last = lastOversizedLog.get();
+    if ((last == Long.MIN_VALUE || now - last >= LOG_INTERVAL_NANOS)
+        && lastOversizedLog.compareAndSet(last, now)) {
+      log.warn(
+          "batch {}: {} span(s) since the last report were larger than send_batch_max_bytes ({}"
+              + " bytes) on their own, the latest {} bytes; each is sent alone in a batch over the"
+              + " cap, which the backend may refuse. Raise send_batch_max_bytes (and the"
+              + " backend's receive limit) or truncate large attributes (the truncate processor)",
+          ctx.id(),
+          oversizedSinceLog.getAndSet(0),
+          maxBytes,
+          size);
+    }
   }
 
   private void cancelTimer() {
@@ -290,9 +373,7 @@ final class BatchProcessor implements Processor {
   /** {@code timeout: 0} or after shutdown: pass through, splitting by the cap. */
   private CompletionStage<Void> sendDirect(TraceBatch batch) {
     List<TraceBatch> pieces =
-        sendBatchMaxSize > 0 && batch.spanCount() > sendBatchMaxSize
-            ? batch.split(sendBatchMaxSize)
-            : List.of(batch);
+        cut(batch, batch.spanCount(), maxBytes > 0 ? batch.serializedSize() : 0);
     CompletableFuture<?>[] stages = new CompletableFuture<?>[pieces.size()];
     for (int i = 0; i < pieces.size(); i++) {
       TraceBatch p = pieces.get(i);

@@ -203,7 +203,7 @@ class BatchProcessorTest {
 
   @Test
   void validation() {
-    BatchConfig c = new BatchConfig(100, Duration.ofSeconds(-1), 50, -1);
+    BatchConfig c = new BatchConfig(100, Duration.ofSeconds(-1), 50, -1, null);
     assertThat(ComponentConfigs.issues(c))
         .anySatisfy(i -> assertThat(i).startsWith("timeout: must be a duration of 0s or more"))
         .anySatisfy(
@@ -212,7 +212,8 @@ class BatchProcessorTest {
                     .isEqualTo(
                         "send_batch_max_size: must be 0 (no cap) or at least send_batch_size (100);"
                             + " got 50"))
-        .anySatisfy(i -> assertThat(i).startsWith("max_pending_spans"));
+        .anySatisfy(i -> assertThat(i).startsWith("max_pending_spans"))
+        .anySatisfy(i -> assertThat(i).startsWith("send_batch_max_bytes: must be a size"));
     assertThat(BatchConfig.defaults().effectiveMaxPendingSpans()).isEqualTo(16384);
     assertThat(ComponentConfigs.issues(BatchConfig.defaults())).isEmpty();
     assertThat(ComponentConfigs.<BatchConfig>bindValid(ComponentKind.PROCESSOR, "batch", ""))
