@@ -55,6 +55,7 @@ final class BatchProcessor implements Processor {
   private static final Logger log = LoggerFactory.getLogger(BatchProcessor.class);
 
   static final String SEND_SIZE = "otelcol_processor_batch_batch_send_size";
+  static final String SEND_SIZE_BYTES = "otelcol_processor_batch_batch_send_size_bytes";
   static final String TIMEOUT_TRIGGER = "otelcol_processor_batch_timeout_trigger_send";
   static final String SIZE_TRIGGER = "otelcol_processor_batch_batch_size_trigger_send";
   static final String BYTES_TRIGGER = "tollgate_processor_batch_bytes_trigger_send";
@@ -85,6 +86,7 @@ final class BatchProcessor implements Processor {
 
   private final Set<CompletableFuture<Void>> sending = ConcurrentHashMap.newKeySet();
   private final DistributionSummary sendSize;
+  private final DistributionSummary sendSizeBytes;
   private final Counter timeoutTriggers;
   private final Counter sizeTriggers;
   private final Counter bytesTriggers;
@@ -111,6 +113,12 @@ final class BatchProcessor implements Processor {
         DistributionSummary.builder(SEND_SIZE)
             .description("Number of spans in each batch sent.")
             .baseUnit("spans")
+            .tags(tags)
+            .register(r);
+    sendSizeBytes =
+        DistributionSummary.builder(SEND_SIZE_BYTES)
+            .description("Encoded size of each batch sent.")
+            .baseUnit("bytes")
             .tags(tags)
             .register(r);
     timeoutTriggers =
@@ -348,7 +356,7 @@ final class BatchProcessor implements Processor {
   /** Sends a batch the upstream has already been answered for; refusals are counted and lost. */
   private void send(TraceBatch b) {
     int n = b.spanCount();
-    sendSize.record(n);
+    record(b, n);
     CompletableFuture<Void> done = new CompletableFuture<>();
     sending.add(done);
     CompletionStage<Void> stage;
@@ -377,7 +385,7 @@ final class BatchProcessor implements Processor {
     CompletableFuture<?>[] stages = new CompletableFuture<?>[pieces.size()];
     for (int i = 0; i < pieces.size(); i++) {
       TraceBatch p = pieces.get(i);
-      sendSize.record(p.spanCount());
+      record(p, p.spanCount());
       try {
         stages[i] = next.consume(p).toCompletableFuture();
       } catch (RuntimeException e) {
@@ -390,6 +398,15 @@ final class BatchProcessor implements Processor {
       return only;
     }
     return CompletableFuture.allOf(stages);
+  }
+
+  private void record(TraceBatch b, int spans) {
+    sendSize.record(spans);
+    // Only with a byte cap, which measures batches anyway: without one, a decoded batch would be
+    // built just to be measured (encoded ones are free).
+    if (maxBytes > 0) {
+      sendSizeBytes.record(b.serializedSize());
+    }
   }
 
   private void lost(int spans, Throwable cause) {

@@ -127,6 +127,10 @@ class BatchMaxBytesTest {
     expected.addAll(names("c", 10));
     assertThat(out.spans()).extracting(SpanRecord::name).containsExactlyElementsOf(expected);
     assertThat(count(BatchProcessor.OVERSIZED)).isZero();
+    var bytes = registry.find(BatchProcessor.SEND_SIZE_BYTES).summary();
+    assertThat(bytes.count()).isEqualTo(out.batches().size());
+    assertThat(bytes.max()).isLessThanOrEqualTo(16 * 1024);
+    assertThat(bytes.totalAmount()).isEqualTo(sizes.stream().mapToLong(Long::longValue).sum());
   }
 
   @Test
