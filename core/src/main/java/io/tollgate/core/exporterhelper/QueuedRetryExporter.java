@@ -258,7 +258,7 @@ public final class QueuedRetryExporter implements Exporter {
       dropLog.warn(
           "Exporter {}: out of memory while sending {} spans ({}); retrying. If this repeats, give"
               + " the JVM more memory (-Xmx, -XX:MaxDirectMemorySize) or send smaller batches"
-              + " (batch: send_batch_max_size) with fewer sending_queue.num_consumers",
+              + " (batch: send_batch_max_bytes) with fewer sending_queue.num_consumers",
           id,
           d.request.spanCount(),
           e.getMessage());

@@ -155,7 +155,7 @@ final class OtlpHttpSender implements Sender {
         return " (is " + uri + " the OTLP traces URL? check endpoint / traces_endpoint)";
       case 413:
         return " (the request is too large for the backend; lower the batch processor's"
-            + " send_batch_max_size)";
+            + " send_batch_max_bytes or send_batch_max_size)";
       case 415:
         return " (the backend does not accept encoding " + config.encoding() + ")";
       default:
