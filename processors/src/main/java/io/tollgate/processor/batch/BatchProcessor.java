@@ -418,7 +418,9 @@ final class BatchProcessor implements Processor {
         && lastLog.compareAndSet(last, now)) {
       log.warn(
           "batch {}: the next component refused {} already accepted spans since the last report;"
-              + " they are lost ({})",
+              + " they are lost ({}). Usually an exporter's sending queue is full: raise its"
+              + " sending_queue.queue_size, or put memory_limiter first in the pipeline so that"
+              + " clients are pushed back before batch accepts their spans",
           ctx.id(),
           lostSinceLog.getAndSet(0),
           cause.toString());
