@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
-import io.grpc.MethodDescriptor;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
-import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -19,11 +16,7 @@ import io.tollgate.core.component.ByteSize;
 import io.tollgate.core.model.SpanRecord;
 import io.tollgate.core.model.TraceBatch;
 import io.tollgate.core.testing.Spans;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -141,28 +134,11 @@ class OtlpFastPathTest {
   // --- raw requests -------------------------------------------------------------------------
 
   private static ExportTraceServiceResponse rawExport(byte[] request) {
-    MethodDescriptor.Marshaller<byte[]> raw =
-        new MethodDescriptor.Marshaller<>() {
-          @Override
-          public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-          }
-
-          @Override
-          public byte[] parse(InputStream stream) {
-            try {
-              return stream.readAllBytes();
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          }
-        };
-    MethodDescriptor<byte[], ExportTraceServiceResponse> method =
-        TraceServiceGrpc.getExportMethod().toBuilder(
-                raw, ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
-            .build();
     return ClientCalls.blockingUnaryCall(
-        channel, method, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), request);
+        channel,
+        RawExportMethod.EXPORT,
+        CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+        request);
   }
 
   private static byte[] span(String name, byte[] traceId) {

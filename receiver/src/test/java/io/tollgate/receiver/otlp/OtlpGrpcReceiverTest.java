@@ -10,11 +10,9 @@ import io.grpc.CallOptions;
 import io.grpc.Compressor;
 import io.grpc.CompressorRegistry;
 import io.grpc.ManagedChannel;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.protobuf.ProtoUtils;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ClientCalls;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
@@ -26,9 +24,6 @@ import io.tollgate.core.component.PermanentException;
 import io.tollgate.core.component.RefusedException;
 import io.tollgate.core.model.SpanRecord;
 import io.tollgate.core.telemetry.MetricNames;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
@@ -306,17 +301,12 @@ class OtlpGrpcReceiverTest {
 
   /** Sends raw bytes as the request message; {@code "gzip"} marks bytes that are gzip already. */
   private static ExportTraceServiceResponse rawCall(byte[] message, String preEncodedAs) {
-    MethodDescriptor<byte[], ExportTraceServiceResponse> raw =
-        TraceServiceGrpc.getExportMethod().toBuilder(
-                new BytesMarshaller(),
-                ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
-            .build();
     CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS);
     if (preEncodedAs == null) {
-      return ClientCalls.blockingUnaryCall(channel, raw, options, message);
+      return ClientCalls.blockingUnaryCall(channel, RawExportMethod.EXPORT, options, message);
     }
     return ClientCalls.blockingUnaryCall(
-        preGzipChannel, raw, options.withCompression(preEncodedAs), message);
+        preGzipChannel, RawExportMethod.EXPORT, options.withCompression(preEncodedAs), message);
   }
 
   private static final class PreEncodedGzip implements Compressor {
@@ -328,22 +318,6 @@ class OtlpGrpcReceiverTest {
     @Override
     public OutputStream compress(OutputStream os) {
       return os;
-    }
-  }
-
-  private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
     }
   }
 }
