@@ -148,8 +148,7 @@ public final class TraceBatch {
         total += ((WirePart) part).frameSize();
       } else {
         built[i] = ((ResourceSpans.Builder) part).build();
-        int size = built[i].getSerializedSize();
-        total += 1 + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
+        total += TracesWireScanner.framed(built[i].getSerializedSize());
       }
     }
     if (total > Integer.MAX_VALUE - 16) {
@@ -247,8 +246,7 @@ public final class TraceBatch {
         n += ((WirePart) part).frameSize();
       } else {
         // 1 tag byte plus the length prefix plus the message, as in the enclosing request.
-        int size = ((ResourceSpans.Builder) part).build().getSerializedSize();
-        n += 1 + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
+        n += TracesWireScanner.framed(((ResourceSpans.Builder) part).build().getSerializedSize());
       }
     }
     return n;
@@ -377,70 +375,7 @@ public final class TraceBatch {
     if (maxSpans <= 0) {
       throw new IllegalArgumentException("maxSpans must be positive");
     }
-    List<TraceBatch> out = new ArrayList<>();
-    TraceBatch current = empty();
-    int inCurrent = 0;
-    for (Object part : parts) {
-      if (part instanceof WirePart) {
-        WirePart rest = (WirePart) part;
-        while (true) {
-          int room = maxSpans - inCurrent;
-          if (rest.spanCount <= room) {
-            current.addPart(rest);
-            inCurrent += rest.spanCount;
-            break;
-          }
-          if (room == 0) {
-            out.add(current);
-            current = empty();
-            inCurrent = 0;
-            continue;
-          }
-          WirePart[] halves = TracesWireScanner.cut(rest, room);
-          current.addPart(halves[0]);
-          inCurrent += room;
-          rest = halves[1];
-        }
-        continue;
-      }
-      ResourceSpans.Builder rs = (ResourceSpans.Builder) part;
-      ResourceSpans.Builder targetRs = null;
-      for (ScopeSpans.Builder ss : rs.getScopeSpansBuilderList()) {
-        ScopeSpans.Builder targetSs = null;
-        for (Span.Builder span : ss.getSpansBuilderList()) {
-          if (inCurrent == maxSpans) {
-            out.add(current);
-            current = empty();
-            inCurrent = 0;
-            targetRs = null;
-            targetSs = null;
-          }
-          if (targetRs == null) {
-            targetRs =
-                ResourceSpans.newBuilder()
-                    .setResource(rs.getResource())
-                    .setSchemaUrl(rs.getSchemaUrl())
-                    .setUnknownFields(rs.getUnknownFields());
-            current.parts.add(targetRs);
-          }
-          if (targetSs == null) {
-            targetSs =
-                targetRs
-                    .addScopeSpansBuilder()
-                    .setScope(ss.getScope())
-                    .setSchemaUrl(ss.getSchemaUrl())
-                    .setUnknownFields(ss.getUnknownFields());
-          }
-          targetSs.addSpans(span.build());
-          inCurrent++;
-        }
-        targetSs = null;
-      }
-    }
-    if (inCurrent > 0) {
-      out.add(current);
-    }
-    return out;
+    return split(maxSpans, 0);
   }
 
   /**
@@ -547,7 +482,12 @@ public final class TraceBatch {
           closedBytes += rest.frameSize();
           return;
         }
-        int k = Math.min(spanRoom, TracesWireScanner.spansWithin(rest, byteRoom));
+        // When its bytes fit, only the span cap binds (a cut's first half is never larger than
+        // the part): no need to walk the part for sizes.
+        int k =
+            rest.frameSize() <= byteRoom
+                ? spanRoom
+                : Math.min(spanRoom, TracesWireScanner.spansWithin(rest, byteRoom));
         if (k == 0) {
           if (spans > 0) {
             flush();
@@ -589,7 +529,9 @@ public final class TraceBatch {
         for (Span.Builder spanBuilder : ss.getSpansBuilderList()) {
           Span span = spanBuilder.build();
           long spanSize = TracesWireScanner.framed(span.getSerializedSize());
-          if (spans > 0 && (spans == maxSpans || sizeWith(rs, ss, spanSize) > maxBytes)) {
+          if (spans > 0
+              && (spans == maxSpans
+                  || (maxBytes != Long.MAX_VALUE && sizeWith(rs, ss, spanSize) > maxBytes))) {
             flush();
           }
           if (openRs == null) {

@@ -287,6 +287,8 @@ final class TracesWireScanner {
           skipField(tag, end);
       }
     }
+    // The rules of Ids.isValidTraceId/isValidSpanId (and the receiver's SpanIdCheck), on the
+    // raw bytes: decoding ids into ByteStrings here would cost the allocation the scan avoids.
     if (traceIdLength != 16
         || isAllZero(traceId, 16)
         || spanIdLength != 8

@@ -243,17 +243,17 @@ final class BatchProcessor implements Processor {
             || (maxBytes > 0 && lastBytes >= maxBytes);
     if (out.size() > 1 && !lastTriggers) {
       out.remove(out.size() - 1);
+      // What leaves is what was buffered less the piece kept: no need to count each piece.
+      inFlight += buffered - lastCount;
       buffer = last;
       buffered = lastCount;
       bufferedBytes = lastBytes;
     } else {
+      inFlight += buffered;
       buffer = null;
       buffered = 0;
       bufferedBytes = 0;
       cancelTimer();
-    }
-    for (TraceBatch b : out) {
-      inFlight += b.spanCount();
     }
     if (buffer != null && timer == null) {
       timer = scheduleTimeout();

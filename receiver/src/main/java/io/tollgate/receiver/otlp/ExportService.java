@@ -3,8 +3,6 @@ package io.tollgate.receiver.otlp;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.tollgate.core.component.PermanentException;
 import io.tollgate.core.component.RefusedException;
 import io.tollgate.core.component.TracesConsumer;
@@ -81,14 +79,14 @@ final class ExportService {
    * has accepted or refused the spans.
    */
   CompletionStage<Outcome> export(ExportTraceServiceRequest request, Transport transport) {
-    int total = countSpans(request);
+    TraceBatch batch = TraceBatch.of(request);
+    int total = batch.spanCount();
     if (total == 0) {
       // The spec: an empty request is a success.
       metrics.request(transport, ReceiverMetrics.Outcome.SUCCESS);
       return CompletableFuture.completedFuture(Outcome.ok(ACCEPTED));
     }
     SpanIdCheck.Rejections rejections = SpanIdCheck.check(request, total);
-    TraceBatch batch = TraceBatch.of(request);
     int rejected = 0;
     ExportTraceServiceResponse response = ACCEPTED;
     if (rejections != null) {
@@ -163,15 +161,5 @@ final class ExportService {
   /** Counts a request that failed before it could be decoded. */
   void malformed(Transport transport) {
     metrics.request(transport, ReceiverMetrics.Outcome.FAILURE);
-  }
-
-  private static int countSpans(ExportTraceServiceRequest request) {
-    int n = 0;
-    for (ResourceSpans rs : request.getResourceSpansList()) {
-      for (ScopeSpans ss : rs.getScopeSpansList()) {
-        n += ss.getSpansCount();
-      }
-    }
-    return n;
   }
 }

@@ -6,6 +6,7 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.SpanOrBuilder;
+import io.tollgate.core.model.Ids;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -45,14 +46,14 @@ final class SpanIdCheck {
     if (traceId.size() != 16) {
       return Problem.TRACE_ID_LENGTH;
     }
-    if (isAllZero(traceId)) {
+    if (!Ids.isValidTraceId(traceId)) { // the length is right, so it is all zeros
       return Problem.TRACE_ID_ZERO;
     }
     ByteString spanId = span.getSpanId();
     if (spanId.size() != 8) {
       return Problem.SPAN_ID_LENGTH;
     }
-    if (isAllZero(spanId)) {
+    if (!Ids.isValidSpanId(spanId)) {
       return Problem.SPAN_ID_ZERO;
     }
     int parent = span.getParentSpanId().size();
@@ -123,15 +124,6 @@ final class SpanIdCheck {
         "Fix the SDK or instrumentation that made these ids (in OTLP/JSON, trace_id is 32 hex"
             + " digits and span_id 16); do not resend these spans.");
     return new Rejections(count, sb.toString());
-  }
-
-  private static boolean isAllZero(ByteString id) {
-    for (int i = 0; i < id.size(); i++) {
-      if (id.byteAt(i) != 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static final class Example {
