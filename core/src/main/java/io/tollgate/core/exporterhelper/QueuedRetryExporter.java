@@ -154,7 +154,7 @@ public final class QueuedRetryExporter implements Exporter {
     }
     QueuedRequest request;
     try {
-      request = new QueuedRequest(batch.encode(), spans);
+      request = new QueuedRequest(batch.encode());
     } catch (OutOfMemoryError e) {
       // No room to encode the request: push back, as the memory_limiter would, so that the
       // caller counts it (or its sender retries) instead of losing it without a trace.

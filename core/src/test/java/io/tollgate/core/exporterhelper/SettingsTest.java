@@ -107,7 +107,7 @@ class SettingsTest {
   @Test
   void memoryQueueIsBoundedAndClosedQueueRefuses() {
     SendingQueue q = SendingQueue.inMemory(2);
-    var r = new QueuedRequest(io.tollgate.core.model.EncodedTraces.empty(), 0);
+    var r = new QueuedRequest(io.tollgate.core.model.EncodedTraces.empty());
     assertThat(q.offer(r)).isTrue();
     assertThat(q.offer(r)).isTrue();
     assertThat(q.offer(r)).isFalse();
