@@ -657,7 +657,7 @@ public final class ConfigLoader {
     return out;
   }
 
-  private static String notDefined(
+  private String notDefined(
       ComponentKind kind, String id, Map<ComponentKind, Set<String>> defined) {
     for (ComponentKind other : PIPELINE_KINDS) {
       if (other != kind && defined.get(other).contains(id)) {
@@ -675,6 +675,21 @@ public final class ConfigLoader {
     Optional<String> close = Suggestions.closest(id, defined.get(kind));
     if (close.isPresent()) {
       return message + "; did you mean `" + close.get() + "`?";
+    }
+    // A pipeline that names a type nobody configured, e.g. `processors: [batch]` with no
+    // `batch:` section: the collector wants it defined, so say exactly what to add.
+    String type = ComponentId.parse(id).type();
+    if (components.find(kind, type).isPresent()) {
+      return message
+          + "; `"
+          + type
+          + "` is a "
+          + kind.displayName()
+          + " type: add `"
+          + id
+          + ": {}` under "
+          + kind.section()
+          + " to use its defaults";
     }
     return message + "; define it there or fix the name";
   }

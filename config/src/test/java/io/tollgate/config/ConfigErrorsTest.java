@@ -141,6 +141,30 @@ class ConfigErrorsTest {
   }
 
   @Test
+  void aPipelineNamingAKnownTypeThatIsNotConfiguredSaysWhatToAdd() {
+    ConfigException e =
+        fail(
+            String.join(
+                "\n",
+                "receivers: {otlp: {}}",
+                "exporters: {debug: {endpoint: x}}",
+                "service:",
+                "  pipelines:",
+                "    traces:",
+                "      receivers: [otlp]",
+                "      processors: [tag/pii, nosuch]",
+                "      exporters: [debug]",
+                ""));
+    assertThat(lines(e))
+        .containsExactly(
+            "service.pipelines.traces.processors: `tag/pii` is not defined under processors;"
+                + " `tag` is a processor type: add `tag/pii: {}` under processors to use its"
+                + " defaults",
+            "service.pipelines.traces.processors: `nosuch` is not defined under processors;"
+                + " define it there or fix the name");
+  }
+
+  @Test
   void telemetryKeysTheCollectorHasGetAHint() {
     ConfigException e =
         fail(
