@@ -1,5 +1,6 @@
 package io.tollgate.processor.truncate;
 
+import com.google.protobuf.ByteString;
 import io.micrometer.core.instrument.Counter;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * with a visible suffix, and the span counts its cut attributes in {@value #COUNT}.
  *
  * <p>Most attributes are short. For them the cost is one length comparison against the smallest
- * configured limit; only longer ones are looked up in the key rules.
+ * configured limit; only longer ones are looked up in the key rules. Lengths are first read from
+ * the UTF-8 bytes (at least one byte per code point), so a value that fits is never converted to
+ * a {@code String}.
  */
 final class TruncateProcessor implements Processor {
 
@@ -81,7 +84,9 @@ final class TruncateProcessor implements Processor {
       AnyValue v = attributes.value(i);
       switch (v.getValueCase()) {
         case STRING_VALUE:
-          if (v.getStringValue().length() <= smallest) {
+          // UTF-8 bytes bound the code points from above (each takes one to four), and reading
+          // the bytes does not turn a decoded value into a String.
+          if (v.getStringValueBytes().size() <= smallest) {
             continue;
           }
           break;
@@ -114,8 +119,16 @@ final class TruncateProcessor implements Processor {
   private AnyValue cut(AnyValue v, KeyRules.Rule rule) {
     switch (v.getValueCase()) {
       case STRING_VALUE:
-        String s = cutString(v.getStringValue(), rule.limit(), rule.json());
-        return s == null ? null : Values.of(s);
+        {
+          // Decide from the UTF-8 bytes first: a value that fits stays bytes (as it arrived),
+          // and only a value that is cut is read as a String.
+          ByteString utf8 = v.getStringValueBytes();
+          if (utf8.size() <= rule.limit() || Utf8Length.codePoints(utf8) <= rule.limit()) {
+            return null;
+          }
+          String s = cutString(v.getStringValue(), rule.limit(), rule.json());
+          return s == null ? null : Values.of(s);
+        }
       case ARRAY_VALUE:
         {
           ArrayValue array = v.getArrayValue();
