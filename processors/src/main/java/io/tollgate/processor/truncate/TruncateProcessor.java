@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>Most attributes are short. For them the cost is one length comparison against the smallest
  * configured limit; only longer ones are looked up in the key rules. Lengths are first read from
  * the UTF-8 bytes (at least one byte per code point), so a value that fits is never converted to
- * a {@code String}.
+ * a {@code String} (a value received as bytes) nor encoded (a value held as a String).
  */
 final class TruncateProcessor implements Processor {
 
@@ -84,9 +84,7 @@ final class TruncateProcessor implements Processor {
       AnyValue v = attributes.value(i);
       switch (v.getValueCase()) {
         case STRING_VALUE:
-          // UTF-8 bytes bound the code points from above (each takes one to four), and reading
-          // the bytes does not turn a decoded value into a String.
-          if (v.getStringValueBytes().size() <= smallest) {
+          if (encodedSize(v) <= smallest) {
             continue;
           }
           break;
@@ -122,6 +120,9 @@ final class TruncateProcessor implements Processor {
         {
           // Decide from the UTF-8 bytes first: a value that fits stays bytes (as it arrived),
           // and only a value that is cut is read as a String.
+          if (encodedSize(v) <= rule.limit()) {
+            return null;
+          }
           ByteString utf8 = v.getStringValueBytes();
           if (utf8.size() <= rule.limit() || Utf8Length.codePoints(utf8) <= rule.limit()) {
             return null;
@@ -163,6 +164,16 @@ final class TruncateProcessor implements Processor {
       default:
         return null;
     }
+  }
+
+  /**
+   * An upper bound of a string value's code points that converts nothing: its encoded size (the
+   * UTF-8 bytes, at least one per code point, plus tag and length). Free for a value held as
+   * bytes; a value held as a String is measured once and protobuf keeps the size, which export
+   * needs anyway. (Asking for its bytes would encode it, and drop the String it holds.)
+   */
+  private static int encodedSize(AnyValue v) {
+    return v.getSerializedSize();
   }
 
   /** {@code s} cut to {@code limit} code points, or null when it fits. */
