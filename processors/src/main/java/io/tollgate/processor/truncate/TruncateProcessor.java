@@ -127,7 +127,8 @@ final class TruncateProcessor implements Processor {
           if (utf8.size() <= rule.limit() || Utf8Length.codePoints(utf8) <= rule.limit()) {
             return null;
           }
-          String s = cutString(v.getStringValue(), rule.limit(), rule.json());
+          // The value is replaced: decode its bytes without making it hold a String as well.
+          String s = cutString(utf8.toStringUtf8(), rule.limit(), rule.json());
           return s == null ? null : Values.of(s);
         }
       case ARRAY_VALUE:
