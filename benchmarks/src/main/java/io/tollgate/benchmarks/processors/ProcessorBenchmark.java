@@ -6,6 +6,9 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.tollgate.benchmarks.workload.GenAiWorkload;
 import io.tollgate.core.component.Processor;
 import io.tollgate.core.component.TracesConsumer;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.tollgate.core.model.AttributeView;
+import io.tollgate.core.model.SpanEvent;
 import io.tollgate.core.model.SpanRecord;
 import io.tollgate.core.model.TraceBatch;
 import java.time.Instant;
@@ -89,6 +92,18 @@ public class ProcessorBenchmark {
   })
   public String processor;
 
+  /**
+   * How string values reach the processors: {@code strings} as protobuf-java's {@code parseFrom}
+   * makes them; {@code bytes} as UTF-8 {@code ByteString}s, as core's lazy decoder hands them on
+   * (each operation gets fresh {@code AnyValue}s over shared bytes, so a processor that reads one
+   * as a String pays the conversion every time, as it would on received data). Only top-level
+   * attribute values of spans and events are made bytes.
+   */
+  @Param({"strings"})
+  public String input;
+
+  private boolean bytesInput;
+
   private ExportTraceServiceRequest[] pool;
   private final List<Processor> started = new ArrayList<>();
   private TracesConsumer head;
@@ -141,6 +156,10 @@ public class ProcessorBenchmark {
       requests = runThrough(upstream, requests);
     }
     pool = requests.toArray(new ExportTraceServiceRequest[0]);
+    bytesInput = input.equals("bytes");
+    if (!bytesInput && !input.equals("strings")) {
+      throw new IllegalArgumentException("input must be strings or bytes, not " + input);
+    }
 
     // Build the chain back to front.
     TracesConsumer downstream = sink;
@@ -237,9 +256,28 @@ public class ProcessorBenchmark {
   public long process() throws Exception {
     TraceBatch batch = TraceBatch.of(pool[next++ & (POOL - 1)]);
     generation++;
-    batch.forEachSpan(this::restamp);
+    batch.forEachSpan(bytesInput ? this::restampAsBytes : this::restamp);
     head.consume(batch).toCompletableFuture().get(10, TimeUnit.SECONDS);
     return delivered.sum();
+  }
+
+  private void restampAsBytes(SpanRecord span) {
+    restamp(span);
+    asBytes(span.attributes());
+    for (SpanEvent e : span.events()) {
+      asBytes(e.attributes());
+    }
+  }
+
+  /** Each string value replaced by a fresh value over the pooled value's UTF-8 bytes. */
+  private static void asBytes(AttributeView a) {
+    for (int i = 0, n = a.size(); i < n; i++) {
+      AnyValue v = a.value(i);
+      if (v.hasStringValue()) {
+        // The pooled value keeps its bytes (only fresh copies reach the processors).
+        a.setValue(i, AnyValue.newBuilder().setStringValueBytes(v.getStringValueBytes()).build());
+      }
+    }
   }
 
   /** A fresh trace id per trace and operation: bytes 8–11 replaced by the operation counter. */

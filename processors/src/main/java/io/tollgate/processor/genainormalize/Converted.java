@@ -23,7 +23,7 @@ record Converted(AnyValue value, JsonNode json, List<String> asSent) {
   }
 
   static Converted ofJson(JsonNode json) {
-    return new Converted(io.tollgate.core.model.Values.of(Json.write(json)), json, null);
+    return new Converted(Json.writeValue(json), json, null);
   }
 
   boolean ok() {

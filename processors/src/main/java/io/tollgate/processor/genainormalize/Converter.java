@@ -61,8 +61,10 @@ final class Converter {
         }
       case JSON_STRING:
         {
-          if (v.hasStringValue() && v.getStringValue().startsWith("\"")) {
-            JsonNode n = Json.parse(v.getStringValue());
+          if (v.hasStringValue()
+              && !v.getStringValueBytes().isEmpty()
+              && v.getStringValueBytes().byteAt(0) == '"') {
+            JsonNode n = Json.parse(v);
             if (n != null && n.isTextual()) {
               return Converted.of(Values.of(n.asText()));
             }
@@ -116,7 +118,8 @@ final class Converter {
         return Converted.of(v);
       case JSON:
         {
-          JsonNode n = v.hasStringValue() ? Json.parseContainer(v.getStringValue()) : null;
+          // Checked and kept as it came (the value itself moves to the target): read from bytes.
+          JsonNode n = Json.parseContainer(v);
           return n == null ? Converted.FAILED : new Converted(v, n, null);
         }
       case LANGFUSE_USAGE:
@@ -176,28 +179,29 @@ final class Converter {
     if (type == ValueType.VERCEL_TOOLS) {
       return vercelTools(v);
     }
-    if (!v.hasStringValue() || v.getStringValue().isEmpty()) {
+    if (!v.hasStringValue() || v.getStringValueBytes().isEmpty()) {
       return Converted.FAILED;
     }
-    String s = v.getStringValue();
+    // JSON is parsed from the UTF-8 bytes; the text is read as a String only where it becomes
+    // the text of a message.
     switch (type) {
       case SYSTEM_TEXT:
-        return Converted.ofJson(Json.array().add(Messages.textPart(s)));
+        return Converted.ofJson(Json.array().add(Messages.textPart(v.getStringValue())));
       case USER_TEXT:
-        return Converted.ofJson(Json.array().add(text(Messages.USER, s)));
+        return Converted.ofJson(Json.array().add(text(Messages.USER, v.getStringValue())));
       case ASSISTANT_TEXT:
         {
-          ObjectNode m = text(Messages.ASSISTANT, s);
+          ObjectNode m = text(Messages.ASSISTANT, v.getStringValue());
           Messages.setFinishReason(m, firstFinishReason(ctx));
           return Converted.ofJson(Json.array().add(m));
         }
       case CHAT_MESSAGES:
       case VERCEL_MESSAGES:
         {
-          JsonNode n = Json.parseContainer(s);
+          JsonNode n = Json.parseContainer(v);
           if (n == null) {
             return type == ValueType.CHAT_MESSAGES
-                ? Converted.ofJson(Json.array().add(text(Messages.USER, s)))
+                ? Converted.ofJson(Json.array().add(text(Messages.USER, v.getStringValue())))
                 : Converted.FAILED;
           }
           ArrayNode out = Messages.fromChatMessages(n, Messages.USER, this::messageFinishReason);
@@ -205,10 +209,10 @@ final class Converter {
         }
       case CHAT_COMPLETIONS:
         {
-          JsonNode n = Json.parseContainer(s);
+          JsonNode n = Json.parseContainer(v);
           ArrayNode out;
           if (n == null) {
-            out = Json.array().add(text(Messages.ASSISTANT, s));
+            out = Json.array().add(text(Messages.ASSISTANT, v.getStringValue()));
           } else {
             out = Messages.fromChatMessages(n, Messages.ASSISTANT, this::messageFinishReason);
             if (out == null) {
@@ -257,14 +261,14 @@ final class Converter {
     List<JsonNode> defs = new ArrayList<>();
     if (v.hasArrayValue()) {
       for (AnyValue e : v.getArrayValue().getValuesList()) {
-        JsonNode n = e.hasStringValue() ? Json.parseContainer(e.getStringValue()) : null;
+        JsonNode n = Json.parseContainer(e);
         if (n == null) {
           return Converted.FAILED;
         }
         defs.add(n);
       }
     } else if (v.hasStringValue()) {
-      JsonNode n = Json.parseContainer(v.getStringValue());
+      JsonNode n = Json.parseContainer(v);
       if (n == null) {
         return Converted.FAILED;
       }

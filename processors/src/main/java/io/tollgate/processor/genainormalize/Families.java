@@ -136,7 +136,8 @@ final class Families {
    * truncated answers are countable on these spans too.
    */
   private Candidate openInferenceResponseFinishReasons(SpanScan s) {
-    String output = s.attrs.getString("output.value");
+    // Only looked at (output.value stays): read from its bytes, never made a String.
+    AnyValue output = s.attrs.get("output.value");
     JsonNode n = output == null ? null : Json.parseContainer(output);
     if (n == null || !n.isObject()) {
       return null;

@@ -2,6 +2,7 @@ package io.tollgate.processor.genainormalize;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,8 +11,13 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.tollgate.core.model.Values;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Base64;
 
 /** JSON reading and writing with numbers kept exactly as sent. */
@@ -27,6 +33,9 @@ final class Json {
           .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           // "5 apples" is prose, not the number 5.
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          // Written as bytes, an emoji is its four UTF-8 bytes, as written as a String (not the
+          // escaped surrogate pair Jackson's UTF-8 writer would otherwise write).
+          .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
           .build();
 
   // For reading fields of a JSON object an SDK wrote: Python's json.dumps writes float("inf") as
@@ -79,6 +88,100 @@ final class Json {
   }
 
   /**
+   * {@link #parse} of a string value, read from its UTF-8 bytes: a value received as bytes is not
+   * turned into a {@code String} (which protobuf would keep, and export would encode again) only
+   * to be looked at. Null for a value that is not a string.
+   */
+  static JsonNode parse(AnyValue v) {
+    if (!v.hasStringValue()) {
+      return null;
+    }
+    ByteString utf8 = v.getStringValueBytes();
+    int first = firstNonBlank(utf8);
+    if (first < 0) {
+      return null; // blank, or a character parse(String) would reject as well
+    }
+    char c = (char) first;
+    if (c != '{'
+        && c != '['
+        && c != '"'
+        && c != '-'
+        && !Character.isDigit(c)
+        && c != 't'
+        && c != 'f'
+        && c != 'n') {
+      return null;
+    }
+    if (mightNotBeUtf8(utf8)) {
+      return parse(v.getStringValue());
+    }
+    try (InputStream in = utf8.newInput()) {
+      return MAPPER.readTree(in);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** {@link #parseContainer(String)} of a string value, read from its UTF-8 bytes. */
+  static JsonNode parseContainer(AnyValue v) {
+    JsonNode n = parse(v);
+    return n != null && n.isContainerNode() ? n : null;
+  }
+
+  /** {@link #parseObjectLenient(String)} of a string value, read from its UTF-8 bytes. */
+  static JsonNode parseObjectLenient(AnyValue v) {
+    if (!v.hasStringValue()) {
+      return null;
+    }
+    ByteString utf8 = v.getStringValueBytes();
+    if (firstNonBlank(utf8) != '{') {
+      return null;
+    }
+    if (mightNotBeUtf8(utf8)) {
+      return parseObjectLenient(v.getStringValue());
+    }
+    try (InputStream in = utf8.newInput()) {
+      JsonNode n = LENIENT.readTree(in);
+      return n != null && n.isObject() ? n : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The first character that {@link Character#isWhitespace} does not skip, when it is ASCII; -1
+   * when there is none or it is not ASCII. A non-ASCII first character is never the start of a
+   * document: it is not one of the characters JSON starts with, and a Unicode space before one
+   * is not JSON whitespace, so the String readers reject these values too.
+   */
+  private static int firstNonBlank(ByteString utf8) {
+    for (int i = 0, n = utf8.size(); i < n; i++) {
+      int b = utf8.byteAt(i) & 0xFF;
+      if (b >= 0x80) {
+        return -1;
+      }
+      if (!Character.isWhitespace(b)) {
+        return b;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Whether Jackson, given bytes, might take them for UTF-16 or UTF-32: it looks for zero bytes
+   * among the first four. Such values (a NUL right after the first character) go through the
+   * String reader, so that the result is always what {@link #parse(String)} gives.
+   */
+  private static boolean mightNotBeUtf8(ByteString utf8) {
+    for (int i = 0, n = Math.min(4, utf8.size()); i < n; i++) {
+      if (utf8.byteAt(i) == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * The JSON object in {@code text}, accepting {@code NaN} and {@code Infinity} as numbers; null
    * when {@code text} holds no object. Only for reading fields: what it returns is never written.
    */
@@ -100,6 +203,35 @@ final class Json {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON", e);
     }
+  }
+
+  /**
+   * {@code node} written as a string value held as UTF-8 bytes, which is what export sends: no
+   * {@code String} is made to be encoded again later. Equal to {@code Values.of(write(node))}.
+   */
+  static AnyValue writeValue(JsonNode node) {
+    byte[] utf8;
+    try {
+      utf8 = MAPPER.writeValueAsBytes(node);
+    } catch (JsonProcessingException | RuntimeException e) {
+      return Values.of(write(node));
+    }
+    if (mayHoldEscapedSurrogate(utf8)) {
+      // A lone surrogate (only a String built in code can hold one): the UTF-8 writer escapes
+      // it, the String writer keeps it (and protobuf encodes it as '?'). Write it as before.
+      return Values.of(write(node));
+    }
+    return AnyValue.newBuilder().setStringValueBytes(UnsafeByteOperations.unsafeWrap(utf8)).build();
+  }
+
+  /** Whether a backslash, u, D occurs: an escaped surrogate (or such text, escaped: harmless). */
+  private static boolean mayHoldEscapedSurrogate(byte[] utf8) {
+    for (int i = 0, n = utf8.length - 2; i < n; i++) {
+      if (utf8[i] == '\\' && utf8[i + 1] == 'u' && utf8[i + 2] == 'D') {
+        return true;
+      }
+    }
+    return false;
   }
 
   static ObjectNode object() {

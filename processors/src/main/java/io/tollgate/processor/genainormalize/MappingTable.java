@@ -69,6 +69,13 @@ final class MappingTable {
 
   private final boolean[] enabled;
 
+  /**
+   * Per ASCII first character, two words of bits: the lengths (1 to 127) of the table's keys that
+   * start with it. {@link #key} rejects most other keys with one array read instead of hashing
+   * them (a key just decoded has no cached hash, so the map lookup reads it whole).
+   */
+  private final long[] keyShapes = new long[128 * 2];
+
   /** First characters of the strong prefixes and keys, to reject most keys at once. */
   private final boolean[] strongFirstChars = new boolean[128];
 
@@ -101,6 +108,12 @@ final class MappingTable {
     index.forEach((name, ordinal) -> k.put(name, new KeyInfo(ordinal, rulesByKey.get(name))));
     rulesByKey.forEach((name, rules) -> k.putIfAbsent(name, new KeyInfo(-1, rules)));
     this.keys = k; // never handed out; a plain HashMap keeps the per-key lookup short
+    for (String key : k.keySet()) {
+      int n = key.length();
+      if (n > 0 && n < 128 && key.charAt(0) < 128) {
+        keyShapes[key.charAt(0) * 2 + (n >>> 6)] |= 1L << n;
+      }
+    }
     this.rulesByKey = rulesByKey;
     this.providers = providers;
     this.finishReasons = finishReasons;
@@ -350,6 +363,13 @@ final class MappingTable {
 
   /** What the table knows about {@code key}, or null when nothing. */
   KeyInfo key(String key) {
+    int n = key.length();
+    if (n > 0 && n < 128) {
+      char first = key.charAt(0);
+      if (first < 128 && (keyShapes[first * 2 + (n >>> 6)] & (1L << n)) == 0) {
+        return null; // no key of the table has this first character and length
+      }
+    }
     return keys.get(key);
   }
 

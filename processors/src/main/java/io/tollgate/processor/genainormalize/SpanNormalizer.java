@@ -132,33 +132,27 @@ final class SpanNormalizer {
       String name = table.targetName(t);
       ValueType type = table.targetType(t);
       cands.clear();
+      boolean deferred = false;
       if (byTarget[t] != null) {
         for (SpanScan.Hit h : byTarget[t]) {
-          Rule r = h.rule();
-          if (!s.holds(r.when())) {
+          if (isDeferrable(h.rule())) {
+            deferred = true;
             continue;
           }
-          Converted c = converter.convert(r, s.valueFor(r, h.attr()), s);
-          if (c == Converted.ABSENT) {
-            continue;
-          }
-          if (!c.ok()) {
-            if (!r.hint() && !r.fallback()) {
-              ch.keepAttr(h.attr());
-              ch.unconvertible.set(h.attr());
-            }
-            continue;
-          }
-          if (!r.hint() && !s.readWhole(r, h.attr())) {
-            // Part of the source has no home here: the value is written, the source stays.
-            ch.keepAttr(h.attr());
-            ch.partlyRead.set(h.attr());
-          }
-          cands.add(Candidate.of(r, c, h.attr()));
+          addCandidate(s, h, cands, ch);
         }
       }
       if (table.hasFamilies(t)) {
         familyCandidates(s, name, cands, unknowns);
+      }
+      if (deferred && s.existing[t] < 0 && allFallbacks(cands)) {
+        // Only now may a fallback win: convert them (OpenInference's input.value, a whole
+        // request, is parsed and rewritten only on spans that have nothing better).
+        for (SpanScan.Hit h : byTarget[t]) {
+          if (isDeferrable(h.rule())) {
+            addCandidate(s, h, cands, ch);
+          }
+        }
       }
       if (cands.isEmpty() && s.existing[t] < 0) {
         continue;
@@ -175,6 +169,49 @@ final class SpanNormalizer {
     out.unknownFields += ch.partlyRead.cardinality();
     String newName = renameSpans ? inferenceSpanName(span, resolved) : null;
     apply(s, ch, newName, out);
+    return true;
+  }
+
+  /** Converts the source of one hit into a candidate, or records why it stays. */
+  private void addCandidate(SpanScan s, SpanScan.Hit h, List<Candidate> cands, Changes ch) {
+    Rule r = h.rule();
+    if (!s.holds(r.when())) {
+      return;
+    }
+    Converted c = converter.convert(r, s.valueFor(r, h.attr()), s);
+    if (c == Converted.ABSENT) {
+      return;
+    }
+    if (!c.ok()) {
+      if (!r.hint() && !r.fallback()) {
+        ch.keepAttr(h.attr());
+        ch.unconvertible.set(h.attr());
+      }
+      return;
+    }
+    if (!r.hint() && !s.readWhole(r, h.attr())) {
+      // Part of the source has no home here: the value is written, the source stays.
+      ch.keepAttr(h.attr());
+      ch.partlyRead.set(h.attr());
+    }
+    cands.add(Candidate.of(r, c, h.attr()));
+  }
+
+  /**
+   * A fallback that reads its source whole: it can only win when the target has no value on the
+   * span and no candidate but fallbacks (see {@link #resolve}), it is otherwise ignored, and
+   * converting it has no other effect. So it is converted only when it may win.
+   */
+  private static boolean isDeferrable(Rule r) {
+    return r.fallback() && r.field() == null && r.type() != ValueType.LANGFUSE_USAGE;
+  }
+
+  private static boolean allFallbacks(List<Candidate> cands) {
+    for (Candidate c : cands) {
+      if (!c.fallback) {
+        return false;
+      }
+    }
     return true;
   }
 
@@ -264,7 +301,7 @@ final class SpanNormalizer {
         continue;
       }
       if (currentJson == null && current != null && type.isJson() && current.hasStringValue()) {
-        currentJson = Json.parseContainer(current.getStringValue());
+        currentJson = Json.parseContainer(current);
       }
       if (same(c, current, currentJson)) {
         ch.consume(c);
@@ -371,13 +408,32 @@ final class SpanNormalizer {
       JsonNode mine =
           c.json != null
               ? c.json
-              : c.value.hasStringValue() ? Json.parseContainer(c.value.getStringValue()) : null;
+              : Json.parseContainer(c.value);
       return mine != null && mine.equals(currentJson);
     }
     if (isNumber(c.value) && isNumber(current)) {
       return Values.asDouble(c.value).doubleValue() == Values.asDouble(current).doubleValue();
     }
-    return c.value.equals(current);
+    return sameValue(c.value, current);
+  }
+
+  /**
+   * {@code a.equals(b)}, but two string values are compared by their UTF-8 bytes: protobuf's
+   * {@code equals} turns both into Strings, which a value received as bytes and moved unchanged
+   * must not become (export would encode the String again).
+   */
+  static boolean sameValue(AnyValue a, AnyValue b) {
+    if (a == b) {
+      return true;
+    }
+    if (a == null || b == null) {
+      return false;
+    }
+    if (a.hasStringValue() && b.hasStringValue()) {
+      return a.getStringValueBytes().equals(b.getStringValueBytes())
+          && a.getUnknownFields().equals(b.getUnknownFields());
+    }
+    return a.equals(b);
   }
 
   private static boolean isNumber(AnyValue v) {
@@ -436,7 +492,7 @@ final class SpanNormalizer {
     }
     for (Map.Entry<String, AnyValue> w : ch.writes.entrySet()) {
       AnyValue before = attrs.get(w.getKey());
-      if (!w.getValue().equals(before)) {
+      if (!sameValue(w.getValue(), before)) {
         attrs.put(w.getKey(), w.getValue());
         out.changed = true;
       }

@@ -336,7 +336,7 @@ final class SpanScan implements Converter.Context {
         attr,
         k -> {
           AnyValue v = attrs.value(k);
-          return v.hasStringValue() ? Json.parseObjectLenient(v.getStringValue()) : null;
+          return Json.parseObjectLenient(v); // read from bytes: the source may stay as it is
         });
   }
 

@@ -1,16 +1,15 @@
 package io.tollgate.processor.truncate;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
  * What the config says about one attribute key: its limit, whether it is never cut, whether it
- * holds message JSON. Resolved once per distinct key and cached.
+ * holds message JSON. Resolved once per distinct key and cached (up to a bound).
  */
 final class KeyRules {
 
@@ -25,7 +24,9 @@ final class KeyRules {
   private final List<KeyPattern> never;
   private final List<KeyPattern> json;
   private final int smallestLimit;
-  private final Cache<String, Rule> cache = Caffeine.newBuilder().maximumSize(CACHE_SIZE).build();
+  // Looked up for every long value of every span: a plain map read, no eviction bookkeeping. When
+  // full it starts over, so a burst of one-off keys costs resolutions, never memory.
+  private final ConcurrentHashMap<String, Rule> cache = new ConcurrentHashMap<>();
 
   KeyRules(TruncateConfig config) {
     this.defaultLimit = config.maxLength();
@@ -50,7 +51,15 @@ final class KeyRules {
   }
 
   Rule ruleFor(String key) {
-    return cache.get(key, this::resolve);
+    Rule rule = cache.get(key);
+    if (rule == null) {
+      rule = resolve(key);
+      if (cache.size() >= CACHE_SIZE) {
+        cache.clear();
+      }
+      cache.putIfAbsent(key, rule);
+    }
+    return rule;
   }
 
   private Rule resolve(String key) {

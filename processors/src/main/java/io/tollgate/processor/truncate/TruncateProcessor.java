@@ -1,5 +1,6 @@
 package io.tollgate.processor.truncate;
 
+import com.google.protobuf.ByteString;
 import io.micrometer.core.instrument.Counter;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * with a visible suffix, and the span counts its cut attributes in {@value #COUNT}.
  *
  * <p>Most attributes are short. For them the cost is one length comparison against the smallest
- * configured limit; only longer ones are looked up in the key rules.
+ * configured limit; only longer ones are looked up in the key rules. Lengths are first read from
+ * the UTF-8 bytes (at least one byte per code point), so a value that fits is never converted to
+ * a {@code String} (a value received as bytes) nor encoded (a value held as a String).
  */
 final class TruncateProcessor implements Processor {
 
@@ -81,7 +84,7 @@ final class TruncateProcessor implements Processor {
       AnyValue v = attributes.value(i);
       switch (v.getValueCase()) {
         case STRING_VALUE:
-          if (v.getStringValue().length() <= smallest) {
+          if (encodedSize(v) <= smallest) {
             continue;
           }
           break;
@@ -114,8 +117,20 @@ final class TruncateProcessor implements Processor {
   private AnyValue cut(AnyValue v, KeyRules.Rule rule) {
     switch (v.getValueCase()) {
       case STRING_VALUE:
-        String s = cutString(v.getStringValue(), rule.limit(), rule.json());
-        return s == null ? null : Values.of(s);
+        {
+          // Decide from the UTF-8 bytes first: a value that fits stays bytes (as it arrived),
+          // and only a value that is cut is read as a String.
+          if (encodedSize(v) <= rule.limit()) {
+            return null;
+          }
+          ByteString utf8 = v.getStringValueBytes();
+          if (utf8.size() <= rule.limit() || Utf8Length.codePoints(utf8) <= rule.limit()) {
+            return null;
+          }
+          // The value is replaced: decode its bytes without making it hold a String as well.
+          String s = cutString(utf8.toStringUtf8(), rule.limit(), rule.json());
+          return s == null ? null : Values.of(s);
+        }
       case ARRAY_VALUE:
         {
           ArrayValue array = v.getArrayValue();
@@ -150,6 +165,16 @@ final class TruncateProcessor implements Processor {
       default:
         return null;
     }
+  }
+
+  /**
+   * An upper bound of a string value's code points that converts nothing: its encoded size (the
+   * UTF-8 bytes, at least one per code point, plus tag and length). Free for a value held as
+   * bytes; a value held as a String is measured once and protobuf keeps the size, which export
+   * needs anyway. (Asking for its bytes would encode it, and drop the String it holds.)
+   */
+  private static int encodedSize(AnyValue v) {
+    return v.getSerializedSize();
   }
 
   /** {@code s} cut to {@code limit} code points, or null when it fits. */

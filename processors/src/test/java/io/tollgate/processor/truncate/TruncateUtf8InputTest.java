@@ -1,0 +1,208 @@
+package io.tollgate.processor.truncate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.ArrayValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.tollgate.core.component.ComponentContext;
+import io.tollgate.core.component.ComponentId;
+import io.tollgate.core.component.ComponentKind;
+import io.tollgate.core.model.Values;
+import io.tollgate.core.testing.RecordingConsumer;
+import io.tollgate.core.testing.Spans;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * String values that arrive as UTF-8 bytes (as the receiver decodes them) are truncated exactly as
+ * the same values held as Strings, and a value that fits is passed on as the very object it came
+ * as, still bytes: never converted to a String only to be measured.
+ */
+class TruncateUtf8InputTest {
+
+  private static final String CJK = "漢字テキスト"; // 3 bytes per char
+  private static final String EMOJI = "😀🚀"; // 4 bytes, a surrogate pair each
+  private static final String ACCENTS = "éàü"; // 2 bytes per char
+
+  @Test
+  void bytesAndStringsGiveTheSameResultAroundTheLimit() {
+    TruncateConfig config = TruncateProcessorTest.config(50, Map.of());
+    List<String> values = new ArrayList<>();
+    for (String unit : List.of("a", ACCENTS, CJK, EMOJI, "a" + EMOJI + CJK + ACCENTS)) {
+      for (int n : new int[] {1, 5, 16, 17, 25, 49, 50, 51, 52, 60, 200}) {
+        values.add(repeatToCodePoints(unit, n));
+      }
+    }
+    for (String v : values) {
+      assertSameResult(config, "tool.output", v);
+      assertSameResult(config, "gen_ai.input.messages", v); // a JSON key holding text
+    }
+  }
+
+  @Test
+  void messageJsonWithMultiByteTextIsCutTheSameFromBytes() {
+    TruncateConfig config = TruncateProcessorTest.config(120, Map.of());
+    for (String unit : List.of("x", ACCENTS, CJK, EMOJI)) {
+      for (int n : new int[] {10, 60, 90, 100, 300}) {
+        String text = repeatToCodePoints(unit, n);
+        String json =
+            "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\""
+                + text
+                + "\"}]},{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\""
+                + text
+                + "\\n\"}]}]";
+        assertSameResult(config, "gen_ai.input.messages", json);
+      }
+    }
+  }
+
+  @Test
+  void randomValuesGiveTheSameResult() {
+    Random random = new Random(7);
+    String[] units = {"a", "b ", "é", "漢", "😀", "\"", "\\", "\n", "{", "["};
+    TruncateConfig config = TruncateProcessorTest.config(40, Map.of());
+    for (int round = 0; round < 500; round++) {
+      StringBuilder sb = new StringBuilder();
+      int n = random.nextInt(80);
+      if (random.nextBoolean()) {
+        sb.append('[');
+      }
+      for (int i = 0; i < n; i++) {
+        sb.append(units[random.nextInt(units.length)]);
+      }
+      String key = random.nextBoolean() ? "gen_ai.output.messages" : "other";
+      assertSameResult(config, key, sb.toString());
+    }
+  }
+
+  @Test
+  void valuesThatFitStayTheSameObjectAndStayBytes() {
+    // 2,000 CJK characters: 6,000 UTF-8 bytes, more than the 4,096 limit in bytes but not in
+    // characters; the code points are counted from the bytes.
+    AnyValue cjk = bytesValue(repeatToCodePoints(CJK, 2000));
+    AnyValue emoji = bytesValue(repeatToCodePoints(EMOJI, 4096)); // 16 KiB, 4,096 code points
+    AnyValue shortOne = bytesValue("short " + EMOJI);
+    AnyValue array =
+        AnyValue.newBuilder()
+            .setArrayValue(ArrayValue.newBuilder().addValues(bytesValue(CJK.repeat(600))))
+            .build();
+    Span.Builder span = Spans.span("chat", Map.of());
+    span.addAttributes(kv("tool.output", cjk));
+    span.addAttributes(kv("gen_ai.input.messages", emoji));
+    span.addAttributes(kv("note", shortOne));
+    span.addAttributes(kv("list", array));
+
+    Span out = run(TruncateConfig.defaults(), span);
+
+    assertThat(out.getAttributes(0).getValue()).isSameAs(cjk);
+    assertThat(out.getAttributes(1).getValue()).isSameAs(emoji);
+    assertThat(out.getAttributes(2).getValue()).isSameAs(shortOne);
+    assertThat(out.getAttributes(3).getValue()).isSameAs(array);
+    assertThat(isStillBytes(cjk)).isTrue();
+    assertThat(isStillBytes(emoji)).isTrue();
+    assertThat(isStillBytes(shortOne)).isTrue();
+    assertThat(isStillBytes(array.getArrayValue().getValues(0))).isTrue();
+    assertThat(out.getAttributesCount()).isEqualTo(4); // no tollgate.truncate.count
+  }
+
+  @Test
+  void aValueThatIsCutBecomesTheCutString() {
+    String text = repeatToCodePoints(CJK + EMOJI, 5000);
+    Span.Builder span = Spans.span("chat", Map.of());
+    span.addAttributes(kv("tool.output", bytesValue(text)));
+    Span out = run(TruncateConfig.defaults(), span);
+    String v = out.getAttributes(0).getValue().getStringValue();
+    assertThat(v.codePointCount(0, v.length())).isEqualTo(4096);
+    assertThat(v).startsWith(text.substring(0, text.offsetByCodePoints(0, 4000)));
+    TruncateProcessorTest.assertNoLoneSurrogate(v);
+  }
+
+  @Test
+  void codePointsAreCountedFromUtf8() {
+    Random random = new Random(11);
+    String[] units = {"a", "é", "漢", "😀", "\u0000", "\u07FF", "\u0800", "\uFFFF"};
+    for (int round = 0; round < 300; round++) {
+      StringBuilder sb = new StringBuilder();
+      int n = random.nextInt(50);
+      for (int i = 0; i < n; i++) {
+        sb.append(units[random.nextInt(units.length)]);
+      }
+      String s = sb.toString();
+      ByteString utf8 = ByteString.copyFromUtf8(s);
+      assertThat(Utf8Length.codePoints(utf8)).isEqualTo(s.codePointCount(0, s.length()));
+      // A slice of a larger array, as the receiver's values are.
+      ByteString slice = ByteString.copyFromUtf8("xx" + s + "yy").substring(2, 2 + utf8.size());
+      assertThat(Utf8Length.codePoints(slice)).isEqualTo(s.codePointCount(0, s.length()));
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private void assertSameResult(TruncateConfig config, String key, String value) {
+    Span fromString = run(config, spanWith(key, Values.of(value)));
+    Span fromBytes = run(config, spanWith(key, bytesValue(value)));
+    assertThat(fromBytes.getAttributesList())
+        .as("%s = %s", key, value)
+        .isEqualTo(fromString.getAttributesList());
+  }
+
+  private static Span.Builder spanWith(String key, AnyValue v) {
+    Span.Builder b = Spans.span("chat", Map.of());
+    b.setTraceId(Spans.traceId(1)).setSpanId(ByteString.copyFrom(new byte[8]));
+    return b.addAttributes(kv(key, v));
+  }
+
+  private Span run(TruncateConfig config, Span.Builder span) {
+    RecordingConsumer out = new RecordingConsumer();
+    ComponentContext ctx =
+        ComponentContext.builder(ComponentKind.PROCESSOR, ComponentId.of("truncate"))
+            .meterRegistry(new SimpleMeterRegistry())
+            .build();
+    new TruncateProcessorFactory()
+        .create(config, ctx, out)
+        .consume(Spans.batch(span))
+        .toCompletableFuture()
+        .join();
+    assertThat(out.spans()).hasSize(1);
+    return out.spans().get(0).proto().build();
+  }
+
+  static AnyValue bytesValue(String s) {
+    return AnyValue.newBuilder().setStringValueBytes(ByteString.copyFromUtf8(s)).build();
+  }
+
+  private static KeyValue kv(String key, AnyValue v) {
+    return KeyValue.newBuilder().setKey(key).setValue(v).build();
+  }
+
+  static String repeatToCodePoints(String unit, int codePoints) {
+    StringBuilder sb = new StringBuilder();
+    int[] cps = unit.codePoints().toArray();
+    for (int i = 0; i < codePoints; i++) {
+      sb.appendCodePoint(cps[i % cps.length]);
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Whether protobuf still holds the value as bytes: {@code getStringValue()} would have replaced
+   * them with the String it made. Reads the generated class's field, as no API tells.
+   */
+  static boolean isStillBytes(AnyValue v) {
+    try {
+      Field f = AnyValue.class.getDeclaredField("value_");
+      f.setAccessible(true);
+      return f.get(v) instanceof ByteString;
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError("protobuf's AnyValue changed shape", e);
+    }
+  }
+}
