@@ -3,11 +3,15 @@ package io.tollgate.benchmarks.processors;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
 import io.tollgate.benchmarks.workload.GenAiWorkload;
 import io.tollgate.core.component.Processor;
 import io.tollgate.core.component.TracesConsumer;
+import io.tollgate.core.model.AttributeView;
+import io.tollgate.core.model.SpanEvent;
 import io.tollgate.core.model.SpanRecord;
 import io.tollgate.core.model.TraceBatch;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +51,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code tail_sampling_policies} evaluates a realistic set (errors, slow traces, 10%). {@code
  * default_chain} runs the whole default pipeline in one thread, the processors' share of the
  * end-to-end cost. Processors are found by type with {@link java.util.ServiceLoader}.
+ *
+ * <p>{@code -p values=bytes} hands the processors every string attribute value as UTF-8 bytes (a
+ * fresh {@code AnyValue} per value and operation, built with {@code setStringValueBytes}), as the
+ * receiver's decoder does when strings stay UTF-8 until someone needs characters; the default,
+ * {@code strings}, hands them as the Strings that {@code parseFrom} makes. In {@code bytes} mode
+ * {@code none} includes the cost of making those values, so subtract it as usual.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar ProcessorBenchmark -prof gc}, or one
  * with {@code -p processor=genai_cost}.
@@ -88,6 +98,16 @@ public class ProcessorBenchmark {
     "default_chain"
   })
   public String processor;
+
+  /** How string attribute values reach the processors: {@code strings} or {@code bytes}. */
+  @Param({"strings"})
+  public String values;
+
+  /** Per pooled request, in {@link TraceBatch#forEachSpan} order: each attribute's UTF-8, or null. */
+  private ByteString[][] utf8;
+
+  private int attribute;
+  private ByteString[] current;
 
   private ExportTraceServiceRequest[] pool;
   private final List<Processor> started = new ArrayList<>();
@@ -141,6 +161,16 @@ public class ProcessorBenchmark {
       requests = runThrough(upstream, requests);
     }
     pool = requests.toArray(new ExportTraceServiceRequest[0]);
+    if (values.equals("bytes")) {
+      utf8 = new ByteString[pool.length][];
+      for (int r = 0; r < pool.length; r++) {
+        List<ByteString> list = new ArrayList<>();
+        TraceBatch.of(pool[r]).forEachSpan(span -> stringValues(span, list));
+        utf8[r] = list.toArray(new ByteString[0]);
+      }
+    } else if (!values.equals("strings")) {
+      throw new IllegalArgumentException("values: strings or bytes; got " + values);
+    }
 
     // Build the chain back to front.
     TracesConsumer downstream = sink;
@@ -233,13 +263,59 @@ public class ProcessorBenchmark {
     started.clear();
   }
 
+  private static void stringValues(SpanRecord span, List<ByteString> out) {
+    AttributeView attrs = span.attributes();
+    for (int i = 0; i < attrs.size(); i++) {
+      out.add(utf8Of(attrs.value(i)));
+    }
+    for (SpanEvent e : span.events()) {
+      AttributeView ea = e.attributes();
+      for (int i = 0; i < ea.size(); i++) {
+        out.add(utf8Of(ea.value(i)));
+      }
+    }
+  }
+
+  private static ByteString utf8Of(AnyValue v) {
+    return v.getValueCase() == AnyValue.ValueCase.STRING_VALUE
+        ? UnsafeByteOperations.unsafeWrap(v.getStringValue().getBytes(StandardCharsets.UTF_8))
+        : null;
+  }
+
   @Benchmark
   public long process() throws Exception {
-    TraceBatch batch = TraceBatch.of(pool[next++ & (POOL - 1)]);
+    int slot = next++ & (POOL - 1);
+    TraceBatch batch = TraceBatch.of(pool[slot]);
     generation++;
+    if (utf8 != null) {
+      current = utf8[slot];
+      attribute = 0;
+      batch.forEachSpan(this::asBytes);
+    }
     batch.forEachSpan(this::restamp);
     head.consume(batch).toCompletableFuture().get(10, TimeUnit.SECONDS);
     return delivered.sum();
+  }
+
+  /** Each string value replaced by a fresh AnyValue that holds its UTF-8, as decoded. */
+  private void asBytes(SpanRecord span) {
+    AttributeView attrs = span.attributes();
+    for (int i = 0; i < attrs.size(); i++) {
+      asBytes(attrs, i);
+    }
+    for (SpanEvent e : span.events()) {
+      AttributeView ea = e.attributes();
+      for (int i = 0; i < ea.size(); i++) {
+        asBytes(ea, i);
+      }
+    }
+  }
+
+  private void asBytes(AttributeView attrs, int i) {
+    ByteString b = current[attribute++];
+    if (b != null) {
+      attrs.setValue(i, AnyValue.newBuilder().setStringValueBytes(b).build());
+    }
   }
 
   /** A fresh trace id per trace and operation: bytes 8–11 replaced by the operation counter. */
