@@ -4,7 +4,10 @@ import com.google.protobuf.ByteOutput;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * A string value's UTF-8 bytes decoded into a reused per-thread {@code char[]}: the characters that
@@ -25,6 +28,9 @@ public final class Utf8Text {
 
   /** Scratch arrays longer than this are not kept for the next value on the thread. */
   private static final int MAX_KEPT = 1 << 17;
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private static final ThreadLocal<Utf8Text> TEXTS = ThreadLocal.withInitial(Utf8Text::new);
 
@@ -93,12 +99,25 @@ public final class Utf8Text {
     int end = offset + size;
     int j = 0;
     while (i < end) {
-      int c = b[i];
-      if (c >= 0) {
-        out[j++] = (char) c;
-        i++;
-        continue;
+      // Text is mostly ASCII: find the run, eight bytes per test, then widen it in a plain loop
+      // (about three times faster here than a branch per byte, and faster than toStringUtf8()).
+      int r = i;
+      while (r + 8 <= end && ((long) LONGS.get(b, r) & 0x8080808080808080L) == 0) {
+        r += 8;
       }
+      while (r < end && b[r] >= 0) {
+        r++;
+      }
+      int shift = j - i;
+      for (int k = i; k < r; k++) {
+        out[k + shift] = (char) b[k];
+      }
+      j += r - i;
+      i = r;
+      if (i == end) {
+        break;
+      }
+      int c = b[i];
       if ((c & 0xE0) == 0xC0) {
         if (i + 1 >= end || (c & 0x1E) == 0) {
           return -1; // truncated, or C0/C1 (overlong)
