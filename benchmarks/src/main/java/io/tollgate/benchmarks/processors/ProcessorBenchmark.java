@@ -103,7 +103,7 @@ public class ProcessorBenchmark {
   @Param({"strings"})
   public String values;
 
-  /** Per pooled request, in {@link TraceBatch#forEachSpan} order: each attribute's UTF-8, or null. */
+  /** Per pooled request, in {@link TraceBatch#forEachSpan} order: each value's UTF-8 or null. */
   private ByteString[][] utf8;
 
   private int attribute;

@@ -4,10 +4,10 @@ import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 
 /**
- * {@link ProcessorBenchmark#process()} measured in the calling thread's CPU time and allocated bytes
- * per span, for a machine too loaded for JMH's wall-clock scores: another process on the same
- * cores stretches wall time far more than the CPU time of this thread (GC threads not included;
- * compare bytes per span for that).
+ * {@link ProcessorBenchmark#process()} measured in the calling thread's CPU time and allocated
+ * bytes per span, for a machine too loaded for JMH's wall-clock scores: another process on the
+ * same cores stretches wall time far more than the CPU time of this thread (GC threads not
+ * included; compare bytes per span for that).
  *
  * <p>Run: {@code java -Xms1g -Xmx1g -cp benchmarks/target/benchmarks.jar
  * io.tollgate.benchmarks.processors.ProcessorCpuTime none,redaction_clean strings,bytes 1000 500

@@ -135,7 +135,8 @@ class RedactionProcessorTest {
     String json =
         "[{\"role\":\"user\",\"content\":\"😀 日本 é\\n write to jane@example.com 😀\"},"
             + "{\"role\":\"user\",\"content\":\"clean 😀 text\"},"
-            + "{\"api_key\":\"😀 anything\",\"note\":\"\\u00e9 sk-proj-abcdefghijklmnopqrstuvwxyz\"}]";
+            + "{\"api_key\":\"😀 anything\","
+            + "\"note\":\"\\u00e9 sk-proj-abcdefghijklmnopqrstuvwxyz\"}]";
     String cleanPlain = "ünïcödé 日本語 😀 nothing to see here, 42 € only";
     String cleanJson = "[{\"role\":\"user\",\"content\":\"😀 hi \\n there 日本\"}]";
     String[] keys = {"input.value", "gen_ai.input.messages", "output.value", "gen_ai.prompt"};
