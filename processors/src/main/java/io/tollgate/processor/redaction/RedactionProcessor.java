@@ -1,5 +1,6 @@
 package io.tollgate.processor.redaction;
 
+import com.google.protobuf.ByteString;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -21,6 +22,7 @@ import io.tollgate.processor.redaction.internal.Findings;
 import io.tollgate.processor.redaction.internal.JsonText;
 import io.tollgate.processor.redaction.internal.PresidioAnalyzer;
 import io.tollgate.processor.redaction.internal.TextScanner;
+import io.tollgate.processor.redaction.internal.Utf8Text;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,8 +50,10 @@ import org.slf4j.LoggerFactory;
  * (JSON stays JSON) and add a summary to each span that changed.
  *
  * <p>Without Presidio most values hold nothing, and only the few that do are worth any work: the
- * local path scans JSON leaves straight from the parser's buffer, keeps only the leaves (and
- * values) with findings, and leaves clean values untouched, without copying them.
+ * local path decodes a value's UTF-8 bytes into a reused buffer (no String, and nothing cached in
+ * the message), scans JSON leaves straight from the parser's buffer, keeps only the leaves (and
+ * values) with findings, and leaves clean values untouched, still as bytes, so that export copies
+ * them instead of encoding them again.
  */
 final class RedactionProcessor implements Processor {
 
@@ -77,6 +81,8 @@ final class RedactionProcessor implements Processor {
   private final String processorId;
   private final Map<String, Counter> entityCounters = new ConcurrentHashMap<>();
   private final Counter degradedSpans;
+  // Reused per thread: a clean value allocates nothing.
+  private final ThreadLocal<JsonLeaves> jsonLeaves = ThreadLocal.withInitial(JsonLeaves::new);
 
   RedactionProcessor(
       RedactionConfig config,
@@ -334,7 +340,7 @@ final class RedactionProcessor implements Processor {
   private Target target(AttributeView view, int index, String key) {
     AnyValue v = view.value(index);
     if (v.getValueCase() == AnyValue.ValueCase.STRING_VALUE) {
-      TextValue tv = textValue(v.getStringValue(), key);
+      TextValue tv = textValue(v, key);
       if (tv == TextValue.CLEAN) {
         return null;
       }
@@ -362,7 +368,7 @@ final class RedactionProcessor implements Processor {
   private void gather(AnyValue v, String context, List<TextValue> out) {
     switch (v.getValueCase()) {
       case STRING_VALUE:
-        out.add(textValue(v.getStringValue(), context));
+        out.add(textValue(v, context));
         break;
       case ARRAY_VALUE:
         for (AnyValue e : v.getArrayValue().getValuesList()) {
@@ -388,6 +394,21 @@ final class RedactionProcessor implements Processor {
     if (presidio == null) {
       return localTextValue(s, context);
     }
+    return remoteTextValue(s, context);
+  }
+
+  /**
+   * {@link #textValue(String, String)} of a string value. The local path reads its UTF-8 bytes and
+   * neither converts nor caches a String in {@code v}; Presidio needs Strings.
+   */
+  private TextValue textValue(AnyValue v, String context) {
+    if (presidio == null) {
+      return localTextValue(v.getStringValueBytes(), context);
+    }
+    return remoteTextValue(v.getStringValue(), context);
+  }
+
+  private TextValue remoteTextValue(String s, String context) {
     if (JsonText.looksLikeJson(s)) {
       List<JsonText.Leaf> leaves = JsonText.leaves(s);
       if (leaves != null) {
@@ -406,15 +427,38 @@ final class RedactionProcessor implements Processor {
 
   private TextValue localTextValue(String s, String context) {
     if (JsonText.looksLikeJson(s)) {
-      JsonLeaves leaves = new JsonLeaves(context);
+      JsonLeaves leaves = jsonLeaves.get().reset(context);
       if (JsonText.visitLeaves(s, leaves)) {
-        return leaves.segments == null
-            ? TextValue.CLEAN
-            : new TextValue(
-                s, true, leaves.segments, Arrays.copyOf(leaves.indexes, leaves.segments.size()));
+        return leaves.result(s);
       }
     }
-    List<Finding> found = scanner.scan(s, context);
+    return plainTextValue(s, context, scanner.scan(s, context));
+  }
+
+  /**
+   * {@link #localTextValue(String, String)} of the string whose UTF-8 is {@code utf8}: decoded
+   * into a per-thread buffer and scanned there; a String of it is made only when something is
+   * found. Offsets of findings are in chars of that String, as on the String path.
+   */
+  private TextValue localTextValue(ByteString utf8, String context) {
+    Utf8Text text = Utf8Text.get();
+    if (!text.decode(utf8)) {
+      // Not well-formed UTF-8: the String that getStringValue() would give, with its U+FFFDs.
+      return localTextValue(utf8.toStringUtf8(), context);
+    }
+    char[] chars = text.chars();
+    int n = text.length();
+    if (JsonText.looksLikeJson(chars, n)) {
+      JsonLeaves leaves = jsonLeaves.get().reset(context);
+      if (JsonText.visitLeaves(chars, n, leaves)) {
+        return leaves.segments == null ? TextValue.CLEAN : leaves.result(text.string());
+      }
+    }
+    List<Finding> found = scanner.scan(chars, 0, n, context);
+    return found.isEmpty() ? TextValue.CLEAN : plainTextValue(text.string(), context, found);
+  }
+
+  private static TextValue plainTextValue(String s, String context, List<Finding> found) {
     if (found.isEmpty()) {
       return TextValue.CLEAN;
     }
@@ -423,14 +467,30 @@ final class RedactionProcessor implements Processor {
     return new TextValue(s, false, one);
   }
 
-  /** Scans each leaf of a JSON value in the parser's buffer; keeps the ones with findings. */
+  /**
+   * Scans each leaf of a JSON value in the parser's buffer; keeps the ones with findings. One per
+   * thread, {@link #reset} per value.
+   */
   private final class JsonLeaves implements JsonText.LeafVisitor {
-    final String context;
+    String context;
     List<Segment> segments;
     int[] indexes;
 
-    JsonLeaves(String context) {
+    JsonLeaves reset(String context) {
       this.context = context;
+      this.segments = null;
+      return this;
+    }
+
+    /** The value {@code s} with the leaves found; hands them over. */
+    TextValue result(String s) {
+      if (segments == null) {
+        return TextValue.CLEAN;
+      }
+      TextValue tv =
+          new TextValue(s, true, segments, Arrays.copyOf(indexes, segments.size()));
+      segments = null;
+      return tv;
     }
 
     @Override

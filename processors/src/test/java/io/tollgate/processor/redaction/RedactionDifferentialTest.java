@@ -2,6 +2,8 @@ package io.tollgate.processor.redaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -22,6 +24,7 @@ import io.tollgate.core.testing.Spans;
 import io.tollgate.processor.redaction.internal.RedactionTexts;
 import io.tollgate.processor.redaction.internal.ReferenceTextScanner;
 import io.tollgate.processor.redaction.internal.TextScanner;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -121,8 +124,23 @@ class RedactionDifferentialTest {
 
   @Test
   void sameRequestsAndCountsAsTheReference() throws Exception {
+    sameRequestsAndCountsAsTheReference(false);
+  }
+
+  /**
+   * The same with every string value held as UTF-8 bytes, as the receiver decodes them (some as
+   * ropes split inside a character): same output as the reference on the String, and the clean
+   * values' AnyValues come out as the very instances that went in.
+   */
+  @Test
+  void sameRequestsAndCountsAsTheReferenceForValuesHeldAsBytes() throws Exception {
+    sameRequestsAndCountsAsTheReference(true);
+  }
+
+  private void sameRequestsAndCountsAsTheReference(boolean bytes) throws Exception {
     RedactionTexts texts = new RedactionTexts(4242L);
     Random random = new Random(4242L);
+    int untouched = 0;
     int changedSpans = 0;
     int spans = 0;
     for (RedactionConfig config : configs()) {
@@ -136,7 +154,14 @@ class RedactionDifferentialTest {
         }
         ExportTraceServiceRequest request =
             Spans.request("svc", built.toArray(new Span.Builder[0]));
+        if (bytes) {
+          request = asBytes(request, random);
+        }
+        ExportTraceServiceRequest in = request;
         ExportTraceServiceRequest out = actual.run(request);
+        if (bytes) {
+          untouched += sameInstances(in, out);
+        }
         ExportTraceServiceRequest ref = expected.run(request);
         assertThat(out).as("batch %d under %s", batch, config).isEqualTo(ref);
         spans += n;
@@ -148,6 +173,115 @@ class RedactionDifferentialTest {
     }
     // Most batches carry something to redact, and some stay as they were.
     assertThat(changedSpans).isBetween(spans / 20, spans - 1);
+    if (bytes) {
+      assertThat(untouched).as("clean values passed on as the same AnyValue").isGreaterThan(100);
+    }
+  }
+
+  /** {@code request} with every string value (not keys) held as bytes (protobuf checks UTF-8). */
+  private static ExportTraceServiceRequest asBytes(
+      ExportTraceServiceRequest request, Random random) {
+    ExportTraceServiceRequest.Builder b = request.toBuilder();
+    for (var rs : b.getResourceSpansBuilderList()) {
+      for (var ss : rs.getScopeSpansBuilderList()) {
+        for (Span.Builder span : ss.getSpansBuilderList()) {
+          for (KeyValue.Builder kv : span.getAttributesBuilderList()) {
+            kv.setValue(asBytes(kv.getValue(), random));
+          }
+          for (Span.Event.Builder e : span.getEventsBuilderList()) {
+            for (KeyValue.Builder kv : e.getAttributesBuilderList()) {
+              kv.setValue(asBytes(kv.getValue(), random));
+            }
+          }
+        }
+      }
+    }
+    return b.build();
+  }
+
+  private static AnyValue asBytes(AnyValue v, Random random) {
+    switch (v.getValueCase()) {
+      case STRING_VALUE:
+        {
+          byte[] utf8 = v.getStringValue().getBytes(StandardCharsets.UTF_8);
+          ByteString bytes;
+          int r = random.nextInt(12);
+          if (r == 0 && utf8.length > 1) {
+            // A rope, cut at any byte (inside a character too).
+            int cut = 1 + random.nextInt(utf8.length - 1);
+            bytes =
+                ByteString.copyFrom(utf8, 0, cut)
+                    .concat(ByteString.copyFrom(utf8, cut, utf8.length - cut));
+          } else {
+            // As decoded: a slice of a larger array.
+            byte[] framed = new byte[utf8.length + 7];
+            System.arraycopy(utf8, 0, framed, 3, utf8.length);
+            bytes = ByteString.copyFrom(framed).substring(3, 3 + utf8.length);
+          }
+          return AnyValue.newBuilder().setStringValueBytes(bytes).build();
+        }
+      case ARRAY_VALUE:
+        {
+          ArrayValue.Builder array = ArrayValue.newBuilder();
+          for (AnyValue e : v.getArrayValue().getValuesList()) {
+            array.addValues(asBytes(e, random));
+          }
+          return AnyValue.newBuilder().setArrayValue(array).build();
+        }
+      case KVLIST_VALUE:
+        {
+          KeyValueList.Builder list = KeyValueList.newBuilder();
+          for (KeyValue kv : v.getKvlistValue().getValuesList()) {
+            list.addValues(kv.toBuilder().setValue(asBytes(kv.getValue(), random)));
+          }
+          return AnyValue.newBuilder().setKvlistValue(list).build();
+        }
+      default:
+        return v;
+    }
+  }
+
+  /**
+   * How many string values of {@code out} are the very AnyValue of {@code in} at the same place;
+   * fails if one that came out equal to its input is another instance (a clean value that was
+   * rebuilt).
+   */
+  private static int sameInstances(ExportTraceServiceRequest in, ExportTraceServiceRequest out) {
+    List<List<KeyValue>> before = attributeLists(in);
+    List<List<KeyValue>> after = attributeLists(out);
+    assertThat(after).hasSameSizeAs(before);
+    int same = 0;
+    for (int l = 0; l < before.size(); l++) {
+      // Summary attributes are appended, or replace a number: the inputs' places stay.
+      for (int i = 0; i < before.get(l).size(); i++) {
+        KeyValue a = before.get(l).get(i);
+        KeyValue b = after.get(l).get(i);
+        if (a.getValue().getValueCase() != AnyValue.ValueCase.STRING_VALUE
+            || !a.getKey().equals(b.getKey())
+            || !a.getValue().equals(b.getValue())) {
+          continue;
+        }
+        assertThat(b.getValue()).as("clean value of %s", a.getKey()).isSameAs(a.getValue());
+        same++;
+      }
+    }
+    return same;
+  }
+
+  /** The attribute lists of all spans and their events, in order. */
+  private static List<List<KeyValue>> attributeLists(ExportTraceServiceRequest r) {
+    List<List<KeyValue>> out = new ArrayList<>();
+    for (var rs : r.getResourceSpansList()) {
+      for (var ss : rs.getScopeSpansList()) {
+        for (Span sp : ss.getSpansList()) {
+          out.add(sp.getAttributesList());
+          for (Span.Event e : sp.getEventsList()) {
+            out.add(e.getAttributesList());
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private static Span.Builder span(RedactionTexts texts, Random random) {

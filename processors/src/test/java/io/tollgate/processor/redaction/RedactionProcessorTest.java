@@ -3,6 +3,7 @@ package io.tollgate.processor.redaction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -121,6 +122,62 @@ class RedactionProcessorTest {
         run(RedactionConfig.defaults(), Spans.span("chat", attrs("gen_ai.input.messages", clean)));
     assertThat(out.attributes().getString("gen_ai.input.messages")).isEqualTo(clean);
     assertThat(out.attributes().contains(RedactionProcessor.ATTR_COUNT)).isFalse();
+  }
+
+  /**
+   * Values held as UTF-8 bytes (as the receiver decodes them), with findings after 2-, 3- and
+   * 4-byte characters so that char offsets are not byte offsets: redacted exactly as the same
+   * values held as Strings; clean ones pass on as the same AnyValue, never turned into a String.
+   */
+  @Test
+  void valuesHeldAsBytesAreRedactedAsStringsAndCleanOnesLeftAsBytes() throws Exception {
+    String plain = "ünïcödé 日本語 😀😀 mail jane@example.com or call +44 20 7946 0958 😀 done";
+    String json =
+        "[{\"role\":\"user\",\"content\":\"😀 日本 é\\n write to jane@example.com 😀\"},"
+            + "{\"role\":\"user\",\"content\":\"clean 😀 text\"},"
+            + "{\"api_key\":\"😀 anything\","
+            + "\"note\":\"\\u00e9 sk-proj-abcdefghijklmnopqrstuvwxyz\"}]";
+    String cleanPlain = "ünïcödé 日本語 😀 nothing to see here, 42 € only";
+    String cleanJson = "[{\"role\":\"user\",\"content\":\"😀 hi \\n there 日本\"}]";
+    String[] keys = {"input.value", "gen_ai.input.messages", "output.value", "gen_ai.prompt"};
+    String[] values = {plain, json, cleanPlain, cleanJson};
+
+    Span.Builder asStrings = Spans.span("chat", Map.of());
+    Span.Builder asBytes = Spans.span("chat", Map.of());
+    AnyValue[] inputs = new AnyValue[values.length];
+    for (int i = 0; i < values.length; i++) {
+      asStrings.addAttributes(Spans.kv(keys[i], values[i]));
+      inputs[i] =
+          AnyValue.newBuilder().setStringValueBytes(ByteString.copyFromUtf8(values[i])).build();
+      asBytes.addAttributes(KeyValue.newBuilder().setKey(keys[i]).setValue(inputs[i]));
+    }
+    SpanRecord fromStrings = run(RedactionConfig.defaults(), asStrings);
+    SpanRecord fromBytes = run(RedactionConfig.defaults(), asBytes);
+
+    // First: equals() below converts both sides to Strings.
+    for (int i = 2; i < 4; i++) {
+      AnyValue out = fromBytes.attributes().get(keys[i]);
+      assertThat(out).as(keys[i]).isSameAs(inputs[i]);
+      assertThat(heldAsBytes(out)).as("%s never became a String", keys[i]).isTrue();
+    }
+    assertThat(fromBytes.proto().getAttributesList())
+        .isEqualTo(fromStrings.proto().getAttributesList());
+    assertThat(fromBytes.attributes().getString("input.value"))
+        .isEqualTo(
+            "ünïcödé 日本語 😀😀 mail <EMAIL_ADDRESS> or call <PHONE_NUMBER> 😀 done");
+    JsonNode messages = JSON.readTree(fromBytes.attributes().getString("gen_ai.input.messages"));
+    assertThat(messages.get(0).get("content").asText())
+        .isEqualTo("😀 日本 é\n write to <EMAIL_ADDRESS> 😀");
+    assertThat(messages.get(1).get("content").asText()).isEqualTo("clean 😀 text");
+    assertThat(messages.get(2).get("api_key").asText()).isEqualTo("<SECRET>");
+    assertThat(messages.get(2).get("note").asText()).isEqualTo("é <API_KEY>");
+  }
+
+  /** Whether protobuf holds the string value as bytes (getStringValue() replaces them). */
+  private static boolean heldAsBytes(AnyValue v) throws ReflectiveOperationException {
+    java.lang.reflect.Field f = AnyValue.class.getDeclaredField("value_");
+    f.setAccessible(true);
+    return f.get(v) instanceof ByteString;
   }
 
   @Test

@@ -264,13 +264,13 @@ public final class BuiltinScanner {
     if (length == 0) {
       return Collections.emptyList();
     }
-    if (isSecretContext(contextKey) && !alreadyRedacted(chars, offset, offset + length)) {
+    Scan scan = scans.get();
+    if (scan.secretContext(contextKey) && !alreadyRedacted(chars, offset, offset + length)) {
       return List.of(new Finding(0, length, Entities.SECRET, Builtin.SECRET_ASSIGNMENT.score()));
     }
     if (length < 3) {
       return Collections.emptyList();
     }
-    Scan scan = scans.get();
     System.arraycopy(chars, offset, scan.load(length), 0, length);
     return scan.run();
   }
@@ -363,6 +363,20 @@ public final class BuiltinScanner {
      * mistaken for something else (2.3.4.5 for an IP address).
      */
     int skipTo = -1;
+
+    // The last context key and whether it names a secret: the leaves of a JSON document share a
+    // few field names (the walker hands over the same String instances), so most leaves ask again
+    // about the key the previous one had.
+    private String lastKey;
+    private boolean lastKeySecret;
+
+    boolean secretContext(String contextKey) {
+      if (contextKey != lastKey) {
+        lastKeySecret = isSecretContext(contextKey);
+        lastKey = contextKey;
+      }
+      return lastKeySecret;
+    }
 
     /** Room for a text of {@code length} characters, to be copied into the returned array. */
     char[] load(int length) {

@@ -69,6 +69,31 @@ final class JsonLeafWalker {
       doc = bigger;
     }
     s.getChars(0, n, doc, 0);
+    try {
+      return walk(visitor);
+    } finally {
+      if (kept != null) {
+        doc = kept;
+      }
+    }
+  }
+
+  /**
+   * {@link #walk(String, JsonText.LeafVisitor)} of {@code chars[0, length)}, read in place (not
+   * copied, not changed).
+   */
+  boolean walk(char[] chars, int length, JsonText.LeafVisitor visitor) {
+    char[] own = doc;
+    doc = chars;
+    n = length;
+    try {
+      return walk(visitor);
+    } finally {
+      doc = own;
+    }
+  }
+
+  private boolean walk(JsonText.LeafVisitor visitor) {
     this.visitor = visitor;
     leafIndex = 0;
     try {
@@ -78,9 +103,6 @@ final class JsonLeafWalker {
       return false;
     } finally {
       this.visitor = null;
-      if (kept != null) {
-        doc = kept;
-      }
     }
   }
 

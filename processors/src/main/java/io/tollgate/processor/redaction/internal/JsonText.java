@@ -68,6 +68,24 @@ public final class JsonText {
     return (first == '{' && last == '}') || (first == '[' && last == ']');
   }
 
+  /** {@link #looksLikeJson(String)} of {@code chars[0, length)}. */
+  public static boolean looksLikeJson(char[] chars, int length) {
+    int a = 0;
+    int b = length - 1;
+    while (a <= b && Character.isWhitespace(chars[a])) {
+      a++;
+    }
+    while (b > a && Character.isWhitespace(chars[b])) {
+      b--;
+    }
+    if (b - a < 1) {
+      return false;
+    }
+    char first = chars[a];
+    char last = chars[b];
+    return (first == '{' && last == '}') || (first == '[' && last == ']');
+  }
+
   /** The string leaves of {@code s} in document order, or null when {@code s} is not JSON. */
   public static List<Leaf> leaves(String s) {
     List<Leaf> out = new ArrayList<>();
@@ -97,6 +115,23 @@ public final class JsonText {
     }
     // Not plain JSON: Jackson decides, as in leaves().
     visitor.restart();
+    return visitWithJackson(s, visitor);
+  }
+
+  /**
+   * {@link #visitLeaves(String, LeafVisitor)} of {@code chars[0, length)} (a value's characters in
+   * a scratch buffer, see {@link Utf8Text}), read in place: a String of the text is made only when
+   * it is not plain JSON and Jackson has to decide. The visitor must not change {@code chars}.
+   */
+  public static boolean visitLeaves(char[] chars, int length, LeafVisitor visitor) {
+    if (JsonLeafWalker.get().walk(chars, length, visitor)) {
+      return true;
+    }
+    visitor.restart();
+    return visitWithJackson(new String(chars, 0, length), visitor);
+  }
+
+  private static boolean visitWithJackson(String s, LeafVisitor visitor) {
     JsonParser p;
     try {
       p = FACTORY.createParser(s);
