@@ -12,10 +12,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * Sends an already-encoded request as the gRPC message: no protobuf object is built or serialized,
- * and a request held in several segments (a batch merged from several received requests) is not
- * joined into one array first. The stream is {@link KnownLength} (grpc-java frames it without
- * buffering) and {@link Drainable} (it writes each segment into gRPC's buffers in one call).
+ * Sends an already-encoded request as the gRPC message: no protobuf object is built or serialized.
+ * The stream is {@link KnownLength} (grpc-java frames it without buffering) and {@link Drainable}
+ * (it writes the array into gRPC's buffers in one call).
  */
 final class EncodedTracesMarshaller implements MethodDescriptor.Marshaller<EncodedTraces> {
 
@@ -25,7 +24,7 @@ final class EncodedTracesMarshaller implements MethodDescriptor.Marshaller<Encod
 
   @Override
   public InputStream stream(EncodedTraces value) {
-    return new SegmentsStream(value.newInputStream());
+    return new BytesStream(value.bytes());
   }
 
   /** Not used by a client; implemented for completeness (a server could use this marshaller). */
@@ -43,40 +42,52 @@ final class EncodedTracesMarshaller implements MethodDescriptor.Marshaller<Encod
     }
   }
 
-  /**
-   * gRPC's view of {@link EncodedTraces#newInputStream()}: its {@code available()} is exact, and
-   * {@code transferTo} writes the segments as they are.
-   */
-  static final class SegmentsStream extends InputStream implements KnownLength, Drainable {
-    private final InputStream in;
+  /** Reads a shared array without copying it; never writes to it. */
+  static final class BytesStream extends InputStream implements KnownLength, Drainable {
+    private final byte[] bytes;
+    private int pos;
 
-    SegmentsStream(InputStream in) {
-      this.in = in;
+    BytesStream(byte[] bytes) {
+      this.bytes = bytes;
     }
 
     @Override
     public int drainTo(OutputStream target) throws IOException {
-      return (int) in.transferTo(target);
+      int n = bytes.length - pos;
+      target.write(bytes, pos, n);
+      pos = bytes.length;
+      return n;
     }
 
     @Override
-    public int read() throws IOException {
-      return in.read();
+    public int read() {
+      return pos < bytes.length ? bytes[pos++] & 0xff : -1;
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      return in.read(b, off, len);
+    public int read(byte[] b, int off, int len) {
+      if (len == 0) {
+        return 0;
+      }
+      int n = Math.min(len, bytes.length - pos);
+      if (n <= 0) {
+        return -1;
+      }
+      System.arraycopy(bytes, pos, b, off, n);
+      pos += n;
+      return n;
     }
 
     @Override
-    public long skip(long n) throws IOException {
-      return in.skip(n);
+    public long skip(long n) {
+      int k = (int) Math.max(0, Math.min(n, bytes.length - pos));
+      pos += k;
+      return k;
     }
 
     @Override
-    public int available() throws IOException {
-      return in.available();
+    public int available() {
+      return bytes.length - pos;
     }
   }
 }
