@@ -127,73 +127,29 @@ public final class TraceBatch {
 
   /**
    * The batch encoded as an {@code ExportTraceServiceRequest}, ready to send. Encoded parts are
-   * not copied: they stay in the arrays they were received in, as segments of the result (parts
-   * that follow each other in one array make one segment), so a batch that is exactly the request
-   * it was scanned from is that array, and a batch merged from several requests is sent from their
-   * arrays without being joined (see {@link EncodedTraces}). Decoded parts are encoded, each run of
-   * them into one new array. Does not change the batch.
+   * copied as they are (unknown fields and all); when the batch is exactly the request it was
+   * scanned from, that array is used without a copy. Does not change the batch.
    */
   public EncodedTraces encode() {
     int n = parts.size();
     if (n == 0) {
       return EncodedTraces.empty();
     }
-    byte[][] arrays = new byte[n][];
-    int[] offsets = new int[n];
-    int[] lengths = new int[n];
-    int segments = 0;
+    int spans = spanCount();
+    byte[] whole = wholeArray();
+    if (whole != null) {
+      return new EncodedTraces(whole, spans);
+    }
+    ResourceSpans[] built = new ResourceSpans[n];
     long total = 0;
-    int spans = 0;
-    int i = 0;
-    while (i < n) {
+    for (int i = 0; i < n; i++) {
       Object part = parts.get(i);
-      byte[] array;
-      int offset;
-      int length;
       if (part instanceof WirePart) {
-        WirePart w = (WirePart) part;
-        array = w.bytes;
-        offset = w.frameStart;
-        length = w.frameSize();
-        spans += w.spanCount;
-        i++;
+        total += ((WirePart) part).frameSize();
       } else {
-        int runEnd = i;
-        while (runEnd < n && !(parts.get(runEnd) instanceof WirePart)) {
-          spans += spanCount(parts.get(runEnd));
-          runEnd++;
-        }
-        array = encodeBuilders(i, runEnd);
-        offset = 0;
-        length = array.length;
-        i = runEnd;
+        built[i] = ((ResourceSpans.Builder) part).build();
+        total += TracesWireScanner.framed(built[i].getSerializedSize());
       }
-      total += length;
-      if (segments > 0
-          && arrays[segments - 1] == array
-          && offsets[segments - 1] + lengths[segments - 1] == offset) {
-        lengths[segments - 1] += length;
-      } else {
-        arrays[segments] = array;
-        offsets[segments] = offset;
-        lengths[segments] = length;
-        segments++;
-      }
-    }
-    if (total > Integer.MAX_VALUE - 16) {
-      throw new IllegalStateException(
-          "the batch is " + total + " bytes encoded, more than an array holds; split it");
-    }
-    return new EncodedTraces(arrays, offsets, lengths, segments, (int) total, spans);
-  }
-
-  /** Parts {@code [from, to)}, all builders, encoded as framed resource_spans fields. */
-  private byte[] encodeBuilders(int from, int to) {
-    ResourceSpans[] built = new ResourceSpans[to - from];
-    long total = 0;
-    for (int i = from; i < to; i++) {
-      built[i - from] = ((ResourceSpans.Builder) parts.get(i)).build();
-      total += TracesWireScanner.framed(built[i - from].getSerializedSize());
     }
     if (total > Integer.MAX_VALUE - 16) {
       throw new IllegalStateException(
@@ -201,20 +157,47 @@ public final class TraceBatch {
     }
     byte[] out = new byte[(int) total];
     int at = 0;
-    for (ResourceSpans rs : built) {
-      int size = rs.getSerializedSize();
-      out[at++] = RESOURCE_SPANS_TAG;
-      at = TracesWireScanner.writeVarint(out, at, size);
-      CodedOutputStream cos = CodedOutputStream.newInstance(out, at, size);
-      try {
-        rs.writeTo(cos);
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException("cannot encode into an array", e);
+    for (int i = 0; i < n; i++) {
+      Object part = parts.get(i);
+      if (part instanceof WirePart) {
+        WirePart w = (WirePart) part;
+        System.arraycopy(w.bytes, w.frameStart, out, at, w.frameSize());
+        at += w.frameSize();
+      } else {
+        int size = built[i].getSerializedSize();
+        out[at++] = RESOURCE_SPANS_TAG;
+        at = TracesWireScanner.writeVarint(out, at, size);
+        CodedOutputStream cos = CodedOutputStream.newInstance(out, at, size);
+        try {
+          built[i].writeTo(cos);
+        } catch (java.io.IOException e) {
+          throw new IllegalStateException("cannot encode into an array", e);
+        }
+        cos.checkNoSpaceLeft();
+        at += size;
       }
-      cos.checkNoSpaceLeft();
-      at += size;
     }
-    return out;
+    return new EncodedTraces(out, spans);
+  }
+
+  /**
+   * The scanned array itself when the parts are all encoded, all from it, in their original order
+   * and framing, and cover all of it; else null.
+   */
+  private byte[] wholeArray() {
+    if (wireParts != parts.size()) {
+      return null;
+    }
+    byte[] array = ((WirePart) parts.get(0)).bytes;
+    int expected = 0;
+    for (Object part : parts) {
+      WirePart w = (WirePart) part;
+      if (w.bytes != array || w.frameStart != expected) {
+        return null;
+      }
+      expected = w.end();
+    }
+    return expected == array.length ? array : null;
   }
 
   /** An immutable snapshot, ready to send. */
