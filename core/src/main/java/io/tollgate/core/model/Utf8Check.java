@@ -8,11 +8,9 @@ import java.nio.ByteOrder;
  * Strict UTF-8 validation, as protobuf-java applies it to proto3 {@code string} fields: no overlong
  * forms, no surrogates (U+D800–U+DFFF), nothing above U+10FFFF, no truncated sequence.
  *
- * <p>Prompts are mostly ASCII with a few multi-byte characters, so ASCII is skipped sixteen bytes
- * at a time (two little-endian words), then eight; a word with a non-ASCII byte jumps straight to
- * it, and the byte-wise decoder only runs on the non-ASCII characters themselves. The skips are
- * tight loops of their own (not branches of one loop over characters) so that the JIT compiles
- * them as such; every word read lies within {@code [from, to)}.
+ * <p>Prompts are mostly ASCII with a few multi-byte characters, so ASCII is checked eight bytes at
+ * a time; a word with a non-ASCII byte jumps straight to it, and the byte-wise decoder only runs on
+ * the non-ASCII characters themselves.
  */
 final class Utf8Check {
 
@@ -25,35 +23,25 @@ final class Utf8Check {
   /** Whether {@code b[from, to)} is well-formed UTF-8. */
   static boolean isValid(byte[] b, int from, int to) {
     int i = from;
-    int lastWord = to - 8; // the last index a word may be read at
-    while (true) {
-      while (i <= lastWord - 8) {
-        long pair = (long) LONGS.get(b, i) | (long) LONGS.get(b, i + 8);
-        if ((pair & HIGH_BITS) != 0) {
-          break;
-        }
-        i += 16;
-      }
-      while (i <= lastWord) {
+    while (i < to) {
+      if (to - i >= 8) {
         long high = (long) LONGS.get(b, i) & HIGH_BITS;
-        if (high != 0) {
-          // Little-endian: the lowest set bit belongs to the first non-ASCII byte.
-          i += Long.numberOfTrailingZeros(high) >>> 3;
-          break;
+        if (high == 0) {
+          i += 8;
+          continue;
         }
-        i += 8;
-      }
-      // Fewer than eight bytes left, or at a non-ASCII byte.
-      while (i < to && b[i] >= 0) {
+        // Little-endian: the lowest set bit belongs to the first non-ASCII byte.
+        i += Long.numberOfTrailingZeros(high) >>> 3;
+      } else if (b[i] >= 0) {
         i++;
-      }
-      if (i >= to) {
-        return true;
+        continue;
       }
       int c = b[i] & 0xff;
+      if (c < 0xc2) {
+        return false; // a continuation byte first, or an overlong 2-byte form (C0, C1)
+      }
       if (c < 0xe0) {
-        // A continuation byte first, or an overlong 2-byte form (C0, C1).
-        if (c < 0xc2 || to - i < 2 || !isContinuation(b[i + 1])) {
+        if (to - i < 2 || !isContinuation(b[i + 1])) {
           return false;
         }
         i += 2;
@@ -69,8 +57,8 @@ final class Utf8Check {
           return false;
         }
         i += 3;
-      } else {
-        if (c >= 0xf5 || to - i < 4) {
+      } else if (c < 0xf5) {
+        if (to - i < 4) {
           return false;
         }
         int c1 = b[i + 1] & 0xff;
@@ -82,8 +70,11 @@ final class Utf8Check {
           return false;
         }
         i += 4;
+      } else {
+        return false;
       }
     }
+    return true;
   }
 
   private static boolean isContinuation(byte b) {
