@@ -332,6 +332,46 @@ class WireScanTest {
   }
 
   @Test
+  void utf8CheckAgreesWithProtobufAtEveryWordBoundary() {
+    // Every length up to three 16-byte steps, every sequence (good, bad, cut short) at every
+    // offset, also cut by the end of the range; and a range that ends inside a sequence whose
+    // remaining bytes follow in the array (they must not be read as part of it).
+    byte[][] sequences = {
+      {(byte) 0xc3, (byte) 0xa9},
+      {(byte) 0xe6, (byte) 0x9d, (byte) 0xb1, (byte) 0xe4, (byte) 0xba, (byte) 0xac},
+      {(byte) 0xf0, (byte) 0x9f, (byte) 0x98, (byte) 0x80},
+      {(byte) 0xe0, (byte) 0x9f, (byte) 0xbf},
+      {(byte) 0xf0, (byte) 0x8f, (byte) 0xbf, (byte) 0xbf},
+      {(byte) 0xed, (byte) 0x9f, (byte) 0xbf},
+      {(byte) 0xc1, (byte) 0xbf},
+      {(byte) 0xff},
+      {(byte) 0xbf}
+    };
+    int checked = 0;
+    for (int length = 0; length <= 49; length++) {
+      for (byte[] seq : sequences) {
+        for (int at = 0; at <= length; at++) {
+          byte[] b = new byte[length + 8];
+          Arrays.fill(b, (byte) 'a');
+          System.arraycopy(seq, 0, b, at, Math.min(seq.length, b.length - at));
+          for (int from : new int[] {0, 3}) {
+            if (from > length) {
+              continue;
+            }
+            boolean expected = ByteString.copyFrom(b, from, length - from).isValidUtf8();
+            if (Utf8Check.isValid(b, from, length) != expected) {
+              throw new AssertionError(
+                  "protobuf says " + expected + " for [" + from + ", " + length + ") of " + hex(b));
+            }
+            checked++;
+          }
+        }
+      }
+    }
+    assertThat(checked).isGreaterThan(20_000);
+  }
+
+  @Test
   void invalidUtf8DeepInsideAKeyValueListIsRejectedAndInBytesIsNot() {
     AnyValue deep =
         AnyValue.newBuilder()

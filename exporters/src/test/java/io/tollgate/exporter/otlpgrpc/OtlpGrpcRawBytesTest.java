@@ -154,6 +154,35 @@ class OtlpGrpcRawBytesTest {
     assertThat(received.get(0)).isEqualTo(a);
   }
 
+  @Test
+  void aBatchOfSeveralRequestsAndDecodedPartsGoesOutInOrderPlainAndGzip() throws Exception {
+    for (Compression compression : List.of(Compression.NONE, Compression.GZIP)) {
+      received.clear();
+      byte[] a = handMadeRequest();
+      ExportTraceServiceRequest decoded = new RandomTraces(5, false).request(2, 3);
+      byte[] b = new RandomTraces(22, true).request(3, 4).toByteArray();
+      TraceBatch batch = TraceBatch.ofWire(WireScan.of(a));
+      batch.addAll(TraceBatch.of(decoded));
+      batch.addAll(TraceBatch.ofWire(WireScan.of(b)));
+      int spans = batch.spanCount();
+      String id = ID + "-" + compression.name().toLowerCase(java.util.Locale.ROOT);
+      OtlpGrpcConfig config =
+          OtlpGrpcConfig.defaults()
+              .withEndpoint("127.0.0.1:" + server.getPort())
+              .withTls(TlsSettings.plaintext())
+              .withCompression(compression)
+              .withRetryOnFailure(FAST_RETRY);
+      Exporter exporter =
+          harness.start(OtlpGrpcExporterFactory.exporter(config, harness.context(id)));
+
+      exporter.consume(batch).toCompletableFuture().join();
+
+      await().until(() -> harness.sent(id) == spans);
+      assertThat(received).hasSize(1);
+      assertThat(received.get(0)).isEqualTo(concat(a, decoded.toByteArray(), b));
+    }
+  }
+
   /** One span whose bytes start with unknown field 100 and carry its name twice. */
   private static byte[] handMadeRequest() {
     byte[] span =

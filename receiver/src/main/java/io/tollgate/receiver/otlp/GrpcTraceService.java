@@ -105,8 +105,8 @@ final class GrpcTraceService {
         byte[] bytes;
         if (stream instanceof KnownLength) {
           // An uncompressed message, already framed (and within the size limit): one exact-size
-          // copy.
-          bytes = stream.readNBytes(stream.available());
+          // copy out of gRPC's buffers.
+          bytes = readExactly(stream, stream.available());
         } else {
           // A decompressing stream: grpc-java enforces the size limit while we read.
           bytes = stream.readAllBytes();
@@ -131,6 +131,25 @@ final class GrpcTraceService {
       } catch (IOException e) {
         return new Decoded(null, malformed(e));
       }
+    }
+
+    /**
+     * Reads {@code length} bytes straight into one array of that size. Not {@code
+     * InputStream.readNBytes(int)}: it reads in 8 KiB chunks and joins them, so every request was
+     * allocated and copied twice.
+     */
+    static byte[] readExactly(InputStream stream, int length) throws IOException {
+      byte[] bytes = new byte[length];
+      int at = 0;
+      while (at < length) {
+        int n = stream.read(bytes, at, length - at);
+        if (n < 0) {
+          throw new java.io.EOFException(
+              "the message ended after " + at + " of its " + length + " bytes");
+        }
+        at += n;
+      }
+      return bytes;
     }
 
     private static ExportFailure malformed(IOException e) {

@@ -98,6 +98,49 @@ class OtlpFastPathTest {
     assertThat(chat.resourceAttributes().getString("service.name")).isEqualTo("support-bot");
   }
 
+  @Test
+  void aLargeUncompressedGrpcRequestArrivesWhole() {
+    // About 2.5 MB: gRPC hands it over in many HTTP/2 frames, so it is read out of a composite
+    // buffer, well past any 8 KiB chunk; every byte must land where it belongs.
+    StringBuilder prompt = new StringBuilder();
+    for (int i = 0; prompt.length() < 12_000; i++) {
+      prompt.append("word").append(i).append(i % 7 == 0 ? " café 東京 " : " ");
+    }
+    var memory = io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.create();
+    var provider =
+        io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
+            .addSpanProcessor(
+                io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(memory))
+            .build();
+    var tracer = provider.get("io.opentelemetry.openai-java-1.1", "2.18.0-alpha");
+    for (int i = 0; i < 200; i++) {
+      tracer
+          .spanBuilder("chat " + i)
+          .setAttribute("gen_ai.operation.name", "chat")
+          .setAttribute("gen_ai.input.messages", i + ":" + prompt)
+          .startSpan()
+          .end();
+    }
+    List<SpanData> spans = memory.getFinishedSpanItems();
+    provider.shutdown();
+    export(
+        OtlpGrpcSpanExporter.builder()
+            .setEndpoint("http://127.0.0.1:" + server.grpcPort())
+            .setCompression("none")
+            .build(),
+        spans);
+    assertThat(undecodedOnArrival).containsExactly(true);
+    TraceBatch batch = server.consumer.batches().get(0);
+    assertThat(batch.serializedSize()).isGreaterThan(2_000_000);
+    List<SpanRecord> got = batch.spans();
+    assertThat(got).hasSize(200);
+    for (int i = 0; i < 200; i++) {
+      assertThat(got.get(i).name()).isEqualTo("chat " + i);
+      assertThat(got.get(i).attributes().getString("gen_ai.input.messages"))
+          .isEqualTo(i + ":" + prompt);
+    }
+  }
+
   private static void export(SpanExporter exporter, List<SpanData> spans) {
     try {
       assertThat(exporter.export(spans).join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
