@@ -40,6 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       processor-like visit of every span (name read): the decode a pipeline pays as soon as one
  *       processor reads spans.
  *   <li>{@code decodeWireEncode}: the same, then {@code encode().bytes()}.
+ *   <li>{@code decodeWireKeys}: {@code decodeWire}, then every attribute key of every span read as
+ *       a String (a lookup of a key that is absent).
  *   <li>{@code scanSpans}: walks the wire format to count spans without building anything, a floor
  *       for a lazy decoder that forwards unchanged spans as raw bytes.
  *   <li>{@code passThroughWire}: what a pass-through pipeline does per span now: bytes → {@link
@@ -143,6 +145,19 @@ public class OtlpCodecBenchmark {
     int[] chars = new int[1];
     batch.forEachSpan(span -> chars[0] += span.name().length());
     return batch.encode().bytes();
+  }
+
+  /**
+   * {@link #decodeWire} with one attribute lookup per span of a key no span has, so every key is
+   * read as a String (what each lookup of a processor does): the case that decides how keys are
+   * decoded.
+   */
+  @Benchmark
+  public int decodeWireKeys() {
+    TraceBatch batch = TraceBatch.ofWire(WireScan.of(encoded[index()]));
+    int[] found = new int[1];
+    batch.forEachSpan(span -> found[0] += span.attributes().indexOf("no.such.key"));
+    return found[0];
   }
 
   @Benchmark
