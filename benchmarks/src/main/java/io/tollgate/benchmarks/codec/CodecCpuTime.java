@@ -121,7 +121,8 @@ public final class CodecCpuTime {
     Arrays.sort(micros);
     System.out.printf(
         Locale.ROOT,
-        "%-18s %6.2f µs CPU/span (min %.2f, max %.2f) = %,9.0f spans per CPU-second; %,7.0f B/span%n",
+        "%-18s %6.2f µs CPU/span (min %.2f, max %.2f) = %,9.0f spans per CPU-second;"
+            + " %,7.0f B/span%n",
         name,
         micros[2],
         micros[0],

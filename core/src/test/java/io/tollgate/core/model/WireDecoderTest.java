@@ -68,7 +68,8 @@ class WireDecoderTest {
       for (ResourceSpans.Builder b : batch.resourceSpansBuilders()) {
         decoded.add(b.build());
       }
-      assertThat(decoded).isEqualTo(ExportTraceServiceRequest.parseFrom(bytes).getResourceSpansList());
+      assertThat(decoded)
+          .isEqualTo(ExportTraceServiceRequest.parseFrom(bytes).getResourceSpansList());
       assertThat(batch.encode().bytes()).isEqualTo(bytes);
     }
     assertThat(resources).isGreaterThan(250);
@@ -286,9 +287,8 @@ class WireDecoderTest {
                 .msg(3, junked(new W().string(1, "service"), junk)),
             junk);
     W scope = junked(new W().string(1, "scope").msg(3, kv), junk);
-    byte[] rs =
-        junked(new W().msg(1, resource).msg(2, junked(new W().msg(1, scope).msg(2, span), junk)), junk)
-            .toBytes();
+    W scopeSpans = junked(new W().msg(1, scope).msg(2, span), junk);
+    byte[] rs = junked(new W().msg(1, resource).msg(2, scopeSpans), junk).toBytes();
     ResourceSpans.Builder decoded = assertDecodesLikeProtobuf(rs);
     assertThat(decoded.getUnknownFields().asMap()).containsKeys(1, 2, 95, 96, 97, 98, 99);
     assertThat(decoded.getUnknownFields().getField(99).getVarintList()).containsExactly(12345L, 6L);
@@ -350,7 +350,8 @@ class WireDecoderTest {
     // Encoding did not turn them into Strings either: a second encoding sees the change.
     byte[] after = batch.encode().bytes();
     assertThat(after).isNotEqualTo(before);
-    assertThat(after[indexOf(before, prompt.getBytes(StandardCharsets.UTF_8))]).isEqualTo((byte) 'Z');
+    int promptOut = indexOf(before, prompt.getBytes(StandardCharsets.UTF_8));
+    assertThat(after[promptOut]).isEqualTo((byte) 'Z');
     // Keys are Strings (decoded once): changing the array does not change them.
     int keyAt = indexOf(bytes, "gen_ai.prompt".getBytes(StandardCharsets.UTF_8));
     bytes[keyAt] = 'Q';
