@@ -36,6 +36,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code passThroughModel}: bytes → decoded {@link TraceBatch} → bytes (decode, builder
  *       conversion, encode): what a pass-through pipeline did per span before the lazy batch, and
  *       still the codec's share in every pipeline with a processor that reads spans.
+ *   <li>{@code decodeWire}: bytes → {@link WireScan} → {@link TraceBatch#ofWire} → decoded by a
+ *       processor-like visit of every span (name read): the decode a pipeline pays as soon as one
+ *       processor reads spans.
+ *   <li>{@code decodeWireEncode}: the same, then {@code encode().bytes()}.
+ *   <li>{@code decodeWireKeys}: {@code decodeWire}, then every attribute key of every span read as
+ *       a String (a lookup of a key that is absent).
  *   <li>{@code scanSpans}: walks the wire format to count spans without building anything, a floor
  *       for a lazy decoder that forwards unchanged spans as raw bytes.
  *   <li>{@code passThroughWire}: what a pass-through pipeline does per span now: bytes → {@link
@@ -115,6 +121,43 @@ public class OtlpCodecBenchmark {
   public byte[] passThroughModel() throws IOException {
     TraceBatch batch = TraceBatch.of(ExportTraceServiceRequest.parseFrom(encoded[index()]));
     return batch.toRequest().toByteArray();
+  }
+
+  /**
+   * Scan, lazy batch, then decode it (what happens as soon as a processor reads spans): every span
+   * visited, its name read.
+   */
+  @Benchmark
+  public int decodeWire() {
+    TraceBatch batch = TraceBatch.ofWire(WireScan.of(encoded[index()]));
+    int[] chars = new int[1];
+    batch.forEachSpan(span -> chars[0] += span.name().length());
+    return chars[0];
+  }
+
+  /**
+   * {@link #decodeWire} then {@code encode().bytes()}: a pipeline whose processors read every span
+   * and change none of it, the codec's share of the GenAI pipeline.
+   */
+  @Benchmark
+  public byte[] decodeWireEncode() {
+    TraceBatch batch = TraceBatch.ofWire(WireScan.of(encoded[index()]));
+    int[] chars = new int[1];
+    batch.forEachSpan(span -> chars[0] += span.name().length());
+    return batch.encode().bytes();
+  }
+
+  /**
+   * {@link #decodeWire} with one attribute lookup per span of a key no span has, so every key is
+   * read as a String (what each lookup of a processor does): the case that decides how keys are
+   * decoded.
+   */
+  @Benchmark
+  public int decodeWireKeys() {
+    TraceBatch batch = TraceBatch.ofWire(WireScan.of(encoded[index()]));
+    int[] found = new int[1];
+    batch.forEachSpan(span -> found[0] += span.attributes().indexOf("no.such.key"));
+    return found[0];
   }
 
   @Benchmark

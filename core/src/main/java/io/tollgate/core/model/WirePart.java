@@ -1,6 +1,5 @@
 package io.tollgate.core.model;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 
 /**
@@ -35,13 +34,11 @@ final class WirePart {
     return end() - frameStart;
   }
 
+  /**
+   * The part as a builder, equal to what {@code ResourceSpans.parseFrom} gives; its strings and ids
+   * alias {@link #bytes} (see {@link WireDecoder}).
+   */
   ResourceSpans.Builder decode() {
-    try {
-      return ResourceSpans.parser().parseFrom(bytes, offset, length).toBuilder();
-    } catch (InvalidProtocolBufferException e) {
-      // The scan accepted these bytes, so protobuf must too: a disagreement is our bug.
-      throw new IllegalStateException(
-          "a ResourceSpans the wire scan accepted does not parse: " + e.getMessage(), e);
-    }
+    return WireDecoder.decode(bytes, offset, length);
   }
 }

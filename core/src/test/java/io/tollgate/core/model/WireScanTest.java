@@ -89,6 +89,9 @@ class WireScanTest {
     assertThat(lazy.spanCount()).isEqualTo(spans(parsed));
     assertThat(lazy.encode().request()).isEqualTo(expected);
     assertThat(lazy.toRequest()).isEqualTo(expected);
+    // Decoded (by WireDecoder, strings as views of the array), it encodes as protobuf does.
+    assertThat(lazy.isDecoded()).isTrue();
+    assertThat(lazy.encode().bytes()).isEqualTo(expected.toByteArray());
     return true;
   }
 
