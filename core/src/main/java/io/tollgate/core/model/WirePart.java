@@ -35,8 +35,8 @@ final class WirePart {
   }
 
   /**
-   * The part as a builder, equal to what {@code ResourceSpans.parseFrom} gives; its strings and ids
-   * alias {@link #bytes} (see {@link WireDecoder}).
+   * The part as a builder, equal to what {@code ResourceSpans.parseFrom} gives; its strings stay
+   * UTF-8, copied out of {@link #bytes} (see {@link WireDecoder}).
    */
   ResourceSpans.Builder decode() {
     return WireDecoder.decode(bytes, offset, length);
