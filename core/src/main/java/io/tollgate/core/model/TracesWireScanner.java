@@ -1,5 +1,7 @@
 package io.tollgate.core.model;
 
+import static io.tollgate.core.model.WireTags.*;
+
 /**
  * Walks OTLP trace messages on the wire, schema-aware, the way protobuf-java's generated parsers
  * and {@code CodedInputStream} (4.x, array decoder) read them; see {@link WireScan} for what it
@@ -25,34 +27,6 @@ final class TracesWireScanner {
 
   /** protobuf-java's default recursion limit ({@code CodedInputStream.defaultRecursionLimit}). */
   static final int MAX_DEPTH = 100;
-
-  // Tags: (field number << 3) | wire type. 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32.
-  private static final int LEN_1 = 10;
-  private static final int LEN_2 = 18;
-  private static final int LEN_3 = 26;
-  private static final int LEN_4 = 34;
-  private static final int LEN_5 = 42;
-  private static final int LEN_6 = 50;
-  private static final int LEN_7 = 58;
-  private static final int LEN_9 = 74;
-  private static final int LEN_11 = 90;
-  private static final int LEN_13 = 106;
-  private static final int LEN_15 = 122;
-  private static final int VARINT_2 = 16;
-  private static final int VARINT_3 = 24;
-  private static final int VARINT_4 = 32;
-  private static final int VARINT_5 = 40;
-  private static final int VARINT_6 = 48;
-  private static final int VARINT_8 = 64;
-  private static final int VARINT_10 = 80;
-  private static final int VARINT_12 = 96;
-  private static final int VARINT_14 = 112;
-  private static final int FIXED64_1 = 9;
-  private static final int FIXED64_4 = 33;
-  private static final int FIXED64_7 = 57;
-  private static final int FIXED64_8 = 65;
-  private static final int FIXED32_6 = 53;
-  private static final int FIXED32_16 = 133;
 
   /** Thrown for malformed input; carries nothing, because the caller asks protobuf for details. */
   private static final class Malformed extends RuntimeException {
