@@ -10,6 +10,7 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.tollgate.core.testing.RandomTraces;
 import io.tollgate.core.testing.Spans;
+import io.tollgate.core.testing.StringForm;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -312,7 +313,7 @@ class WireDecoderTest {
   // --- strings stay bytes -----------------------------------------------------------------
 
   @Test
-  void decodedStringsAreOwnUtf8CopiesThatStayBytesThroughEncoding() throws Exception {
+  void decodedStringsAreOwnUtf8CopiesThatStayBytesThroughEncoding() {
     String prompt = "You are a helpful assistant. 日本語 😀 " + "x".repeat(200);
     Span.Builder span =
         Spans.span("chat gpt-4o", java.util.Map.of())
@@ -337,8 +338,8 @@ class WireDecoderTest {
     SpanRecord record = spans.get(0);
     AnyValue value = record.attributes().get("gen_ai.prompt");
     AnyValue completion = record.events().get(0).attributes().get("gen_ai.completion");
-    assertThat(heldAs(value)).isInstanceOf(com.google.protobuf.ByteString.class);
-    assertThat(heldAs(completion)).isInstanceOf(com.google.protobuf.ByteString.class);
+    assertThat(StringForm.isBytes(value)).isTrue();
+    assertThat(StringForm.isBytes(completion)).isTrue();
     // ... of their own: overwriting the received array changes none of them, so a decoded span
     // does not keep its whole request alive (which, aliased, made memory_limiter refuse more).
     java.util.Arrays.fill(bytes, (byte) 'Z');
@@ -348,29 +349,9 @@ class WireDecoderTest {
     assertThat(record.attributes().indexOf("gen_ai.prompt")).isNotNegative();
     // Encoding did not turn them into Strings.
     assertThat(batch.encode().bytes()).isEqualTo(before);
-    assertThat(heldAs(value)).isInstanceOf(com.google.protobuf.ByteString.class);
+    assertThat(StringForm.isBytes(value)).isTrue();
     // Reading the value as a String gives the text (protobuf converts then).
     assertThat(value.getStringValue()).isEqualTo(prompt);
-  }
-
-  /** What protobuf holds for a string value: a String or a ByteString (no API tells). */
-  private static Object heldAs(AnyValue value) throws ReflectiveOperationException {
-    java.lang.reflect.Field f = AnyValue.class.getDeclaredField("value_");
-    f.setAccessible(true);
-    return f.get(value);
-  }
-
-  private static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    throw new AssertionError("not found");
   }
 
   // --- writing the wire format by hand ----------------------------------------------------

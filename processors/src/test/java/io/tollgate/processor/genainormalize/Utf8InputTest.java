@@ -13,7 +13,7 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.tollgate.core.model.AttributeView;
 import io.tollgate.core.model.SpanRecord;
 import io.tollgate.core.model.Values;
-import java.lang.reflect.Field;
+import io.tollgate.core.testing.StringForm;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -53,8 +53,8 @@ class Utf8InputTest {
     assertThat(out.get("gen_ai.tool.call.arguments")).isSameAs(args);
     assertThat(out.get("gen_ai.tool.call.result")).isSameAs(result);
     assertThat(out.get("input.value")).isNull();
-    assertThat(isStillBytes(args)).isTrue();
-    assertThat(isStillBytes(result)).isTrue();
+    assertThat(StringForm.isBytes(args)).isTrue();
+    assertThat(StringForm.isBytes(result)).isTrue();
   }
 
   @Test
@@ -80,13 +80,13 @@ class Utf8InputTest {
     // reason was read from the response's bytes.
     assertThat(out.get("input.value")).isSameAs(request);
     assertThat(out.get("output.value")).isSameAs(response);
-    assertThat(isStillBytes(request)).isTrue();
-    assertThat(isStillBytes(response)).isTrue();
+    assertThat(StringForm.isBytes(request)).isTrue();
+    assertThat(StringForm.isBytes(response)).isTrue();
     assertThat(out.get("gen_ai.response.finish_reasons"))
         .isEqualTo(Values.ofStrings(List.of("stop")));
     // The messages written are UTF-8 bytes, as export sends them.
     AnyValue input = out.get("gen_ai.input.messages");
-    assertThat(isStillBytes(input)).isTrue();
+    assertThat(StringForm.isBytes(input)).isTrue();
     assertThat(input.getStringValue()).contains(TEXT.replace("\\", "\\\\").replace("\"", "\\\""));
   }
 
@@ -106,7 +106,7 @@ class Utf8InputTest {
     SpanRecord out = new Fixture().run(s);
 
     assertThat(out.attributes().get("gen_ai.input.messages")).isSameAs(messages);
-    assertThat(isStillBytes(messages)).isTrue();
+    assertThat(StringForm.isBytes(messages)).isTrue();
   }
 
   @Test
@@ -149,7 +149,7 @@ class Utf8InputTest {
     var doc = Json.array();
     doc.add(Json.object().put("content", TEXT).put("n", 1));
     AnyValue written = Json.writeValue(doc);
-    assertThat(isStillBytes(written)).isTrue();
+    assertThat(StringForm.isBytes(written)).isTrue();
     assertThat(written).isEqualTo(Values.of(Json.write(doc))); // protobuf compares the text
     // A lone surrogate (possible only in a String some code built) is written as before.
     var broken = Json.array().add("half \uD83D pair");
@@ -323,20 +323,6 @@ class Utf8InputTest {
         }
       default:
         return v;
-    }
-  }
-
-  /**
-   * Whether protobuf still holds the value as bytes: {@code getStringValue()} would have replaced
-   * them with the String it made. Reads the generated class's field, as no API tells.
-   */
-  static boolean isStillBytes(AnyValue v) {
-    try {
-      Field f = AnyValue.class.getDeclaredField("value_");
-      f.setAccessible(true);
-      return f.get(v) instanceof ByteString;
-    } catch (ReflectiveOperationException e) {
-      throw new AssertionError("protobuf's AnyValue changed shape", e);
     }
   }
 }

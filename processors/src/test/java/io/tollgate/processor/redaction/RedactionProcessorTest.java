@@ -22,6 +22,7 @@ import io.tollgate.core.model.TraceBatch;
 import io.tollgate.core.model.Values;
 import io.tollgate.core.testing.RecordingConsumer;
 import io.tollgate.core.testing.Spans;
+import io.tollgate.core.testing.StringForm;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,7 +159,7 @@ class RedactionProcessorTest {
     for (int i = 2; i < 4; i++) {
       AnyValue out = fromBytes.attributes().get(keys[i]);
       assertThat(out).as(keys[i]).isSameAs(inputs[i]);
-      assertThat(heldAsBytes(out)).as("%s never became a String", keys[i]).isTrue();
+      assertThat(StringForm.isBytes(out)).as("%s never became a String", keys[i]).isTrue();
     }
     assertThat(fromBytes.proto().getAttributesList())
         .isEqualTo(fromStrings.proto().getAttributesList());
@@ -171,13 +172,6 @@ class RedactionProcessorTest {
     assertThat(messages.get(1).get("content").asText()).isEqualTo("clean 😀 text");
     assertThat(messages.get(2).get("api_key").asText()).isEqualTo("<SECRET>");
     assertThat(messages.get(2).get("note").asText()).isEqualTo("é <API_KEY>");
-  }
-
-  /** Whether protobuf holds the string value as bytes (getStringValue() replaces them). */
-  private static boolean heldAsBytes(AnyValue v) throws ReflectiveOperationException {
-    java.lang.reflect.Field f = AnyValue.class.getDeclaredField("value_");
-    f.setAccessible(true);
-    return f.get(v) instanceof ByteString;
   }
 
   @Test

@@ -14,7 +14,7 @@ import io.tollgate.core.component.ComponentKind;
 import io.tollgate.core.model.Values;
 import io.tollgate.core.testing.RecordingConsumer;
 import io.tollgate.core.testing.Spans;
-import java.lang.reflect.Field;
+import io.tollgate.core.testing.StringForm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -106,10 +106,10 @@ class TruncateUtf8InputTest {
     assertThat(out.getAttributes(1).getValue()).isSameAs(emoji);
     assertThat(out.getAttributes(2).getValue()).isSameAs(shortOne);
     assertThat(out.getAttributes(3).getValue()).isSameAs(array);
-    assertThat(isStillBytes(cjk)).isTrue();
-    assertThat(isStillBytes(emoji)).isTrue();
-    assertThat(isStillBytes(shortOne)).isTrue();
-    assertThat(isStillBytes(array.getArrayValue().getValues(0))).isTrue();
+    assertThat(StringForm.isBytes(cjk)).isTrue();
+    assertThat(StringForm.isBytes(emoji)).isTrue();
+    assertThat(StringForm.isBytes(shortOne)).isTrue();
+    assertThat(StringForm.isBytes(array.getArrayValue().getValues(0))).isTrue();
     assertThat(out.getAttributesCount()).isEqualTo(4); // no tollgate.truncate.count
   }
 
@@ -190,19 +190,5 @@ class TruncateUtf8InputTest {
       sb.appendCodePoint(cps[i % cps.length]);
     }
     return sb.toString();
-  }
-
-  /**
-   * Whether protobuf still holds the value as bytes: {@code getStringValue()} would have replaced
-   * them with the String it made. Reads the generated class's field, as no API tells.
-   */
-  static boolean isStillBytes(AnyValue v) {
-    try {
-      Field f = AnyValue.class.getDeclaredField("value_");
-      f.setAccessible(true);
-      return f.get(v) instanceof ByteString;
-    } catch (ReflectiveOperationException e) {
-      throw new AssertionError("protobuf's AnyValue changed shape", e);
-    }
   }
 }
