@@ -62,23 +62,26 @@ final class Json {
     if (i == n) {
       return null;
     }
-    char c = text.charAt(i);
-    // Cheap rejection of plain prose before asking the parser.
-    if (c != '{'
-        && c != '['
-        && c != '"'
-        && c != '-'
-        && !Character.isDigit(c)
-        && c != 't'
-        && c != 'f'
-        && c != 'n') {
-      return null;
+    if (!mayStartJson(text.charAt(i))) {
+      return null; // plain prose: not worth asking the parser
     }
     try {
       return MAPPER.readTree(text);
     } catch (JsonProcessingException | RuntimeException e) {
       return null;
     }
+  }
+
+  /** Whether a JSON document can start with {@code c} (its first character after blanks). */
+  private static boolean mayStartJson(char c) {
+    return c == '{'
+        || c == '['
+        || c == '"'
+        || c == '-'
+        || Character.isDigit(c)
+        || c == 't'
+        || c == 'f'
+        || c == 'n';
   }
 
   /** Like {@link #parse} but only objects and arrays; null for anything else. */
@@ -101,15 +104,7 @@ final class Json {
     if (first < 0) {
       return null; // blank, or a character parse(String) would reject as well
     }
-    char c = (char) first;
-    if (c != '{'
-        && c != '['
-        && c != '"'
-        && c != '-'
-        && !Character.isDigit(c)
-        && c != 't'
-        && c != 'f'
-        && c != 'n') {
+    if (!mayStartJson((char) first)) {
       return null;
     }
     if (mightNotBeUtf8(utf8)) {
