@@ -271,6 +271,9 @@ public final class BuiltinScanner {
     if (length < 3) {
       return Collections.emptyList();
     }
+    if (offset == 0) {
+      return scan.runOver(chars, length); // a decoded value in the caller's buffer: no copy
+    }
     System.arraycopy(chars, offset, scan.load(length), 0, length);
     return scan.run();
   }
@@ -393,6 +396,22 @@ public final class BuiltinScanner {
     }
 
     private char[] kept;
+
+    /**
+     * {@link #run()} over {@code chars[0, length)} in place: the caller's array stands in for the
+     * scratch copy for the duration of the scan (nothing keeps it afterwards).
+     */
+    List<Finding> runOver(char[] chars, int length) {
+      char[] own = cs;
+      cs = chars;
+      n = length;
+      skipTo = -1;
+      try {
+        return loop();
+      } finally {
+        cs = own;
+      }
+    }
 
     List<Finding> run() {
       try {

@@ -95,6 +95,24 @@ class BuiltinScannerDifferentialTest {
   }
 
   @Test
+  void scanningACallersBufferInPlaceSeesOnlyItsLengthNotWhatFollows() {
+    RedactionTexts texts = new RedactionTexts(5L);
+    BuiltinScanner scanner = BuiltinScanner.all();
+    ReferenceScanner reference = ReferenceScanner.all();
+    for (int i = 0; i < 2_000; i++) {
+      String text = texts.text();
+      // The rest of the buffer holds digits and an e-mail address, as a reused decode buffer
+      // holds the end of a longer earlier value: a scan that reads past the length finds them.
+      char[] buffer = (text + "4111 1111 1111 1111 jane@example.com 078-05-1120").toCharArray();
+      assertSame(
+          text,
+          null,
+          scanner.scan(buffer, 0, text.length(), null),
+          reference.scan(text));
+    }
+  }
+
+  @Test
   void eachEntityAtTheEdgesOfTheText() {
     RedactionTexts texts = new RedactionTexts(99L);
     BuiltinScanner scanner = BuiltinScanner.all();
