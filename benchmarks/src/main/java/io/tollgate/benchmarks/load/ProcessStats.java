@@ -69,6 +69,26 @@ final class ProcessStats {
     return out;
   }
 
+  /**
+   * The share of the CPU spent between two snapshots of {@link #cpuNanosByThreadGroup} that went
+   * to the JIT compiler threads ("C1 CompilerThread", "C2 CompilerThread"; Linux cuts thread names
+   * to 15 characters); 0 when nothing was spent.
+   */
+  static double jitShare(java.util.Map<String, Long> before, java.util.Map<String, Long> after) {
+    long total = 0;
+    long jit = 0;
+    for (var e : after.entrySet()) {
+      long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+      if (d > 0) {
+        total += d;
+        if (e.getKey().startsWith("C1 Compiler") || e.getKey().startsWith("C2 Compiler")) {
+          jit += d;
+        }
+      }
+    }
+    return total == 0 ? 0 : (double) jit / total;
+  }
+
   /** The largest shares of the CPU spent between two snapshots, e.g. "tollgate-worker 61%". */
   static String topShares(
       java.util.Map<String, Long> before, java.util.Map<String, Long> after, int n) {
