@@ -40,8 +40,7 @@ import java.util.function.Predicate;
 public final class TraceBatch {
 
   /** {@code ExportTraceServiceRequest.resource_spans}: field 1, length-delimited. */
-  private static final int RESOURCE_SPANS_FIELD = 1; // ExportTraceServiceRequest.resource_spans
-  private static final byte RESOURCE_SPANS_TAG = 10; // its tag: field 1, length-delimited
+  private static final byte RESOURCE_SPANS_TAG = 10;
 
   /** Each element is a {@link WirePart} or a {@link ResourceSpans.Builder}. */
   private final ArrayList<Object> parts;
@@ -156,9 +155,6 @@ public final class TraceBatch {
       throw new IllegalStateException(
           "the batch is " + total + " bytes encoded, more than an array holds; split it");
     }
-    if (total > EncodedTraces.CHUNK_BYTES) {
-      return encodeChunked(built, (int) total, spans);
-    }
     byte[] out = new byte[(int) total];
     int at = 0;
     for (int i = 0; i < n; i++) {
@@ -182,29 +178,6 @@ public final class TraceBatch {
       }
     }
     return new EncodedTraces(out, spans);
-  }
-
-  /** {@link #encode()} of a batch larger than a chunk: see {@link EncodedTraces} for why. */
-  private EncodedTraces encodeChunked(ResourceSpans[] built, int total, int spans) {
-    ChunkedOutput chunks = new ChunkedOutput(total, EncodedTraces.CHUNK_BYTES);
-    // Through a small buffer for the tags and short fields; protobuf writes a field longer than
-    // the buffer (a prompt) straight to the chunks.
-    CodedOutputStream cos = CodedOutputStream.newInstance(chunks, 8192);
-    try {
-      for (int i = 0; i < built.length; i++) {
-        Object part = parts.get(i);
-        if (part instanceof WirePart) {
-          WirePart w = (WirePart) part;
-          cos.writeRawBytes(w.bytes, w.frameStart, w.frameSize());
-        } else {
-          cos.writeMessage(RESOURCE_SPANS_FIELD, built[i]);
-        }
-      }
-      cos.flush();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot encode into memory", e);
-    }
-    return new EncodedTraces(chunks.finish(), total, spans);
   }
 
   /**

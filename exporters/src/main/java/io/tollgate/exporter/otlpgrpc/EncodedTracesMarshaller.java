@@ -14,7 +14,7 @@ import java.io.OutputStream;
 /**
  * Sends an already-encoded request as the gRPC message: no protobuf object is built or serialized.
  * The stream is {@link KnownLength} (grpc-java frames it without buffering) and {@link Drainable}
- * (it writes the chunks into gRPC's buffers, one call each).
+ * (it writes the array into gRPC's buffers in one call).
  */
 final class EncodedTracesMarshaller implements MethodDescriptor.Marshaller<EncodedTraces> {
 
@@ -24,7 +24,7 @@ final class EncodedTracesMarshaller implements MethodDescriptor.Marshaller<Encod
 
   @Override
   public InputStream stream(EncodedTraces value) {
-    return new BytesStream(value);
+    return new BytesStream(value.bytes());
   }
 
   /** Not used by a client; implemented for completeness (a server could use this marshaller). */
@@ -42,55 +42,26 @@ final class EncodedTracesMarshaller implements MethodDescriptor.Marshaller<Encod
     }
   }
 
-  /**
-   * Reads the shared chunks of an encoding without copying them first; never writes to them. A
-   * batch larger than one chunk is never joined into one array (see {@link EncodedTraces}).
-   */
+  /** Reads a shared array without copying it; never writes to it. */
   static final class BytesStream extends InputStream implements KnownLength, Drainable {
-    private final EncodedTraces traces;
-    private final int chunks;
-    private int chunk; // the chunk being read
-    private int pos; // in that chunk
-    private int remaining;
+    private final byte[] bytes;
+    private int pos;
 
-    BytesStream(EncodedTraces traces) {
-      this.traces = traces;
-      this.chunks = traces.chunkCount();
-      this.remaining = traces.size();
+    BytesStream(byte[] bytes) {
+      this.bytes = bytes;
     }
 
     @Override
     public int drainTo(OutputStream target) throws IOException {
-      int n = remaining;
-      for (; chunk < chunks; chunk++, pos = 0) {
-        byte[] c = traces.chunk(chunk);
-        target.write(c, pos, c.length - pos);
-      }
-      remaining = 0;
+      int n = bytes.length - pos;
+      target.write(bytes, pos, n);
+      pos = bytes.length;
       return n;
-    }
-
-    /** The chunk to read from, moved past the ones read to their end; null at the end. */
-    private byte[] current() {
-      while (chunk < chunks) {
-        byte[] c = traces.chunk(chunk);
-        if (pos < c.length) {
-          return c;
-        }
-        chunk++;
-        pos = 0;
-      }
-      return null;
     }
 
     @Override
     public int read() {
-      byte[] c = current();
-      if (c == null) {
-        return -1;
-      }
-      remaining--;
-      return c[pos++] & 0xff;
+      return pos < bytes.length ? bytes[pos++] & 0xff : -1;
     }
 
     @Override
@@ -98,36 +69,25 @@ final class EncodedTracesMarshaller implements MethodDescriptor.Marshaller<Encod
       if (len == 0) {
         return 0;
       }
-      byte[] c = current();
-      if (c == null) {
+      int n = Math.min(len, bytes.length - pos);
+      if (n <= 0) {
         return -1;
       }
-      int n = Math.min(len, c.length - pos);
-      System.arraycopy(c, pos, b, off, n);
+      System.arraycopy(bytes, pos, b, off, n);
       pos += n;
-      remaining -= n;
       return n;
     }
 
     @Override
     public long skip(long n) {
-      long skipped = 0;
-      while (skipped < n) {
-        byte[] c = current();
-        if (c == null) {
-          break;
-        }
-        int k = (int) Math.min(n - skipped, c.length - pos);
-        pos += k;
-        skipped += k;
-      }
-      remaining -= (int) skipped;
-      return skipped;
+      int k = (int) Math.max(0, Math.min(n, bytes.length - pos));
+      pos += k;
+      return k;
     }
 
     @Override
     public int available() {
-      return remaining;
+      return bytes.length - pos;
     }
   }
 }

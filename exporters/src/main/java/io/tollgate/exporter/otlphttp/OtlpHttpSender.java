@@ -29,8 +29,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -98,28 +96,22 @@ final class OtlpHttpSender implements Sender {
 
   @Override
   public CompletionStage<SendResult> send(EncodedTraces traces) {
-    // Protobuf goes out as the bytes it came as (nothing is re-encoded), chunk by chunk (a big
-    // batch is never joined into one array: see EncodedTraces); JSON needs the objects.
-    boolean proto = config.encoding() == OtlpHttpEncoding.PROTO;
+    // Protobuf goes out as the bytes it came as (nothing is re-encoded); JSON needs the objects.
+    byte[] body =
+        config.encoding() == OtlpHttpEncoding.PROTO
+            ? traces.bytes()
+            : OtlpJson.encodeRequest(traces.request()).getBytes(StandardCharsets.UTF_8);
     HttpRequest.Builder r =
         HttpRequest.newBuilder(uri)
             .timeout(config.timeout())
             .header("Content-Type", config.encoding().contentType())
             .header("User-Agent", UserAgent.value());
-    HttpRequest.BodyPublisher body;
     if (config.compression() == Compression.GZIP) {
-      body =
-          HttpRequest.BodyPublishers.ofByteArray(
-              proto ? gzip(traces) : gzip(json(traces)));
+      body = gzip(body);
       r.header("Content-Encoding", "gzip");
-    } else {
-      body =
-          proto
-              ? HttpRequest.BodyPublishers.ofByteArrays(chunks(traces))
-              : HttpRequest.BodyPublishers.ofByteArray(json(traces));
     }
     headers.forEach(r::header);
-    r.POST(body);
+    r.POST(HttpRequest.BodyPublishers.ofByteArray(body));
     return client
         .sendAsync(r.build(), LimitedBody.upTo(MAX_RESPONSE_BYTES))
         .handle((response, error) -> error != null ? fromError(error) : fromResponse(response));
@@ -267,33 +259,10 @@ final class OtlpHttpSender implements Sender {
     return s.length() <= MAX_MESSAGE ? s : s.substring(0, MAX_MESSAGE) + "…";
   }
 
-  private static byte[] json(EncodedTraces traces) {
-    return OtlpJson.encodeRequest(traces.request()).getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static List<byte[]> chunks(EncodedTraces traces) {
-    int n = traces.chunkCount();
-    List<byte[]> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      out.add(traces.chunk(i));
-    }
-    return out;
-  }
-
   static byte[] gzip(byte[] data) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 4 + 64);
     try (GZIPOutputStream gz = new GZIPOutputStream(out, 8192)) {
       gz.write(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // cannot happen in memory
-    }
-    return out.toByteArray();
-  }
-
-  static byte[] gzip(EncodedTraces traces) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(traces.size() / 4 + 64);
-    try (GZIPOutputStream gz = new GZIPOutputStream(out, 8192)) {
-      traces.writeTo(gz);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // cannot happen in memory
     }

@@ -74,20 +74,6 @@ class OtlpGrpcExporterTest {
   }
 
   @Test
-  void batchLargerThanOneEncodingChunkArrivesWhole() throws Exception {
-    // Over 1 MiB: encoded in several chunks (EncodedTraces), streamed to gRPC chunk by chunk.
-    var request = LargeRequests.over(1024 * 1024);
-    TraceBatch batch = TraceBatch.of(request);
-    assertThat(batch.encode().chunkCount()).isGreaterThan(3);
-    Exporter exporter = start(config().withCompression(Compression.NONE));
-
-    exporter.consume(batch).toCompletableFuture().join();
-
-    await().until(() -> backend.accepted.size() == 1);
-    assertThat(backend.accepted.get(0)).isEqualTo(request);
-  }
-
-  @Test
   void compressionNoneSendsUncompressed() throws Exception {
     Exporter exporter = start(config().withCompression(Compression.NONE));
     exporter.consume(TestSpans.batch(1));

@@ -87,24 +87,6 @@ class OtlpHttpExporterTest {
   }
 
   @Test
-  void batchLargerThanOneEncodingChunkArrivesWholeWithAndWithoutGzip() throws Exception {
-    // Over 1 MiB: encoded in several chunks (EncodedTraces), posted without joining them.
-    var request = io.tollgate.exporter.otlpgrpc.LargeRequests.over(1024 * 1024);
-    assertThat(TraceBatch.of(request).encode().chunkCount()).isGreaterThan(3);
-    Exporter plain = start(config().withCompression(Compression.NONE));
-    plain.consume(TraceBatch.of(request));
-    await().until(() -> backend.accepted.size() == 1);
-    assertThat(backend.last().header("content-encoding")).isNull();
-    assertThat(backend.last().request()).isEqualTo(request);
-
-    Exporter gzip = start(config());
-    gzip.consume(TraceBatch.of(request));
-    await().until(() -> backend.accepted.size() == 2);
-    assertThat(backend.last().header("content-encoding")).isEqualTo("gzip");
-    assertThat(backend.last().request()).isEqualTo(request);
-  }
-
-  @Test
   void jsonEncodingUsesHexIds() throws Exception {
     Exporter exporter =
         start(config().withEncoding(OtlpHttpEncoding.JSON).withCompression(Compression.NONE));
