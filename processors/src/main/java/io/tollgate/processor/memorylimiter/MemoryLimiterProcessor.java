@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * RESOURCE_EXHAUSTED + RetryInfo (the collector answers a plain 503 without a hint). Above the hard
  * limit it also asks for a full collection, at most once per interval; above the soft limit at most
  * once per ten intervals (the collector's defaults), so that a stale reading cannot keep the
- * limiter refusing after memory was freed.
+ * limiter refusing after memory was freed. These gaps hold for all limiters of the JVM together
+ * ({@link ForcedCollections}), not for each one.
  */
 final class MemoryLimiterProcessor implements Processor {
 
@@ -55,7 +56,7 @@ final class MemoryLimiterProcessor implements Processor {
   private final TracesConsumer next;
   private final MemoryUsage usage;
   private final LongSupplier clock;
-  private final Runnable gc;
+  private final ForcedCollections collections;
   private final long intervalNanos;
   private final Duration retryAfter;
   private final Counter accepted;
@@ -65,8 +66,6 @@ final class MemoryLimiterProcessor implements Processor {
   private volatile MemoryLimiterConfig.Limits limits;
   private volatile State state = State.NORMAL;
   private volatile long lastUsed;
-  private long lastGcNanos;
-  private boolean gcEver;
   private volatile ScheduledFuture<?> ticker;
 
   MemoryLimiterProcessor(
@@ -75,13 +74,13 @@ final class MemoryLimiterProcessor implements Processor {
       TracesConsumer next,
       MemoryUsage usage,
       LongSupplier clock,
-      Runnable gc) {
+      ForcedCollections collections) {
     this.config = config;
     this.ctx = ctx;
     this.next = next;
     this.usage = usage;
     this.clock = clock;
-    this.gc = gc;
+    this.collections = collections;
     this.intervalNanos = config.checkInterval().toNanos();
     // Retry-After is in whole seconds; memory rarely recovers faster than one check.
     this.retryAfter =
@@ -153,16 +152,13 @@ final class MemoryLimiterProcessor implements Processor {
     long used = usage.usedBytes();
     State s = stateOf(used, l);
     if (s != State.NORMAL) {
-      long now = clock.getAsLong();
       long minGap = s == State.HARD ? intervalNanos : SOFT_GC_INTERVALS * intervalNanos;
-      if (!gcEver || now - lastGcNanos >= minGap) {
-        gcEver = true;
-        lastGcNanos = now;
+      if (collections.collectIfDue(clock.getAsLong(), minGap)) {
         forcedGcs.increment();
-        gc.run();
-        used = usage.usedBytes();
-        s = stateOf(used, l);
       }
+      // Read again either way: a collection another limiter forced lowers it too.
+      used = usage.usedBytes();
+      s = stateOf(used, l);
     }
     lastUsed = used;
     State before = state;

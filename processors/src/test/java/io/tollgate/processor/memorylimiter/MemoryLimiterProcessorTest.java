@@ -68,13 +68,17 @@ class MemoryLimiterProcessorTest {
         out,
         usage,
         clock::get,
-        () -> {
-          gcs.incrementAndGet();
-          if (afterGc.get() >= 0) {
-            used.set(afterGc.get());
-          }
-        });
+        collections);
   }
+
+  private final ForcedCollections collections =
+      new ForcedCollections(
+          () -> {
+            gcs.incrementAndGet();
+            if (afterGc.get() >= 0) {
+              used.set(afterGc.get());
+            }
+          });
 
   private static TraceBatch batch(int n) {
     var spans = new io.opentelemetry.proto.trace.v1.Span.Builder[n];
@@ -156,6 +160,30 @@ class MemoryLimiterProcessorTest {
     assertThat(p.state()).isEqualTo(MemoryLimiterProcessor.State.NORMAL);
     assertThat(registry.find(MemoryLimiterProcessor.HEAP_USED).gauge().value())
         .isEqualTo(200.0 * MIB);
+  }
+
+  @Test
+  void limitersOfSeveralPipelinesShareOneCollectionPerInterval() {
+    // One heap: two pipelines' limiters over the hard limit ask for one full collection, not two.
+    MemoryLimiterProcessor a =
+        processor("check_interval: 1s\nlimit_mib: 500\nspike_limit_mib: 100");
+    MemoryLimiterProcessor b =
+        processor("check_interval: 1s\nlimit_mib: 500\nspike_limit_mib: 100");
+    used.set(600 * MIB);
+    a.check();
+    b.check();
+    assertThat(gcs).hasValue(1);
+    assertThat(a.state()).isEqualTo(MemoryLimiterProcessor.State.HARD);
+    assertThat(b.state()).isEqualTo(MemoryLimiterProcessor.State.HARD);
+
+    // The next interval's collection frees enough: the limiter that did not collect sees it too.
+    afterGc.set(200 * MIB);
+    clock.addAndGet(Duration.ofSeconds(1).toNanos());
+    a.check();
+    b.check();
+    assertThat(gcs).hasValue(2);
+    assertThat(a.state()).isEqualTo(MemoryLimiterProcessor.State.NORMAL);
+    assertThat(b.state()).isEqualTo(MemoryLimiterProcessor.State.NORMAL);
   }
 
   @Test
