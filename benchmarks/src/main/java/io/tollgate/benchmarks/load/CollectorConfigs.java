@@ -30,6 +30,12 @@ final class CollectorConfigs {
    * anyway).
    */
   static String twoPipelines(Ports p, String exportCompression) {
+    return twoPipelines(p, exportCompression, "2s", "500ms");
+  }
+
+  /** {@link #twoPipelines(Ports, String)} with other decision waits for tail sampling. */
+  static String twoPipelines(
+      Ports p, String exportCompression, String decisionWait, String decisionWaitAfterRoot) {
     return String.join(
         "\n",
         "receivers:",
@@ -49,8 +55,8 @@ final class CollectorConfigs {
         "  redaction: {}",
         "  truncate: {}",
         "  tail_sampling:",
-        "    decision_wait: 2s",
-        "    decision_wait_after_root: 500ms",
+        "    decision_wait: " + decisionWait,
+        "    decision_wait_after_root: " + decisionWaitAfterRoot,
         "    policies:",
         "      - {name: keep-all, type: always_sample}",
         "exporters:",

@@ -190,6 +190,20 @@ public final class LoadTool implements Callable<Integer> {
   long seed = 42;
 
   @Option(
+      names = "--decision-wait",
+      description =
+          "tail_sampling decision_wait of the GenAI pipeline: how long spans are buffered"
+              + " (default: ${DEFAULT-VALUE})")
+  String decisionWait = "2s";
+
+  @Option(
+      names = "--decision-wait-after-root",
+      description =
+          "tail_sampling decision_wait_after_root of the GenAI pipeline (default:"
+              + " ${DEFAULT-VALUE})")
+  String decisionWaitAfterRoot = "500ms";
+
+  @Option(
       names = "--export-compression",
       description = "Compression of the collector's exporters (default: ${DEFAULT-VALUE})")
   String exportCompression = "none";
@@ -341,7 +355,10 @@ public final class LoadTool implements Callable<Integer> {
       Duration ready = null;
       if (own) {
         Path config = runDir.resolve("collector.yaml");
-        Files.writeString(config, CollectorConfigs.twoPipelines(ports, exportCompression));
+        Files.writeString(
+            config,
+            CollectorConfigs.twoPipelines(
+                ports, exportCompression, decisionWait, decisionWaitAfterRoot));
         say("collector: java " + jvmOpts + " -jar " + collectorJar + " --config " + config);
         List<String> opts = splitOpts(jvmOpts);
         if (jfr) {
