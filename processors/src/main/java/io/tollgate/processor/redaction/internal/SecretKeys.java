@@ -47,6 +47,38 @@ public final class SecretKeys {
     return last < 128 && LAST[last];
   }
 
+  /**
+   * Whether {@code b[from, end)} ends with one of the words, ignoring ASCII case: a necessary
+   * condition for a key ending at {@code end} to name a secret (see {@link BytePrefilter}).
+   */
+  static boolean mayEndWithKeyWord(byte[] b, int from, int end) {
+    int last = b[end - 1];
+    if (last < 0 || !LAST[last]) {
+      return false;
+    }
+    for (String w : WORDS) {
+      int p = end - w.length();
+      if (p < from) {
+        continue;
+      }
+      int k = 0;
+      while (k < w.length()) {
+        int c = b[p + k];
+        if (c >= 'A' && c <= 'Z') {
+          c |= 0x20;
+        }
+        if (c != w.charAt(k)) {
+          break;
+        }
+        k++;
+      }
+      if (k == w.length()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public static boolean isSecretKey(CharSequence key) {
     return isSecretKey(key, 0, key.length());
   }
