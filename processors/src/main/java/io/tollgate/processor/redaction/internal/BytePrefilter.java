@@ -1,5 +1,9 @@
 package io.tollgate.processor.redaction.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Whether the built-in recognisers may find anything in a value, decided from its UTF-8 bytes: a
  * value for which this says no is left as it came without being decoded into characters.
@@ -48,12 +52,19 @@ final class BytePrefilter {
   private static final byte DASH = 6;
   private static final byte PLUS_OR_PAREN = 7;
   private static final byte BACKSLASH = 8;
+  private static final byte DOT = 9;
   private static final byte[] CLASS = new byte[128];
 
   /** ASCII letters, digits and underscore: the ASCII word characters. */
   private static final boolean[] WORD = new boolean[128];
 
   private static final boolean[] HEX = new boolean[128];
+
+  /**
+   * The first two characters ({@code first << 7 | second}) of a word at which a vendor prefix,
+   * {@code eyJ}, {@code Bearer}/{@code Basic} in any case, or an IBAN may start.
+   */
+  private static final boolean[] PAIRS = new boolean[128 * 128];
 
   /** Vendor prefixes by their first character. */
   private static final String[][] PREFIXES = new String[128][];
@@ -78,6 +89,7 @@ final class BytePrefilter {
     CLASS['+'] = PLUS_OR_PAREN;
     CLASS['('] = PLUS_OR_PAREN;
     CLASS['\\'] = BACKSLASH;
+    CLASS['.'] = DOT;
     for (int c = 0; c < 128; c++) {
       WORD[c] = CLASS[c] == LETTER || CLASS[c] == DIGIT || c == '_';
       HEX[c] = BuiltinScanner.isHex((char) c);
@@ -88,16 +100,50 @@ final class BytePrefilter {
       String[] these = prefixes.stream().filter(p -> p.charAt(0) == first).toArray(String[]::new);
       PREFIXES[c] = these.length == 0 ? null : these;
     }
+    for (String p : prefixes) {
+      PAIRS[p.charAt(0) << 7 | p.charAt(1)] = true;
+    }
+    PAIRS['e' << 7 | 'y'] = true;
+    for (char first : new char[] {'B', 'b'}) {
+      for (char second : new char[] {'E', 'e', 'A', 'a'}) {
+        PAIRS[first << 7 | second] = true;
+      }
+    }
+    for (char c0 = 'A'; c0 <= 'Z'; c0++) {
+      for (char c1 = 'A'; c1 <= 'Z'; c1++) {
+        PAIRS[c0 << 7 | c1] = true;
+      }
+    }
   }
 
   /**
    * False when no built-in recogniser can find anything in {@code b[from, to)}, as plain text or
    * as the string leaves of a JSON document (not counting a secret context key, which the caller
    * checks); true when the char path must decide, also for bytes that are not well-formed UTF-8.
+   *
+   * <p>Eight bytes at a time where they are ASCII without a backslash (most of a prompt): a few
+   * word operations mark the bytes worth a look (a letter or digit after a non-word byte, a
+   * trigger), and only those are looked at. Elsewhere byte by byte.
    */
   static boolean mayFind(byte[] b, int from, int to) {
     int i = from;
+    // Bytes before this go byte by byte: the five after a backslash may start a word although a
+    // word character precedes them (see wordStart), which the block test does not know.
+    int slowUntil = from;
     while (i < to) {
+      if (i >= slowUntil && i + 8 <= to) {
+        long v = (long) LONGS.get(b, i);
+        if ((v & HIGH) == 0 && eq(v, BACKSLASHES) == 0) {
+          for (long m = candidates(v); m != 0; m &= m - 1) {
+            if (mayFindAt(b, from, to, i + (Long.numberOfTrailingZeros(m) >>> 3))) {
+              return true;
+            }
+          }
+          i += 8;
+          continue;
+        }
+        slowUntil = i + 8;
+      }
       int c = b[i];
       if (c < 0) {
         int len = sequenceLength(b, i, to);
@@ -107,61 +153,108 @@ final class BytePrefilter {
         i += len;
         continue;
       }
-      switch (CLASS[c]) {
-        case LETTER:
-        case DIGIT:
-          if (wordStart(b, from, i)
-              && (CLASS[c] == LETTER ? wordMayFind(b, i, to) : numberMayFind(b, i, to))) {
-            return true;
-          }
-          // Inside a word nothing starts, except right after an escape (see wordStart).
-          i = backslashBefore(b, from, i) ? i + 1 : runEnd(b, i + 1, to);
-          continue;
-        case AT:
-          if (i + 1 < to && mayStartDomain(b[i + 1])) {
-            return true;
-          }
-          break;
-        case COLON:
-          if (i + 1 < to && (b[i + 1] == '/' || b[i + 1] == '\\' || b[i + 1] == ':')) {
-            return true; // a URL (also as ":\/\/"), an IPv6 address
-          }
-          if (secretKeyBefore(b, from, i)) {
-            return true;
-          }
-          break;
-        case EQUALS:
-          if (secretKeyBefore(b, from, i)) {
-            return true;
-          }
-          break;
-        case DASH:
-          if (startsWith(b, i, to, PEM)) {
-            return true;
-          }
-          break;
-        case PLUS_OR_PAREN:
-          if (i + 1 < to && isDigit(b[i + 1]) && numberRunMayFind(b, i, to)) {
-            return true;
-          }
-          break;
-        case BACKSLASH:
-          // \u0000-\u007F: an ASCII character in disguise ('@', a letter of a key...).
-          if (i + 4 < to
-              && b[i + 1] == 'u'
-              && b[i + 2] == '0'
-              && b[i + 3] == '0'
-              && b[i + 4] >= '0'
-              && b[i + 4] <= '7') {
-            return true;
-          }
-          break;
-        default:
-          break;
+      if (c == '\\') {
+        slowUntil = Math.max(slowUntil, i + 7);
+      }
+      if (CLASS[c] != OTHER && mayFindAt(b, from, to, i)) {
+        return true;
       }
       i++;
     }
     return false;
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static final long HIGH = 0x8080808080808080L;
+  private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+  private static final long BACKSLASHES = repeat('\\');
+  private static final long UNDERSCORES = repeat('_');
+  private static final long ATS = repeat('@');
+  private static final long COLONS = repeat(':');
+  private static final long EQUALS_SIGNS = repeat('=');
+  private static final long DASHES = repeat('-');
+  private static final long PLUSES = repeat('+');
+  private static final long PARENS = repeat('(');
+  private static final long DOTS = repeat('.');
+  // Added to an ASCII byte, these set its high bit when it is at least 'a', 'z' + 1 and so on.
+  private static final long AT_LEAST_LOWER_A = repeat(0x80 - 'a');
+  private static final long ABOVE_LOWER_Z = repeat(0x80 - 'z' - 1);
+  private static final long AT_LEAST_UPPER_A = repeat(0x80 - 'A');
+  private static final long ABOVE_UPPER_Z = repeat(0x80 - 'Z' - 1);
+  private static final long AT_LEAST_ZERO = repeat(0x80 - '0');
+  private static final long ABOVE_NINE = repeat(0x80 - '9' - 1);
+
+  private static long repeat(int c) {
+    return 0x0101010101010101L * c;
+  }
+
+  /** The high bit of each byte of {@code v} (all ASCII) that equals the byte of {@code c}. */
+  private static long eq(long v, long c) {
+    long y = v ^ c;
+    return ~(((y & LOW7) + LOW7) | y) & HIGH;
+  }
+
+  /**
+   * The high bit of each byte of {@code v} (eight ASCII bytes, no backslash) worth a look: a
+   * letter or digit after a non-word byte (the first byte's predecessor is not known here:
+   * always), and the triggers '@', ':', '=', '-', '+', '(' and '.'.
+   */
+  private static long candidates(long v) {
+    long lower = (v + AT_LEAST_LOWER_A) & ~(v + ABOVE_LOWER_Z);
+    long upper = (v + AT_LEAST_UPPER_A) & ~(v + ABOVE_UPPER_Z);
+    long digit = (v + AT_LEAST_ZERO) & ~(v + ABOVE_NINE);
+    long alnum = (lower | upper | digit) & HIGH;
+    long nonWord = ~(alnum | eq(v, UNDERSCORES)) & HIGH;
+    long starts = alnum & ((nonWord << 8) | 0x80L);
+    return starts
+        | eq(v, ATS)
+        | eq(v, COLONS)
+        | eq(v, EQUALS_SIGNS)
+        | eq(v, DASHES)
+        | eq(v, PLUSES)
+        | eq(v, PARENS)
+        | eq(v, DOTS);
+  }
+
+  /** Whether a recogniser may find something at the ASCII byte {@code b[i]}. */
+  private static boolean mayFindAt(byte[] b, int from, int to, int i) {
+    int c = b[i];
+    switch (CLASS[c]) {
+      case LETTER:
+        return wordStart(b, from, i) && wordMayFind(b, i, to);
+      case DIGIT:
+        return wordStart(b, from, i) && numberRunMayFind(b, i, to);
+      case AT:
+        return i + 1 < to && mayStartDomain(b[i + 1]);
+      case COLON:
+        if (i + 1 < to
+            && (b[i + 1] == '/'
+                || b[i + 1] == ':'
+                || (b[i + 1] == '\\' && i + 2 < to && b[i + 2] == '/'))) {
+          return true; // a URL (also as ":\/\/"), an IPv6 address
+        }
+        return hexAddressBefore(b, from, to, i) || secretKeyBefore(b, from, i);
+      case EQUALS:
+        return secretKeyBefore(b, from, i);
+      case DASH:
+        return startsWith(b, i, to, PEM) || hexAddressBefore(b, from, to, i);
+      case DOT:
+        return hexAddressBefore(b, from, to, i);
+      case PLUS_OR_PAREN:
+        return i + 1 < to && isDigit(b[i + 1]) && numberRunMayFind(b, i, to);
+      case BACKSLASH:
+        // \u0000-\u007F: an ASCII character in disguise ('@', a letter of a key...).
+        return i + 4 < to
+            && b[i + 1] == 'u'
+            && b[i + 2] == '0'
+            && b[i + 3] == '0'
+            && b[i + 4] >= '0'
+            && b[i + 4] <= '7';
+      default:
+        return false;
+    }
   }
 
   static boolean isDigit(int c) {
@@ -170,28 +263,6 @@ final class BytePrefilter {
 
   private static boolean isHex(int c) {
     return c >= 0 && HEX[c];
-  }
-
-  /** The end of the run of ASCII word characters from {@code j}. */
-  private static int runEnd(byte[] b, int j, int to) {
-    while (j < to) {
-      int c = b[j];
-      if (c < 0 || !WORD[c]) {
-        break;
-      }
-      j++;
-    }
-    return j;
-  }
-
-  /** A backslash in the five bytes before {@code i}: a word may start inside this one. */
-  private static boolean backslashBefore(byte[] b, int from, int i) {
-    for (int k = Math.max(from, i - 5); k < i; k++) {
-      if (b[k] == '\\') {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -273,8 +344,20 @@ final class BytePrefilter {
     return -1;
   }
 
-  /** At a word starting with a letter: what {@code Scan.word} needs to find anything. */
+  /**
+   * At a word starting with a letter at {@code i}: what {@code Scan.word} needs to find anything
+   * but a MAC or IPv6 address (see {@link #hexAddressBefore}): its first two characters are a pair
+   * in {@link #PAIRS}, then the prefix, {@code eyJ}, auth scheme or IBAN start itself.
+   */
   private static boolean wordMayFind(byte[] b, int i, int to) {
+    if (i + 1 >= to) {
+      return false;
+    }
+    int c1 = b[i + 1];
+    return c1 >= 0 && PAIRS[b[i] << 7 | c1] && wordMayFindAfterPair(b, i, to);
+  }
+
+  private static boolean wordMayFindAfterPair(byte[] b, int i, int to) {
     int c = b[i];
     String[] prefixes = PREFIXES[c];
     if (prefixes != null) {
@@ -290,16 +373,13 @@ final class BytePrefilter {
     if ((c == 'B' || c == 'b') && authScheme(b, i, to)) {
       return true;
     }
-    if (c >= 'A'
+    return c >= 'A'
         && c <= 'Z'
         && i + 3 < to
         && b[i + 1] >= 'A'
         && b[i + 1] <= 'Z'
         && isDigit(b[i + 2])
-        && isDigit(b[i + 3])) {
-      return true; // IBAN
-    }
-    return HEX[c] && hexAddressMayFind(b, i, to);
+        && isDigit(b[i + 3]); // IBAN
   }
 
   /**
@@ -353,35 +433,30 @@ final class BytePrefilter {
     return p - t >= min;
   }
 
-  /** At a word starting with a digit: what {@code Scan.number} needs to find anything. */
-  private static boolean numberMayFind(byte[] b, int i, int to) {
-    return hexAddressMayFind(b, i, to) || numberRunMayFind(b, i, to);
-  }
-
   /**
-   * A MAC address starts with 2 hex digits and ':' or '-' before a hex digit, or 4 and '.' before
-   * one (Cisco); an IPv6 address with 1 to 4 before ':', then a hex digit or another ':'.
+   * At the ':', '-' or '.' at {@code s}: whether a MAC or IPv6 address may start at a word start
+   * before it. A MAC address starts with 2 hex digits and ':' or '-' before a hex digit, or 4 and
+   * '.' before one (Cisco); an IPv6 address with 1 to 4 before ':', then a hex digit or another
+   * ':'. The hex digits are a whole word, and {@code Scan.word} and {@code Scan.number} look for
+   * them at its start; here they are looked for from the separator, which is rarer than a word
+   * start and nearly never followed by a hex digit in prose.
    */
-  private static boolean hexAddressMayFind(byte[] b, int i, int to) {
-    int k = i;
-    while (k < to && k - i < 4 && isHex(b[k])) {
-      k++;
-    }
-    if (k + 1 >= to || k == i) {
+  private static boolean hexAddressBefore(byte[] b, int from, int to, int s) {
+    if (s + 1 >= to) {
       return false;
     }
-    int sep = b[k];
-    int next = b[k + 1];
-    switch (sep) {
-      case ':':
-        return isHex(next) || next == ':';
-      case '-':
-        return k - i == 2 && isHex(next);
-      case '.':
-        return k - i == 4 && isHex(next);
-      default:
-        return false;
+    int sep = b[s];
+    int next = b[s + 1];
+    if (!isHex(next) && !(sep == ':' && next == ':')) {
+      return false;
     }
+    for (int i = s - 1; i >= from && s - i <= 4 && isHex(b[i]); i--) {
+      int len = s - i;
+      if ((sep == ':' || len == (sep == '-' ? 2 : 4)) && wordStart(b, from, i)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -34,7 +34,17 @@ public final class SecretKeys {
   // Last letters of the words: most keys are rejected on their last character.
   private static final boolean[] LAST = new boolean[128];
 
+  // The words by their last letter (lower case), for a walk back from the end of a key.
+  private static final String[][] BY_LAST = new String[128][];
+
   static {
+    for (int c = 0; c < 128; c++) {
+      final int last = c;
+      BY_LAST[c] =
+          java.util.Arrays.stream(WORDS)
+              .filter(w -> w.charAt(w.length() - 1) == last)
+              .toArray(String[]::new);
+    }
     for (String w : WORDS) {
       char c = w.charAt(w.length() - 1);
       LAST[c] = true;
@@ -56,13 +66,13 @@ public final class SecretKeys {
     if (last < 0 || !LAST[last]) {
       return false;
     }
-    for (String w : WORDS) {
+    for (String w : BY_LAST[last | 0x20]) {
       int p = end - w.length();
       if (p < from) {
         continue;
       }
-      int k = 0;
-      while (k < w.length()) {
+      int k = w.length() - 2; // the last character matched already
+      while (k >= 0) {
         int c = b[p + k];
         if (c >= 'A' && c <= 'Z') {
           c |= 0x20;
@@ -70,9 +80,9 @@ public final class SecretKeys {
         if (c != w.charAt(k)) {
           break;
         }
-        k++;
+        k--;
       }
-      if (k == w.length()) {
+      if (k < 0) {
         return true;
       }
     }

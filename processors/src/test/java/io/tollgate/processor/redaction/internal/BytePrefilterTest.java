@@ -61,21 +61,22 @@ class BytePrefilterTest {
   void saysNothingOnlyWhereTheReferenceFindsNothing() {
     RedactionTexts texts = new RedactionTexts(20261122L);
     Random random = new Random(11);
-    for (int t = 0; t < 20_000; t++) {
+    for (int t = 0; t < 8_000; t++) {
       String text = texts.text();
       check(text, CONTEXT_KEYS[t % CONTEXT_KEYS.length]);
       check(jsonString(text, random), null);
       check("[" + jsonString(text, random) + "]", CONTEXT_KEYS[t % CONTEXT_KEYS.length]);
     }
-    assertThat(flaggedWithFindings).isGreaterThan(5_000);
-    assertThat(passed).isGreaterThan(1_000);
+    System.out.printf("texts: passed %d, flagged with findings %d%n", passed, flaggedWithFindings);
+    assertThat(flaggedWithFindings).isGreaterThan(2_000);
+    assertThat(passed).isGreaterThan(400);
   }
 
   @Test
   void entitiesNextToNonAsciiCharactersAndEscapes() {
     RedactionTexts texts = new RedactionTexts(99L);
     Random random = new Random(12);
-    for (int k = 0; k < 20_000; k++) {
+    for (int k = 0; k < 6_000; k++) {
       String e = texts.entity();
       String left = AROUND[k % AROUND.length];
       String right = AROUND[(k / AROUND.length) % AROUND.length];
@@ -103,6 +104,7 @@ class BytePrefilterTest {
       check(s, null);
       check(jsonString(s, random), null);
     }
+    System.out.printf("entities: passed %d, flagged with findings %d%n", passed, flaggedWithFindings);
     assertThat(flaggedWithFindings).isGreaterThan(10_000);
   }
 
@@ -110,7 +112,7 @@ class BytePrefilterTest {
   void jsonDocumentsWithSecretFieldsAndEscapes() {
     RedactionTexts texts = new RedactionTexts(31L);
     Random random = new Random(13);
-    for (int k = 0; k < 10_000; k++) {
+    for (int k = 0; k < 4_000; k++) {
       String doc = texts.json();
       check(doc, CONTEXT_KEYS[k % CONTEXT_KEYS.length]);
       // Field names that name a secret, in every escaping style, before clean values.
@@ -121,6 +123,7 @@ class BytePrefilterTest {
           "{" + jsonString(field, random) + ws + ":" + ws + jsonString(value, random) + "}", null);
       check("[{\"a\":{" + jsonString(field, random) + ":[" + jsonString(value, random) + "]}}]", null);
     }
+    System.out.printf("json: passed %d, flagged with findings %d%n", passed, flaggedWithFindings);
     assertThat(passed).isGreaterThan(500);
   }
 
