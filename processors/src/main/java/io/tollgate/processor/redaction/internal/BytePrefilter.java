@@ -9,25 +9,26 @@ import java.nio.ByteOrder;
  * value for which this says no is left as it came without being decoded into characters.
  *
  * <p>Why: most values hold nothing, and decoding one, walking its JSON and scanning its characters
- * cost about four times as much as one pass over its bytes. Every trigger of the recognisers is
- * ASCII, and so is (almost) everything each recogniser needs to see near its trigger, so the pass
- * looks for those necessary conditions and nothing more; when it finds one, the caller takes the
- * char path, whose findings are the only ones that count. This filter never finds anything itself.
+ * cost more than one pass over its bytes. Every trigger of the recognisers is ASCII, and so is
+ * (almost) everything each recogniser needs to see near its trigger, so the pass looks for those
+ * necessary conditions and nothing more; when it finds one, the caller takes the char path, whose
+ * findings are the only ones that count. This filter never finds anything itself.
  *
  * <p>It must only ever say "nothing" for a value in which {@link BuiltinScanner} finds nothing:
  * scanned as plain text, and scanned leaf by leaf as JSON, where a leaf's characters are its bytes
  * with JSON escapes decoded and its field name is a secret context. Hence, per trigger:
  *
  * <ul>
- *   <li>An escape {@code \u0000}–{@code \u007F} can write any ASCII character, trigger included:
+ *   <li>An escape {@code \\u0000}–{@code \\u007F} can write any ASCII character, trigger included:
  *       the char path decides. Other escapes give characters that trigger nothing ({@code \"},
  *       {@code \\}, {@code \/}, controls, non-ASCII); where one can end a word, the word-start test
  *       below accepts the position after it, and where a recogniser looks for {@code /}, {@code \}
  *       counts too.
  *   <li>Words and numbers (at a word start only, as in the char path): the start of a vendor
- *       prefix, {@code eyJ}, {@code Bearer}/{@code Basic} before a blank, two capitals and two
- *       digits (IBAN), a short hex group before {@code :}, {@code -} or {@code .} (MAC, IPv6), or a
- *       digit run with 8 digits or more (phone, SSN, card) or 4 and three dots (IPv4).
+ *       prefix, {@code eyJ}, {@code Bearer}/{@code Basic} before a blank and a credential, two
+ *       capitals and two digits (IBAN), or a digit run with 8 digits or more (phone, SSN, card)
+ *       or 4 and three dots (IPv4). A MAC or IPv6 address is looked for from its first {@code
+ *       :}, {@code -} or {@code .}: a word of 1 to 4 hex digits before it, a hex digit after.
  *   <li>{@code @} before a domain character; {@code ://}, {@code ::}; a secret's name before
  *       {@code :} or {@code =} (which also catches a JSON field name that names a secret); {@code
  *       -----BEGIN }.
@@ -69,7 +70,8 @@ final class BytePrefilter {
   /** Vendor prefixes by their first character. */
   private static final String[][] PREFIXES = new String[128][];
 
-  private static final byte[] PEM = "-----BEGIN ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] PEM =
+      "-----BEGIN ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   /** The longest stretch of a number run looked at; longer ones go to the char path. */
   private static final int MAX_NUMBER_RUN = 640;
@@ -121,29 +123,16 @@ final class BytePrefilter {
    * as the string leaves of a JSON document (not counting a secret context key, which the caller
    * checks); true when the char path must decide, also for bytes that are not well-formed UTF-8.
    *
-   * <p>Eight bytes at a time where they are ASCII without a backslash (most of a prompt): a few
-   * word operations mark the bytes worth a look (a letter or digit after a non-word byte, a
-   * trigger), and only those are looked at. Elsewhere byte by byte.
+   * <p>Steps a word at a time, as {@code Scan.loop} does: a word is looked at only where it
+   * starts, its end found eight bytes per step, and a space after it skipped.
    */
   static boolean mayFind(byte[] b, int from, int to) {
     int i = from;
-    // Bytes before this go byte by byte: the five after a backslash may start a word although a
-    // word character precedes them (see wordStart), which the block test does not know.
-    int slowUntil = from;
+    // Whether b[i - 1] is known to be an ASCII non-word byte: then a word starts at i.
+    boolean boundary = true;
+    // Up to here a word may start inside a word: the five bytes after a backslash (wordStart).
+    int stepUntil = -1;
     while (i < to) {
-      if (i >= slowUntil && i + 8 <= to) {
-        long v = (long) LONGS.get(b, i);
-        if ((v & HIGH) == 0 && eq(v, BACKSLASHES) == 0) {
-          for (long m = candidates(v); m != 0; m &= m - 1) {
-            if (mayFindAt(b, from, to, i + (Long.numberOfTrailingZeros(m) >>> 3))) {
-              return true;
-            }
-          }
-          i += 8;
-          continue;
-        }
-        slowUntil = i + 8;
-      }
       int c = b[i];
       if (c < 0) {
         int len = sequenceLength(b, i, to);
@@ -151,17 +140,68 @@ final class BytePrefilter {
           return true;
         }
         i += len;
+        boundary = false;
         continue;
       }
-      if (c == '\\') {
-        slowUntil = Math.max(slowUntil, i + 7);
+      byte cls = CLASS[c];
+      if (cls == LETTER || cls == DIGIT) {
+        if ((boundary || wordStart(b, from, i))
+            && (cls == LETTER ? wordMayFind(b, i, to) : numberRunMayFind(b, i, to))) {
+          return true;
+        }
+        if (i > from && b[i - 1] == '\\') {
+          stepUntil = i + 6;
+        }
+        if (i < stepUntil) {
+          i++;
+          boundary = false;
+          continue;
+        }
+        int j = wordEnd(b, i + 1, to);
+        if (j + 1 < to && b[j] == ' ') {
+          i = j + 1; // a space starts nothing, and a word may start after it
+          boundary = true;
+        } else {
+          i = j;
+          boundary = false;
+        }
+        continue;
       }
-      if (CLASS[c] != OTHER && mayFindAt(b, from, to, i)) {
+      if (cls != OTHER && mayFindAt(b, from, to, i)) {
         return true;
       }
+      boundary = !WORD[c];
       i++;
     }
     return false;
+  }
+
+  /**
+   * The first byte from {@code j} that is not an ASCII word character: eight at a time, so that a
+   * word of up to eight characters costs one step and no mispredicted loop exit.
+   */
+  private static int wordEnd(byte[] b, int j, int to) {
+    while (j + 8 <= to) {
+      long v = (long) LONGS.get(b, j);
+      long low = v & LOW7;
+      long lower = (low + AT_LEAST_LOWER_A) & ~(low + ABOVE_LOWER_Z);
+      long upper = (low + AT_LEAST_UPPER_A) & ~(low + ABOVE_UPPER_Z);
+      long digit = (low + AT_LEAST_ZERO) & ~(low + ABOVE_NINE);
+      long word = (lower | upper | digit | eq(low, UNDERSCORES)) & ~v & HIGH;
+      long stop = ~word & HIGH;
+      if (stop != 0) {
+        return j + (Long.numberOfTrailingZeros(stop) >>> 3);
+      }
+      j += 8;
+    }
+    while (j < to) {
+      int x = b[j];
+      if (x < 0 || !WORD[x]) {
+        break;
+      }
+      j++;
+    }
+    return j;
   }
 
   private static final VarHandle LONGS =
@@ -169,15 +209,7 @@ final class BytePrefilter {
 
   private static final long HIGH = 0x8080808080808080L;
   private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
-  private static final long BACKSLASHES = repeat('\\');
   private static final long UNDERSCORES = repeat('_');
-  private static final long ATS = repeat('@');
-  private static final long COLONS = repeat(':');
-  private static final long EQUALS_SIGNS = repeat('=');
-  private static final long DASHES = repeat('-');
-  private static final long PLUSES = repeat('+');
-  private static final long PARENS = repeat('(');
-  private static final long DOTS = repeat('.');
   // Added to an ASCII byte, these set its high bit when it is at least 'a', 'z' + 1 and so on.
   private static final long AT_LEAST_LOWER_A = repeat(0x80 - 'a');
   private static final long ABOVE_LOWER_Z = repeat(0x80 - 'z' - 1);
@@ -194,28 +226,6 @@ final class BytePrefilter {
   private static long eq(long v, long c) {
     long y = v ^ c;
     return ~(((y & LOW7) + LOW7) | y) & HIGH;
-  }
-
-  /**
-   * The high bit of each byte of {@code v} (eight ASCII bytes, no backslash) worth a look: a
-   * letter or digit after a non-word byte (the first byte's predecessor is not known here:
-   * always), and the triggers '@', ':', '=', '-', '+', '(' and '.'.
-   */
-  private static long candidates(long v) {
-    long lower = (v + AT_LEAST_LOWER_A) & ~(v + ABOVE_LOWER_Z);
-    long upper = (v + AT_LEAST_UPPER_A) & ~(v + ABOVE_UPPER_Z);
-    long digit = (v + AT_LEAST_ZERO) & ~(v + ABOVE_NINE);
-    long alnum = (lower | upper | digit) & HIGH;
-    long nonWord = ~(alnum | eq(v, UNDERSCORES)) & HIGH;
-    long starts = alnum & ((nonWord << 8) | 0x80L);
-    return starts
-        | eq(v, ATS)
-        | eq(v, COLONS)
-        | eq(v, EQUALS_SIGNS)
-        | eq(v, DASHES)
-        | eq(v, PLUSES)
-        | eq(v, PARENS)
-        | eq(v, DOTS);
   }
 
   /** Whether a recogniser may find something at the ASCII byte {@code b[i]}. */
@@ -245,7 +255,7 @@ final class BytePrefilter {
       case PLUS_OR_PAREN:
         return i + 1 < to && isDigit(b[i + 1]) && numberRunMayFind(b, i, to);
       case BACKSLASH:
-        // \u0000-\u007F: an ASCII character in disguise ('@', a letter of a key...).
+        // \\u0000-\\u007F: an ASCII character in disguise ('@', a letter of a key...).
         return i + 4 < to
             && b[i + 1] == 'u'
             && b[i + 2] == '0'
@@ -268,7 +278,7 @@ final class BytePrefilter {
   /**
    * Whether a word may start at {@code i} in the text or in a JSON leaf: the character before is
    * not a word character, or is the end of an escape (JSON's {@code \n}, {@code \b}, {@code
-   * \u2014}..., or one written out as text, which the char path also treats as a word's end).
+   * \\u2014}..., or one written out as text, which the char path also treats as a word's end).
    */
   static boolean wordStart(byte[] b, int from, int i) {
     if (i == from) {

@@ -67,7 +67,6 @@ class BytePrefilterTest {
       check(jsonString(text, random), null);
       check("[" + jsonString(text, random) + "]", CONTEXT_KEYS[t % CONTEXT_KEYS.length]);
     }
-    System.out.printf("texts: passed %d, flagged with findings %d%n", passed, flaggedWithFindings);
     assertThat(flaggedWithFindings).isGreaterThan(2_000);
     assertThat(passed).isGreaterThan(400);
   }
@@ -104,7 +103,6 @@ class BytePrefilterTest {
       check(s, null);
       check(jsonString(s, random), null);
     }
-    System.out.printf("entities: passed %d, flagged with findings %d%n", passed, flaggedWithFindings);
     assertThat(flaggedWithFindings).isGreaterThan(10_000);
   }
 
@@ -121,9 +119,10 @@ class BytePrefilterTest {
       String ws = new String[] {"", " ", "\n", "\t  "}[(k / 20) % 4];
       check(
           "{" + jsonString(field, random) + ws + ":" + ws + jsonString(value, random) + "}", null);
-      check("[{\"a\":{" + jsonString(field, random) + ":[" + jsonString(value, random) + "]}}]", null);
+      check(
+          "[{\"a\":{" + jsonString(field, random) + ":[" + jsonString(value, random) + "]}}]",
+          null);
     }
-    System.out.printf("json: passed %d, flagged with findings %d%n", passed, flaggedWithFindings);
     assertThat(passed).isGreaterThan(500);
   }
 
