@@ -182,15 +182,18 @@ class BytePrefilterTest {
   /**
    * {@code s} as a JSON string in one of the styles SDKs write: UTF-8 as it is, every non-ASCII
    * character as {@code \}{@code uXXXX} (Python's ensure_ascii), '/' escaped (PHP), short escapes
-   * for controls, or any of those mixed.
+   * for controls, any character as {@code \}{@code uXXXX} (Go's HTML-safe escapes), or mixed.
    */
   private static String jsonString(String s, Random random) {
-    int style = random.nextInt(5);
+    int style = random.nextInt(6);
     StringBuilder sb = new StringBuilder("\"");
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      int st = style == 4 ? random.nextInt(4) : style;
-      if (c == '"' || c == '\\') {
+      int st = style == 4 ? random.nextInt(6) : style;
+      if (st == 5 && random.nextInt(3) == 0) {
+        // Any character as an escape, ASCII too: Go escapes '<', '>' and '&' so.
+        sb.append(String.format("\\u%04x", (int) c));
+      } else if (c == '"' || c == '\\') {
         sb.append('\\').append(c);
       } else if (c == '\n') {
         sb.append("\\n");
