@@ -442,7 +442,13 @@ final class RedactionProcessor implements Processor {
    */
   private TextValue localTextValue(ByteString utf8, String context) {
     Utf8Text text = Utf8Text.get();
-    if (!text.decode(utf8)) {
+    text.load(utf8);
+    // Most values hold nothing: one pass over the bytes shows it, and they are never decoded.
+    if (!scanner.mayFind(text.bytes(), text.offset(), text.offset() + text.size(), context)) {
+      text.release();
+      return TextValue.CLEAN;
+    }
+    if (!text.decodeLoaded()) {
       // Not well-formed UTF-8: the String that getStringValue() would give, with its U+FFFDs.
       return localTextValue(utf8.toStringUtf8(), context);
     }

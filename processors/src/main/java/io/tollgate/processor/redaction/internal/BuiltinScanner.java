@@ -279,6 +279,27 @@ public final class BuiltinScanner {
   }
 
   /**
+   * False when {@link #scan(String, String)} surely finds nothing in the text whose UTF-8 is {@code
+   * utf8[from, to)}, scanned as it is or leaf by leaf as a JSON document (see {@link
+   * BytePrefilter}); true when the text must be decoded and scanned to know.
+   */
+  public boolean mayFind(byte[] utf8, int from, int to, String contextKey) {
+    if (isSecretContext(contextKey)) {
+      return true;
+    }
+    return BytePrefilter.mayFind(utf8, from, to);
+  }
+
+  /** The vendor prefixes, for {@link BytePrefilter}. */
+  static List<String> tokenPrefixes() {
+    List<String> out = new ArrayList<>();
+    for (PrefixToken t : TOKENS) {
+      out.add(t.prefix());
+    }
+    return out;
+  }
+
+  /**
    * Whether the key that holds a text names a secret. A bare "token" key is not a secret's name in
    * GenAI payloads: log-probabilities list each output token as {"token": "Hello", "logprob":
    * -0.1}.

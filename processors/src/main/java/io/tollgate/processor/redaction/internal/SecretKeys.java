@@ -34,7 +34,17 @@ public final class SecretKeys {
   // Last letters of the words: most keys are rejected on their last character.
   private static final boolean[] LAST = new boolean[128];
 
+  // The words by their last letter (lower case), for a walk back from the end of a key.
+  private static final String[][] BY_LAST = new String[128][];
+
   static {
+    for (int c = 0; c < 128; c++) {
+      final int last = c;
+      BY_LAST[c] =
+          java.util.Arrays.stream(WORDS)
+              .filter(w -> w.charAt(w.length() - 1) == last)
+              .toArray(String[]::new);
+    }
     for (String w : WORDS) {
       char c = w.charAt(w.length() - 1);
       LAST[c] = true;
@@ -45,6 +55,38 @@ public final class SecretKeys {
   /** Whether a key ending in {@code last} may name a secret; false means it does not. */
   static boolean mayEndKey(char last) {
     return last < 128 && LAST[last];
+  }
+
+  /**
+   * Whether {@code b[from, end)} ends with one of the words, ignoring ASCII case: a necessary
+   * condition for a key ending at {@code end} to name a secret (see {@link BytePrefilter}).
+   */
+  static boolean mayEndWithKeyWord(byte[] b, int from, int end) {
+    int last = b[end - 1];
+    if (last < 0 || !LAST[last]) {
+      return false;
+    }
+    for (String w : BY_LAST[last | 0x20]) {
+      int p = end - w.length();
+      if (p < from) {
+        continue;
+      }
+      int k = w.length() - 2; // the last character matched already
+      while (k >= 0) {
+        int c = b[p + k];
+        if (c >= 'A' && c <= 'Z') {
+          c |= 0x20;
+        }
+        if (c != w.charAt(k)) {
+          break;
+        }
+        k--;
+      }
+      if (k < 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public static boolean isSecretKey(CharSequence key) {

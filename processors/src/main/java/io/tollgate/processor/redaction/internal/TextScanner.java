@@ -85,6 +85,15 @@ public final class TextScanner {
     return found;
   }
 
+  /**
+   * False when {@link #scan(String, String)} surely finds nothing in the text whose UTF-8 is {@code
+   * utf8[from, to)}, as plain text or as the leaves of a JSON document: it may then stay undecoded.
+   * User patterns are regular expressions over characters: with any, the text must be scanned.
+   */
+  public boolean mayFind(byte[] utf8, int from, int to, String contextKey) {
+    return !custom.isEmpty() || builtins.mayFind(utf8, from, to, contextKey);
+  }
+
   private List<Finding> scanCustom(String text, List<Finding> found) {
     List<Finding> out = null;
     for (CustomPattern c : custom) {

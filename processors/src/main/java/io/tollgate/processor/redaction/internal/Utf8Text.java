@@ -41,6 +41,10 @@ public final class Utf8Text {
   private char[] chars = new char[1024];
   private byte[] copy = new byte[0];
   private int length;
+  // The bytes of the last load(): the value's own array, or copy.
+  private byte[] array;
+  private int offset;
+  private int size;
   private final Capture capture = new Capture();
 
   private Utf8Text() {}
@@ -64,14 +68,17 @@ public final class Utf8Text {
    * characters are undefined).
    */
   public boolean decode(ByteString utf8) {
-    int size = utf8.size();
-    // A character per byte at most: a 4-byte sequence is two chars.
-    if (size > chars.length || (chars.length > MAX_KEPT && size <= MAX_KEPT)) {
-      // Grows by doubling up to MAX_KEPT; a larger array serves one value and is dropped after.
-      chars = new char[Math.max(size, Math.min(2 * chars.length, MAX_KEPT))];
-    }
-    byte[] array;
-    int offset;
+    load(utf8);
+    return decodeLoaded();
+  }
+
+  /**
+   * Makes {@code utf8}'s bytes readable as {@code bytes()[offset(), offset() + size())} without
+   * decoding them: the array behind it when it is one, else a copy in a scratch array. They stay
+   * readable until {@link #decodeLoaded} or {@link #release} (which drop the reference).
+   */
+  public void load(ByteString utf8) {
+    size = utf8.size();
     if (capture.of(utf8)) {
       array = capture.array;
       offset = capture.offset;
@@ -85,7 +92,37 @@ public final class Utf8Text {
       array = copy;
       offset = 0;
     }
+  }
+
+  public byte[] bytes() {
+    return array;
+  }
+
+  public int offset() {
+    return offset;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  /** Forgets the loaded bytes (so that the array behind a value is not kept by the thread). */
+  public void release() {
+    array = null;
+  }
+
+  /**
+   * Decodes the bytes of the last {@link #load} into {@link #chars()}; false when they are not
+   * well-formed UTF-8 (then the characters are undefined).
+   */
+  public boolean decodeLoaded() {
+    // A character per byte at most: a 4-byte sequence is two chars.
+    if (size > chars.length || (chars.length > MAX_KEPT && size <= MAX_KEPT)) {
+      // Grows by doubling up to MAX_KEPT; a larger array serves one value and is dropped after.
+      chars = new char[Math.max(size, Math.min(2 * chars.length, MAX_KEPT))];
+    }
     length = decode(array, offset, size, chars);
+    array = null;
     return length >= 0;
   }
 
