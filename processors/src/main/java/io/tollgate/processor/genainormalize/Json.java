@@ -19,6 +19,7 @@ import io.tollgate.core.model.Values;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Base64;
+import java.util.Comparator;
 
 /** JSON reading and writing with numbers kept exactly as sent. */
 final class Json {
@@ -219,11 +220,27 @@ final class Json {
     return AnyValue.newBuilder().setStringValueBytes(UnsafeByteOperations.unsafeWrap(utf8)).build();
   }
 
-  /** Whether a backslash, u, D occurs: an escaped surrogate (or such text, escaped: harmless). */
-  private static boolean mayHoldEscapedSurrogate(byte[] utf8) {
-    for (int i = 0, n = utf8.length - 2; i < n; i++) {
-      if (utf8[i] == '\\' && utf8[i + 1] == 'u' && utf8[i + 2] == 'D') {
-        return true;
+  /**
+   * Whether a backslash, u, D occurs: an escaped surrogate (or such text, escaped: harmless).
+   * Looks at every third byte first (Horspool's skip): a byte that is none of the three cannot be
+   * inside an occurrence, so the next one can start no earlier than after it.
+   */
+  static boolean mayHoldEscapedSurrogate(byte[] utf8) {
+    int i = 2;
+    int n = utf8.length;
+    while (i < n) {
+      byte b = utf8[i];
+      if (b == 'D') {
+        if (utf8[i - 1] == 'u' && utf8[i - 2] == '\\') {
+          return true;
+        }
+        i += 3;
+      } else if (b == 'u') {
+        i += 1;
+      } else if (b == '\\') {
+        i += 2;
+      } else {
+        i += 3;
       }
     }
     return false;
@@ -266,6 +283,35 @@ final class Json {
         return NODES.nullNode();
     }
   }
+
+  /**
+   * A string value as a JSON string that keeps the value's UTF-8 bytes: text that is only copied
+   * into a document is written from them, never becoming a String. Null for other values.
+   */
+  static JsonNode textOf(AnyValue v) {
+    return v != null && v.hasStringValue() ? new Utf8TextNode(v.getStringValueBytes()) : null;
+  }
+
+  /**
+   * Whether two documents are equal as {@link JsonNode#equals} says, but with strings compared by
+   * their text whatever node holds them ({@code TextNode.equals} knows only TextNodes).
+   */
+  static boolean sameJson(JsonNode a, JsonNode b) {
+    return a.equals(SAME_TEXT, b);
+  }
+
+  private static final Comparator<JsonNode> SAME_TEXT =
+      (a, b) -> {
+        if (a.equals(b)) {
+          return 0;
+        }
+        boolean same =
+            (a instanceof Utf8TextNode || b instanceof Utf8TextNode)
+                && a.isTextual()
+                && b.isTextual()
+                && a.textValue().equals(b.textValue());
+        return same ? 0 : 1;
+      };
 
   /** The text of a string node, or null for anything else. */
   static String text(JsonNode node, String field) {
