@@ -220,30 +220,9 @@ final class Json {
     return AnyValue.newBuilder().setStringValueBytes(UnsafeByteOperations.unsafeWrap(utf8)).build();
   }
 
-  /**
-   * Whether a backslash, u, D occurs: an escaped surrogate (or such text, escaped: harmless).
-   * Looks at every third byte first (Horspool's skip): a byte that is none of the three cannot be
-   * inside an occurrence, so the next one can start no earlier than after it.
-   */
+  /** Whether a backslash, u, D occurs: an escaped surrogate (or such text, escaped: harmless). */
   static boolean mayHoldEscapedSurrogate(byte[] utf8) {
-    int i = 2;
-    int n = utf8.length;
-    while (i < n) {
-      byte b = utf8[i];
-      if (b == 'D') {
-        if (utf8[i - 1] == 'u' && utf8[i - 2] == '\\') {
-          return true;
-        }
-        i += 3;
-      } else if (b == 'u') {
-        i += 1;
-      } else if (b == '\\') {
-        i += 2;
-      } else {
-        i += 3;
-      }
-    }
-    return false;
+    return JsonBytes.containsBackslashUD(utf8);
   }
 
   static ObjectNode object() {

@@ -106,10 +106,22 @@ final class Utf8TextNode extends ValueNode {
     Slice s = new Slice();
     UnsafeByteOperations.unsafeWriteTo(utf8, s);
     if (s.parts == 1) {
-      g.writeUTF8String(s.array, s.offset, s.length); // read only: the array stays the value's
+      write(g, s.array, s.offset, s.length); // read only: the array stays the value's
     } else {
       byte[] copy = utf8.toByteArray(); // pieces (a rope) or a buffer: one string, in one go
-      g.writeUTF8String(copy, 0, copy.length);
+      write(g, copy, 0, copy.length);
+    }
+  }
+
+  /**
+   * Text with nothing to escape (most prose) is copied as it is; the escaping writer looks at
+   * every byte on its own to find what the scan finds eight bytes at a time.
+   */
+  private static void write(JsonGenerator g, byte[] b, int off, int len) throws IOException {
+    if (JsonBytes.needsEscape(b, off, len)) {
+      g.writeUTF8String(b, off, len);
+    } else {
+      g.writeRawUTF8String(b, off, len);
     }
   }
 
