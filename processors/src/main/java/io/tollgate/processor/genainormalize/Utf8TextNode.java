@@ -28,6 +28,9 @@ final class Utf8TextNode extends ValueNode {
 
   private static final long serialVersionUID = 1L;
 
+  /** Longer text is escaped by Jackson, in its buffer, not in one six times its size. */
+  private static final int MAX_ESCAPED_HERE = 1 << 20;
+
   /** Valid UTF-8: a string value's bytes always are (protobuf checks what is set). */
   private final ByteString utf8;
 
@@ -114,14 +117,18 @@ final class Utf8TextNode extends ValueNode {
   }
 
   /**
-   * Text with nothing to escape (most prose) is copied as it is; the escaping writer looks at
+   * Text with nothing to escape is copied as it is; other text is escaped as Jackson escapes it
+   * (by its own table), runs between escapes copied whole: Jackson's escaping writer looks at
    * every byte on its own to find what the scan finds eight bytes at a time.
    */
   private static void write(JsonGenerator g, byte[] b, int off, int len) throws IOException {
-    if (JsonBytes.needsEscape(b, off, len)) {
-      g.writeUTF8String(b, off, len);
-    } else {
+    if (!JsonBytes.needsEscape(b, off, len)) {
       g.writeRawUTF8String(b, off, len);
+    } else if (JsonBytes.ESCAPES_AS_SCANNED && len <= MAX_ESCAPED_HERE) {
+      byte[] escaped = Json.escapeBuffer(len);
+      g.writeRawUTF8String(escaped, 0, JsonBytes.escape(b, off, len, escaped));
+    } else {
+      g.writeUTF8String(b, off, len);
     }
   }
 
