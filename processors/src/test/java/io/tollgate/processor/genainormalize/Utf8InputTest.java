@@ -283,9 +283,12 @@ class Utf8InputTest {
       for (ByteString form : forms) {
         Utf8TextNode node = new Utf8TextNode(form);
         assertThat(Json.writeValue(Messages.textPart(node))).as(text).isEqualTo(expected);
-        assertThat(Json.write(Messages.textPart(node))).isEqualTo(Json.write(Messages.textPart(text)));
+        assertThat(Json.write(Messages.textPart(node)))
+            .isEqualTo(Json.write(Messages.textPart(text)));
         assertThat(node.asText()).isEqualTo(text);
-        assertThat(node).isEqualTo(Json.NODES.textNode(text)).hasSameHashCodeAs(Json.NODES.textNode(text));
+        assertThat(node)
+            .isEqualTo(Json.NODES.textNode(text))
+            .hasSameHashCodeAs(Json.NODES.textNode(text));
         assertThat(Json.sameJson(Json.NODES.textNode(text), node)).isTrue();
         assertThat(Json.sameJson(Json.NODES.textNode(text + "!"), node)).isFalse();
       }
