@@ -182,16 +182,16 @@ final class Converter {
     if (!v.hasStringValue() || v.getStringValueBytes().isEmpty()) {
       return Converted.FAILED;
     }
-    // JSON is parsed from the UTF-8 bytes; the text is read as a String only where it becomes
-    // the text of a message.
+    // JSON is parsed from the UTF-8 bytes, and text that becomes the text of a message is copied
+    // as those bytes: neither is read as a String.
     switch (type) {
       case SYSTEM_TEXT:
-        return Converted.ofJson(Json.array().add(Messages.textPart(v.getStringValue())));
+        return Converted.ofJson(Json.array().add(Messages.textPart(Json.textOf(v))));
       case USER_TEXT:
-        return Converted.ofJson(Json.array().add(text(Messages.USER, v.getStringValue())));
+        return Converted.ofJson(Json.array().add(text(Messages.USER, v)));
       case ASSISTANT_TEXT:
         {
-          ObjectNode m = text(Messages.ASSISTANT, v.getStringValue());
+          ObjectNode m = text(Messages.ASSISTANT, v);
           Messages.setFinishReason(m, firstFinishReason(ctx));
           return Converted.ofJson(Json.array().add(m));
         }
@@ -201,7 +201,7 @@ final class Converter {
           JsonNode n = Json.parseContainer(v);
           if (n == null) {
             return type == ValueType.CHAT_MESSAGES
-                ? Converted.ofJson(Json.array().add(text(Messages.USER, v.getStringValue())))
+                ? Converted.ofJson(Json.array().add(text(Messages.USER, v)))
                 : Converted.FAILED;
           }
           ArrayNode out = Messages.fromChatMessages(n, Messages.USER, this::messageFinishReason);
@@ -212,7 +212,7 @@ final class Converter {
           JsonNode n = Json.parseContainer(v);
           ArrayNode out;
           if (n == null) {
-            out = Json.array().add(text(Messages.ASSISTANT, v.getStringValue()));
+            out = Json.array().add(text(Messages.ASSISTANT, v));
           } else {
             out = Messages.fromChatMessages(n, Messages.ASSISTANT, this::messageFinishReason);
             if (out == null) {
@@ -250,9 +250,9 @@ final class Converter {
     return reasons.isEmpty() ? null : messageFinishReason(reasons.get(0));
   }
 
-  private static ObjectNode text(String role, String content) {
+  private static ObjectNode text(String role, AnyValue content) {
     ObjectNode m = Messages.message(role);
-    Messages.parts(m).add(Messages.textPart(content));
+    Messages.parts(m).add(Messages.textPart(Json.textOf(content)));
     return m;
   }
 

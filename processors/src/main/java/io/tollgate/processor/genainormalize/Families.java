@@ -201,15 +201,16 @@ final class Families {
       ObjectNode m =
           Messages.message(role != null ? role : output ? Messages.ASSISTANT : Messages.USER);
       ArrayNode parts = Messages.parts(m);
-      String content = r.string("content");
+      // The content is read as bytes: a message's text is copied, never looked at as a String.
+      AnyValue content = r.value("content");
       if (content == null && !output) {
         // Completions API: OpenLLMetry writes the prompt as gen_ai.prompt.0.user.
-        content = r.string("user");
+        content = r.value("user");
       }
       String toolCallId = r.string("tool_call_id");
       if (content != null) {
         if (Messages.TOOL.equals(role)) {
-          parts.add(Messages.toolResponsePart(toolCallId, Json.NODES.textNode(content)));
+          parts.add(Messages.toolResponsePart(toolCallId, Json.textOf(content)));
           toolCallId = null;
         } else {
           Messages.addContent(parts, content, true);
@@ -302,22 +303,22 @@ final class Families {
           Messages.message(role != null ? role : output ? Messages.ASSISTANT : Messages.USER);
       ArrayNode parts = Messages.parts(m);
       String toolCallId = r.string("message.tool_call_id");
-      String content = r.string("message.content");
+      AnyValue content = r.value("message.content");
       if (content != null) {
         if (Messages.TOOL.equals(role)) {
-          parts.add(Messages.toolResponsePart(toolCallId, Json.NODES.textNode(content)));
+          parts.add(Messages.toolResponsePart(toolCallId, Json.textOf(content)));
           toolCallId = null;
         } else {
-          parts.add(Messages.textPart(content));
+          parts.add(Messages.textPart(Json.textOf(content)));
         }
       }
       for (TreeMap<String, Integer> c : Indexed.nested(fields, "message.contents.").values()) {
         r.nested(c);
         String type = r.string("message_content.type");
         if ("text".equals(type)) {
-          String text = r.string("message_content.text");
+          AnyValue text = r.value("message_content.text");
           if (text != null) {
-            parts.add(Messages.textPart(text));
+            parts.add(Messages.textPart(Json.textOf(text)));
           }
         } else if ("image".equals(type)) {
           String url = r.string("message_content.image.image.url");
@@ -385,10 +386,10 @@ final class Families {
     ArrayNode messages = Json.array();
     for (TreeMap<String, Integer> fields : ix.byIndex.values()) {
       r.begin(fields);
-      String text = r.string(field);
+      AnyValue text = r.value(field);
       if (text != null) {
         ObjectNode m = Messages.message(role);
-        Messages.parts(m).add(Messages.textPart(text));
+        Messages.parts(m).add(Messages.textPart(Json.textOf(text)));
         messages.add(m);
       }
     }
@@ -419,23 +420,23 @@ final class Families {
     ObjectNode m = Messages.message(Messages.ASSISTANT);
     ArrayNode parts = Messages.parts(m);
     List<Integer> used = new ArrayList<>(4);
-    String reasoning = stringAt(s, at[SpanScan.VERCEL_REASONING]);
+    JsonNode reasoning = Json.textOf(valueAt(s, at[SpanScan.VERCEL_REASONING]));
     if (reasoning != null) {
       parts.add(Messages.reasoningPart(reasoning));
       used.add(at[SpanScan.VERCEL_REASONING]);
     }
-    String text = stringAt(s, at[SpanScan.VERCEL_TEXT]);
+    JsonNode text = Json.textOf(valueAt(s, at[SpanScan.VERCEL_TEXT]));
     if (text != null) {
       parts.add(Messages.textPart(text));
       used.add(at[SpanScan.VERCEL_TEXT]);
     }
-    String object = stringAt(s, at[SpanScan.VERCEL_OBJECT]);
+    JsonNode object = Json.textOf(valueAt(s, at[SpanScan.VERCEL_OBJECT]));
     if (object != null) {
       parts.add(Messages.textPart(object));
       used.add(at[SpanScan.VERCEL_OBJECT]);
     }
-    String calls = stringAt(s, at[SpanScan.VERCEL_TOOL_CALLS]);
-    if (calls != null) {
+    AnyValue calls = valueAt(s, at[SpanScan.VERCEL_TOOL_CALLS]);
+    if (calls != null && calls.hasStringValue()) {
       JsonNode n = Json.parseContainer(calls);
       ArrayNode callParts = n != null && n.isArray() ? vercelToolCalls(n) : null;
       if (callParts != null) {
@@ -481,12 +482,8 @@ final class Families {
     return out;
   }
 
-  private static String stringAt(SpanScan s, int attr) {
-    if (attr < 0) {
-      return null;
-    }
-    AnyValue v = s.attrs.value(attr);
-    return v.hasStringValue() ? v.getStringValue() : null;
+  private static AnyValue valueAt(SpanScan s, int attr) {
+    return attr < 0 ? null : s.attrs.value(attr);
   }
 
   // ---- tool definitions ----
@@ -746,12 +743,12 @@ final class Families {
             finishEvents.add(e);
           }
         } else if (name.equals("gen_ai.content.prompt")) {
-          read = readContent(a.getString("gen_ai.prompt"), Messages.USER, input);
+          read = readContent(a.get("gen_ai.prompt"), Messages.USER, input);
           if (read && removable) {
             inputEvents.add(e);
           }
         } else {
-          read = readContent(a.getString("gen_ai.completion"), Messages.ASSISTANT, null);
+          read = readContent(a.get("gen_ai.completion"), Messages.ASSISTANT, null);
           if (read && removable) {
             outputEvents.add(e);
           }
@@ -763,8 +760,8 @@ final class Families {
     }
 
     private static JsonNode body(AttributeView a) {
-      String content = a.getString("gen_ai.event.content");
-      if (content != null) {
+      AnyValue content = a.get("gen_ai.event.content");
+      if (content != null && content.hasStringValue()) {
         return Json.parseContainer(content);
       }
       ObjectNode o = Json.object();
@@ -774,10 +771,16 @@ final class Families {
           continue;
         }
         AnyValue v = a.value(i);
-        JsonNode n = Json.of(v);
-        if (v.hasStringValue() && (k.equals("tool_calls") || k.equals("message"))) {
-          JsonNode parsed = Json.parseContainer(v.getStringValue());
-          n = parsed != null ? parsed : n;
+        JsonNode n = null;
+        if (v.hasStringValue()) {
+          if (k.equals("tool_calls") || k.equals("message")) {
+            n = Json.parseContainer(v);
+          }
+          if (n == null) {
+            n = Json.textOf(v); // the content: copied as it came
+          }
+        } else {
+          n = Json.of(v);
         }
         o.set(k, n);
       }
@@ -828,8 +831,8 @@ final class Families {
       return true;
     }
 
-    private boolean readContent(String text, String role, ArrayNode into) {
-      if (text == null || text.isEmpty()) {
+    private boolean readContent(AnyValue text, String role, ArrayNode into) {
+      if (text == null || !text.hasStringValue() || text.getStringValueBytes().isEmpty()) {
         return false;
       }
       JsonNode n = Json.parseContainer(text);
@@ -841,7 +844,7 @@ final class Families {
         }
       } else {
         ObjectNode m = Messages.message(role);
-        Messages.parts(m).add(Messages.textPart(text));
+        Messages.parts(m).add(Messages.textPart(Json.textOf(text)));
         msgs = Json.array().add(m);
       }
       if (into != null) {
@@ -946,6 +949,23 @@ final class Families {
       }
       used.add(a);
       return v.getStringValue();
+    }
+
+    /**
+     * Like {@link #string}, but the value itself: for text that is copied, not looked at (read as
+     * a String, a value received as UTF-8 would be decoded only to be encoded again).
+     */
+    AnyValue value(String field) {
+      Integer a = fields.get(field);
+      if (a == null) {
+        return null;
+      }
+      AnyValue v = attrs.value(a);
+      if (!v.hasStringValue()) {
+        return null;
+      }
+      used.add(a);
+      return v;
     }
 
     /** Takes back a field read by {@link #string} that could not be used after all. */

@@ -18,7 +18,10 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.tollgate.core.model.Values;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Comparator;
 
 /** JSON reading and writing with numbers kept exactly as sent. */
 final class Json {
@@ -207,8 +210,11 @@ final class Json {
   static AnyValue writeValue(JsonNode node) {
     byte[] utf8;
     try {
-      utf8 = MAPPER.writeValueAsBytes(node);
-    } catch (JsonProcessingException | RuntimeException e) {
+      Scratch out = SCRATCH.get();
+      out.reset();
+      MAPPER.writeValue(out, node);
+      utf8 = out.toByteArray();
+    } catch (IOException | RuntimeException e) {
       return Values.of(write(node));
     }
     if (mayHoldEscapedSurrogate(utf8)) {
@@ -219,14 +225,73 @@ final class Json {
     return AnyValue.newBuilder().setStringValueBytes(UnsafeByteOperations.unsafeWrap(utf8)).build();
   }
 
-  /** Whether a backslash, u, D occurs: an escaped surrogate (or such text, escaped: harmless). */
-  private static boolean mayHoldEscapedSurrogate(byte[] utf8) {
-    for (int i = 0, n = utf8.length - 2; i < n; i++) {
-      if (utf8[i] == '\\' && utf8[i + 1] == 'u' && utf8[i + 2] == 'D') {
-        return true;
+  /**
+   * Room for a string of {@code length} bytes escaped (at most six bytes each), reused by the
+   * thread: message text is escaped there, then copied into the document.
+   */
+  static byte[] escapeBuffer(int length) {
+    return SCRATCH.get().escapeBuffer(length);
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /**
+   * A thread's buffers for writing documents: the document is written into one array that grows
+   * and is kept (Jackson's {@code writeValueAsBytes} collects it in new blocks each time and
+   * joins them), then copied once to its exact size. What grew past {@link #KEEP} is let go.
+   */
+  private static final class Scratch extends OutputStream {
+    private static final int KEEP = 1 << 20;
+
+    private byte[] doc = new byte[16 * 1024];
+    private int size;
+    private byte[] escaped = new byte[0];
+
+    void reset() {
+      size = 0;
+      if (doc.length > KEEP) {
+        doc = new byte[16 * 1024];
+      }
+      if (escaped.length > KEEP) {
+        escaped = new byte[0];
       }
     }
-    return false;
+
+    byte[] escapeBuffer(int length) {
+      int need = 6 * length;
+      if (escaped.length < need) {
+        escaped = new byte[Math.max(need, 4096)];
+      }
+      return escaped;
+    }
+
+    @Override
+    public void write(int b) {
+      ensure(1);
+      doc[size++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      ensure(len);
+      System.arraycopy(b, off, doc, size, len);
+      size += len;
+    }
+
+    private void ensure(int more) {
+      if (size + more > doc.length) {
+        doc = Arrays.copyOf(doc, Math.max(doc.length * 2, size + more));
+      }
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(doc, size);
+    }
+  }
+
+  /** Whether a backslash, u, D occurs: an escaped surrogate (or such text, escaped: harmless). */
+  static boolean mayHoldEscapedSurrogate(byte[] utf8) {
+    return JsonBytes.containsBackslashUD(utf8);
   }
 
   static ObjectNode object() {
@@ -266,6 +331,35 @@ final class Json {
         return NODES.nullNode();
     }
   }
+
+  /**
+   * A string value as a JSON string that keeps the value's UTF-8 bytes: text that is only copied
+   * into a document is written from them, never becoming a String. Null for other values.
+   */
+  static JsonNode textOf(AnyValue v) {
+    return v != null && v.hasStringValue() ? new Utf8TextNode(v.getStringValueBytes()) : null;
+  }
+
+  /**
+   * Whether two documents are equal as {@link JsonNode#equals} says, but with strings compared by
+   * their text whatever node holds them ({@code TextNode.equals} knows only TextNodes).
+   */
+  static boolean sameJson(JsonNode a, JsonNode b) {
+    return a.equals(SAME_TEXT, b);
+  }
+
+  private static final Comparator<JsonNode> SAME_TEXT =
+      (a, b) -> {
+        if (a.equals(b)) {
+          return 0;
+        }
+        boolean same =
+            (a instanceof Utf8TextNode || b instanceof Utf8TextNode)
+                && a.isTextual()
+                && b.isTextual()
+                && a.textValue().equals(b.textValue());
+        return same ? 0 : 1;
+      };
 
   /** The text of a string node, or null for anything else. */
   static String text(JsonNode node, String field) {

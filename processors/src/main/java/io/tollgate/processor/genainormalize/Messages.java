@@ -3,6 +3,7 @@ package io.tollgate.processor.genainormalize;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.opentelemetry.proto.common.v1.AnyValue;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -52,16 +53,21 @@ final class Messages {
   }
 
   static ObjectNode textPart(String content) {
+    return textPart(Json.NODES.textNode(content));
+  }
+
+  /** A text part whose content is {@code content}, a string node (kept, not copied). */
+  static ObjectNode textPart(JsonNode content) {
     ObjectNode p = Json.object();
     p.put("type", "text");
-    p.put("content", content);
+    p.set("content", content);
     return p;
   }
 
-  static ObjectNode reasoningPart(String content) {
+  static ObjectNode reasoningPart(JsonNode content) {
     ObjectNode p = Json.object();
     p.put("type", "reasoning");
-    p.put("content", content);
+    p.set("content", content);
     return p;
   }
 
@@ -117,16 +123,28 @@ final class Messages {
    * Anthropic content) part by part, any other text as one text part.
    */
   static void addContent(ArrayNode parts, String content, boolean detectJsonParts) {
-    if (detectJsonParts) {
-      JsonNode n = Json.parseContainer(content);
-      if (n != null && isPartList(n)) {
-        for (JsonNode p : n) {
-          parts.add(convertPart(p));
-        }
-        return;
-      }
+    if (detectJsonParts && addPartList(parts, Json.parseContainer(content))) {
+      return;
     }
     parts.add(textPart(content));
+  }
+
+  /** {@link #addContent(ArrayNode, String, boolean)} of a string value, read from its bytes. */
+  static void addContent(ArrayNode parts, AnyValue content, boolean detectJsonParts) {
+    if (detectJsonParts && addPartList(parts, Json.parseContainer(content))) {
+      return;
+    }
+    parts.add(textPart(Json.textOf(content)));
+  }
+
+  private static boolean addPartList(ArrayNode parts, JsonNode n) {
+    if (n == null || !isPartList(n)) {
+      return false;
+    }
+    for (JsonNode p : n) {
+      parts.add(convertPart(p));
+    }
+    return true;
   }
 
   private static boolean isPartList(JsonNode n) {
@@ -230,7 +248,7 @@ final class Messages {
     }
     if (m.isTextual()) {
       ObjectNode msg = message(defaultRole);
-      parts(msg).add(textPart(m.asText()));
+      parts(msg).add(textPart(m));
       return msg;
     }
     if (!m.isObject()) {
@@ -251,12 +269,16 @@ final class Messages {
           parts.add(toolResponsePart(toolCallId, content.deepCopy()));
           toolCallId = null;
         } else {
-          addContent(parts, content.asText(), detectJsonParts);
+          if (detectJsonParts) {
+            addContent(parts, content.asText(), true);
+          } else {
+            parts.add(textPart(content)); // the string node as read: a message's text stays bytes
+          }
         }
       } else if (content.isArray()) {
         for (JsonNode p : content) {
           if (p.isTextual()) {
-            parts.add(textPart(p.asText()));
+            parts.add(textPart(p));
           } else if (p.isObject()) {
             parts.add(convertPart(p));
           } else {

@@ -409,7 +409,7 @@ final class SpanNormalizer {
           c.json != null
               ? c.json
               : Json.parseContainer(c.value);
-      return mine != null && mine.equals(currentJson);
+      return mine != null && currentJson != null && Json.sameJson(mine, currentJson);
     }
     if (isNumber(c.value) && isNumber(current)) {
       return Values.asDouble(c.value).doubleValue() == Values.asDouble(current).doubleValue();

@@ -2,9 +2,12 @@ package io.tollgate.processor.genainormalize;
 
 import static io.tollgate.processor.genainormalize.Fixture.event;
 import static io.tollgate.processor.genainormalize.Fixture.span;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -154,6 +157,270 @@ class Utf8InputTest {
     // A lone surrogate (possible only in a String some code built) is written as before.
     var broken = Json.array().add("half \uD83D pair");
     assertThat(Json.writeValue(broken)).isEqualTo(Values.of(Json.write(broken)));
+  }
+
+  /** Every character a JSON writer may treat on its own: escaped, kept, multi-byte. */
+  private static final String NASTY =
+      "ctl \u0001\u0008\t\n\r\u001f, \"quoted\", back\\slash \\n, a/b </script>,"
+          + " \u2028\u2029, DEL \u007f, é ß, 漢字 €, 😀🚀 𝄞 end";
+
+  /** Text with nothing to escape, longer than a few words of eight bytes (copied as it is). */
+  private static final String CLEAN =
+      "Plain prose with é, ß, 漢字 and 😀 / nothing to escape, long enough to span many words";
+
+  private static final List<String> JSON_TARGETS =
+      List.of("gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.system_instructions");
+
+  @Test
+  void messageTextReadAsBytesIsWrittenAsJacksonWritesItsText() {
+    for (Span.Builder s : textCorpus()) {
+      String name = s.getName();
+      Fixture strings = new Fixture();
+      Fixture bytes = new Fixture();
+      SpanRecord fromStrings = strings.run(s.clone());
+      SpanRecord fromBytes = bytes.run(toBytes(s.clone()));
+      for (String key : JSON_TARGETS) {
+        AnyValue v = fromBytes.attributes().get(key);
+        // Before anything reads it as a String (protobuf's equals does, and keeps the String).
+        assertThat(v == null || StringForm.isBytes(v)).as("%s %s is bytes", name, key).isTrue();
+      }
+      assertThat(fromBytes.proto().build()).as(name).isEqualTo(fromStrings.proto().build());
+      assertThat(bytes.counter(NormalizeMetrics.KEPT))
+          .as(name)
+          .isEqualTo(strings.counter(NormalizeMetrics.KEPT));
+
+      List<String> texts = new ArrayList<>();
+      for (String key : JSON_TARGETS) {
+        AnyValue v = fromBytes.attributes().get(key);
+        if (v == null) {
+          continue;
+        }
+        byte[] written = v.getStringValueBytes().toByteArray();
+        // The oracle: the document read back and written by Jackson from Strings, as the
+        // normaliser wrote every message before it kept text as bytes.
+        JsonNode doc = Json.parse(v);
+        assertThat(doc).as("%s %s parses", name, key).isNotNull();
+        assertThat(new String(written, UTF_8))
+            .as("%s %s", name, key)
+            .isEqualTo(Json.write(doc));
+        assertThat(written).as("%s %s", name, key).isEqualTo(Json.write(doc).getBytes(UTF_8));
+        texts.addAll(doc.findValuesAsText("content"));
+        texts.addAll(doc.findValuesAsText("response"));
+      }
+      assertThat(texts).as(name).contains(NASTY);
+      if (name.endsWith("+clean")) {
+        assertThat(texts).as(name).contains(CLEAN);
+      }
+    }
+  }
+
+  @Test
+  void aCandidateOfStringsAndOneOfBytesWithTheSameTextAgree() {
+    // gen_ai.prompt.0.* wins (bytes); gen_ai.prompt (JSON, parsed to Strings) says the same:
+    // it is consumed, not kept as a conflict.
+    Span.Builder s =
+        span(
+            "both",
+            "gen_ai.system", "openai",
+            "gen_ai.prompt.0.role", "user",
+            "gen_ai.prompt.0.content", NASTY,
+            "gen_ai.prompt", "[{\"role\": \"user\", \"content\": " + jsonString(NASTY) + "}]");
+    Fixture f = new Fixture();
+    AttributeView out = f.run(toBytes(s)).attributes();
+    assertThat(out.get("gen_ai.prompt")).isNull();
+    assertThat(out.get("gen_ai.prompt.0.content")).isNull();
+    assertThat(f.counter(NormalizeMetrics.KEPT)).isZero();
+    assertThat(Json.parse(out.get("gen_ai.input.messages")).findValuesAsText("content"))
+        .containsExactly(NASTY);
+  }
+
+  @Test
+  void everyCharacterIsWrittenFromUtf8BytesAsFromAString() {
+    StringBuilder chunk = new StringBuilder();
+    int chunks = 0;
+    for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+      if (Character.isSurrogate((char) cp) && cp <= 0xFFFF) {
+        continue;
+      }
+      chunk.appendCodePoint(cp);
+      if (chunk.length() >= 1000 + chunks % 61 || cp == Character.MAX_CODE_POINT) {
+        String text = chunk.toString();
+        assertWrittenAlike(text);
+        // The same with one character to escape, somewhere else in each chunk.
+        int at = text.offsetByCodePoints(0, chunks % text.codePointCount(0, text.length()));
+        assertWrittenAlike(text.substring(0, at) + "\"" + text.substring(at));
+        chunk.setLength(0);
+        chunks++;
+      }
+    }
+    assertThat(chunks).isGreaterThan(1000);
+    for (int c = 0; c < 0x80; c++) {
+      for (int pad = 0; pad < 9; pad++) {
+        assertWrittenAlike("x".repeat(pad) + (char) c + "y".repeat(8 - pad));
+      }
+    }
+    assertWrittenAlike("");
+    assertWrittenAlike(NASTY);
+    assertWrittenAlike(CLEAN);
+  }
+
+  @Test
+  void textHeldInAnyKindOfByteStringIsWrittenTheSame() {
+    for (String text : List.of(NASTY, CLEAN, "")) {
+      byte[] utf8 = text.getBytes(UTF_8);
+      byte[] padded = new byte[utf8.length + 6];
+      System.arraycopy(utf8, 0, padded, 3, utf8.length);
+      int half = text.offsetByCodePoints(0, text.codePointCount(0, text.length()) / 2);
+      List<ByteString> forms =
+          List.of(
+              ByteString.copyFrom(utf8),
+              ByteString.copyFrom(padded).substring(3, 3 + utf8.length),
+              UnsafeByteOperations.unsafeWrap(padded, 3, utf8.length),
+              ByteString.copyFromUtf8(text.substring(0, half))
+                  .concat(ByteString.copyFromUtf8(text.substring(half))),
+              UnsafeByteOperations.unsafeWrap(java.nio.ByteBuffer.wrap(utf8)));
+      AnyValue expected = Json.writeValue(Messages.textPart(text));
+      for (ByteString form : forms) {
+        Utf8TextNode node = new Utf8TextNode(form);
+        assertThat(Json.writeValue(Messages.textPart(node))).as(text).isEqualTo(expected);
+        assertThat(Json.write(Messages.textPart(node)))
+            .isEqualTo(Json.write(Messages.textPart(text)));
+        assertThat(node.asText()).isEqualTo(text);
+        assertThat(node)
+            .isEqualTo(Json.NODES.textNode(text))
+            .hasSameHashCodeAs(Json.NODES.textNode(text));
+        assertThat(Json.sameJson(Json.NODES.textNode(text), node)).isTrue();
+        assertThat(Json.sameJson(Json.NODES.textNode(text + "!"), node)).isFalse();
+      }
+    }
+  }
+
+  /** {@code text} as a JSON string, quoted and escaped. */
+  private static String jsonString(String text) {
+    return Json.write(Json.NODES.textNode(text));
+  }
+
+  /** The text as a node over its UTF-8 bytes is written exactly as the text as a TextNode. */
+  private static void assertWrittenAlike(String text) {
+    var fromString = Json.array().add(Messages.textPart(text));
+    var fromBytes =
+        Json.array().add(Messages.textPart(new Utf8TextNode(ByteString.copyFromUtf8(text))));
+    AnyValue expected = Json.writeValue(fromString);
+    AnyValue actual = Json.writeValue(fromBytes);
+    if (!expected.getStringValueBytes().equals(actual.getStringValueBytes())) {
+      // Only the first difference, readably (the texts are a thousand characters).
+      assertThat(actual.getStringValue()).isEqualTo(expected.getStringValue());
+    }
+  }
+
+  /**
+   * One span per way message text reaches a message: a field of an indexed message (OpenLLMetry,
+   * OpenInference), an attribute of its own (Vercel's response, the ad-hoc keys, the deprecated
+   * plain-text prompt), an event attribute (the deprecated events), always {@link #NASTY}, and
+   * {@link #CLEAN} where the name ends in "+clean".
+   */
+  private static List<Span.Builder> textCorpus() {
+    String quoted = jsonString(NASTY);
+    List<Span.Builder> out = new ArrayList<>();
+    out.add(
+        span(
+            "openllmetry+clean",
+            "gen_ai.system", "openai",
+            "gen_ai.request.model", "gpt-4o",
+            "gen_ai.prompt.0.role", "system",
+            "gen_ai.prompt.0.content", NASTY,
+            "gen_ai.prompt.1.role", "user",
+            "gen_ai.prompt.1.content", CLEAN,
+            "gen_ai.prompt.2.role", "tool",
+            "gen_ai.prompt.2.tool_call_id", "call_1",
+            "gen_ai.prompt.2.content", NASTY,
+            "gen_ai.completion.0.role", "assistant",
+            "gen_ai.completion.0.content", NASTY,
+            "gen_ai.completion.0.finish_reason", "stop"));
+    out.add(
+        span(
+            "openllmetry-completions-api",
+            "gen_ai.system", "openai",
+            "gen_ai.prompt.0.user", NASTY,
+            "gen_ai.completion.0.content", NASTY));
+    out.add(
+        span(
+            "openllmetry-llm-prompts+clean",
+            "gen_ai.system", "openai",
+            "llm.prompts.0.role", "user",
+            "llm.prompts.0.content", NASTY,
+            "llm.completions.0.role", "assistant",
+            "llm.completions.0.content", CLEAN));
+    out.add(
+        span(
+            "openinference+clean",
+            "openinference.span.kind", "LLM",
+            "llm.model_name", "gpt-4o",
+            "llm.input_messages.0.message.role", "system",
+            "llm.input_messages.0.message.content", CLEAN,
+            "llm.input_messages.1.message.role", "user",
+            "llm.input_messages.1.message.contents.0.message_content.type", "text",
+            "llm.input_messages.1.message.contents.0.message_content.text", NASTY,
+            "llm.input_messages.2.message.role", "tool",
+            "llm.input_messages.2.message.tool_call_id", "call_1",
+            "llm.input_messages.2.message.content", NASTY,
+            "llm.output_messages.0.message.role", "assistant",
+            "llm.output_messages.0.message.content", NASTY));
+    out.add(
+        span(
+            "openinference-completions-api",
+            "openinference.span.kind", "LLM",
+            "llm.model_name", "davinci",
+            "llm.prompts.0.prompt.text", NASTY,
+            "llm.choices.0.completion.text", NASTY));
+    out.add(
+        span(
+            "openinference-plain-input",
+            "openinference.span.kind", "LLM",
+            "llm.model_name", "llama3",
+            "input.value", NASTY,
+            "output.value", NASTY));
+    out.add(
+        span(
+            "vercel+clean",
+            "operation.name", "ai.generateText.doGenerate",
+            "ai.operationId", "ai.generateText.doGenerate",
+            "ai.model.provider", "openai.chat",
+            "ai.model.id", "gpt-4o",
+            "ai.prompt.messages", "[{\"role\": \"user\", \"content\": " + quoted + "}]",
+            "ai.response.reasoning", NASTY,
+            "ai.response.text", CLEAN,
+            "ai.response.object", NASTY));
+    out.add(
+        span(
+            "adhoc-and-deprecated-text",
+            "gen_ai.system", "anthropic",
+            "gen_ai.request.system", NASTY,
+            "gen_ai.prompt", NASTY,
+            "gen_ai.response.text", NASTY));
+    out.add(
+        span(
+            "adhoc-user",
+            "gen_ai.system", "anthropic",
+            "gen_ai.prompt.user", NASTY,
+            "gen_ai.completion", NASTY));
+    Span.Builder events =
+        span("events+clean", "gen_ai.system", "openai", "gen_ai.request.model", "gpt-4o");
+    events.addEvents(event("gen_ai.system.message", "content", CLEAN));
+    events.addEvents(event("gen_ai.user.message", "content", NASTY));
+    events.addEvents(event("gen_ai.tool.message", "content", NASTY, "id", "call_1"));
+    events.addEvents(
+        event(
+            "gen_ai.choice",
+            "index", 0,
+            "finish_reason", "stop",
+            "message", "{\"role\": \"assistant\", \"content\": " + quoted + "}"));
+    out.add(events);
+    Span.Builder content = span("content-events", "gen_ai.system", "openai");
+    content.addEvents(event("gen_ai.content.prompt", "gen_ai.prompt", NASTY));
+    content.addEvents(event("gen_ai.content.completion", "gen_ai.completion", NASTY));
+    out.add(content);
+    return out;
   }
 
   // ---------------------------------------------------------------- corpus

@@ -1,0 +1,151 @@
+package io.tollgate.processor.genainormalize;
+
+import com.fasterxml.jackson.core.io.CharTypes;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Byte scans over UTF-8 JSON text, eight bytes at a time: message text is kilobytes, and the
+ * answer is almost always "nothing there". Each word test is exact (SWAR "has a zero byte"): a
+ * word that passes holds none of the bytes looked for.
+ */
+final class JsonBytes {
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long QUOTES = ONES * '"';
+  private static final long BACKSLASHES = ONES * '\\';
+  private static final long SPACES = ONES * 0x20;
+
+  /**
+   * Jackson's escapes for ASCII (0: none; above 0: backslash and that character; below 0:
+   * backslash-u and four upper-case hex digits), the table its UTF-8 writer uses.
+   */
+  private static final int[] ESCAPES = CharTypes.get7BitOutputEscapes();
+
+  private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * Whether {@link #ESCAPES} escapes exactly the bytes {@link #needsEscape} looks for; if a
+   * Jackson version ever escaped more, {@link #escape} is not used and Jackson escapes.
+   */
+  static final boolean ESCAPES_AS_SCANNED = escapesAsScanned();
+
+  private JsonBytes() {}
+
+  private static boolean escapesAsScanned() {
+    for (int c = 0; c < 128; c++) {
+      boolean scanned = c < 0x20 || c == '"' || c == '\\';
+      if ((ESCAPES[c] != 0) != scanned) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Writes {@code b[off, off + len)} to {@code out} as the body of a JSON string (no quotes),
+   * escaped as Jackson's UTF-8 writer escapes it; returns the length written. {@code out} holds
+   * at least {@code 6 * len} bytes. Runs between escapes are copied whole.
+   */
+  static int escape(byte[] b, int off, int len, byte[] out) {
+    int o = 0;
+    int i = off;
+    int end = off + len;
+    while (true) {
+      int j = nextEscape(b, i, end);
+      System.arraycopy(b, i, out, o, j - i);
+      o += j - i;
+      if (j == end) {
+        return o;
+      }
+      int c = b[j];
+      int e = ESCAPES[c];
+      out[o++] = '\\';
+      if (e > 0) {
+        out[o++] = (byte) e;
+      } else {
+        out[o++] = 'u';
+        out[o++] = '0';
+        out[o++] = '0';
+        out[o++] = HEX[c >> 4];
+        out[o++] = HEX[c & 0xF];
+      }
+      i = j + 1;
+    }
+  }
+
+  /** The index of the first byte from {@code i} that is escaped, or {@code end}. */
+  private static int nextEscape(byte[] b, int i, int end) {
+    for (; i + 8 <= end; i += 8) {
+      if (escapeIn((long) LONGS.get(b, i)) != 0) {
+        break; // it is in these eight: found below
+      }
+    }
+    for (; i < end; i++) {
+      int c = b[i];
+      if (c >= 0 && ESCAPES[c] != 0) {
+        return i;
+      }
+    }
+    return end;
+  }
+
+  /** Non-zero when a byte of {@code x} is below 0x20, a quote or a backslash. */
+  private static long escapeIn(long x) {
+    return (((x - SPACES) & ~x) & HIGHS) | hasZero(x ^ QUOTES) | hasZero(x ^ BACKSLASHES);
+  }
+
+  /**
+   * Whether a JSON string writer escapes any of these bytes: a control character (below 0x20), a
+   * quote or a backslash. Bytes of multi-byte characters (0x80 and up) are written as they are.
+   */
+  static boolean needsEscape(byte[] b, int off, int len) {
+    int i = off;
+    int end = off + len;
+    for (; i + 8 <= end; i += 8) {
+      if (escapeIn((long) LONGS.get(b, i)) != 0) {
+        return true;
+      }
+    }
+    for (; i < end; i++) {
+      int c = b[i];
+      if ((c >= 0 && c < 0x20) || c == '"' || c == '\\') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether backslash, 'u', 'D' occurs in {@code b}. */
+  static boolean containsBackslashUD(byte[] b) {
+    int n = b.length;
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      long x = (long) LONGS.get(b, i);
+      if (hasZero(x ^ BACKSLASHES) != 0) {
+        for (int j = i; j < i + 8; j++) {
+          if (b[j] == '\\' && j + 2 < n && b[j + 1] == 'u' && b[j + 2] == 'D') {
+            return true;
+          }
+        }
+      }
+    }
+    for (; i + 2 < n; i++) {
+      if (b[i] == '\\' && b[i + 1] == 'u' && b[i + 2] == 'D') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Non-zero when a byte of {@code v} is zero. */
+  private static long hasZero(long v) {
+    return (v - ONES) & ~v & HIGHS;
+  }
+}
