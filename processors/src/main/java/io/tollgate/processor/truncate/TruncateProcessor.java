@@ -1,6 +1,7 @@
 package io.tollgate.processor.truncate;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.micrometer.core.instrument.Counter;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
@@ -118,18 +119,11 @@ final class TruncateProcessor implements Processor {
     switch (v.getValueCase()) {
       case STRING_VALUE:
         {
-          // Decide from the UTF-8 bytes first: a value that fits stays bytes (as it arrived),
-          // and only a value that is cut is read as a String.
+          // Its encoded size bounds its code points without encoding a value held as a String.
           if (encodedSize(v) <= rule.limit()) {
             return null;
           }
-          ByteString utf8 = v.getStringValueBytes();
-          if (utf8.size() <= rule.limit() || Utf8Length.codePoints(utf8) <= rule.limit()) {
-            return null;
-          }
-          // The value is replaced: decode its bytes without making it hold a String as well.
-          String s = cutString(utf8.toStringUtf8(), rule.limit(), rule.json());
-          return s == null ? null : Values.of(s);
+          return cutUtf8(v.getStringValueBytes(), rule.limit(), rule.json());
         }
       case ARRAY_VALUE:
         {
@@ -175,6 +169,58 @@ final class TruncateProcessor implements Processor {
    */
   private static int encodedSize(AnyValue v) {
     return v.getSerializedSize();
+  }
+
+  /**
+   * A string value held as {@code utf8} cut to {@code limit} code points, or null when it fits:
+   * the same text as {@link #cutString} gives for the decoded value. Decided and cut on the bytes:
+   * a value that fits stays bytes, and a cut one is made of its bytes, never decoded to UTF-16 and
+   * encoded back. The rare value that the bytes path does not take (message JSON not written as
+   * Jackson writes it, a suffix with a lone surrogate) is decoded and cut as a String.
+   */
+  AnyValue cutUtf8(ByteString utf8, int limit, boolean jsonKey) {
+    if (utf8.size() <= limit) {
+      return null; // at least one byte per code point
+    }
+    int total = Utf8Length.codePoints(utf8);
+    if (total <= limit) {
+      return null;
+    }
+    if (cutter.utf8Exact()) {
+      byte[] bytes = utf8.toByteArray();
+      byte[] out = null;
+      boolean asText = true;
+      if (jsonKey && (bytes[0] == '[' || bytes[0] == '{')) {
+        MessageJson doc = JsonCutter.read(bytes);
+        if (doc != null) {
+          out = json.cutUtf8(doc, limit); // null: cannot fit as JSON, cut as text
+        } else {
+          asText = false; // JSON the bytes reader does not take: the String path decides
+        }
+      } else if (jsonKey && startsWithSpace(bytes)) {
+        asText = false; // perhaps JSON after blanks: the String path decides
+      }
+      if (asText && out == null) {
+        out = cutter.cut(bytes, total, limit);
+      }
+      if (out != null) {
+        // The array is ours and never written again: the value wraps it without a copy.
+        return AnyValue.newBuilder()
+            .setStringValueBytes(UnsafeByteOperations.unsafeWrap(out))
+            .build();
+      }
+    }
+    String s = cutString(utf8.toStringUtf8(), limit, jsonKey);
+    return s == null ? null : Values.of(s);
+  }
+
+  /**
+   * Whether the value starts with a character that {@link #looksLikeJson} skips as blank: an ASCII
+   * one, or any non-ASCII character (rare at the start; the String path checks it exactly).
+   */
+  private static boolean startsWithSpace(byte[] utf8) {
+    byte b = utf8[0];
+    return b < 0 || Character.isWhitespace((char) b);
   }
 
   /** {@code s} cut to {@code limit} code points, or null when it fits. */
