@@ -194,35 +194,56 @@ final class MessageJson {
       w = 0;
     }
     int end = leaves[o + END];
-    if (end - leaves[o + START] == leaves[o + WIDTH]) {
-      // No extra unit: between escapes each unit is one code point, one wide. Jump from escape to
-      // escape, never past the last one into other strings.
+    if (utf8 != null) {
+      // From i (a lead byte, or where the last probe stopped) to the lead byte of code point n;
+      // k counts the lead bytes passed, so i may stop inside a character between two words.
+      byte[] u = utf8;
+      while (true) {
+        if (i + 8 <= end) {
+          long x = Utf8Length.word(u, i);
+          if (!Utf8Length.hasByte(x, '\\')) {
+            int leads = 8 - Utf8Length.continuationBytes(x);
+            if (k + leads <= n) {
+              k += leads;
+              w += leads;
+              i += 8;
+              continue;
+            }
+          }
+        }
+        if (i == end) {
+          break; // not reached: n is below the string's code points
+        }
+        byte c = u[i];
+        if ((c & 0xC0) != 0x80) {
+          if (k == n) {
+            break;
+          }
+          k++;
+          if (c == '\\') {
+            int escape = u[i + 1] == 'u' ? 6 : 2;
+            i += escape;
+            w += escape;
+            continue;
+          }
+          w++;
+        }
+        i++;
+      }
+    } else if (end - leaves[o + START] == leaves[o + WIDTH]) {
+      // No surrogate pair: between escapes each char is one code point, one wide. Jump from escape
+      // to escape (indexOf is vectorised), never past the last one into other strings.
       int lastEscape = leaves[o + LAST_ESCAPE];
       while (k < n) {
-        int next = i > lastEscape ? end : utf8 != null ? indexOf(utf8, '\\', i) : json.indexOf('\\', i);
-        int run = Math.min(next - i, n - k);
+        int run = Math.min((i <= lastEscape ? json.indexOf('\\', i) : end) - i, n - k);
         i += run;
         w += run;
         k += run;
         if (k < n) {
-          int escape = at(i + 1) == 'u' ? 6 : 2;
+          int escape = json.charAt(i + 1) == 'u' ? 6 : 2;
           i += escape;
           w += escape;
           k++;
-        }
-      }
-    } else if (utf8 != null) {
-      byte[] u = utf8;
-      for (; k < n; k++) {
-        byte c = u[i];
-        if (c == '\\') {
-          int escape = u[i + 1] == 'u' ? 6 : 2;
-          i += escape;
-          w += escape;
-        } else {
-          // A lead byte says how many bytes its character takes; the text is valid UTF-8.
-          i += c >= 0 ? 1 : c >= (byte) 0xF0 ? 4 : c >= (byte) 0xE0 ? 3 : 2;
-          w++;
         }
       }
     } else {
@@ -245,14 +266,6 @@ final class MessageJson {
     leaves[o + PROBE_INDEX] = i;
     leaves[o + PROBE_WIDTH] = w;
     return w;
-  }
-
-  /** The index of the first {@code b} from {@code i}; the caller knows there is one. */
-  private static int indexOf(byte[] u, char b, int i) {
-    while (u[i] != b) {
-      i++;
-    }
-    return i;
   }
 
   /** Makes the last {@link #prefixWidth} probe, of {@code n} code points, the committed prefix. */
@@ -517,6 +530,14 @@ final class MessageJson {
    */
   private static long plainUtf8(byte[] u, int i, int n) {
     int continuation = 0;
+    // Eight bytes at a time while none of them ends the run (prompts are long runs).
+    for (; i + 8 <= n; i += 8) {
+      long x = Utf8Length.word(u, i);
+      if (Utf8Length.hasByte(x, '"') || Utf8Length.hasByte(x, '\\') || Utf8Length.hasControl(x)) {
+        break; // one of these eight: found below
+      }
+      continuation += Utf8Length.continuationBytes(x);
+    }
     for (; i < n; i++) {
       byte b = u[i];
       if ((b >= 0 && b < 0x20) || b == '"' || b == '\\') {

@@ -1,6 +1,8 @@
 package io.tollgate.processor.truncate;
 
 import com.google.protobuf.ByteString;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -16,7 +18,13 @@ import java.nio.ByteOrder;
  */
 final class Utf8Length {
 
-  private static final long HIGH_BITS = 0x8080808080808080L;
+  static final long HIGH_BITS = 0x8080808080808080L;
+  private static final long ONES = 0x0101010101010101L;
+
+  // Eight bytes of an array as one long: the byte order does not matter to the tests below, which
+  // look at each byte on its own.
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private Utf8Length() {}
 
@@ -28,11 +36,9 @@ final class Utf8Length {
     int i = b.position();
     int end = i + n;
     int continuation = 0;
-    // Eight bytes at a time: a continuation byte has bit 7 set and bit 6 clear; shifting left by
-    // one moves each byte's bit 6 onto its bit 7 (bit 7 of a byte moves out of the mask).
+    // Eight bytes at a time.
     for (; i + 8 <= end; i += 8) {
-      long x = b.getLong(i);
-      continuation += Long.bitCount(x & ~(x << 1) & HIGH_BITS);
+      continuation += continuationBytes(b.getLong(i));
     }
     for (; i < end; i++) {
       if ((b.get(i) & 0xC0) == 0x80) {
@@ -42,13 +48,62 @@ final class Utf8Length {
     return n - continuation;
   }
 
+  /** Code points in {@code utf8}. */
+  static int codePoints(byte[] utf8) {
+    int n = utf8.length;
+    int continuation = 0;
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      continuation += continuationBytes(word(utf8, i));
+    }
+    for (; i < n; i++) {
+      if ((utf8[i] & 0xC0) == 0x80) {
+        continuation++;
+      }
+    }
+    return n - continuation;
+  }
+
+  /** The eight bytes of {@code utf8} from {@code i}. */
+  static long word(byte[] utf8, int i) {
+    return (long) LONGS.get(utf8, i);
+  }
+
+  /**
+   * Continuation bytes among the eight in {@code x}: bit 7 set and bit 6 clear. Shifting left by
+   * one moves each byte's bit 6 onto its bit 7 (a byte's bit 7 moves out of the mask).
+   */
+  static int continuationBytes(long x) {
+    return Long.bitCount(x & ~(x << 1) & HIGH_BITS);
+  }
+
+  /** Whether one of the eight bytes in {@code x} is {@code b} (ASCII). */
+  static boolean hasByte(long x, char b) {
+    long y = x ^ (ONES * b);
+    return ((y - ONES) & ~y & HIGH_BITS) != 0; // exact for "any"; which one may be blurred
+  }
+
+  /** Whether one of the eight bytes in {@code x} is an ASCII control character (below 0x20). */
+  static boolean hasControl(long x) {
+    return ((x - ONES * 0x20) & ~x & HIGH_BITS) != 0;
+  }
+
   /**
    * The index in {@code utf8} after its first {@code n} code points (its length when it has no
    * more): the index of the next lead byte.
    */
   static int offset(byte[] utf8, int n) {
     int k = 0;
-    for (int i = 0; i < utf8.length; i++) {
+    int i = 0;
+    // Whole words while they hold fewer lead bytes than are left to pass.
+    for (; i + 8 <= utf8.length; i += 8) {
+      int leads = 8 - continuationBytes(word(utf8, i));
+      if (k + leads > n) {
+        break;
+      }
+      k += leads;
+    }
+    for (; i < utf8.length; i++) {
       if ((utf8[i] & 0xC0) != 0x80) {
         if (k == n) {
           return i;
