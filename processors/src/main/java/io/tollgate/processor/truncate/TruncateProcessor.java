@@ -183,37 +183,33 @@ final class TruncateProcessor implements Processor {
       return null; // at least one byte per code point
     }
     // Most values this long are cut: copy them once (a plain array is read fastest, and the cut
-    // value is made of it) and count on the copy.
+    // value is made of it).
     byte[] bytes = utf8.toByteArray();
-    int total = Utf8Length.codePoints(bytes);
+    MessageJson doc = null;
+    boolean viaString = !cutter.utf8Exact();
+    if (jsonKey && !viaString) {
+      if (bytes[0] == '[' || bytes[0] == '{') {
+        doc = JsonCutter.read(bytes);
+        viaString = doc == null; // JSON the bytes reader does not take: the String path decides
+      } else {
+        viaString = startsWithSpace(bytes); // perhaps JSON after blanks: the String path decides
+      }
+    }
+    // A document read has counted its code points.
+    int total = doc != null ? doc.width() : Utf8Length.codePoints(bytes);
     if (total <= limit) {
       return null;
     }
-    if (cutter.utf8Exact()) {
-      byte[] out = null;
-      boolean asText = true;
-      if (jsonKey && (bytes[0] == '[' || bytes[0] == '{')) {
-        MessageJson doc = JsonCutter.read(bytes);
-        if (doc != null) {
-          out = json.cutUtf8(doc, limit); // null: cannot fit as JSON, cut as text
-        } else {
-          asText = false; // JSON the bytes reader does not take: the String path decides
-        }
-      } else if (jsonKey && startsWithSpace(bytes)) {
-        asText = false; // perhaps JSON after blanks: the String path decides
-      }
-      if (asText && out == null) {
-        out = cutter.cut(bytes, total, limit);
-      }
-      if (out != null) {
-        // The array is ours and never written again: the value wraps it without a copy.
-        return AnyValue.newBuilder()
-            .setStringValueBytes(UnsafeByteOperations.unsafeWrap(out))
-            .build();
-      }
+    if (viaString) {
+      String s = cutString(utf8.toStringUtf8(), limit, jsonKey);
+      return s == null ? null : Values.of(s);
     }
-    String s = cutString(utf8.toStringUtf8(), limit, jsonKey);
-    return s == null ? null : Values.of(s);
+    byte[] out = doc == null ? null : json.cutUtf8(doc, limit); // null: cut as text
+    if (out == null) {
+      out = cutter.cut(bytes, total, limit);
+    }
+    // The array is ours and never written again: the value wraps it without a copy.
+    return AnyValue.newBuilder().setStringValueBytes(UnsafeByteOperations.unsafeWrap(out)).build();
   }
 
   /**

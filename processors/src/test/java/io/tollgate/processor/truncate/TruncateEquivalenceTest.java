@@ -166,6 +166,11 @@ class TruncateEquivalenceTest {
           MessageJson.read(written, true, mapper.getFactory().streamReadConstraints());
       assertThat(doc).as("round %d: %s", round, written).isNotNull();
       assertThat(doc.width()).isEqualTo(cp(written));
+      // The same from its UTF-8 bytes: read too, and as wide (code points, not bytes).
+      String utf8 = asUtf8(written);
+      MessageJson fromBytes = JsonCutter.read(utf8.getBytes(StandardCharsets.UTF_8));
+      assertThat(fromBytes).as("round %d from bytes: %s", round, utf8).isNotNull();
+      assertThat(fromBytes.width()).isEqualTo(cp(utf8));
       read++;
     }
     assertThat(read).isGreaterThan(400);
