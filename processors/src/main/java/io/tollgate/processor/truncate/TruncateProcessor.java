@@ -212,13 +212,22 @@ final class TruncateProcessor implements Processor {
     return AnyValue.newBuilder().setStringValueBytes(UnsafeByteOperations.unsafeWrap(out)).build();
   }
 
-  /**
-   * Whether the value starts with a character that {@link #looksLikeJson} skips as blank: an ASCII
-   * one, or any non-ASCII character (rare at the start; the String path checks it exactly).
-   */
+  /** Whether the value starts with a character that {@link #looksLikeJson} skips as blank. */
   private static boolean startsWithSpace(byte[] utf8) {
-    byte b = utf8[0];
-    return b < 0 || Character.isWhitespace((char) b);
+    int b = utf8[0] & 0xFF;
+    if (b < 0x80) {
+      return Character.isWhitespace(b);
+    }
+    // The first code point, decoded (the bytes are valid UTF-8, at least two of them here).
+    int cp;
+    if (b >= 0xF0) {
+      return false; // beyond the BMP: no blanks there (and a surrogate, to a String, is none)
+    } else if (b >= 0xE0) {
+      cp = (b & 0x0F) << 12 | (utf8[1] & 0x3F) << 6 | (utf8[2] & 0x3F);
+    } else {
+      cp = (b & 0x1F) << 6 | (utf8[1] & 0x3F);
+    }
+    return Character.isWhitespace(cp);
   }
 
   /** {@code s} cut to {@code limit} code points, or null when it fits. */
