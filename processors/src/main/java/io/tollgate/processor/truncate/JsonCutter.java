@@ -132,6 +132,11 @@ final class JsonCutter {
         hi = Math.max(hi, doc.codePoints(i));
       }
     }
+    // No cap above limit - base fits: some string is longer than the cap (else the document would
+    // fit whole), and it takes at least the cap's width. The feasible caps are 0..answer (the
+    // width grows with the cap), so a lower start finds the same answer while measuring prefixes
+    // of a few thousand code points instead of a 30,000-character prompt.
+    hi = (int) Math.min(hi, limit - base);
     while (lo < hi) {
       int mid = (int) (((long) lo + hi + 1) / 2);
       if (base + cappedWidth(doc, all, mid) <= limit) {
