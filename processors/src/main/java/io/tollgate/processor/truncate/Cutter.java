@@ -35,7 +35,7 @@ final class Cutter {
         && (after == null || new String(afterUtf8, StandardCharsets.UTF_8).equals(after));
   }
 
-  /** Whether {@link #cut(byte[], int, int)} gives exactly the UTF-8 of what the String cut gives. */
+  /** Whether {@link #cut(byte[], int, int)} gives exactly the UTF-8 of the String cut. */
   boolean utf8Exact() {
     return utf8Exact;
   }

@@ -23,8 +23,9 @@ import java.util.List;
  * with those strings cut.
  *
  * <p>Message JSON usually arrives exactly as Jackson writes it ({@code genai_normalize} writes it
- * so): then it is read and cut in place in one pass ({@link MessageJson}), without a tree. Other
- * JSON (spaces, other escapes, repeated keys) is parsed by Jackson and its output cut the same way.
+ * so): then it is read and cut in place in one pass ({@link MessageJson}), without a tree, from
+ * the {@code String} or from the UTF-8 bytes the value arrived as. Other JSON (spaces, other
+ * escapes, repeated keys) is parsed by Jackson and its output cut the same way.
  */
 final class JsonCutter {
 

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>Most attributes are short. For them the cost is one length comparison against the smallest
  * configured limit; only longer ones are looked up in the key rules. Lengths are first read from
  * the UTF-8 bytes (at least one byte per code point), so a value that fits is never converted to
- * a {@code String} (a value received as bytes) nor encoded (a value held as a String).
+ * a {@code String} (a value received as bytes) nor encoded (a value held as a String). A value that
+ * is cut is cut on its UTF-8 bytes as well (plain text, and message JSON as Jackson writes it) and
+ * passed on as bytes: neither decoded to UTF-16 nor encoded back for export.
  */
 final class TruncateProcessor implements Processor {
 

@@ -95,7 +95,7 @@ final class Utf8Length {
   static int offset(byte[] utf8, int n) {
     int k = 0;
     int i = 0;
-    // Whole words while they hold fewer lead bytes than are left to pass.
+    // Whole words while the code points they start are not more than those left to pass.
     for (; i + 8 <= utf8.length; i += 8) {
       int leads = 8 - continuationBytes(word(utf8, i));
       if (k + leads > n) {

@@ -80,7 +80,6 @@ class TruncateEquivalenceTest {
     }
     assertThat(cut).isGreaterThan(2500);
     assertThat(withoutSuffix).as("values cut without a suffix (limit below it)").isPositive();
-    System.out.printf("plain text: %d cut, %d of them on bytes%n", cut, cutAsBytes);
     assertThat(cutAsBytes).as("values cut on their bytes").isGreaterThan(1000);
   }
 
@@ -134,7 +133,6 @@ class TruncateEquivalenceTest {
     assertThat(fits).isGreaterThan(100);
     assertThat(threw).as("documents Jackson throws on (the span is then passed on as it was)")
         .isPositive();
-    System.out.printf("message JSON: %d cut as JSON, %d of them on bytes%n", asJson, jsonCutAsBytes);
     assertThat(jsonCutAsBytes).as("message JSON cut on its bytes").isGreaterThan(200);
   }
 
