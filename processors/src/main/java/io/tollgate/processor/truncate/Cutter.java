@@ -1,5 +1,8 @@
 package io.tollgate.processor.truncate;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
 /**
  * Cuts strings to a number of characters, counted as Unicode code points so that a surrogate pair
  * (an emoji, a rare CJK character) is never split, and appends a visible suffix that says how much
@@ -10,6 +13,9 @@ final class Cutter {
   private final String before; // suffix text before {n}
   private final String after; // after {n}; null when the format has no {n}
   private final int fixedLength; // code points of the suffix without the number
+  private final byte[] beforeUtf8; // before in UTF-8
+  private final byte[] afterUtf8; // after in UTF-8; null when it is
+  private final boolean utf8Exact; // the suffix has no lone surrogate: UTF-8 holds it exactly
 
   Cutter(String suffixFormat) {
     int at = suffixFormat.indexOf("{n}");
@@ -21,6 +27,17 @@ final class Cutter {
       after = suffixFormat.substring(at + 3);
     }
     fixedLength = cp(before) + (after == null ? 0 : cp(after));
+    beforeUtf8 = before.getBytes(StandardCharsets.UTF_8);
+    afterUtf8 = after == null ? null : after.getBytes(StandardCharsets.UTF_8);
+    // UTF-8 writes a lone surrogate as '?', where a String keeps it: such a suffix (only a
+    // config escape can make one) is appended to Strings, as always.
+    utf8Exact = new String(beforeUtf8, StandardCharsets.UTF_8).equals(before)
+        && (after == null || new String(afterUtf8, StandardCharsets.UTF_8).equals(after));
+  }
+
+  /** Whether {@link #cut(byte[], int, int)} gives exactly the UTF-8 of the String cut. */
+  boolean utf8Exact() {
+    return utf8Exact;
   }
 
   String suffix(long cut) {
@@ -61,6 +78,28 @@ final class Cutter {
   }
 
   /**
+   * {@link #cut(String, int)} for a value in UTF-8 of {@code total} code points, more than {@code
+   * limit}: the UTF-8 of the cut value (exactly, when {@link #utf8Exact}). A code point is never
+   * split: the cut is before a lead byte.
+   */
+  byte[] cut(byte[] utf8, int total, int limit) {
+    int keep = keepFor(total, limit);
+    if (keep < 0) {
+      return Arrays.copyOf(utf8, Utf8Length.offset(utf8, limit));
+    }
+    int at = Utf8Length.offset(utf8, keep);
+    long cut = total - keep;
+    int size = at + beforeUtf8.length + (afterUtf8 == null ? 0 : digits(cut) + afterUtf8.length);
+    byte[] out = Arrays.copyOf(utf8, size);
+    System.arraycopy(beforeUtf8, 0, out, at, beforeUtf8.length);
+    if (afterUtf8 != null) {
+      int to = writeDigits(cut, out, at + beforeUtf8.length);
+      System.arraycopy(afterUtf8, 0, out, to, afterUtf8.length);
+    }
+    return out;
+  }
+
+  /**
    * How many code points of a {@code total}-long value to keep so that they and the suffix fit
    * in {@code limit}; -1 when the suffix alone does not fit.
    */
@@ -98,6 +137,16 @@ final class Cutter {
       }
     }
     return i;
+  }
+
+  /** Writes {@code n} (not negative) in ASCII at {@code at}; returns the index after it. */
+  static int writeDigits(long n, byte[] out, int at) {
+    int end = at + digits(n);
+    for (int i = end - 1; i >= at; i--) {
+      out[i] = (byte) ('0' + n % 10);
+      n /= 10;
+    }
+    return end;
   }
 
   static int digits(long n) {

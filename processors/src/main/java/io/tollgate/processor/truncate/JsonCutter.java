@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,8 +23,9 @@ import java.util.List;
  * with those strings cut.
  *
  * <p>Message JSON usually arrives exactly as Jackson writes it ({@code genai_normalize} writes it
- * so): then it is read and cut in place in one pass ({@link MessageJson}), without a tree. Other
- * JSON (spaces, other escapes, repeated keys) is parsed by Jackson and its output cut the same way.
+ * so): then it is read and cut in place in one pass ({@link MessageJson}), without a tree, from
+ * the {@code String} or from the UTF-8 bytes the value arrived as. Other JSON (spaces, other
+ * escapes, repeated keys) is parsed by Jackson and its output cut the same way.
  */
 final class JsonCutter {
 
@@ -37,12 +39,17 @@ final class JsonCutter {
   private final String suffixBefore; // escaped as in JSON
   private final String suffixAfter; // escaped; null when the suffix has no number
   private final int suffixWidth; // written code points of the suffix without the number
+  private final byte[] suffixBeforeUtf8; // suffixBefore in UTF-8
+  private final byte[] suffixAfterUtf8; // suffixAfter in UTF-8; null when it is
 
   JsonCutter(Cutter cutter) {
     String before = cutter.suffixBefore();
     String after = cutter.suffixAfter();
     this.suffixBefore = escape(before);
     this.suffixAfter = after == null ? null : escape(after);
+    this.suffixBeforeUtf8 = suffixBefore.getBytes(StandardCharsets.UTF_8);
+    this.suffixAfterUtf8 =
+        suffixAfter == null ? null : suffixAfter.getBytes(StandardCharsets.UTF_8);
     this.suffixWidth =
         escapedWidth(before, Cutter.cp(before))
             + (after == null ? 0 : escapedWidth(after, Cutter.cp(after)));
@@ -80,6 +87,34 @@ final class JsonCutter {
   }
 
   private String cut(MessageJson doc, int limit) {
+    long plan = plan(doc, limit);
+    return plan < 0 ? null : write(doc, (plan & 1) != 0, (int) (plan >>> 1));
+  }
+
+  /**
+   * The same as {@link #cut(String, int)} for a document held as UTF-8 bytes ({@code doc} read by
+   * {@link #read(byte[])}) that does not fit {@code limit}: the cut document's UTF-8 bytes, or null
+   * when even empty texts would not fit.
+   */
+  byte[] cutUtf8(MessageJson doc, int limit) {
+    long plan = plan(doc, limit);
+    return plan < 0 ? null : writeUtf8(doc, (plan & 1) != 0, (int) (plan >>> 1));
+  }
+
+  /**
+   * {@code utf8} read as message JSON, or null when the bytes reader cannot take it: then its text
+   * must go through {@link #cut(String, int)}.
+   */
+  static MessageJson read(byte[] utf8) {
+    return MessageJson.read(utf8, JSON.getFactory().streamReadConstraints());
+  }
+
+  /**
+   * How to cut {@code doc} to {@code limit}: the cap on each cut string's code points, shifted
+   * left by one, with bit 0 set when every non-structural string is cut (not only text); -1 when
+   * even empty strings would not fit. Commits each cut string's prefix at the cap.
+   */
+  private long plan(MessageJson doc, int limit) {
     // The width with every text emptied, then with every other string emptied as well.
     long base = doc.width() - writtenWidth(doc, MessageJson.TEXT);
     boolean all = false;
@@ -88,7 +123,7 @@ final class JsonCutter {
       all = true;
       base -= writtenWidth(doc, MessageJson.OTHER);
       if (base + cappedWidth(doc, true, 0) > limit) {
-        return null;
+        return -1;
       }
     }
     int lo = 0;
@@ -98,6 +133,11 @@ final class JsonCutter {
         hi = Math.max(hi, doc.codePoints(i));
       }
     }
+    // No cap above limit - base fits: some string is longer than the cap (else the document would
+    // fit whole), and it takes at least the cap's width. The feasible caps are 0..answer (the
+    // width grows with the cap), so a lower start finds the same answer while measuring prefixes
+    // of a few thousand code points instead of a 30,000-character prompt.
+    hi = (int) Math.min(hi, limit - base);
     while (lo < hi) {
       int mid = (int) (((long) lo + hi + 1) / 2);
       if (base + cappedWidth(doc, all, mid) <= limit) {
@@ -111,7 +151,7 @@ final class JsonCutter {
         hi = mid - 1;
       }
     }
-    return write(doc, all, lo);
+    return ((long) lo << 1) | (all ? 1 : 0);
   }
 
   private static long writtenWidth(MessageJson doc, int kind) {
@@ -174,6 +214,58 @@ final class JsonCutter {
     parts.add(json.substring(copied));
     // One copy of exactly the right size and coder, where a StringBuilder copies twice or more.
     return String.join("", parts);
+  }
+
+  /** {@link #write} for a document read from UTF-8: the cut document's bytes. */
+  private byte[] writeUtf8(MessageJson doc, boolean all, int cap) {
+    byte[] in = doc.utf8();
+    // First the size, then one copy into an array of exactly that size.
+    int size = in.length;
+    for (int i = 0; i < doc.count(); i++) {
+      long cut = cutAt(doc, all, cap, i);
+      if (cut > 0) {
+        size -= doc.end(i) - doc.committedEnd(i);
+        size += suffixBeforeUtf8.length;
+        if (suffixAfterUtf8 != null) {
+          size += Cutter.digits(cut) + suffixAfterUtf8.length;
+        }
+      }
+    }
+    byte[] out = new byte[size];
+    int from = 0;
+    int to = 0;
+    for (int i = 0; i < doc.count(); i++) {
+      long cut = cutAt(doc, all, cap, i);
+      if (cut <= 0) {
+        continue;
+      }
+      int n = doc.committedEnd(i) - from;
+      System.arraycopy(in, from, out, to, n);
+      to += n;
+      System.arraycopy(suffixBeforeUtf8, 0, out, to, suffixBeforeUtf8.length);
+      to += suffixBeforeUtf8.length;
+      if (suffixAfterUtf8 != null) {
+        to = Cutter.writeDigits(cut, out, to);
+        System.arraycopy(suffixAfterUtf8, 0, out, to, suffixAfterUtf8.length);
+        to += suffixAfterUtf8.length;
+      }
+      from = doc.end(i);
+    }
+    System.arraycopy(in, from, out, to, in.length - from);
+    return out;
+  }
+
+  /** How many code points string {@code i} loses at {@code cap}; 0 when it is not cut. */
+  private long cutAt(MessageJson doc, boolean all, int cap, int i) {
+    int codePoints = doc.codePoints(i);
+    if ((!all && doc.kind(i) != MessageJson.TEXT) || codePoints <= cap) {
+      return 0;
+    }
+    long cut = codePoints - cap;
+    if (doc.committedWidth(i) + suffixWidth(cut) >= doc.writtenWidth(i)) {
+      return 0;
+    }
+    return cut;
   }
 
   /** {@code s} written as the content of a JSON string, as Jackson writes it. */

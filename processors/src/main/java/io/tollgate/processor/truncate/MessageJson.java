@@ -2,6 +2,7 @@ package io.tollgate.processor.truncate;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -19,6 +20,14 @@ import java.util.Arrays;
  * {@code arguments}, {@code response} and {@code result} at any depth are text ({@link #TEXT});
  * every other string except structural fields ({@code role}, {@code type}, {@code id}, …) may
  * give way when text alone is not enough ({@link #OTHER}).
+ *
+ * <p>The document is either a {@code String} or UTF-8 bytes, as a decoded value holds it: reading
+ * the bytes directly spares decoding them to UTF-16 and encoding the cut result back. Positions
+ * ({@link #end}, {@link #committedEnd}) are then byte indexes; widths and code points are the same
+ * as for the decoded text. In a {@code String} the second half of a surrogate pair takes a position
+ * but no width, in UTF-8 a continuation byte: the scan counts both as "extra units". Everything
+ * JSON gives meaning to is ASCII, which in UTF-8 is never part of a multi-byte character, so the
+ * rest of the scan reads a byte as the {@code char} of the same value.
  */
 final class MessageJson {
 
@@ -51,13 +60,15 @@ final class MessageJson {
   private static final int LAST_ESCAPE = 10;
   private static final int STRIDE = 11;
 
-  private final String json;
+  private final String json; // null when reading bytes
+  private final byte[] utf8; // null when reading a String
+  private final int length; // of json or utf8
   private int[] leaves = new int[8 * STRIDE];
   private int count;
   private int width;
 
-  // While scanning: surrogate pairs so far, and those, the escapes' extra chars and where the last
-  // escape starts in the last string read.
+  // While scanning: extra units (surrogate pairs' second halves, UTF-8 continuation bytes) so far,
+  // and those, the escapes' extra chars and where the last escape starts in the last string read.
   private int pairs;
   private int stringPairs;
   private int stringEscapeChars;
@@ -67,6 +78,14 @@ final class MessageJson {
 
   private MessageJson(String json) {
     this.json = json;
+    this.utf8 = null;
+    this.length = json.length();
+  }
+
+  private MessageJson(byte[] utf8) {
+    this.json = null;
+    this.utf8 = utf8;
+    this.length = utf8.length;
   }
 
   /**
@@ -80,8 +99,54 @@ final class MessageJson {
     return doc.scan(verify, limits) ? doc : null;
   }
 
+  /**
+   * {@code utf8} (valid UTF-8, as every decoded string value is) read as {@link #read(String,
+   * boolean, StreamReadConstraints)} reads its decoded text with {@code verify}: null when that
+   * would be null. Also null in a few cases where the decoded text would be read (a string or key
+   * within the limits in chars but not in bytes): the caller then decodes and reads the text.
+   */
+  static MessageJson read(byte[] utf8, StreamReadConstraints limits) {
+    MessageJson doc = new MessageJson(utf8);
+    return doc.scan(true, limits) ? doc : null;
+  }
+
+  /** The document read from a String, or null when it was read from bytes. */
   String json() {
     return json;
+  }
+
+  /** The document read from UTF-8 bytes, or null when it was read from a String. */
+  byte[] utf8() {
+    return utf8;
+  }
+
+  /** The unit (char or byte) at {@code i}: a byte as the char of its unsigned value. */
+  private char at(int i) {
+    return utf8 != null ? (char) (utf8[i] & 0xFF) : json.charAt(i);
+  }
+
+  /** Whether {@code ascii} occurs at {@code i}. */
+  private boolean startsWith(String ascii, int i) {
+    if (utf8 == null) {
+      return json.startsWith(ascii, i);
+    }
+    if (i + ascii.length() > length) {
+      return false;
+    }
+    for (int k = 0; k < ascii.length(); k++) {
+      if (utf8[i + k] != ascii.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the {@code n} units at {@code a} and at {@code b} are the same. */
+  private boolean sameUnits(int a, int b, int n) {
+    if (utf8 == null) {
+      return json.regionMatches(a, json, b, n);
+    }
+    return Arrays.equals(utf8, a, a + n, utf8, b, b + n);
   }
 
   /** Code points of the whole document. */
@@ -128,25 +193,61 @@ final class MessageJson {
       i = leaves[o + START];
       w = 0;
     }
-    String s = json;
     int end = leaves[o + END];
-    if (end - leaves[o + START] == leaves[o + WIDTH]) {
-      // No surrogate pair: between escapes each char is one code point, one wide. Jump from
-      // escape to escape (indexOf is vectorised), never past the last one into other strings.
+    if (utf8 != null) {
+      // From i (a lead byte, or where the last probe stopped) to the lead byte of code point n;
+      // k counts the lead bytes passed, so i may stop inside a character between two words.
+      byte[] u = utf8;
+      while (true) {
+        if (i + 8 <= end) {
+          long x = Utf8Length.word(u, i);
+          if (!Utf8Length.hasByte(x, '\\')) {
+            int leads = 8 - Utf8Length.continuationBytes(x);
+            if (k + leads <= n) {
+              k += leads;
+              w += leads;
+              i += 8;
+              continue;
+            }
+          }
+        }
+        if (i == end) {
+          break; // not reached: n is below the string's code points
+        }
+        byte c = u[i];
+        if ((c & 0xC0) != 0x80) {
+          if (k == n) {
+            break;
+          }
+          k++;
+          if (c == '\\') {
+            int escape = u[i + 1] == 'u' ? 6 : 2;
+            i += escape;
+            w += escape;
+            continue;
+          }
+          w++;
+        }
+        i++;
+      }
+    } else if (end - leaves[o + START] == leaves[o + WIDTH]) {
+      // No surrogate pair: between escapes each char is one code point, one wide. Jump from escape
+      // to escape (indexOf is vectorised), never past the last one into other strings.
       int lastEscape = leaves[o + LAST_ESCAPE];
       while (k < n) {
-        int run = Math.min((i <= lastEscape ? s.indexOf('\\', i) : end) - i, n - k);
+        int run = Math.min((i <= lastEscape ? json.indexOf('\\', i) : end) - i, n - k);
         i += run;
         w += run;
         k += run;
         if (k < n) {
-          int escape = s.charAt(i + 1) == 'u' ? 6 : 2;
+          int escape = json.charAt(i + 1) == 'u' ? 6 : 2;
           i += escape;
           w += escape;
           k++;
         }
       }
     } else {
+      String s = json;
       for (; k < n; k++) {
         char c = s.charAt(i);
         if (c == '\\') {
@@ -188,9 +289,8 @@ final class MessageJson {
   // ---------------------------------------------------------------- reading
 
   private boolean scan(boolean verify, StreamReadConstraints limits) {
-    String s = json;
-    int n = s.length();
-    if (n == 0 || (s.charAt(0) != '{' && s.charAt(0) != '[')) {
+    int n = length;
+    if (n == 0 || (at(0) != '{' && at(0) != '[')) {
       return false;
     }
     if (verify
@@ -214,7 +314,7 @@ final class MessageJson {
       if (p >= n) {
         return false;
       }
-      char c = s.charAt(p);
+      char c = at(p);
       if (c == '{' || c == '[') {
         boolean object = c == '{';
         if (depth == maxDepth) {
@@ -225,7 +325,7 @@ final class MessageJson {
         }
         stack[depth++] = (keyTop << 2) | (inText ? 2 : 0) | (object ? 1 : 0);
         p++;
-        if (p < n && s.charAt(p) == (object ? '}' : ']')) {
+        if (p < n && at(p) == (object ? '}' : ']')) {
           p++;
           depth--;
         } else {
@@ -255,9 +355,9 @@ final class MessageJson {
         if (p < 0) {
           return false;
         }
-      } else if (s.startsWith("true", p) || s.startsWith("null", p)) {
+      } else if (startsWith("true", p) || startsWith("null", p)) {
         p += 4;
-      } else if (s.startsWith("false", p)) {
+      } else if (startsWith("false", p)) {
         p += 5;
       } else {
         return false;
@@ -273,7 +373,7 @@ final class MessageJson {
         }
         int top = stack[depth - 1];
         boolean object = (top & 1) != 0;
-        char d = s.charAt(p++);
+        char d = at(p++);
         if (d == ',') {
           if (object) {
             p = key(p, top, verify, limits);
@@ -302,18 +402,17 @@ final class MessageJson {
 
   /** Reads {@code "key":} at {@code p} in the object {@code top}; the index after it, or -1. */
   private int key(int p, int top, boolean verify, StreamReadConstraints limits) {
-    String s = json;
-    if (p >= s.length() || s.charAt(p) != '"') {
+    if (p >= length || at(p) != '"') {
       return -1;
     }
     int start = p + 1;
     int end = string(start, verify);
-    if (end < 0 || end + 1 >= s.length() || s.charAt(end + 1) != ':') {
+    if (end < 0 || end + 1 >= length || at(end + 1) != ':') {
       return -1;
     }
-    int length = end - start;
+    int keyLength = end - start; // units: a limit in chars holds when it holds in bytes
     if (verify) {
-      if (length > limits.getMaxNameLength()) {
+      if (keyLength > limits.getMaxNameLength()) {
         return -1;
       }
       // A repeated key: Jackson keeps the last value, so its output would differ.
@@ -322,7 +421,7 @@ final class MessageJson {
         return -1;
       }
       for (int k = first; k < keyTop; k += 2) {
-        if (keys[k + 1] - keys[k] == length && s.regionMatches(keys[k], s, start, length)) {
+        if (keys[k + 1] - keys[k] == keyLength && sameUnits(keys[k], start, keyLength)) {
           return -1;
         }
       }
@@ -334,14 +433,14 @@ final class MessageJson {
     }
     // A key with escapes cannot be one of the field names, which have none.
     boolean parentInText = (top & 2) != 0;
-    inTextAfterKey = parentInText || isOneOf(start, length, TEXT_FIELDS);
-    skipAfterKey = !inTextAfterKey && isOneOf(start, length, STRUCTURAL_FIELDS);
+    inTextAfterKey = parentInText || isOneOf(start, keyLength, TEXT_FIELDS);
+    skipAfterKey = !inTextAfterKey && isOneOf(start, keyLength, STRUCTURAL_FIELDS);
     return end + 2;
   }
 
-  private boolean isOneOf(int start, int length, String[] names) {
+  private boolean isOneOf(int start, int n, String[] names) {
     for (String name : names) {
-      if (name.length() == length && json.startsWith(name, start)) {
+      if (name.length() == n && startsWith(name, start)) {
         return true;
       }
     }
@@ -354,13 +453,22 @@ final class MessageJson {
    * and a backslash, {@code u00} and two upper-case hex digits for the other control characters.
    */
   private int string(int i, boolean verify) {
-    String s = json;
-    int n = s.length();
+    int n = length;
     int surrogatePairs = 0;
     int escapeChars = 0;
     int lastEscape = -1;
-    while ((i = plain(s, i, n)) < n) {
-      char c = s.charAt(i);
+    while (true) {
+      if (utf8 != null) {
+        long plain = plainUtf8(utf8, i, n);
+        i = (int) (plain >>> 32);
+        surrogatePairs += (int) plain; // continuation bytes: extra units as well
+      } else {
+        i = plain(json, i, n);
+      }
+      if (i >= n) {
+        return -1;
+      }
+      char c = at(i);
       if (c == '"') {
         stringPairs = surrogatePairs;
         stringEscapeChars = escapeChars;
@@ -372,9 +480,9 @@ final class MessageJson {
           return -1;
         }
         lastEscape = i;
-        char e = s.charAt(i + 1);
+        char e = at(i + 1);
         if (e == 'u') {
-          if (i + 6 > n || (verify && !isJacksonUnicodeEscape(s, i + 2))) {
+          if (i + 6 > n || (verify && !isJacksonUnicodeEscape(i + 2))) {
             return -1;
           }
           i += 6;
@@ -389,6 +497,8 @@ final class MessageJson {
       } else if (c < 0x20) {
         return -1; // a raw control character: Jackson refuses the document
       } else {
+        // Half a surrogate pair (plainUtf8 stops only at the cases above).
+        String s = json;
         i++;
         if (Character.isHighSurrogate(c) && i < n && Character.isLowSurrogate(s.charAt(i))) {
           i++;
@@ -396,7 +506,6 @@ final class MessageJson {
         }
       }
     }
-    return -1;
   }
 
   /**
@@ -414,13 +523,40 @@ final class MessageJson {
     return n;
   }
 
+  /**
+   * {@link #plain} for UTF-8: the index of the first byte from {@code i} that is a quote, a
+   * backslash or a control character (or {@code n}) in the high half, and the number of
+   * continuation bytes before it in the low half.
+   */
+  private static long plainUtf8(byte[] u, int i, int n) {
+    int continuation = 0;
+    // Eight bytes at a time while none of them ends the run (prompts are long runs).
+    for (; i + 8 <= n; i += 8) {
+      long x = Utf8Length.word(u, i);
+      if (Utf8Length.hasByte(x, '"') || Utf8Length.hasByte(x, '\\') || Utf8Length.hasControl(x)) {
+        break; // one of these eight: found below
+      }
+      continuation += Utf8Length.continuationBytes(x);
+    }
+    for (; i < n; i++) {
+      byte b = u[i];
+      if ((b >= 0 && b < 0x20) || b == '"' || b == '\\') {
+        break;
+      }
+      if ((b & 0xC0) == 0x80) {
+        continuation++;
+      }
+    }
+    return ((long) i << 32) | continuation;
+  }
+
   /** {@code 00XX} at {@code i} for a control character without a two-character escape. */
-  private static boolean isJacksonUnicodeEscape(String s, int i) {
-    if (s.charAt(i) != '0' || s.charAt(i + 1) != '0') {
+  private boolean isJacksonUnicodeEscape(int i) {
+    if (at(i) != '0' || at(i + 1) != '0') {
       return false;
     }
-    char high = s.charAt(i + 2);
-    char low = s.charAt(i + 3);
+    char high = at(i + 2);
+    char low = at(i + 3);
     int lowValue =
         low >= '0' && low <= '9' ? low - '0' : low >= 'A' && low <= 'F' ? low - 'A' + 10 : -1;
     if ((high != '0' && high != '1') || lowValue < 0) {
@@ -449,8 +585,7 @@ final class MessageJson {
 
   /** A number as Jackson writes one (the text is its output). */
   private int number(int p) {
-    String s = json;
-    while (p < s.length() && "0123456789-+.eE".indexOf(s.charAt(p)) >= 0) {
+    while (p < length && "0123456789-+.eE".indexOf(at(p)) >= 0) {
       p++;
     }
     return p;
@@ -463,16 +598,15 @@ final class MessageJson {
    * would come out as {@code 1E-7}). Anything else goes to Jackson.
    */
   private int verifiedNumber(int p, int maxLength) {
-    String s = json;
-    int n = s.length();
+    int n = length;
     int start = p;
-    if (s.charAt(p) == '-') {
+    if (at(p) == '-') {
       p++;
     }
     if (p >= n) {
       return -1;
     }
-    char c = s.charAt(p);
+    char c = at(p);
     if (c == '0') {
       p++;
     } else if (c >= '1' && c <= '9') {
@@ -481,7 +615,7 @@ final class MessageJson {
       return -1;
     }
     boolean decimal = false;
-    if (p < n && s.charAt(p) == '.') {
+    if (p < n && at(p) == '.') {
       int from = ++p;
       p = digits(p);
       if (p == from) {
@@ -489,9 +623,9 @@ final class MessageJson {
       }
       decimal = true;
     }
-    if (p < n && (s.charAt(p) == 'e' || s.charAt(p) == 'E')) {
+    if (p < n && (at(p) == 'e' || at(p) == 'E')) {
       p++;
-      if (p < n && (s.charAt(p) == '+' || s.charAt(p) == '-')) {
+      if (p < n && (at(p) == '+' || at(p) == '-')) {
         p++;
       }
       int from = p;
@@ -505,19 +639,21 @@ final class MessageJson {
       return -1;
     }
     if (decimal) {
-      String literal = s.substring(start, p);
+      String literal =
+          utf8 != null
+              ? new String(utf8, start, p - start, StandardCharsets.ISO_8859_1)
+              : json.substring(start, p);
       try {
         return new BigDecimal(literal).toString().equals(literal) ? p : -1;
       } catch (NumberFormatException e) {
         return -1; // an exponent out of range
       }
     }
-    return p - start == 2 && s.charAt(start) == '-' && s.charAt(start + 1) == '0' ? -1 : p;
+    return p - start == 2 && at(start) == '-' && at(start + 1) == '0' ? -1 : p;
   }
 
   private int digits(int p) {
-    String s = json;
-    while (p < s.length() && isDigit(s.charAt(p))) {
+    while (p < length && isDigit(at(p))) {
       p++;
     }
     return p;

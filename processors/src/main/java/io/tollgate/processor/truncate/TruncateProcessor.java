@@ -1,6 +1,7 @@
 package io.tollgate.processor.truncate;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.micrometer.core.instrument.Counter;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>Most attributes are short. For them the cost is one length comparison against the smallest
  * configured limit; only longer ones are looked up in the key rules. Lengths are first read from
  * the UTF-8 bytes (at least one byte per code point), so a value that fits is never converted to
- * a {@code String} (a value received as bytes) nor encoded (a value held as a String).
+ * a {@code String} (a value received as bytes) nor encoded (a value held as a String). A value that
+ * is cut is cut on its UTF-8 bytes as well (plain text, and message JSON as Jackson writes it) and
+ * passed on as bytes: neither decoded to UTF-16 nor encoded back for export.
  */
 final class TruncateProcessor implements Processor {
 
@@ -118,18 +121,11 @@ final class TruncateProcessor implements Processor {
     switch (v.getValueCase()) {
       case STRING_VALUE:
         {
-          // Decide from the UTF-8 bytes first: a value that fits stays bytes (as it arrived),
-          // and only a value that is cut is read as a String.
+          // Its encoded size bounds its code points without encoding a value held as a String.
           if (encodedSize(v) <= rule.limit()) {
             return null;
           }
-          ByteString utf8 = v.getStringValueBytes();
-          if (utf8.size() <= rule.limit() || Utf8Length.codePoints(utf8) <= rule.limit()) {
-            return null;
-          }
-          // The value is replaced: decode its bytes without making it hold a String as well.
-          String s = cutString(utf8.toStringUtf8(), rule.limit(), rule.json());
-          return s == null ? null : Values.of(s);
+          return cutUtf8(v.getStringValueBytes(), rule.limit(), rule.json());
         }
       case ARRAY_VALUE:
         {
@@ -175,6 +171,65 @@ final class TruncateProcessor implements Processor {
    */
   private static int encodedSize(AnyValue v) {
     return v.getSerializedSize();
+  }
+
+  /**
+   * A string value held as {@code utf8} cut to {@code limit} code points, or null when it fits:
+   * the same text as {@link #cutString} gives for the decoded value. Decided and cut on the bytes:
+   * a value that fits stays bytes, and a cut one is made of its bytes, never decoded to UTF-16 and
+   * encoded back. The rare value that the bytes path does not take (message JSON not written as
+   * Jackson writes it, a suffix with a lone surrogate) is decoded and cut as a String.
+   */
+  AnyValue cutUtf8(ByteString utf8, int limit, boolean jsonKey) {
+    if (utf8.size() <= limit) {
+      return null; // at least one byte per code point
+    }
+    // Most values this long are cut: copy them once (a plain array is read fastest, and the cut
+    // value is made of it).
+    byte[] bytes = utf8.toByteArray();
+    MessageJson doc = null;
+    boolean viaString = !cutter.utf8Exact();
+    if (jsonKey && !viaString) {
+      if (bytes[0] == '[' || bytes[0] == '{') {
+        doc = JsonCutter.read(bytes);
+        viaString = doc == null; // JSON the bytes reader does not take: the String path decides
+      } else {
+        viaString = startsWithSpace(bytes); // perhaps JSON after blanks: the String path decides
+      }
+    }
+    // A document read has counted its code points.
+    int total = doc != null ? doc.width() : Utf8Length.codePoints(bytes);
+    if (total <= limit) {
+      return null;
+    }
+    if (viaString) {
+      String s = cutString(utf8.toStringUtf8(), limit, jsonKey);
+      return s == null ? null : Values.of(s);
+    }
+    byte[] out = doc == null ? null : json.cutUtf8(doc, limit); // null: cut as text
+    if (out == null) {
+      out = cutter.cut(bytes, total, limit);
+    }
+    // The array is ours and never written again: the value wraps it without a copy.
+    return AnyValue.newBuilder().setStringValueBytes(UnsafeByteOperations.unsafeWrap(out)).build();
+  }
+
+  /** Whether the value starts with a character that {@link #looksLikeJson} skips as blank. */
+  private static boolean startsWithSpace(byte[] utf8) {
+    int b = utf8[0] & 0xFF;
+    if (b < 0x80) {
+      return Character.isWhitespace(b);
+    }
+    // The first code point, decoded (the bytes are valid UTF-8, at least two of them here).
+    int cp;
+    if (b >= 0xF0) {
+      return false; // beyond the BMP: no blanks there (and a surrogate, to a String, is none)
+    } else if (b >= 0xE0) {
+      cp = (b & 0x0F) << 12 | (utf8[1] & 0x3F) << 6 | (utf8[2] & 0x3F);
+    } else {
+      cp = (b & 0x1F) << 6 | (utf8[1] & 0x3F);
+    }
+    return Character.isWhitespace(cp);
   }
 
   /** {@code s} cut to {@code limit} code points, or null when it fits. */

@@ -2,13 +2,18 @@ package io.tollgate.processor.truncate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.google.protobuf.ByteString;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.proto.common.v1.AnyValue;
 import io.tollgate.core.testing.RecordingConsumer;
+import io.tollgate.core.testing.StringForm;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -65,6 +70,7 @@ class TruncateEquivalenceTest {
       assertThat(actual)
           .as(() -> "round %d: %s to %d, suffix %s".formatted(r, quote(s), limit, quote(suffix)))
           .isEqualTo(expected);
+      assertSameFromBytes(pair, s, limit, jsonKey, expected, "round " + r);
       if (expected != null) {
         cut++;
         if (s.startsWith(expected)) {
@@ -74,6 +80,7 @@ class TruncateEquivalenceTest {
     }
     assertThat(cut).isGreaterThan(2500);
     assertThat(withoutSuffix).as("values cut without a suffix (limit below it)").isPositive();
+    assertThat(cutAsBytes).as("values cut on their bytes").isGreaterThan(1000);
   }
 
   @Test
@@ -99,6 +106,9 @@ class TruncateEquivalenceTest {
       assertThat(actual)
           .as(() -> "round %d (%s): %s to %d, suffix %s".formatted(r, style, json, limit, suffix))
           .isEqualTo(expected);
+      int before = cutAsBytes;
+      assertSameFromBytes(pair, json, limit, true, expected, "round " + r + " (" + style + ")");
+      boolean cutOnBytes = cutAsBytes > before;
       String viaJson = cp(json) > limit ? outcome(() -> pair.json.cut(json, limit)) : null;
       if (expected == null) {
         fits++;
@@ -107,6 +117,9 @@ class TruncateEquivalenceTest {
       } else if (viaJson != null) {
         assertThat(viaJson).as("round %d: JsonCutter.cut", round).isEqualTo(expected);
         asJson++;
+        if (cutOnBytes) {
+          jsonCutAsBytes++;
+        }
         if (!style.canonical()) {
           asJsonNotCanonical++;
         }
@@ -120,6 +133,7 @@ class TruncateEquivalenceTest {
     assertThat(fits).isGreaterThan(100);
     assertThat(threw).as("documents Jackson throws on (the span is then passed on as it was)")
         .isPositive();
+    assertThat(jsonCutAsBytes).as("message JSON cut on its bytes").isGreaterThan(200);
   }
 
   @Test
@@ -150,6 +164,11 @@ class TruncateEquivalenceTest {
           MessageJson.read(written, true, mapper.getFactory().streamReadConstraints());
       assertThat(doc).as("round %d: %s", round, written).isNotNull();
       assertThat(doc.width()).isEqualTo(cp(written));
+      // The same from its UTF-8 bytes: read too, and as wide (code points, not bytes).
+      String utf8 = asUtf8(written);
+      MessageJson fromBytes = JsonCutter.read(utf8.getBytes(StandardCharsets.UTF_8));
+      assertThat(fromBytes).as("round %d from bytes: %s", round, utf8).isNotNull();
+      assertThat(fromBytes.width()).isEqualTo(cp(utf8));
       read++;
     }
     assertThat(read).isGreaterThan(400);
@@ -159,6 +178,7 @@ class TruncateEquivalenceTest {
   void longPromptsLikeTheWorkloadAreCutExactlyAsBefore() {
     Random random = new Random(7);
     Pair pair = pair(TruncateConfig.DEFAULT_SUFFIX);
+    int bytesRead = 0;
     for (int round = 0; round < 40; round++) {
       StringBuilder sb = new StringBuilder();
       List<Object> messages = new ArrayList<>();
@@ -167,10 +187,21 @@ class TruncateEquivalenceTest {
       write(messages, Style.CANONICAL, random, sb);
       String json = sb.toString();
       int limit = random.nextBoolean() ? 4096 : 100 + random.nextInt(cp(json));
+      String expected = pair.reference.cutString(json, limit, true);
       assertThat(pair.processor.cutString(json, limit, true))
           .as("round %d", round)
-          .isEqualTo(pair.reference.cutString(json, limit, true));
+          .isEqualTo(expected);
+      int before = cutAsBytes;
+      assertSameFromBytes(pair, json, limit, true, expected, "round " + round);
+      // Unless the quick reader refuses it (a repeated key), it is cut on its bytes.
+      String utf8 = asUtf8(json);
+      if (cp(utf8) > limit
+          && MessageJson.read(utf8, true, StreamReadConstraints.defaults()) != null) {
+        bytesRead++;
+        assertThat(cutAsBytes).as("round %d cut on its bytes", round).isEqualTo(before + 1);
+      }
     }
+    assertThat(bytesRead).as("prompts cut as JSON on their bytes").isGreaterThan(10);
   }
 
   // ---------------------------------------------------------------- inputs
@@ -484,6 +515,44 @@ class TruncateEquivalenceTest {
       default:
         return json;
     }
+  }
+
+  private int cutAsBytes; // values the bytes path cut without going through a String
+  private int jsonCutAsBytes;
+
+  /**
+   * What the processor makes of {@code s} arriving as UTF-8 (as the receiver hands it on): the
+   * cut text, or null when it fits. Counts the values cut on their bytes (the result is bytes).
+   */
+  private String viaBytes(Pair pair, String s, int limit, boolean jsonKey) {
+    AnyValue v = pair.processor.cutUtf8(ByteString.copyFromUtf8(s), limit, jsonKey);
+    if (v == null) {
+      return null;
+    }
+    if (StringForm.isBytes(v)) {
+      cutAsBytes++;
+    }
+    return v.getStringValue();
+  }
+
+  /**
+   * {@code s} arriving as UTF-8 is cut as the oracle cuts its text: {@code expected} when {@code
+   * s} has no lone surrogate, else the oracle's cut of what UTF-8 makes of it (each lone surrogate
+   * a {@code ?}, as protobuf encodes it).
+   */
+  private void assertSameFromBytes(
+      Pair pair, String s, int limit, boolean jsonKey, String expected, String round) {
+    String utf8 = asUtf8(s);
+    String want =
+        utf8.equals(s) ? expected : outcome(() -> pair.reference.cutString(utf8, limit, jsonKey));
+    assertThat(outcome(() -> viaBytes(pair, utf8, limit, jsonKey)))
+        .as(() -> "%s from bytes: %s to %d".formatted(round, quote(utf8), limit))
+        .isEqualTo(want);
+  }
+
+  /** {@code s} as it comes back from UTF-8: each lone surrogate a {@code ?}. */
+  static String asUtf8(String s) {
+    return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
   }
 
   private static final String THREW = "threw ";

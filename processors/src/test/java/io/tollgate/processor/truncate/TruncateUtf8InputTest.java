@@ -144,7 +144,107 @@ class TruncateUtf8InputTest {
     }
   }
 
+  @Test
+  void twoThreeAndFourByteCharactersExactlyAtTheCutPoint() {
+    TruncateProcessor processor = processor(TruncateConfig.DEFAULT_SUFFIX);
+    ReferenceCutter reference = new ReferenceCutter(TruncateConfig.DEFAULT_SUFFIX);
+    int cases = 0;
+    for (String unit : List.of("é", "漢", "😀", "é漢😀")) {
+      // 40: the suffix (22 code points with a two-digit number) fits; 9: it does not, the value
+      // is cut to the limit without one.
+      for (int limit : new int[] {9, 40, 41}) {
+        // Every split of the value between ASCII and multi-byte text: the cut falls on each side
+        // of each kind of character, and inside runs of them.
+        for (int ascii = 0; ascii <= limit + 2; ascii++) {
+          String value = "a".repeat(ascii) + repeatToCodePoints(unit, limit + 3);
+          for (boolean jsonKey : new boolean[] {false, true}) {
+            String expected = reference.cutString(value, limit, jsonKey);
+            AnyValue out = processor.cutUtf8(ByteString.copyFromUtf8(value), limit, jsonKey);
+            assertThat(out).as("%s to %d", value, limit).isNotNull();
+            assertThat(StringForm.isBytes(out)).as("cut on its bytes: %s", value).isTrue();
+            assertThat(out.getStringValue()).as("%s to %d", value, limit).isEqualTo(expected);
+            cases++;
+          }
+        }
+      }
+    }
+    assertThat(cases).isGreaterThan(300);
+  }
+
+  @Test
+  void escapesAndMultiByteTextAtTheCutPointOfMessageJson() {
+    TruncateProcessor processor = processor(TruncateConfig.DEFAULT_SUFFIX);
+    ReferenceCutter reference = new ReferenceCutter(TruncateConfig.DEFAULT_SUFFIX);
+    String head = "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"";
+    String tail = "\"}]}]";
+    int width = TruncateProcessorTest.cp(head + tail);
+    int onBytes = 0;
+    // As Jackson writes them (cut on the bytes), then escapes it never writes (an escaped
+    // surrogate pair, an escaped slash: these go through the String path).
+    String[] written = {
+      "\\n", "\\\"", "\\\\", "\\u0001", "é", "漢", "😀", "\\uD83D\\uDE00", "\\/"
+    };
+    for (String at : written) {
+      for (int before = 0; before < 6; before++) {
+        String text = "x".repeat(before) + at + repeatToCodePoints("é漢😀\\n", 40);
+        String json = head + text + tail;
+        // Limits that put the cap (the code points kept of the text) before, on and after the
+        // escape or character at position `before`.
+        for (int limit = width + 22; limit < width + 34; limit++) {
+          String expected = reference.cutString(json, limit, true);
+          AnyValue out = processor.cutUtf8(ByteString.copyFromUtf8(json), limit, true);
+          assertThat(out).as("%s to %d", json, limit).isNotNull();
+          if (StringForm.isBytes(out)) { // before getStringValue(), which makes it a String
+            onBytes++;
+          }
+          assertThat(out.getStringValue()).as("%s to %d", json, limit).isEqualTo(expected);
+        }
+      }
+    }
+    assertThat(onBytes).as("cut on the bytes: all but the last two kinds").isEqualTo(7 * 6 * 12);
+  }
+
+  @Test
+  void whatMayStartMessageJsonIsDecidedAsForTheDecodedText() {
+    // looksLikeJson skips blanks as Character.isWhitespace sees them: ASCII, an ideographic space,
+    // a line separator, but not a no-break space; a multi-byte first character is decoded.
+    TruncateProcessor processor = processor(TruncateConfig.DEFAULT_SUFFIX);
+    ReferenceCutter reference = new ReferenceCutter(TruncateConfig.DEFAULT_SUFFIX);
+    String json = "[{\"role\":\"user\",\"content\":\"" + "漢字".repeat(80) + "\"}]";
+    for (String start : List.of("", " ", "\n\t", "\u3000", "\u2028", "\u00A0", "é", "😀", "x")) {
+      String value = start + json;
+      AnyValue out = processor.cutUtf8(ByteString.copyFromUtf8(value), 60, true);
+      assertThat(out.getStringValue())
+          .as("starting with %s", start)
+          .isEqualTo(reference.cutString(value, 60, true));
+    }
+  }
+
+  @Test
+  void aSuffixWithALoneSurrogateIsAppendedAsAString() {
+    // Only a config escape makes one; UTF-8 cannot hold it, so such values are cut as Strings,
+    // exactly as before.
+    String suffix = "\uDE00[{n}]";
+    TruncateProcessor processor = processor(suffix);
+    ReferenceCutter reference = new ReferenceCutter(suffix);
+    String value = repeatToCodePoints("a漢😀", 100);
+    AnyValue out = processor.cutUtf8(ByteString.copyFromUtf8(value), 50, false);
+    assertThat(out.getStringValue()).isEqualTo(reference.cutString(value, 50, false));
+    assertThat(out.getStringValue()).contains("\uDE00");
+  }
+
   // ---------------------------------------------------------------- helpers
+
+  private static TruncateProcessor processor(String suffix) {
+    TruncateConfig d = TruncateConfig.defaults();
+    TruncateConfig config =
+        new TruncateConfig(d.maxLength(), d.keys(), d.neverTruncate(), suffix, d.jsonKeys());
+    return new TruncateProcessor(
+        new KeyRules(config),
+        new Cutter(suffix),
+        new SimpleMeterRegistry().counter("cut"),
+        new RecordingConsumer());
+  }
 
   private void assertSameResult(TruncateConfig config, String key, String value) {
     Span fromString = run(config, spanWith(key, Values.of(value)));
