@@ -939,16 +939,8 @@ final class Families {
     }
 
     String string(String field) {
-      Integer a = fields.get(field);
-      if (a == null) {
-        return null;
-      }
-      AnyValue v = attrs.value(a);
-      if (!v.hasStringValue()) {
-        return null;
-      }
-      used.add(a);
-      return v.getStringValue();
+      AnyValue v = value(field);
+      return v == null ? null : v.getStringValue();
     }
 
     /**
