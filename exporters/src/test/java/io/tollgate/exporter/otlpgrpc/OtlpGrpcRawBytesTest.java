@@ -103,13 +103,18 @@ class OtlpGrpcRawBytesTest {
   }
 
   private Exporter start(Compression compression) throws Exception {
+    return start(compression, ID);
+  }
+
+  /** An exporter with its own component id, so that its sent-spans count is its own. */
+  private Exporter start(Compression compression, String id) throws Exception {
     OtlpGrpcConfig config =
         OtlpGrpcConfig.defaults()
             .withEndpoint("127.0.0.1:" + server.getPort())
             .withTls(TlsSettings.plaintext())
             .withCompression(compression)
             .withRetryOnFailure(FAST_RETRY);
-    return harness.start(OtlpGrpcExporterFactory.exporter(config, harness.context(ID)));
+    return harness.start(OtlpGrpcExporterFactory.exporter(config, harness.context(id)));
   }
 
   @Test
@@ -166,14 +171,7 @@ class OtlpGrpcRawBytesTest {
       batch.addAll(TraceBatch.ofWire(WireScan.of(b)));
       int spans = batch.spanCount();
       String id = ID + "-" + compression.name().toLowerCase(java.util.Locale.ROOT);
-      OtlpGrpcConfig config =
-          OtlpGrpcConfig.defaults()
-              .withEndpoint("127.0.0.1:" + server.getPort())
-              .withTls(TlsSettings.plaintext())
-              .withCompression(compression)
-              .withRetryOnFailure(FAST_RETRY);
-      Exporter exporter =
-          harness.start(OtlpGrpcExporterFactory.exporter(config, harness.context(id)));
+      Exporter exporter = start(compression, id);
 
       exporter.consume(batch).toCompletableFuture().join();
 

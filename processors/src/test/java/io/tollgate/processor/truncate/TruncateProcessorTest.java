@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -332,6 +333,12 @@ class TruncateProcessorTest {
 
   private SpanRecord run(TruncateConfig config, Span.Builder span) {
     out.clear();
+    return runOnce(config, span, registry, out);
+  }
+
+  /** {@code span} through a truncate processor made by its factory; the one span it passes on. */
+  static SpanRecord runOnce(
+      TruncateConfig config, Span.Builder span, MeterRegistry registry, RecordingConsumer out) {
     ComponentContext ctx =
         ComponentContext.builder(ComponentKind.PROCESSOR, ComponentId.of("truncate"))
             .meterRegistry(registry)

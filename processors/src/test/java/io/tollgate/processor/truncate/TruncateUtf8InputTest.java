@@ -8,9 +8,6 @@ import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
-import io.tollgate.core.component.ComponentContext;
-import io.tollgate.core.component.ComponentId;
-import io.tollgate.core.component.ComponentKind;
 import io.tollgate.core.model.Values;
 import io.tollgate.core.testing.RecordingConsumer;
 import io.tollgate.core.testing.Spans;
@@ -261,18 +258,10 @@ class TruncateUtf8InputTest {
   }
 
   private Span run(TruncateConfig config, Span.Builder span) {
-    RecordingConsumer out = new RecordingConsumer();
-    ComponentContext ctx =
-        ComponentContext.builder(ComponentKind.PROCESSOR, ComponentId.of("truncate"))
-            .meterRegistry(new SimpleMeterRegistry())
-            .build();
-    new TruncateProcessorFactory()
-        .create(config, ctx, out)
-        .consume(Spans.batch(span))
-        .toCompletableFuture()
-        .join();
-    assertThat(out.spans()).hasSize(1);
-    return out.spans().get(0).proto().build();
+    return TruncateProcessorTest.runOnce(
+            config, span, new SimpleMeterRegistry(), new RecordingConsumer())
+        .proto()
+        .build();
   }
 
   static AnyValue bytesValue(String s) {
