@@ -38,14 +38,17 @@ final class GrpcTraceService {
   record Decoded(ReceivedTraces traces, ExportFailure failure) {}
 
   static ServerServiceDefinition definition(
-      ExportService service, int maxMessageBytes, String sizeKey) {
+      ExportService service, GrpcAdmission admission, int maxMessageBytes, String sizeKey) {
     MethodDescriptor<Decoded, ExportTraceServiceResponse> method =
         TraceServiceGrpc.getExportMethod().toBuilder(
                 new RequestMarshaller(maxMessageBytes, sizeKey),
                 ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
             .build();
     return ServerServiceDefinition.builder(TraceServiceGrpc.SERVICE_NAME)
-        .addMethod(method, ServerCalls.asyncUnaryCall((req, obs) -> export(service, req, obs)))
+        .addMethod(
+            method,
+            admission.refusing(
+                ServerCalls.asyncUnaryCall((req, obs) -> export(service, req, obs))))
         .build();
   }
 

@@ -74,6 +74,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
   private boolean keepAlive;
   private String origin;
 
+  /** The admitted request's reservation, from its head until its answer is written. */
+  private AdmissionControl.Ticket ticket;
+
   // An early answer's tail.
   private long discarded;
   private boolean closeAfterDiscard;
@@ -99,7 +102,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     if (state == State.READING) {
-      server.requestDone();
+      requestDone();
     }
     resetRequest();
     while (!backlog.isEmpty()) {
@@ -210,6 +213,14 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
           true);
       return;
     }
+    AdmissionControl.Ticket admitted = server.admit(req);
+    if (admitted == null) {
+      // The body is read and dropped (unless the client waits for 100 Continue), so that the
+      // connection stays usable for the retry.
+      answerHead(req, server.throttled(req), false);
+      return;
+    }
+    ticket = admitted;
     if (HttpUtil.is100ContinueExpected(req)) {
       ctx.writeAndFlush(
           new DefaultFullHttpResponse(
@@ -242,7 +253,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     if (body.readableBytes() + (long) n > server.maxBodyBytes()) {
       HttpRequest req = head;
       resetRequest();
-      server.requestDone();
+      requestDone();
       // The client is sending: let it finish (up to a point) so that it reads the answer.
       answerEarly(server.tooLarge(req), true, false);
       discard(chunk);
@@ -256,7 +267,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     }
     if (chunk.decoderResult().isFailure()) {
       resetRequest();
-      server.requestDone();
+      requestDone();
       answerEarly(undecodable(chunk.decoderResult().cause()), true, true);
       return;
     }
@@ -270,6 +281,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             ((LastHttpContent) chunk).trailingHeaders());
     HttpHandler h = handler;
     Map<String, String> params = pathParams;
+    if (ticket != null) {
+      ticket.resize(body.readableBytes()); // a chunked body had no Content-Length to reserve
+    }
     body = null; // now owned by the handler
     resetRequest();
     dispatch(h, full, params);
@@ -313,14 +327,14 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
               ctx.executor().execute(() -> finish(r, ka, org));
             } catch (RejectedExecutionException e) {
               r.release();
-              server.requestDone();
+              requestDone();
             }
           }
         });
   }
 
   private void finish(FullHttpResponse response, boolean ka, String org) {
-    server.requestDone();
+    requestDone();
     busy = false;
     if (!ctx.channel().isActive()) {
       response.release();
@@ -380,6 +394,16 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     return expect != null
         && req.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0
         && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim());
+  }
+
+  /** The request under way is over: answered, refused after its head, or abandoned. */
+  private void requestDone() {
+    server.requestDone();
+    AdmissionControl.Ticket t = ticket;
+    ticket = null;
+    if (t != null) {
+      t.release();
+    }
   }
 
   private void resetRequest() {

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
 import io.tollgate.core.component.ByteSize;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -29,6 +30,7 @@ final class OtlpHttpServer {
   private final Cors cors;
   private final int maxBodyBytes;
   private final String sizeKey;
+  private final AdmissionControl admission;
   private final EventLoopGroup group;
   private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
   private final Object idle = new Object();
@@ -45,12 +47,14 @@ final class OtlpHttpServer {
       Cors cors,
       int maxBodyBytes,
       String sizeKey,
+      AdmissionControl admission,
       EventLoopGroup group) {
     this.address = address;
     this.router = router;
     this.cors = cors;
     this.maxBodyBytes = maxBodyBytes;
     this.sizeKey = sizeKey;
+    this.admission = admission;
     this.group = group;
   }
 
@@ -115,6 +119,21 @@ final class OtlpHttpServer {
                 + sizeKey
                 + "."),
         format == null ? WireFormat.JSON : format);
+  }
+
+  /**
+   * Admits a routed request whose head has been read, or refuses it ({@code null}): see {@link
+   * AdmissionControl}. Reserves its Content-Length, or the typical size when it has none.
+   */
+  AdmissionControl.Ticket admit(HttpRequest request) {
+    return admission.tryAdmit(HttpUtil.getContentLength(request, -1L), Transport.HTTP);
+  }
+
+  /** The 429 answer to a request {@link #admit} refused, in the encoding the request declares. */
+  FullHttpResponse throttled(HttpRequest request) {
+    WireFormat format =
+        WireFormat.fromContentType(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
+    return HttpResponses.failure(admission.refusal(), format == null ? WireFormat.JSON : format);
   }
 
   void requestStarted() {

@@ -36,6 +36,7 @@ final class OtlpReceiver implements Receiver {
   private final OtlpReceiverConfig.Protocols protocols;
   private final ComponentContext context;
   private final ExportService service;
+  private final AdmissionControl admission;
   private final String id;
 
   /** Where this receiver's protocols sit in the config, for messages. */
@@ -53,6 +54,12 @@ final class OtlpReceiver implements Receiver {
     this.id = context.id().toString();
     this.configKey = "receivers." + id + ".protocols";
     this.service = new ExportService(next, new ReceiverMetrics(context.meterRegistry(), id), id);
+    this.admission =
+        new AdmissionControl(
+            config.admission().requestLimitBytes(),
+            "receivers." + id + ".admission.request_limit_mib",
+            context.meterRegistry(),
+            id);
   }
 
   @Override
@@ -92,18 +99,23 @@ final class OtlpReceiver implements Receiver {
     Endpoint endpoint = Endpoint.parse(config.endpoint());
     InetSocketAddress address = resolve(endpoint, key);
     int maxBytes = config.maxRecvMsgSizeBytes();
+    GrpcAdmission calls = new GrpcAdmission(admission, service, context.workers());
     Server server =
         NettyServerBuilder.forAddress(address)
             .bossEventLoopGroup(group)
             .workerEventLoopGroup(group)
             .channelType(NioServerSocketChannel.class)
-            .executor(context.workers())
+            // Calls start on the network thread, where admission is decided; admitted ones then
+            // move to the workers, which parse their message and run the pipeline.
+            .directExecutor()
+            .callExecutor(calls.executors())
+            .addStreamTracerFactory(calls.tracerFactory())
             .maxInboundMessageSize(maxBytes)
             .decompressorRegistry(
                 DecompressorRegistry.getDefaultInstance().with(new Zstd.GrpcCodec(maxBytes), true))
             .addService(
                 GrpcTraceService.definition(
-                    service, maxBytes, configKey + ".grpc.max_recv_msg_size_mib"))
+                    service, calls, maxBytes, configKey + ".grpc.max_recv_msg_size_mib"))
             .build();
     try {
       server.start();
@@ -134,6 +146,7 @@ final class OtlpReceiver implements Receiver {
             new Cors(config.cors(), configKey + ".http.cors"),
             maxBytes,
             sizeKey,
+            admission,
             group);
     try {
       httpAddress = server.start();

@@ -33,13 +33,24 @@ import java.util.regex.Pattern;
  * because nothing below {@code protocols} is merged with a default tree.
  *
  * @param protocols the protocols the user wrote, or {@code null} for "both, with defaults"
+ * @param admission how many bytes of requests the receiver holds before it refuses new ones
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record OtlpReceiverConfig(Protocols protocols) implements ComponentConfig {
+public record OtlpReceiverConfig(Protocols protocols, Admission admission)
+    implements ComponentConfig {
+
+  public OtlpReceiverConfig {
+    admission = admission == null ? Admission.defaults() : admission;
+  }
 
   /** Both protocols on their default ports. */
   public static OtlpReceiverConfig defaults() {
-    return new OtlpReceiverConfig(null);
+    return new OtlpReceiverConfig(null, null);
+  }
+
+  /** The protocols given, with the default admission control. */
+  public static OtlpReceiverConfig of(Protocols protocols) {
+    return new OtlpReceiverConfig(protocols, null);
   }
 
   /** The protocols to serve: those written under {@code protocols}, or both when unset. */
@@ -50,6 +61,7 @@ public record OtlpReceiverConfig(Protocols protocols) implements ComponentConfig
 
   @Override
   public void validate(ConfigIssues issues) {
+    admission.validate(issues.at("admission"));
     Protocols p = effectiveProtocols();
     ConfigIssues at = issues.at("protocols");
     if (p.grpc() == null && p.http() == null) {
@@ -275,14 +287,55 @@ public record OtlpReceiverConfig(Protocols protocols) implements ComponentConfig
     }
   }
 
+  /**
+   * Admission control, shared by both protocols: requests count from when they start (their
+   * headers) until they are answered; while {@code request_limit_mib} is held, a request that starts
+   * is refused at once, before its body is read, with RESOURCE_EXHAUSTED (gRPC) or 429 (HTTP) and a
+   * retry hint. Key name as in the OpenTelemetry Collector's {@code otelarrow} receiver.
+   *
+   * @param requestLimitMib the bound in MiB; default {@value #DEFAULT_REQUEST_LIMIT_MIB}; 0 turns
+   *     admission control off
+   */
+  public record Admission(Integer requestLimitMib) {
+
+    public static final int DEFAULT_REQUEST_LIMIT_MIB = 32;
+
+    public Admission {
+      requestLimitMib = requestLimitMib == null ? DEFAULT_REQUEST_LIMIT_MIB : requestLimitMib;
+    }
+
+    public static Admission defaults() {
+      return new Admission(null);
+    }
+
+    /** The bound in bytes; 0 for none. */
+    @JsonIgnore
+    public long requestLimitBytes() {
+      return requestLimitMib * 1024L * 1024L;
+    }
+
+    private void validate(ConfigIssues issues) {
+      if (requestLimitMib < 0) {
+        issues.add(
+            "request_limit_mib",
+            "must be 0 (no limit) or more; got "
+                + requestLimitMib
+                + " (default "
+                + DEFAULT_REQUEST_LIMIT_MIB
+                + ")");
+      }
+    }
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof OtlpReceiverConfig
-        && Objects.equals(effectiveProtocols(), ((OtlpReceiverConfig) o).effectiveProtocols());
+        && Objects.equals(effectiveProtocols(), ((OtlpReceiverConfig) o).effectiveProtocols())
+        && admission.equals(((OtlpReceiverConfig) o).admission);
   }
 
   @Override
   public int hashCode() {
-    return effectiveProtocols().hashCode();
+    return effectiveProtocols().hashCode() * 31 + admission.hashCode();
   }
 }

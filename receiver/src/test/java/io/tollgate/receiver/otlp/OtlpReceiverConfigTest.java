@@ -106,7 +106,26 @@ class OtlpReceiverConfigTest {
     // What print-config shows loads back as the same config.
     assertThat(bind(json)).isEqualTo(c);
     // The default prints without protocols, so that a merge cannot re-enable a protocol.
-    assertThat(printed("").toString()).isEqualTo("{}");
+    assertThat(printed("").toString()).isEqualTo("{\"admission\":{\"request_limit_mib\":32}}");
+  }
+
+  @Test
+  void admissionLimitDefaultsTo32MibAndZeroTurnsItOff() throws Exception {
+    assertThat(bind("{}").admission().requestLimitBytes()).isEqualTo(32L << 20);
+    assertThat(bind("{admission: {request_limit_mib: 0}}").admission().requestLimitBytes())
+        .isZero();
+    OtlpReceiverConfig c = bind("{admission: {request_limit_mib: 128}}");
+    assertThat(c.admission().requestLimitMib()).isEqualTo(128);
+    assertThat(bind(printed("{admission: {request_limit_mib: 128}}").toString())).isEqualTo(c);
+    assertThat(problems("{admission: {request_limit_mib: -1}}"))
+        .extracting(ConfigIssues.Issue::toString)
+        .containsExactly(
+            "admission.request_limit_mib: must be 0 (no limit) or more; got -1 (default 32)");
+    assertThat(problems("{admission: {request_limit: 64}}"))
+        .singleElement()
+        .asString()
+        .startsWith("admission.request_limit: unknown key")
+        .contains("request_limit_mib");
   }
 
   @Test

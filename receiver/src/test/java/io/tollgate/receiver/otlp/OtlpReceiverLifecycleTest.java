@@ -154,7 +154,7 @@ class OtlpReceiverLifecycleTest {
       String id, OtlpReceiverConfig.Grpc grpc, OtlpReceiverConfig.Http http) {
     return new OtlpReceiverFactory()
         .create(
-            new OtlpReceiverConfig(new OtlpReceiverConfig.Protocols(grpc, http)),
+            OtlpReceiverConfig.of(new OtlpReceiverConfig.Protocols(grpc, http)),
             ComponentContext.builder(ComponentKind.RECEIVER, ComponentId.parse(id)).build(),
             new RecordingConsumer());
   }

@@ -21,14 +21,11 @@ final class TestReceiver implements AutoCloseable {
   final OtlpReceiver receiver;
 
   private TestReceiver(OtlpReceiverConfig config) throws Exception {
-    AtomicInteger n = new AtomicInteger();
-    workers =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "test-worker-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    this(config, cachedWorkers());
+  }
+
+  private TestReceiver(OtlpReceiverConfig config, ExecutorService workers) throws Exception {
+    this.workers = workers;
     ComponentContext ctx =
         ComponentContext.builder(ComponentKind.RECEIVER, ComponentId.of("otlp"))
             .meterRegistry(registry)
@@ -40,7 +37,31 @@ final class TestReceiver implements AutoCloseable {
 
   static TestReceiver start(OtlpReceiverConfig.Grpc grpc, OtlpReceiverConfig.Http http)
       throws Exception {
-    return new TestReceiver(new OtlpReceiverConfig(new OtlpReceiverConfig.Protocols(grpc, http)));
+    return new TestReceiver(OtlpReceiverConfig.of(new OtlpReceiverConfig.Protocols(grpc, http)));
+  }
+
+  /** Both protocols (either may be null) with admission control bounded at {@code limitMib}. */
+  static TestReceiver start(
+      OtlpReceiverConfig.Grpc grpc,
+      OtlpReceiverConfig.Http http,
+      int admissionLimitMib,
+      ExecutorService workers)
+      throws Exception {
+    return new TestReceiver(
+        new OtlpReceiverConfig(
+            new OtlpReceiverConfig.Protocols(grpc, http),
+            new OtlpReceiverConfig.Admission(admissionLimitMib)),
+        workers);
+  }
+
+  static ExecutorService cachedWorkers() {
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newCachedThreadPool(
+        r -> {
+          Thread t = new Thread(r, "test-worker-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /** gRPC on 127.0.0.1:0 with a limit in MiB. */
