@@ -2,17 +2,16 @@ package io.tollgate.receiver.otlp;
 
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
-import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
-import java.util.concurrent.Executor;
 
 /**
  * {@link AdmissionControl} for gRPC, decided on the network thread when a call's headers arrive,
- * before its message is read, in three grpc-java hooks that all see the call's headers:
+ * before its message is read (the server runs calls on a direct executor), in two grpc-java hooks
+ * that both see the call's headers:
  *
  * <ol>
  *   <li>{@link #tracerFactory()}: every stream gets a tracer when it is created. It asks for
@@ -20,14 +19,9 @@ import java.util.concurrent.Executor;
  *       when the stream closes, however it closes: grpc-java calls {@code streamClosed} exactly
  *       once). A refused stream is marked in its headers, after any such mark the client sent is
  *       removed.
- *   <li>{@link #executors}: the server runs on a direct executor, so that this supplier runs on the
- *       network thread. An admitted call goes on to the workers as before (its message is parsed
- *       there); a refused one stays on the network thread.
  *   <li>{@link #refusing}: the handler closes a refused call at once with RESOURCE_EXHAUSTED and a
  *       RetryInfo, without asking for its message, so gRPC drops what arrives of it.
  * </ol>
- *
- * Without this, a call waited for a worker to start it while its message sat in direct memory.
  */
 final class GrpcAdmission {
 
@@ -37,12 +31,10 @@ final class GrpcAdmission {
 
   private final AdmissionControl admission;
   private final ExportService service;
-  private final Executor workers;
 
-  GrpcAdmission(AdmissionControl admission, ExportService service, Executor workers) {
+  GrpcAdmission(AdmissionControl admission, ExportService service) {
     this.admission = admission;
     this.service = service;
-    this.workers = workers;
   }
 
   ServerStreamTracer.Factory tracerFactory() {
@@ -56,16 +48,6 @@ final class GrpcAdmission {
           return NOOP;
         }
         return new Admitted(ticket);
-      }
-    };
-  }
-
-  /** Runs on the network thread when a call starts, after {@link #tracerFactory()}. */
-  ServerCallExecutorSupplier executors() {
-    return new ServerCallExecutorSupplier() {
-      @Override
-      public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata headers) {
-        return headers.containsKey(REFUSED) ? Runnable::run : workers;
       }
     };
   }

@@ -14,6 +14,8 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * {@code opentelemetry.proto.collector.trace.v1.TraceService/Export}, registered by hand rather
@@ -22,10 +24,14 @@ import java.io.InputStream;
  * with a generic error. Parsing in our own marshaller lets us answer {@code INVALID_ARGUMENT} and
  * {@code RESOURCE_EXHAUSTED} with messages that say what to fix.
  *
- * <p>grpc-java parses and calls the handler on the server's executor (the collector's workers), so
- * no decoding happens on a network thread. "Parsing" is reading the message into one array and
- * scanning it ({@link ReceivedTraces#fromProtobuf}): a valid request goes down the pipeline as
- * bytes, without protobuf objects.
+ * <p>Threads: the server runs calls on the network thread ({@link GrpcAdmission} decides there
+ * whether a call may start). The marshaller only copies the message out of Netty's buffers into one
+ * array (inflating it if it came compressed), as soon as it is complete; the handler then hands it
+ * to the collector's workers, which scan it ({@link ReceivedTraces#fromProtobuf}) and run the
+ * pipeline. Copying at once matters: grpc-netty keeps a message as slices of the buffers it read
+ * the connection into, so a message left waiting for a worker there pins those buffers, with
+ * whatever else they hold, in direct memory; under overload that exhausted {@code
+ * -XX:MaxDirectMemorySize} (BENCHMARKS.md, "Overload").
  */
 final class GrpcTraceService {
 
@@ -34,11 +40,15 @@ final class GrpcTraceService {
 
   private GrpcTraceService() {}
 
-  /** A request as read: the traces, or why they could not be read. */
-  record Decoded(ReceivedTraces traces, ExportFailure failure) {}
+  /** A request as read: its bytes, or why they could not be read. */
+  record Decoded(byte[] bytes, ExportFailure failure) {}
 
   static ServerServiceDefinition definition(
-      ExportService service, GrpcAdmission admission, int maxMessageBytes, String sizeKey) {
+      ExportService service,
+      GrpcAdmission admission,
+      Executor workers,
+      int maxMessageBytes,
+      String sizeKey) {
     MethodDescriptor<Decoded, ExportTraceServiceResponse> method =
         TraceServiceGrpc.getExportMethod().toBuilder(
                 new RequestMarshaller(maxMessageBytes, sizeKey),
@@ -48,19 +58,44 @@ final class GrpcTraceService {
         .addMethod(
             method,
             admission.refusing(
-                ServerCalls.asyncUnaryCall((req, obs) -> export(service, req, obs))))
+                ServerCalls.asyncUnaryCall((req, obs) -> handOff(service, workers, req, obs))))
         .build();
   }
 
-  private static void export(
-      ExportService service, Decoded decoded, StreamObserver<ExportTraceServiceResponse> obs) {
+  /** On the network thread: answers what could not be read, gives the rest to a worker. */
+  private static void handOff(
+      ExportService service,
+      Executor workers,
+      Decoded decoded,
+      StreamObserver<ExportTraceServiceResponse> obs) {
     if (decoded.failure() != null) {
       service.malformed(Transport.GRPC);
       reply(obs, ExportService.Outcome.failed(decoded.failure()));
       return;
     }
     try {
-      service.export(decoded.traces(), Transport.GRPC).thenAccept(outcome -> reply(obs, outcome));
+      workers.execute(() -> export(service, decoded.bytes(), obs));
+    } catch (RejectedExecutionException e) {
+      reply(
+          obs,
+          ExportService.Outcome.failed(
+              ExportFailure.unavailable("the collector is shutting down; retry later.")));
+    }
+  }
+
+  /** On a worker: scans the request and runs the pipeline. */
+  private static void export(
+      ExportService service, byte[] bytes, StreamObserver<ExportTraceServiceResponse> obs) {
+    ReceivedTraces traces;
+    try {
+      traces = ReceivedTraces.fromProtobuf(bytes, 0, bytes.length);
+    } catch (InvalidProtocolBufferException e) {
+      service.malformed(Transport.GRPC);
+      reply(obs, ExportService.Outcome.failed(RequestMarshaller.malformed(e)));
+      return;
+    }
+    try {
+      service.export(traces, Transport.GRPC).thenAccept(outcome -> reply(obs, outcome));
     } catch (RuntimeException e) {
       log.warn("export failed unexpectedly", e);
       obs.onError(
@@ -96,10 +131,7 @@ final class GrpcTraceService {
 
     @Override
     public InputStream stream(Decoded value) {
-      ReceivedTraces t = value.traces();
-      return t.scan() != null
-          ? new java.io.ByteArrayInputStream(t.scan().array(), t.scan().offset(), t.scan().length())
-          : t.request().toByteString().newInput();
+      return new java.io.ByteArrayInputStream(value.bytes());
     }
 
     @Override
@@ -114,9 +146,7 @@ final class GrpcTraceService {
           // A decompressing stream: grpc-java enforces the size limit while we read.
           bytes = stream.readAllBytes();
         }
-        return new Decoded(ReceivedTraces.fromProtobuf(bytes, 0, bytes.length), null);
-      } catch (InvalidProtocolBufferException e) {
-        return new Decoded(null, malformed(e));
+        return new Decoded(bytes, null);
       } catch (StatusRuntimeException e) {
         // grpc-java's limit on the decompressed size trips while we read.
         if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
@@ -155,7 +185,7 @@ final class GrpcTraceService {
       return bytes;
     }
 
-    private static ExportFailure malformed(IOException e) {
+    static ExportFailure malformed(IOException e) {
       return ExportFailure.badRequest(
           "the request is not a valid ExportTraceServiceRequest ("
               + e.getMessage()

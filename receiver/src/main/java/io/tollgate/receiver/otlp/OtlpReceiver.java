@@ -99,24 +99,31 @@ final class OtlpReceiver implements Receiver {
     Endpoint endpoint = Endpoint.parse(config.endpoint());
     InetSocketAddress address = resolve(endpoint, key);
     int maxBytes = config.maxRecvMsgSizeBytes();
-    GrpcAdmission calls = new GrpcAdmission(admission, service, context.workers());
-    Server server =
+    GrpcAdmission calls = new GrpcAdmission(admission, service);
+    NettyServerBuilder builder =
         NettyServerBuilder.forAddress(address)
             .bossEventLoopGroup(group)
             .workerEventLoopGroup(group)
             .channelType(NioServerSocketChannel.class)
-            // Calls start on the network thread, where admission is decided; admitted ones then
-            // move to the workers, which parse their message and run the pipeline.
+            // Calls run on the network thread: admission is decided there, and a message is copied
+            // out of Netty's buffers as soon as it is complete; GrpcTraceService then hands it to
+            // the workers, which scan it and run the pipeline.
             .directExecutor()
-            .callExecutor(calls.executors())
             .addStreamTracerFactory(calls.tracerFactory())
             .maxInboundMessageSize(maxBytes)
             .decompressorRegistry(
                 DecompressorRegistry.getDefaultInstance().with(new Zstd.GrpcCodec(maxBytes), true))
             .addService(
                 GrpcTraceService.definition(
-                    service, calls, maxBytes, configKey + ".grpc.max_recv_msg_size_mib"))
-            .build();
+                    service,
+                    calls,
+                    context.workers(),
+                    maxBytes,
+                    configKey + ".grpc.max_recv_msg_size_mib"));
+    if (config.maxConcurrentStreams() > 0) {
+      builder.maxConcurrentCallsPerConnection(config.maxConcurrentStreams());
+    }
+    Server server = builder.build();
     try {
       server.start();
     } catch (IOException e) {

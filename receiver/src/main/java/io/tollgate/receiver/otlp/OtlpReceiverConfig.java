@@ -104,12 +104,27 @@ public record OtlpReceiverConfig(Protocols protocols, Admission admission)
    * @param endpoint {@code host:port} to listen on; default {@value #DEFAULT_ENDPOINT}
    * @param maxRecvMsgSizeMib the largest request accepted, in MiB, after decompression; default
    *     {@value #DEFAULT_MAX_RECV_MSG_SIZE_MIB} (the OTLP spec's recommendation)
+   * @param maxConcurrentStreams how many calls one connection may have open at once (HTTP/2's
+   *     {@code SETTINGS_MAX_CONCURRENT_STREAMS}; the client queues the rest); default {@value
+   *     #DEFAULT_MAX_CONCURRENT_STREAMS}; 0 for no limit
    * @param transport the network; only {@code tcp} (the default) is supported
    */
-  public record Grpc(String endpoint, Integer maxRecvMsgSizeMib, String transport) {
+  public record Grpc(
+      String endpoint, Integer maxRecvMsgSizeMib, Integer maxConcurrentStreams, String transport) {
 
     public static final String DEFAULT_ENDPOINT = "localhost:4317";
     public static final int DEFAULT_MAX_RECV_MSG_SIZE_MIB = 64;
+
+    /**
+     * grpc-netty keeps a message that is still arriving as slices of the buffers it read the
+     * connection into, and a read buffer is freed only when no message it holds part of is still
+     * arriving. With many calls interleaved on one connection, a buffer holds parts of many, so
+     * what stays in direct memory spans about (calls arriving at once) x (request size): 128
+     * outstanding 341 KiB requests on one connection pinned tens of MiB and exhausted a 64 MiB
+     * {@code -XX:MaxDirectMemorySize}. 16 keeps that to a few MiB and is more than any OTLP
+     * exporter sends at once on one connection (the collector's exporters: 10 consumers).
+     */
+    public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 16;
     // grpc-java takes the limit as an int of bytes.
     static final int MAX_RECV_MSG_SIZE_MIB_LIMIT = 2047;
 
@@ -117,11 +132,13 @@ public record OtlpReceiverConfig(Protocols protocols, Admission admission)
       endpoint = endpoint == null ? DEFAULT_ENDPOINT : endpoint;
       maxRecvMsgSizeMib =
           maxRecvMsgSizeMib == null ? DEFAULT_MAX_RECV_MSG_SIZE_MIB : maxRecvMsgSizeMib;
+      maxConcurrentStreams =
+          maxConcurrentStreams == null ? DEFAULT_MAX_CONCURRENT_STREAMS : maxConcurrentStreams;
       transport = transport == null || transport.isEmpty() ? "tcp" : transport;
     }
 
     public static Grpc defaults() {
-      return new Grpc(null, null, null);
+      return new Grpc(null, null, null, null);
     }
 
     /** The limit in bytes. */
@@ -140,6 +157,15 @@ public record OtlpReceiverConfig(Protocols protocols, Admission admission)
                 + maxRecvMsgSizeMib
                 + " (default "
                 + DEFAULT_MAX_RECV_MSG_SIZE_MIB
+                + ")");
+      }
+      if (maxConcurrentStreams < 0) {
+        issues.add(
+            "max_concurrent_streams",
+            "must be 0 (no limit) or more; got "
+                + maxConcurrentStreams
+                + " (default "
+                + DEFAULT_MAX_CONCURRENT_STREAMS
                 + ")");
       }
       if (!transport.toLowerCase(Locale.ROOT).equals("tcp")) {

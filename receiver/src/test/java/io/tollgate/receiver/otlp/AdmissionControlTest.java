@@ -56,9 +56,14 @@ class AdmissionControlTest {
   }
 
   private void start(int limitMib, ExecutorService workers) throws Exception {
+    start(limitMib, workers, TestReceiver.grpc(8));
+  }
+
+  private void start(int limitMib, ExecutorService workers, OtlpReceiverConfig.Grpc grpc)
+      throws Exception {
     server =
         TestReceiver.start(
-            TestReceiver.grpc(8),
+            grpc,
             TestReceiver.http(io.tollgate.core.component.ByteSize.ofMiB(8), null),
             limitMib,
             workers);
@@ -291,6 +296,31 @@ class AdmissionControlTest {
       assertThat(f.get(10, TimeUnit.SECONDS)).isNotNull();
     }
     assertThat(refusedRequests("grpc")).isZero();
+  }
+
+  @Test
+  void callsOverMaxConcurrentStreamsWaitAtTheClientInsteadOfFailing() throws Exception {
+    start(
+        0,
+        TestReceiver.cachedWorkers(),
+        new OtlpReceiverConfig.Grpc("127.0.0.1:0", 8, 2, null));
+    ExportTraceServiceRequest small = GenAiSpans.chatRequest();
+    List<CompletableFuture<ExportTraceServiceResponse>> calls = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      calls.add(exportAsync(small));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 2);
+    // The third waits at the client for a stream: it neither reaches the pipeline nor fails.
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> held.size() == 2 && !calls.get(2).isDone());
+    releaseAll();
+    await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 3);
+    releaseAll();
+    for (CompletableFuture<ExportTraceServiceResponse> f : calls) {
+      assertThat(f.get(10, TimeUnit.SECONDS)).isNotNull();
+    }
   }
 
   private ExportTraceServiceResponse export(ExportTraceServiceRequest request) {

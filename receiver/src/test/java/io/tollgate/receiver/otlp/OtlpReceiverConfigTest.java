@@ -110,7 +110,7 @@ class OtlpReceiverConfigTest {
   }
 
   @Test
-  void admissionLimitDefaultsTo32MibAndZeroTurnsItOff() throws Exception {
+  void admissionAndStreamLimitsDefaultAndZeroTurnsThemOff() throws Exception {
     assertThat(bind("{}").admission().requestLimitBytes()).isEqualTo(32L << 20);
     assertThat(bind("{admission: {request_limit_mib: 0}}").admission().requestLimitBytes())
         .isZero();
@@ -121,6 +121,18 @@ class OtlpReceiverConfigTest {
         .extracting(ConfigIssues.Issue::toString)
         .containsExactly(
             "admission.request_limit_mib: must be 0 (no limit) or more; got -1 (default 32)");
+    assertThat(bind("{}").effectiveProtocols().grpc().maxConcurrentStreams()).isEqualTo(16);
+    assertThat(
+            bind("{protocols: {grpc: {max_concurrent_streams: 0}}}")
+                .effectiveProtocols()
+                .grpc()
+                .maxConcurrentStreams())
+        .isZero();
+    assertThat(problems("{protocols: {grpc: {max_concurrent_streams: -2}}}"))
+        .extracting(ConfigIssues.Issue::toString)
+        .containsExactly(
+            "protocols.grpc.max_concurrent_streams: must be 0 (no limit) or more; got -2 (default"
+                + " 16)");
     assertThat(problems("{admission: {request_limit: 64}}"))
         .singleElement()
         .asString()

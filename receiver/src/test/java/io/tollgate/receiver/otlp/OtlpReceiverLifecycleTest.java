@@ -68,7 +68,7 @@ class OtlpReceiverLifecycleTest {
   void aTakenPortFailsStartWithTheKeyToChange() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
       String endpoint = "127.0.0.1:" + taken.getLocalPort();
-      Receiver grpc = create("otlp", new OtlpReceiverConfig.Grpc(endpoint, null, null), null);
+      Receiver grpc = create("otlp", new OtlpReceiverConfig.Grpc(endpoint, null, null, null), null);
       assertThatThrownBy(grpc::start)
           .isInstanceOf(IOException.class)
           .hasMessage(

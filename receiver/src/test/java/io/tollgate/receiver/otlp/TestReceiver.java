@@ -66,7 +66,7 @@ final class TestReceiver implements AutoCloseable {
 
   /** gRPC on 127.0.0.1:0 with a limit in MiB. */
   static OtlpReceiverConfig.Grpc grpc(int maxMib) {
-    return new OtlpReceiverConfig.Grpc("127.0.0.1:0", maxMib, null);
+    return new OtlpReceiverConfig.Grpc("127.0.0.1:0", maxMib, null, null);
   }
 
   /** HTTP on 127.0.0.1:0. */
