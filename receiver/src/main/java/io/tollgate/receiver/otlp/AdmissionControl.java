@@ -91,7 +91,7 @@ final class AdmissionControl {
     if (limitBytes > 0 && held.get() >= limitBytes) {
       refused.get(transport).increment();
       refusalLog.warn(
-          "{}: refusing export requests: {} MiB of requests are waiting to be processed, the limit"
+          "{}: refusing export requests: it holds {} MiB of requests not answered yet, the limit"
               + " is {} MiB. Senders are told to retry in {}s. The collector is receiving more"
               + " than it can process; add replicas or CPU, or raise {} if memory allows.",
           receiverId,
@@ -117,11 +117,6 @@ final class AdmissionControl {
             + RETRY_AFTER.toSeconds()
             + "s.",
         RETRY_AFTER);
-  }
-
-  /** Bytes held now. */
-  long heldBytes() {
-    return held.get();
   }
 
   /** One admitted request's reservation. */
