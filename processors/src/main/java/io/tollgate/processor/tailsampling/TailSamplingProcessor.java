@@ -56,8 +56,9 @@ import org.slf4j.LoggerFactory;
  * of {@link TraceBatch#encode()}: one array per arrival instead of a protobuf object per
  * attribute, which a young collection would copy for the whole {@code decision_wait}. A kept trace
  * leaves as those bytes ({@link TraceBatch#ofEncoded}), so {@code batch} and the OTLP exporters
- * forward them without decoding; only the arrival holding the span that gets the sampling
- * attributes is decoded again. Spans decided at once (memory) are never encoded here.
+ * forward them without decoding; only the one span that gets the sampling attributes is decoded
+ * again, and spliced back ({@link EncodedSpanEdit}). Spans decided at once (memory) are never
+ * encoded here.
  *
  * <p><b>Threads.</b> The buffer is split into shards by trace id, each with its own lock, held only
  * to move spans in and out. A ticker on {@code ctx.scheduler()} finds shards with traces due and
@@ -515,12 +516,21 @@ final class TailSamplingProcessor implements Processor {
     }
     for (int i = 0; i < arrivals.size(); i++) {
       Object held = arrivals.get(i);
-      TraceBatch b =
-          held instanceof EncodedTraces
-              ? TraceBatch.ofEncoded((EncodedTraces) held)
-              : (TraceBatch) held;
-      if (i == data.targetArrival) {
-        annotate(b, data, keptBy, trigger);
+      TraceBatch b;
+      if (held instanceof EncodedTraces) {
+        EncodedTraces encoded = (EncodedTraces) held;
+        if (i == data.targetArrival) {
+          String by = keptBy;
+          encoded =
+              EncodedSpanEdit.edit(
+                  encoded, data.targetSpan, span -> annotate(span, data, by, trigger));
+        }
+        b = TraceBatch.ofEncoded(encoded);
+      } else {
+        b = (TraceBatch) held;
+        if (i == data.targetArrival) {
+          annotate(b.spans().get(data.targetSpan), data, keptBy, trigger);
+        }
       }
       emission.add(b, 0);
     }
@@ -533,11 +543,10 @@ final class TailSamplingProcessor implements Processor {
   }
 
   /**
-   * Writes why the trace was kept and its GenAI totals on its root (else earliest) span, the
-   * {@code data.targetSpan}-th of {@code arrival} (which this decodes).
+   * Writes why the trace was kept and its GenAI totals on {@code target}, the trace's root (else
+   * earliest) span ({@link TraceData#targetSpan}).
    */
-  private static void annotate(TraceBatch arrival, TraceData data, String keptBy, Trigger trigger) {
-    SpanRecord target = arrival.spans().get(data.targetSpan);
+  private static void annotate(SpanRecord target, TraceData data, String keptBy, Trigger trigger) {
     target.attributes().put(SamplingAttributes.POLICY, keptBy);
     target.attributes().put(SamplingAttributes.TRIGGER, trigger.label());
     if (data.llmSpans > 0) {
