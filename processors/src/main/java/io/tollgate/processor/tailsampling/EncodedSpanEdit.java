@@ -13,13 +13,13 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Changes one span of an encoded request and nothing else: the span is parsed, changed through
- * the usual {@link SpanRecord} view, encoded again and spliced in, with the lengths of its scope
- * and resource rewritten; every other byte is copied. A kept trace's sampling attributes go on one
+ * Changes one span of an encoded request and nothing else: the span is parsed, changed through the
+ * usual {@link SpanRecord} view, encoded again and spliced in, with the lengths of its scope and
+ * resource rewritten; every other byte is copied. A kept trace's sampling attributes go on one
  * span, so its other spans (and the rest of the arrival's bytes) never become objects again.
  *
- * <p>Only for requests this process encoded ({@link TraceBatch#encode()}): the walk trusts tags
- * and lengths, reading nothing but the framing down to the spans.
+ * <p>Only for requests this process encoded ({@link TraceBatch#encode()}): the walk trusts tags and
+ * lengths, reading nothing but the framing down to the spans.
  */
 final class EncodedSpanEdit {
 

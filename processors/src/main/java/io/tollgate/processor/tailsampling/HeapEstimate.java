@@ -9,8 +9,8 @@ package io.tollgate.processor.tailsampling;
  * key and map entries). Measured on JDK 17 (compressed oops) by buffering requests of several
  * shapes and comparing heap after GC ({@code HeapEstimateCalibrationTest}).
  *
- * <p>Before buffered spans were held encoded, they were protobuf objects: about 1.3 KB per
- * arrival, 400 B per span and 150–180 B per attribute on top of the encoded size.
+ * <p>Before buffered spans were held encoded, they were protobuf objects: about 1.3 KB per arrival,
+ * 400 B per span and 150–180 B per attribute on top of the encoded size.
  */
 final class HeapEstimate {
 

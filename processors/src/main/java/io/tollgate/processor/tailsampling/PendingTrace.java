@@ -32,8 +32,8 @@ final class PendingTrace {
 
   /**
    * The spans, one entry per arrival in arrival order: buffered ones as {@link
-   * io.tollgate.core.model.EncodedTraces}, an arrival decided at once as the {@link
-   * TraceBatch} it came in.
+   * io.tollgate.core.model.EncodedTraces}, an arrival decided at once as the {@link TraceBatch} it
+   * came in.
    */
   List<Object> arrivals = new ArrayList<>(2);
 

@@ -37,8 +37,8 @@ final class Policies {
   }
 
   /**
-   * A question a policy asks of every span ("does any span have this status, this attribute?").
-   * The processor tests each span as it arrives and keeps only the answer per trace ({@link
+   * A question a policy asks of every span ("does any span have this status, this attribute?"). The
+   * processor tests each span as it arrives and keeps only the answer per trace ({@link
    * TraceData#anySpan}), so that buffered spans can stay encoded. Tests must be pure: the same span
    * gives the same answer whenever it is asked.
    */

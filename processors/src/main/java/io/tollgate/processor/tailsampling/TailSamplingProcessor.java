@@ -51,14 +51,13 @@ import org.slf4j.LoggerFactory;
  * traces leave early (the oldest) and decides them before they go, against its own byte account.
  *
  * <p><b>Buffered spans stay encoded.</b> When spans arrive, what the policies need of them is
- * folded into their trace's {@link TraceData} at once (every policy is an aggregate over spans:
- * any span matches, counts, earliest start, latest end, sums), and the spans are kept as the bytes
- * of {@link TraceBatch#encode()}: one array per arrival instead of a protobuf object per
- * attribute, which a young collection would copy for the whole {@code decision_wait}. A kept trace
- * leaves as those bytes ({@link TraceBatch#ofEncoded}), so {@code batch} and the OTLP exporters
- * forward them without decoding; only the one span that gets the sampling attributes is decoded
- * again, and spliced back ({@link EncodedSpanEdit}). Spans decided at once (memory) are never
- * encoded here.
+ * folded into their trace's {@link TraceData} at once (every policy is an aggregate over spans: any
+ * span matches, counts, earliest start, latest end, sums), and the spans are kept as the bytes of
+ * {@link TraceBatch#encode()}: one array per arrival instead of a protobuf object per attribute,
+ * which a young collection would copy for the whole {@code decision_wait}. A kept trace leaves as
+ * those bytes ({@link TraceBatch#ofEncoded}), so {@code batch} and the OTLP exporters forward them
+ * without decoding; only the one span that gets the sampling attributes is decoded again, and
+ * spliced back ({@link EncodedSpanEdit}). Spans decided at once (memory) are never encoded here.
  *
  * <p><b>Threads.</b> The buffer is split into shards by trace id, each with its own lock, held only
  * to move spans in and out. A ticker on {@code ctx.scheduler()} finds shards with traces due and
@@ -172,17 +171,6 @@ final class TailSamplingProcessor implements Processor {
     // for a moment; if there is no room even after deciding what is buffered, decide the new
     // spans at once instead of buffering them.
     boolean reserved = reserve(total, emission);
-    // Fold and encode outside the shard locks what will most likely be buffered: spans of a
-    // trace already decided follow the decision as they are. (A decision can still come or go
-    // before the lock is taken; route() then does what is missing, under the lock.)
-    for (Arrival a : arrivals) {
-      if (!decided(a.key)) {
-        a.facts();
-        if (reserved) {
-          a.encoded();
-        }
-      }
-    }
     long now = clock.getAsLong();
     for (Arrival a : arrivals) {
       route(a, now, reserved, !reserved, emission);
@@ -211,8 +199,18 @@ final class TailSamplingProcessor implements Processor {
       this.traceId = traceId;
       this.key = TraceKey.of(traceId);
       this.batch = batch;
-      this.bytes = HeapEstimate.ofEncoded(batch.serializedSize());
       this.spans = batch.spanCount();
+      // Fold and encode here, outside the shard locks, what will most likely be buffered (the
+      // encoding also gives the size to reserve); spans of a trace already decided follow the
+      // decision as they are. A decision can still come or go before the lock is taken: route()
+      // then does what is missing, under the lock. Spans decided at once because the buffer is
+      // full are not held, so their encoding is wasted; that only happens under memory pressure.
+      if (decided(key)) {
+        this.bytes = HeapEstimate.ofEncoded(batch.serializedSize());
+      } else {
+        facts();
+        this.bytes = HeapEstimate.ofEncoded(encoded().size());
+      }
     }
 
     /** What the policies need of these spans, folded once. */

@@ -290,9 +290,8 @@ final class TraceData {
   }
 
   /**
-   * Whether any span meets {@code condition}: tested on the spans when this holds them, else
-   * looked up in what the arrivals found. Throws what the test threw, as a test over the spans
-   * would have.
+   * Whether any span meets {@code condition}: tested on the spans when this holds them, else looked
+   * up in what the arrivals found. Throws what the test threw, as a test over the spans would have.
    */
   boolean anySpan(SpanCondition condition) {
     if (spans != null) {

@@ -47,7 +47,14 @@ class HeapEstimateCalibrationTest {
 
   @ParameterizedTest(name = "{0} spans per request, {1} attributes, {2} B text, {3} events")
   @CsvSource({
-    "1,0,0,0", "4,0,0,0", "4,10,0,0", "4,30,0,0", "4,10,8000,0", "4,10,0,5", "1,10,0,0", "6,15,3400,1"
+    "1,0,0,0",
+    "4,0,0,0",
+    "4,10,0,0",
+    "4,30,0,0",
+    "4,10,8000,0",
+    "4,10,0,5",
+    "1,10,0,0",
+    "6,15,3400,1"
   })
   void estimateMatchesTheHeap(int spansPerRequest, int attributes, int textBytes, int events)
       throws Exception {

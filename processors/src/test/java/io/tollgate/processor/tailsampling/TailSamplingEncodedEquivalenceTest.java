@@ -29,13 +29,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Buffered spans are held encoded and their policy facts folded as they arrive; this compares
- * what comes out with the reference: every policy evaluated over all decoded spans of the trace at
- * decision time ({@link TraceData#of}, conditions tested on the spans), and the sampling
- * attributes written on the root (else earliest) span of the decoded trace, as before. Random
- * traces arrive in pieces, several traces per request, several resources per request; values hold
- * 2-, 3- and 4-byte UTF-8 characters; costs are chosen so that adding them in another order or
- * grouping rounds differently.
+ * Buffered spans are held encoded and their policy facts folded as they arrive; this compares what
+ * comes out with the reference: every policy evaluated over all decoded spans of the trace at
+ * decision time ({@link TraceData#of}, conditions tested on the spans), and the sampling attributes
+ * written on the root (else earliest) span of the decoded trace, as before. Random traces arrive in
+ * pieces, several traces per request, several resources per request; values hold 2-, 3- and 4-byte
+ * UTF-8 characters; costs are chosen so that adding them in another order or grouping rounds
+ * differently.
  */
 class TailSamplingEncodedEquivalenceTest {
 
@@ -47,24 +47,24 @@ class TailSamplingEncodedEquivalenceTest {
           + "    type: drop\n"
           + "    drop:\n"
           + "      drop_sub_policy:\n"
-          + "        - {name: dev, type: string_attribute,"
-          + " string_attribute: {key: deployment.environment, values: [dev]}}\n"
-          + "        - {name: free, type: string_attribute,"
-          + " string_attribute: {key: customer.tier, values: ['^fr'], enabled_regex_matching: true}}\n"
+          + "        - {name: dev, type: string_attribute, string_attribute: {key:"
+          + " deployment.environment, values: [dev]}}\n"
+          + "        - {name: free, type: string_attribute, string_attribute: {key: customer.tier,"
+          + " values: ['^fr'], enabled_regex_matching: true}}\n"
           + "  - {name: errors, type: status_code, status_code: {status_codes: [ERROR]}}\n"
           + "  - name: pricey-gpt4\n"
           + "    type: and\n"
           + "    and:\n"
           + "      and_sub_policy:\n"
           + "        - {name: cost, type: genai_cost, genai_cost: {min_cost_usd: 0.6}}\n"
-          + "        - {name: gpt4, type: genai_model,"
-          + " genai_model: {models: ['^gpt-4'], enabled_regex_matching: true}}\n"
-          + "  - {name: vip, type: string_attribute,"
-          + " string_attribute: {key: customer.tier, values: [gold, 'пла́тина', '日本🙂']}}\n"
-          + "  - {name: server-errors, type: numeric_attribute,"
-          + " numeric_attribute: {key: http.status_code, min_value: 500, max_value: 599}}\n"
-          + "  - {name: cached, type: boolean_attribute,"
-          + " boolean_attribute: {key: cache.hit, value: true}}\n"
+          + "        - {name: gpt4, type: genai_model, genai_model: {models: ['^gpt-4'],"
+          + " enabled_regex_matching: true}}\n"
+          + "  - {name: vip, type: string_attribute, string_attribute: {key: customer.tier, values:"
+          + " [gold, 'пла́тина', '日本🙂']}}\n"
+          + "  - {name: server-errors, type: numeric_attribute, numeric_attribute: {key:"
+          + " http.status_code, min_value: 500, max_value: 599}}\n"
+          + "  - {name: cached, type: boolean_attribute, boolean_attribute: {key: cache.hit, value:"
+          + " true}}\n"
           + "  - {name: truncated, type: genai_truncated}\n"
           + "  - {name: llm-errors, type: genai_error}\n"
           + "  - {name: tokens, type: genai_tokens, genai_tokens: {min_tokens: 9000}}\n"
@@ -74,8 +74,8 @@ class TailSamplingEncodedEquivalenceTest {
           + "    and:\n"
           + "      and_sub_policy:\n"
           + "        - {name: many, type: span_count, span_count: {min_spans: 7}}\n"
-          + "        - {name: budget, type: rate_limiting,"
-          + " rate_limiting: {spans_per_second: 1000000}}\n"
+          + "        - {name: budget, type: rate_limiting, rate_limiting: {spans_per_second:"
+          + " 1000000}}\n"
           + "  - {name: some, type: probabilistic, probabilistic: {sampling_percentage: 15}}\n";
 
   private static final String[] TIERS = {
@@ -221,6 +221,48 @@ class TailSamplingEncodedEquivalenceTest {
           .isEqualTo(e.getValue());
     }
     assertThat(ids).isNotEmpty();
+  }
+
+  @org.junit.jupiter.api.Test
+  void aTraceDecidedAtOnceMixesHeldBytesWithTheSpansThatForcedIt() {
+    TailSamplingConfig config =
+        ComponentConfigs.bindValid(
+            ComponentKind.PROCESSOR,
+            "tail_sampling",
+            "max_trace_bytes: 12KiB\nmax_buffered_bytes: 1MiB\n"
+                + "policies:\n  - {name: all, type: always_sample}\n");
+    RecordingConsumer out = new RecordingConsumer();
+    ComponentContext ctx =
+        ComponentContext.builder(ComponentKind.PROCESSOR, ComponentId.of("tail_sampling"))
+            .workers(Runnable::run)
+            .build();
+    TailSamplingProcessor p = new TailSamplingProcessor(config, ctx, out, clock::get);
+    ByteString id = TestTraces.traceId(new Random(9));
+    String prompt = "ü日本🙂 ".repeat(400);
+    List<TraceBatch> arrivals = new ArrayList<>();
+    // Two arrivals buffered (encoded), then one with the root that takes the trace over its
+    // budget: decided at once, that arrival as it came, the root in it annotated.
+    arrivals.add(
+        TestTraces.batch(attr(span(id, 2, 1, "llm", 5, 10), "gen_ai.input.messages", prompt)));
+    arrivals.add(
+        TestTraces.batch(attr(span(id, 3, 1, "llm", 0, 10), "gen_ai.input.messages", prompt)));
+    arrivals.add(
+        TestTraces.batch(
+            attr(span(id, 4, 1, "llm", 0, 10), "gen_ai.input.messages", prompt),
+            span(id, 1, 0, "root", 1, 20)));
+    for (TraceBatch b : arrivals) {
+      assertThat(p.consume(b.copy()).toCompletableFuture()).isCompleted();
+    }
+    assertThat(out.batches()).hasSize(1);
+    assertThat(out.batches().get(0).isDecoded()).isFalse();
+
+    TraceData data = TraceData.of(id, arrivals);
+    annotateAsBefore(data, "all", "max_trace_bytes");
+    TraceBatch expected = TraceBatch.empty();
+    for (TraceBatch b : arrivals) {
+      expected.addAll(b);
+    }
+    assertThat(out.batches().get(0).toRequest()).isEqualTo(expected.toRequest());
   }
 
   /** What the processor wrote before its spans were held encoded, over the decoded spans. */
