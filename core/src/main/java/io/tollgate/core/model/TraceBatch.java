@@ -92,6 +92,22 @@ public final class TraceBatch {
   }
 
   /**
+   * A batch over a request that this process encoded itself with {@link #encode()}, kept as
+   * encoded parts: nothing is decoded or validated again, so a component that holds batches
+   * encoded for a while (tail sampling) forwards them as bytes. The bytes are trusted, not
+   * checked: they must come from {@link #encode()} (or {@link EncodedTraces#of}) in this process.
+   * The array is shared, not copied.
+   */
+  public static TraceBatch ofEncoded(EncodedTraces encoded) {
+    WirePart[] found = TracesWireScanner.partsOfEncoded(encoded.bytes());
+    ArrayList<Object> parts = new ArrayList<>(Math.max(found.length, 4));
+    for (WirePart p : found) {
+      parts.add(p);
+    }
+    return new TraceBatch(parts, found.length);
+  }
+
+  /**
    * Whether every part is decoded into builders (true for an empty batch). Meant for tests and
    * diagnostics that check a pipeline forwards bytes without decoding them.
    */

@@ -2,6 +2,8 @@ package io.tollgate.core.model;
 
 import static io.tollgate.core.model.WireTags.*;
 
+import java.util.Arrays;
+
 /**
  * Walks OTLP trace messages on the wire, schema-aware, the way protobuf-java's generated parsers
  * and {@code CodedInputStream} (4.x, array decoder) read them; see {@link WireScan} for what it
@@ -88,7 +90,7 @@ final class TracesWireScanner {
   private void addPart(int frameStart, int offset, int length, int spans) {
     int i = partCount * WireScan.PART_INTS;
     if (i + WireScan.PART_INTS > parts.length) {
-      parts = java.util.Arrays.copyOf(parts, parts.length * 2);
+      parts = Arrays.copyOf(parts, parts.length * 2);
     }
     parts[i] = frameStart;
     parts[i + 1] = offset;
@@ -567,6 +569,52 @@ final class TracesWireScanner {
       skipField(tag, end);
     }
     depth--;
+  }
+
+  // --- the parts of a request this process encoded itself --------------------------------
+
+  /**
+   * The top-level {@code ResourceSpans} of a request encoded by {@link TraceBatch#encode()}, as
+   * parts with their span counts, without validating anything: the walk only reads tags and
+   * lengths down to the spans (no strings, no ids). Trusted input only; a malformed array throws.
+   */
+  static WirePart[] partsOfEncoded(byte[] request) {
+    TracesWireScanner s = new TracesWireScanner(request);
+    int end = request.length;
+    WirePart[] out = new WirePart[4];
+    int n = 0;
+    while (s.pos < end) {
+      int frameStart = s.pos;
+      int tag = s.readTag(end);
+      if (tag != LEN_1) {
+        s.skipField(tag, end);
+        continue;
+      }
+      int length = s.readLength(end);
+      int start = s.pos;
+      int rsEnd = start + length;
+      int spans = 0;
+      while (s.pos < rsEnd) {
+        int t = s.readTag(rsEnd);
+        if (t != LEN_2) {
+          s.skipField(t, rsEnd);
+          continue;
+        }
+        int ssEnd = s.readLength(rsEnd) + s.pos;
+        while (s.pos < ssEnd) {
+          int st = s.readTag(ssEnd);
+          if (st == LEN_2) {
+            spans++;
+          }
+          s.skipField(st, ssEnd);
+        }
+      }
+      if (n == out.length) {
+        out = Arrays.copyOf(out, n * 2);
+      }
+      out[n++] = new WirePart(request, frameStart, start, length, spans);
+    }
+    return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
   // --- cutting a validated ResourceSpans between two spans ---------------------------------

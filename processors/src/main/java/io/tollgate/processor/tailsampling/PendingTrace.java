@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * One trace waiting for its decision. Every field is guarded by its {@link Shard}'s lock, except
- * the batches handed to the deciding thread, which own them from then on.
+ * the arrivals and facts handed to the deciding thread, which owns them from then on.
  */
 final class PendingTrace {
 
@@ -30,28 +30,38 @@ final class PendingTrace {
 
   State state = State.PENDING;
 
-  /** The spans, as they arrived (one batch per arrival). */
-  List<TraceBatch> batches = new ArrayList<>(2);
+  /**
+   * The spans, one entry per arrival in arrival order: buffered ones as {@link
+   * io.tollgate.core.model.EncodedTraces}, an arrival decided at once as the {@link TraceBatch} it
+   * came in.
+   */
+  List<Object> arrivals = new ArrayList<>(2);
+
+  /** What the policies need of {@link #arrivals}, folded as they came. */
+  final TraceData data;
 
   /** Spans that arrived while the trace was being decided; they follow the decision. */
   List<TraceBatch> late;
 
-  /** Accounted heap size of {@link #batches}; part of the processor's buffered bytes. */
+  /** Accounted heap size of {@link #arrivals}; part of the processor's buffered bytes. */
   long bytes;
 
   int spans;
 
-  PendingTrace(TraceKey key, ByteString traceId, Shard shard, long firstSeenNanos) {
+  PendingTrace(TraceKey key, ByteString traceId, Shard shard, long firstSeenNanos, int conditions) {
     this.key = key;
     this.traceId = traceId;
     this.shard = shard;
     this.firstSeenNanos = firstSeenNanos;
+    this.data = TraceData.forTrace(traceId, conditions);
   }
 
-  void add(TraceBatch batch, long batchBytes, int batchSpans) {
-    batches.add(batch);
-    bytes += batchBytes;
-    spans += batchSpans;
+  /** Adds the next arrival: its spans as held ({@code held}) and its facts. */
+  void add(Object held, TraceData facts, long heldBytes, int heldSpans) {
+    data.merge(facts, arrivals.size());
+    arrivals.add(held);
+    bytes += heldBytes;
+    spans += heldSpans;
   }
 
   void addLate(TraceBatch batch) {

@@ -37,9 +37,32 @@ final class Policies {
   }
 
   /**
-   * @param nanoClock for {@code rate_limiting}'s token bucket
+   * A question a policy asks of every span ("does any span have this status, this attribute?"). The
+   * processor tests each span as it arrives and keeps only the answer per trace ({@link
+   * TraceData#anySpan}), so that buffered spans can stay encoded. Tests must be pure: the same span
+   * gives the same answer whenever it is asked.
+   */
+  abstract static class SpanCondition {
+    /** Position in the processor's list of conditions; -1 until registered. */
+    int index = -1;
+
+    abstract boolean test(SpanRecord span);
+  }
+
+  /**
+   * A policy whose span conditions are not registered anywhere: it can only evaluate {@link
+   * TraceData} that holds its spans ({@link TraceData#of}).
    */
   static Policy build(PolicyConfig c, LongSupplier nanoClock) {
+    return build(c, nanoClock, new ArrayList<>());
+  }
+
+  /**
+   * @param nanoClock for {@code rate_limiting}'s token bucket
+   * @param conditions receives the span conditions of the policy (and of its sub-policies), each
+   *     with its index in the list, in the order they are built
+   */
+  static Policy build(PolicyConfig c, LongSupplier nanoClock, List<SpanCondition> conditions) {
     PolicyType type = c.policyType();
     switch (type) {
       case ALWAYS_SAMPLE:
@@ -48,11 +71,11 @@ final class Policies {
         return new ProbabilisticPolicy(
             c.probabilistic().samplingPercentage(), c.probabilistic().hashSalt());
       case STATUS_CODE:
-        return statusCode(c.statusCode().statusCodes());
+        return statusCode(c.statusCode().statusCodes(), conditions);
       case LATENCY:
         return latency(c.latency());
       case NUMERIC_ATTRIBUTE:
-        return numeric(c.numericAttribute());
+        return numeric(c.numericAttribute(), conditions);
       case STRING_ATTRIBUTE:
         {
           PolicyConfig.StringAttribute s = c.stringAttribute();
@@ -67,14 +90,18 @@ final class Policies {
                 }
                 return false;
               },
-              s.invertMatch());
+              s.invertMatch(),
+              conditions);
         }
       case BOOLEAN_ATTRIBUTE:
         {
           PolicyConfig.BooleanAttribute b = c.booleanAttribute();
           boolean wanted = b.value();
           return attribute(
-              b.key(), v -> Boolean.valueOf(wanted).equals(Values.asBoolean(v)), b.invertMatch());
+              b.key(),
+              v -> Boolean.valueOf(wanted).equals(Values.asBoolean(v)),
+              b.invertMatch(),
+              conditions);
         }
       case SPAN_COUNT:
         {
@@ -134,7 +161,7 @@ final class Policies {
         }
       case AND:
         {
-          List<Policy> subs = buildAll(c.subPolicies(), nanoClock);
+          List<Policy> subs = buildAll(c.subPolicies(), nanoClock, conditions);
           return t -> {
             // In order, stopping at the first "no": a rate_limiting written last only spends its
             // budget on traces that every other sub-policy matched.
@@ -148,7 +175,7 @@ final class Policies {
         }
       case DROP:
         {
-          List<Policy> subs = buildAll(c.subPolicies(), nanoClock);
+          List<Policy> subs = buildAll(c.subPolicies(), nanoClock, conditions);
           return t -> {
             for (Policy p : subs) {
               if (p.evaluate(t) != Decision.SAMPLED) {
@@ -163,31 +190,40 @@ final class Policies {
     }
   }
 
-  private static List<Policy> buildAll(List<PolicyConfig> configs, LongSupplier nanoClock) {
+  private static List<Policy> buildAll(
+      List<PolicyConfig> configs, LongSupplier nanoClock, List<SpanCondition> conditions) {
     List<Policy> out = new ArrayList<>(configs.size());
     for (PolicyConfig sub : configs) {
-      out.add(build(sub, nanoClock));
+      out.add(build(sub, nanoClock, conditions));
     }
     return out;
+  }
+
+  private static SpanCondition register(SpanCondition c, List<SpanCondition> conditions) {
+    c.index = conditions.size();
+    conditions.add(c);
+    return c;
   }
 
   private static Decision decide(boolean sample) {
     return sample ? Decision.SAMPLED : Decision.NOT_SAMPLED;
   }
 
-  private static Policy statusCode(List<String> codes) {
+  private static Policy statusCode(List<String> codes, List<SpanCondition> conditions) {
     Set<Status.StatusCode> wanted = EnumSet.noneOf(Status.StatusCode.class);
     for (String code : codes) {
       wanted.add(Status.StatusCode.valueOf("STATUS_CODE_" + code.trim().toUpperCase(Locale.ROOT)));
     }
-    return t -> {
-      for (SpanRecord s : t.spans) {
-        if (wanted.contains(s.statusCode())) {
-          return Decision.SAMPLED;
-        }
-      }
-      return Decision.NOT_SAMPLED;
-    };
+    SpanCondition any =
+        register(
+            new SpanCondition() {
+              @Override
+              boolean test(SpanRecord s) {
+                return wanted.contains(s.statusCode());
+              }
+            },
+            conditions);
+    return t -> decide(t.anySpan(any));
   }
 
   /** The collector's rule: [threshold, ∞) without an upper bound, else (threshold, upper]. */
@@ -200,7 +236,7 @@ final class Policies {
     };
   }
 
-  private static Policy numeric(PolicyConfig.NumericAttribute n) {
+  private static Policy numeric(PolicyConfig.NumericAttribute n, List<SpanCondition> conditions) {
     double min = n.minValue() == null ? Double.NEGATIVE_INFINITY : n.minValue();
     double max = n.maxValue() == null ? Double.POSITIVE_INFINITY : n.maxValue();
     return attribute(
@@ -209,30 +245,31 @@ final class Policies {
           Double d = Values.asDouble(v);
           return d != null && d >= min && d <= max;
         },
-        n.invertMatch());
+        n.invertMatch(),
+        conditions);
   }
 
   /**
    * Samples when a span or the resource of a span has {@code key} with a value that matches; with
    * {@code invert}, samples when none does (a trace without the key is then sampled).
    */
-  private static Policy attribute(String key, Predicate<AnyValue> matches, boolean invert) {
-    return t -> {
-      boolean any = false;
-      for (SpanRecord s : t.spans) {
-        AnyValue v = s.attributes().get(key);
-        if (v != null && matches.test(v)) {
-          any = true;
-          break;
-        }
-        AnyValue r = s.resourceAttributes().get(key);
-        if (r != null && matches.test(r)) {
-          any = true;
-          break;
-        }
-      }
-      return decide(any != invert);
-    };
+  private static Policy attribute(
+      String key, Predicate<AnyValue> matches, boolean invert, List<SpanCondition> conditions) {
+    SpanCondition has =
+        register(
+            new SpanCondition() {
+              @Override
+              boolean test(SpanRecord s) {
+                AnyValue v = s.attributes().get(key);
+                if (v != null && matches.test(v)) {
+                  return true;
+                }
+                AnyValue r = s.resourceAttributes().get(key);
+                return r != null && matches.test(r);
+              }
+            },
+            conditions);
+    return t -> decide(t.anySpan(has) != invert);
   }
 
   /**

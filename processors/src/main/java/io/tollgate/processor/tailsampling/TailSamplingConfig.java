@@ -18,8 +18,9 @@ import java.util.Set;
  * @param decisionWait the longest a trace waits for its decision, counted from its first span
  * @param decisionWaitAfterRoot how long after the root span arrives the trace is decided (late
  *     children of a finished root are rare after a second or two)
- * @param maxBufferedBytes heap that all spans waiting for a decision may take (estimated: encoded
- *     size plus object overhead); when full, the oldest traces are decided early
+ * @param maxBufferedBytes heap that all spans waiting for a decision may take (they are held
+ *     encoded: their encoded size plus a small constant per arrival); when full, the oldest traces
+ *     are decided early
  * @param maxTraceBytes heap one trace may take while buffered; a trace that would exceed it is
  *     decided at once
  * @param numShards independent partitions of the buffer, by trace id

@@ -7,11 +7,13 @@ import io.tollgate.core.component.ComponentContext;
 import io.tollgate.core.component.Processor;
 import io.tollgate.core.component.RefusedException;
 import io.tollgate.core.component.TracesConsumer;
+import io.tollgate.core.model.EncodedTraces;
 import io.tollgate.core.model.SpanRecord;
 import io.tollgate.core.model.TraceBatch;
 import io.tollgate.core.pipeline.Completions;
 import io.tollgate.processor.tailsampling.Policies.Decision;
 import io.tollgate.processor.tailsampling.Policies.Policy;
+import io.tollgate.processor.tailsampling.Policies.SpanCondition;
 import io.tollgate.processor.tailsampling.SamplingMetrics.Trigger;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +50,15 @@ import org.slf4j.LoggerFactory;
  * decision, the collector's {@code num_traces} failure. Here the processor itself decides which
  * traces leave early (the oldest) and decides them before they go, against its own byte account.
  *
+ * <p><b>Buffered spans stay encoded.</b> When spans arrive, what the policies need of them is
+ * folded into their trace's {@link TraceData} at once (every policy is an aggregate over spans: any
+ * span matches, counts, earliest start, latest end, sums), and the spans are kept as the bytes of
+ * {@link TraceBatch#encode()}: one array per arrival instead of a protobuf object per attribute,
+ * which a young collection would copy for the whole {@code decision_wait}. A kept trace leaves as
+ * those bytes ({@link TraceBatch#ofEncoded}), so {@code batch} and the OTLP exporters forward them
+ * without decoding; only the one span that gets the sampling attributes is decoded again, and
+ * spliced back ({@link EncodedSpanEdit}). Spans decided at once (memory) are never encoded here.
+ *
  * <p><b>Threads.</b> The buffer is split into shards by trace id, each with its own lock, held only
  * to move spans in and out. A ticker on {@code ctx.scheduler()} finds shards with traces due and
  * runs their decisions on {@code ctx.workers()}; policies are evaluated outside any lock. Early
@@ -73,6 +84,7 @@ final class TailSamplingProcessor implements Processor {
   private final long tickNanos;
   private final Shard[] shards;
   private final Policy[] policies;
+  private final SpanCondition[] conditions;
   private final String[] policyNames;
   private final Cache<TraceKey, String> sampledCache;
   private final Cache<TraceKey, Boolean> notSampledCache;
@@ -110,11 +122,13 @@ final class TailSamplingProcessor implements Processor {
     this.policies = new Policy[configs.size()];
     this.policyNames = new String[configs.size()];
     List<String> names = new ArrayList<>();
+    List<SpanCondition> spanConditions = new ArrayList<>();
     for (int i = 0; i < configs.size(); i++) {
-      policies[i] = Policies.build(configs.get(i), clock);
+      policies[i] = Policies.build(configs.get(i), clock, spanConditions);
       policyNames[i] = configs.get(i).name();
       names.add(policyNames[i]);
     }
+    this.conditions = spanConditions.toArray(new SpanCondition[0]);
     // Maintenance on the calling thread: the caches stay within their size without a pool task.
     int sampledSize = config.decisionCache().sampledCacheSize();
     int notSampledSize = config.decisionCache().nonSampledCacheSize();
@@ -165,29 +179,58 @@ final class TailSamplingProcessor implements Processor {
     return Completions.done();
   }
 
+  /** Whether the trace is in a decision cache (its spans follow the decision, unbuffered). */
+  private boolean decided(TraceKey key) {
+    return (sampledCache != null && sampledCache.getIfPresent(key) != null)
+        || (notSampledCache != null && notSampledCache.getIfPresent(key) != null);
+  }
+
   /** The spans of one trace in one incoming batch. */
-  private static final class Arrival {
+  private final class Arrival {
     final ByteString traceId;
     final TraceKey key;
     final TraceBatch batch;
     final long bytes;
     final int spans;
-    final boolean hasRoot;
+    private TraceData facts;
+    private EncodedTraces encoded;
 
     Arrival(ByteString traceId, TraceBatch batch) {
       this.traceId = traceId;
       this.key = TraceKey.of(traceId);
       this.batch = batch;
-      this.bytes = HeapEstimate.of(batch);
-      boolean[] root = new boolean[1];
-      batch.forEachSpan(
-          s -> {
-            if (s.isRoot()) {
-              root[0] = true;
-            }
-          });
       this.spans = batch.spanCount();
-      this.hasRoot = root[0];
+      // Fold and encode here, outside the shard locks, what will most likely be buffered (the
+      // encoding also gives the size to reserve); spans of a trace already decided follow the
+      // decision as they are. A decision can still come or go before the lock is taken: route()
+      // then does what is missing, under the lock. Spans decided at once because the buffer is
+      // full are not held, so their encoding is wasted; that only happens under memory pressure.
+      if (decided(key)) {
+        this.bytes = HeapEstimate.ofEncoded(batch.serializedSize());
+      } else {
+        facts();
+        this.bytes = HeapEstimate.ofEncoded(encoded().size());
+      }
+    }
+
+    /** What the policies need of these spans, folded once. */
+    TraceData facts() {
+      if (facts == null) {
+        facts = TraceData.ofArrival(traceId, batch, conditions);
+      }
+      return facts;
+    }
+
+    /** The spans as bytes, to buffer. */
+    EncodedTraces encoded() {
+      if (encoded == null) {
+        encoded = batch.encode();
+      }
+      return encoded;
+    }
+
+    boolean hasRoot() {
+      return facts().targetIsRoot;
     }
   }
 
@@ -211,13 +254,13 @@ final class TailSamplingProcessor implements Processor {
           tracesInMemory.decrementAndGet();
           release += t.bytes;
           t.bytes = 0;
-          t.add(a.batch, 0, a.spans);
+          t.add(a.batch, a.facts(), 0, a.spans);
           decideNow = t;
           trigger = force ? Trigger.MAX_BUFFERED_BYTES : Trigger.MAX_TRACE_BYTES;
         } else {
-          t.add(a.batch, a.bytes, a.spans);
+          t.add(a.encoded(), a.facts(), a.bytes, a.spans);
           release -= a.bytes;
-          if (a.hasRoot && t.rootSeenNanos < 0) {
+          if (a.hasRoot() && t.rootSeenNanos < 0) {
             t.rootSeenNanos = now;
             s.roots.addLast(t);
           }
@@ -233,18 +276,18 @@ final class TailSamplingProcessor implements Processor {
         } else if (notSampledCache != null && notSampledCache.getIfPresent(a.key) != null) {
           metrics.late(false, a.spans);
         } else {
-          t = new PendingTrace(a.key, a.traceId, s, now);
+          t = new PendingTrace(a.key, a.traceId, s, now, conditions.length);
           if (force || a.bytes > maxTraceBytes) {
-            t.add(a.batch, 0, a.spans);
+            t.add(a.batch, a.facts(), 0, a.spans);
             s.markDeciding(t);
             decideNow = t;
             trigger = force ? Trigger.MAX_BUFFERED_BYTES : Trigger.MAX_TRACE_BYTES;
           } else {
-            t.add(a.batch, a.bytes, a.spans);
+            t.add(a.encoded(), a.facts(), a.bytes, a.spans);
             release -= a.bytes;
             s.pending.put(a.key, t);
             tracesInMemory.incrementAndGet();
-            if (a.hasRoot) {
+            if (a.hasRoot()) {
               t.rootSeenNanos = now;
               s.roots.addLast(t);
             }
@@ -414,10 +457,10 @@ final class TailSamplingProcessor implements Processor {
    * released), records the decision, and adds the trace to {@code emission} when kept.
    */
   private void decide(PendingTrace t, Trigger trigger, Emission emission) {
-    List<TraceBatch> batches = t.batches;
-    t.batches = null;
+    List<Object> arrivals = t.arrivals;
+    t.arrivals = null;
     long evalStart = System.nanoTime();
-    TraceData data = TraceData.of(t.traceId, batches);
+    TraceData data = t.data;
     String keptBy = null;
     boolean dropped = false;
     for (int i = 0; i < policies.length; i++) {
@@ -469,8 +512,24 @@ final class TailSamplingProcessor implements Processor {
     if (!sampled) {
       return;
     }
-    annotate(data, keptBy, trigger);
-    for (TraceBatch b : batches) {
+    for (int i = 0; i < arrivals.size(); i++) {
+      Object held = arrivals.get(i);
+      TraceBatch b;
+      if (held instanceof EncodedTraces) {
+        EncodedTraces encoded = (EncodedTraces) held;
+        if (i == data.targetArrival) {
+          String by = keptBy;
+          encoded =
+              EncodedSpanEdit.edit(
+                  encoded, data.targetSpan, span -> annotate(span, data, by, trigger));
+        }
+        b = TraceBatch.ofEncoded(encoded);
+      } else {
+        b = (TraceBatch) held;
+        if (i == data.targetArrival) {
+          annotate(b.spans().get(data.targetSpan), data, keptBy, trigger);
+        }
+      }
       emission.add(b, 0);
     }
     if (late != null) {
@@ -481,21 +540,11 @@ final class TailSamplingProcessor implements Processor {
     emission.spans += data.spanCount() + lateSpans;
   }
 
-  /** Writes why the trace was kept and its GenAI totals on its root (else earliest) span. */
-  private static void annotate(TraceData data, String keptBy, Trigger trigger) {
-    SpanRecord target = null;
-    for (SpanRecord s : data.spans) {
-      if (s.isRoot()) {
-        target = s;
-        break;
-      }
-      if (target == null || s.startEpochNanos() < target.startEpochNanos()) {
-        target = s;
-      }
-    }
-    if (target == null) {
-      return;
-    }
+  /**
+   * Writes why the trace was kept and its GenAI totals on {@code target}, the trace's root (else
+   * earliest) span ({@link TraceData#targetSpan}).
+   */
+  private static void annotate(SpanRecord target, TraceData data, String keptBy, Trigger trigger) {
     target.attributes().put(SamplingAttributes.POLICY, keptBy);
     target.attributes().put(SamplingAttributes.TRIGGER, trigger.label());
     if (data.llmSpans > 0) {

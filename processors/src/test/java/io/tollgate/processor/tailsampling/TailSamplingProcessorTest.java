@@ -239,13 +239,14 @@ class TailSamplingProcessorTest {
     ByteString huge = TestTraces.traceId(random);
     ByteString small = TestTraces.traceId(random);
     send(p, span(small, 2, 1, "small", 0, 1));
-    String prompt = "x".repeat(3000);
+    String prompt = "x".repeat(4100);
     send(p, attr(span(huge, 2, 1, "llm", 0, 1), "gen_ai.input.messages", prompt));
     send(p, attr(span(huge, 3, 1, "llm", 0, 1), "gen_ai.input.messages", prompt));
     assertThat(out.batches()).isEmpty();
 
-    // Each span is accounted at about 5 KB (3 KB of text plus object overhead): the third would
-    // take the trace over 12 KiB, so it is decided now, the third included, without a tick.
+    // Each span is accounted at about 4.5 KB (its 4 KB of text as encoded, plus a constant): the
+    // third would take the trace over 12 KiB, so it is decided now, the third included, without a
+    // tick.
     send(p, attr(span(huge, 4, 1, "llm", 0, 1), "gen_ai.input.messages", prompt));
     assertThat(out.batches()).hasSize(1);
     assertThat(out.batches().get(0).spans()).hasSize(3).allMatch(s -> s.traceId().equals(huge));

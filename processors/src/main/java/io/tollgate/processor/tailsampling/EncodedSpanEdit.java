@@ -1,0 +1,197 @@
+package io.tollgate.processor.tailsampling;
+
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.tollgate.core.model.EncodedTraces;
+import io.tollgate.core.model.SpanRecord;
+import io.tollgate.core.model.TraceBatch;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Changes one span of an encoded request and nothing else: the span is parsed, changed through the
+ * usual {@link SpanRecord} view, encoded again and spliced in, with the lengths of its scope and
+ * resource rewritten; every other byte is copied. A kept trace's sampling attributes go on one
+ * span, so its other spans (and the rest of the arrival's bytes) never become objects again.
+ *
+ * <p>Only for requests this process encoded ({@link TraceBatch#encode()}): the walk trusts tags and
+ * lengths, reading nothing but the framing down to the spans.
+ */
+final class EncodedSpanEdit {
+
+  /** {@code ExportTraceServiceRequest.resource_spans}, {@code ResourceSpans.scope_spans}, … */
+  private static final int RESOURCE_SPANS = 10;
+
+  /** {@code ResourceSpans.scope_spans} and {@code ScopeSpans.spans} are both field 2, LEN. */
+  private static final int FIELD_2 = 18;
+
+  private final byte[] b;
+  private int pos;
+
+  private EncodedSpanEdit(byte[] b) {
+    this.b = b;
+  }
+
+  /**
+   * {@code request} with its {@code spanIndex}-th span (in request order) changed by {@code edit}.
+   *
+   * @throws IndexOutOfBoundsException when the request has no such span
+   */
+  static EncodedTraces edit(EncodedTraces request, int spanIndex, Consumer<SpanRecord> edit) {
+    return new EncodedSpanEdit(request.bytes()).apply(request.spanCount(), spanIndex, edit);
+  }
+
+  private EncodedTraces apply(int spanCount, int spanIndex, Consumer<SpanRecord> edit) {
+    int end = b.length;
+    int seen = 0;
+    while (pos < end) {
+      int rsFrame = pos;
+      int tag = varint();
+      if (tag != RESOURCE_SPANS) {
+        skip(tag);
+        continue;
+      }
+      int rsTagEnd = pos;
+      int rsLength = varint();
+      int rsStart = pos;
+      int rsEnd = rsStart + rsLength;
+      while (pos < rsEnd) {
+        int ssFrame = pos;
+        int t = varint();
+        if (t != FIELD_2) {
+          skip(t);
+          continue;
+        }
+        int ssTagEnd = pos;
+        int ssLength = varint();
+        int ssStart = pos;
+        int ssEnd = ssStart + ssLength;
+        while (pos < ssEnd) {
+          int spanFrame = pos;
+          int st = varint();
+          if (st != FIELD_2) {
+            skip(st);
+            continue;
+          }
+          int spanTagEnd = pos;
+          int spanLength = varint();
+          int spanStart = pos;
+          int spanEnd = spanStart + spanLength;
+          if (seen++ == spanIndex) {
+            Span changed = change(spanStart, spanLength, edit);
+            int newSpan = changed.getSerializedSize();
+            int newSpanFrame = spanTagEnd - spanFrame + varintSize(newSpan) + newSpan;
+            int newSs = ssLength - (spanEnd - spanFrame) + newSpanFrame;
+            int newSsFrame = ssTagEnd - ssFrame + varintSize(newSs) + newSs;
+            int newRs = rsLength - (ssEnd - ssFrame) + newSsFrame;
+            int newRsFrame = rsTagEnd - rsFrame + varintSize(newRs) + newRs;
+            byte[] out = new byte[end - (rsEnd - rsFrame) + newRsFrame];
+            System.arraycopy(b, 0, out, 0, rsTagEnd);
+            int at = writeVarint(out, rsTagEnd, newRs);
+            at = copy(rsStart, ssTagEnd, out, at);
+            at = writeVarint(out, at, newSs);
+            at = copy(ssStart, spanTagEnd, out, at);
+            at = writeVarint(out, at, newSpan);
+            CodedOutputStream cos = CodedOutputStream.newInstance(out, at, newSpan);
+            try {
+              changed.writeTo(cos);
+            } catch (IOException e) {
+              throw new IllegalStateException("cannot encode into an array", e);
+            }
+            cos.checkNoSpaceLeft();
+            at = copy(spanEnd, end, out, at + newSpan);
+            if (at != out.length) {
+              throw new IllegalStateException("spliced " + at + " of " + out.length + " bytes");
+            }
+            return EncodedTraces.ofStored(out, spanCount);
+          }
+          pos = spanEnd;
+        }
+      }
+    }
+    throw new IndexOutOfBoundsException("span " + spanIndex + " of " + seen);
+  }
+
+  /** The span at {@code b[offset, offset + length)}, changed by {@code edit}. */
+  private Span change(int offset, int length, Consumer<SpanRecord> edit) {
+    Span span;
+    try {
+      span = Span.parser().parseFrom(b, offset, length);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("an encoded span does not parse: " + e.getMessage(), e);
+    }
+    // A batch of that one span, to change it through the same view as every processor does.
+    TraceBatch one =
+        TraceBatch.ofResourceSpans(
+            List.of(
+                ResourceSpans.newBuilder()
+                    .addScopeSpans(ScopeSpans.newBuilder().addSpans(span))
+                    .build()));
+    one.forEachSpan(edit);
+    return one.resourceSpansBuilders().get(0).getScopeSpans(0).getSpans(0);
+  }
+
+  private int copy(int from, int to, byte[] out, int at) {
+    System.arraycopy(b, from, out, at, to - from);
+    return at + to - from;
+  }
+
+  /** A varint's low 32 bits (tags and lengths). */
+  private int varint() {
+    int result = 0;
+    for (int shift = 0; ; shift += 7) {
+      int c = b[pos++];
+      if (shift < 32) {
+        result |= (c & 0x7f) << shift;
+      }
+      if (c >= 0) {
+        return result;
+      }
+    }
+  }
+
+  /** Skips the value of a field that is not on the way to the spans (unknown ones included). */
+  private void skip(int tag) {
+    switch (tag & 7) {
+      case 0:
+        while (b[pos++] < 0) {
+          // continuation bytes
+        }
+        break;
+      case 1:
+        pos += 8;
+        break;
+      case 2:
+        int length = varint();
+        pos += length;
+        break;
+      case 3:
+        for (int t = varint(); (t & 7) != 4; t = varint()) {
+          skip(t);
+        }
+        break;
+      case 5:
+        pos += 4;
+        break;
+      default:
+        throw new IllegalStateException("wire type " + (tag & 7) + " in encoded spans");
+    }
+  }
+
+  private static int varintSize(int value) {
+    return CodedOutputStream.computeUInt32SizeNoTag(value);
+  }
+
+  private static int writeVarint(byte[] out, int at, int value) {
+    while ((value & ~0x7f) != 0) {
+      out[at++] = (byte) ((value & 0x7f) | 0x80);
+      value >>>= 7;
+    }
+    out[at++] = (byte) value;
+    return at;
+  }
+}
