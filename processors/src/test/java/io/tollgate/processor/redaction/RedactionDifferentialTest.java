@@ -21,6 +21,7 @@ import io.tollgate.core.component.Secret;
 import io.tollgate.core.model.TraceBatch;
 import io.tollgate.core.testing.RecordingConsumer;
 import io.tollgate.core.testing.Spans;
+import io.tollgate.processor.redaction.internal.JsonText;
 import io.tollgate.processor.redaction.internal.RedactionTexts;
 import io.tollgate.processor.redaction.internal.ReferenceTextScanner;
 import io.tollgate.processor.redaction.internal.TextScanner;
@@ -137,7 +138,22 @@ class RedactionDifferentialTest {
     sameRequestsAndCountsAsTheReference(true);
   }
 
+  /**
+   * The same with JSON values as SDKs and Jackson write them (compact, short escapes only), held
+   * as bytes: the values whose new leaves are spliced into their bytes instead of Jackson writing
+   * the whole document again.
+   */
+  @Test
+  void sameRequestsAndCountsAsTheReferenceForCompactJsonHeldAsBytes() throws Exception {
+    sameRequestsAndCountsAsTheReference(true, true);
+  }
+
   private void sameRequestsAndCountsAsTheReference(boolean bytes) throws Exception {
+    sameRequestsAndCountsAsTheReference(bytes, false);
+  }
+
+  private void sameRequestsAndCountsAsTheReference(boolean bytes, boolean compact)
+      throws Exception {
     RedactionTexts texts = new RedactionTexts(4242L);
     Random random = new Random(4242L);
     int untouched = 0;
@@ -150,7 +166,7 @@ class RedactionDifferentialTest {
         List<Span.Builder> built = new ArrayList<>();
         int n = 1 + random.nextInt(8);
         for (int s = 0; s < n; s++) {
-          built.add(span(texts, random));
+          built.add(span(texts, random, compact));
         }
         ExportTraceServiceRequest request =
             Spans.request("svc", built.toArray(new Span.Builder[0]));
@@ -284,12 +300,13 @@ class RedactionDifferentialTest {
     return out;
   }
 
-  private static Span.Builder span(RedactionTexts texts, Random random) {
+  private static Span.Builder span(RedactionTexts texts, Random random, boolean compact) {
     Span.Builder span = Spans.span("chat", Map.of());
     int attrs = 1 + random.nextInt(5);
     for (int a = 0; a < attrs; a++) {
       String key = CONTENT_KEYS[random.nextInt(CONTENT_KEYS.length)];
-      span.addAttributes(KeyValue.newBuilder().setKey(key).setValue(value(texts, random, 0)));
+      span.addAttributes(
+          KeyValue.newBuilder().setKey(key).setValue(value(texts, random, 0, compact)));
     }
     if (random.nextInt(3) == 0) {
       span.addEvents(
@@ -298,7 +315,7 @@ class RedactionDifferentialTest {
               .addAttributes(
                   KeyValue.newBuilder()
                       .setKey(random.nextBoolean() ? "content" : "exception.message")
-                      .setValue(value(texts, random, 1))));
+                      .setValue(value(texts, random, 1, compact))));
     }
     if (random.nextInt(4) == 0) {
       span.setStatus(
@@ -314,7 +331,8 @@ class RedactionDifferentialTest {
     return span;
   }
 
-  private static AnyValue value(RedactionTexts texts, Random random, int depth) {
+  private static AnyValue value(
+      RedactionTexts texts, Random random, int depth, boolean compact) {
     int r = random.nextInt(depth > 1 ? 6 : 9);
     switch (r) {
       case 0:
@@ -323,7 +341,9 @@ class RedactionDifferentialTest {
         return AnyValue.newBuilder().setStringValue(texts.text()).build();
       case 3:
       case 4:
-        return AnyValue.newBuilder().setStringValue(texts.json()).build();
+        return AnyValue.newBuilder()
+            .setStringValue(compact ? compact(texts.json()) : texts.json())
+            .build();
       case 5:
         {
           // Broken or padded JSON: scanned as plain text, or parsed after the padding.
@@ -338,7 +358,7 @@ class RedactionDifferentialTest {
         {
           ArrayValue.Builder array = ArrayValue.newBuilder();
           for (int k = random.nextInt(4); k > 0; k--) {
-            array.addValues(value(texts, random, depth + 1));
+            array.addValues(value(texts, random, depth + 1, compact));
           }
           array.addValues(AnyValue.newBuilder().setIntValue(7));
           return AnyValue.newBuilder().setArrayValue(array).build();
@@ -351,13 +371,26 @@ class RedactionDifferentialTest {
             list.addValues(
                 KeyValue.newBuilder()
                     .setKey(keys[random.nextInt(keys.length)])
-                    .setValue(value(texts, random, depth + 1)));
+                    .setValue(value(texts, random, depth + 1, compact)));
           }
           return AnyValue.newBuilder().setKvlistValue(list).build();
         }
       default:
         return AnyValue.newBuilder().setBoolValue(true).build();
     }
+  }
+
+  /** {@code json} as Jackson writes it, or as it is when it is not JSON. */
+  private static String compact(String json) {
+    List<JsonText.Leaf> leaves = JsonText.leaves(json);
+    if (leaves == null) {
+      return json;
+    }
+    List<String> texts = new ArrayList<>();
+    for (JsonText.Leaf leaf : leaves) {
+      texts.add(leaf.text());
+    }
+    return JsonText.rewrite(json, texts);
   }
 
   /** One processor (the current one or the reference) with its own registry and sink. */
