@@ -129,6 +129,10 @@ final class RedactionProcessor implements Processor {
     List<Finding> remote;
     boolean unscanned;
     String result;
+    // The anonymizer keeps text[0, keepBefore) and text[keepAfter, end) as they are (the text
+    // before the first finding and after the last); -1 when unknown.
+    int keepBefore = -1;
+    int keepAfter;
 
     Segment(String text, String context, List<Finding> local) {
       this.text = text;
@@ -218,13 +222,30 @@ final class RedactionProcessor implements Processor {
       Utf8Json.ByteSink out = SINKS.get();
       int n = segments.size();
       String[] leaves = new String[n];
+      int[] keepBefore = new int[n];
+      int[] keepAfter = new int[n];
+      int[] oldLength = new int[n];
       for (int k = 0; k < n; k++) {
         Segment s = segments.get(k);
         // A leaf as it came stays as it is: already as Jackson writes it.
         leaves[k] = s.result == null || s.result.equals(s.text) ? null : s.result;
+        keepBefore[k] = s.keepBefore;
+        keepAfter[k] = s.keepAfter;
+        oldLength[k] = s.text.length();
       }
       try {
-        if (!Utf8Json.splice(b, base, base + utf8.size(), rawFrom, rawTo, leaves, n, out)) {
+        if (!Utf8Json.splice(
+            b,
+            base,
+            base + utf8.size(),
+            rawFrom,
+            rawTo,
+            leaves,
+            keepBefore,
+            keepAfter,
+            oldLength,
+            n,
+            out)) {
           return null;
         }
       } finally {
@@ -532,23 +553,25 @@ final class RedactionProcessor implements Processor {
   private TextValue localTextValue(ByteString utf8, String context) {
     Utf8Text text = Utf8Text.get();
     text.load(utf8);
-    // Most values hold nothing: one pass over the bytes shows it, and they are never decoded.
-    if (!scanner.mayFind(text.bytes(), text.offset(), text.offset() + text.size(), context)) {
-      text.release();
-      return TextValue.CLEAN;
-    }
     byte[] bytes = text.bytes();
     int from = text.offset();
     int to = from + text.size();
+    // Most values hold nothing: one pass over the bytes shows it, and they are never decoded.
+    int first = scanner.firstPossible(bytes, from, to, context);
+    if (first < 0) {
+      text.release();
+      return TextValue.CLEAN;
+    }
     if (Utf8Json.startsLikeDocument(bytes, from, to)) {
-      // JSON on its bytes: only the leaves that may hold something are decoded and scanned.
+      // JSON on its bytes: only the leaves that may hold something are decoded and scanned; the
+      // leaves before the pass's first possible trigger are clear already.
       Utf8Json walker = Utf8Json.get();
-      JsonByteLeaves leaves = jsonByteLeaves.get().reset(context, from);
+      JsonByteLeaves leaves = jsonByteLeaves.get().reset(context, from, first);
       if (walker.walk(bytes, from, to, leaves)) {
         text.release();
         return leaves.result(utf8, walker.canonical());
       }
-      leaves.reset(null, 0); // not plain JSON to the byte walker: the char path decides
+      leaves.reset(null, 0, 0); // not plain JSON to the byte walker: the char path decides
     }
     if (!text.decodeLoaded()) {
       // Not well-formed UTF-8: the String that getStringValue() would give, with its U+FFFDs.
@@ -635,15 +658,20 @@ final class RedactionProcessor implements Processor {
   private final class JsonByteLeaves implements Utf8Json.LeafVisitor {
     String context;
     int base;
+    // Leaves that end at or before this byte are clear but for their context key.
+    int clearUntil;
+    String lastKey;
+    boolean lastKeyMayFind;
     char[] chars = new char[256];
     List<Segment> segments;
     int[] indexes;
     int[] rawFrom;
     int[] rawTo;
 
-    JsonByteLeaves reset(String context, int base) {
+    JsonByteLeaves reset(String context, int base, int clearUntil) {
       this.context = context;
       this.base = base;
+      this.clearUntil = clearUntil;
       this.segments = null;
       if (chars.length > MAX_KEPT_BYTES) {
         chars = new char[256];
@@ -671,7 +699,16 @@ final class RedactionProcessor implements Processor {
     @Override
     public void leaf(int index, byte[] b, int from, int to, boolean escaped, String field) {
       String key = field != null ? field : context;
-      if (!scanner.mayFind(b, from, to, key)) {
+      if (to <= clearUntil) {
+        // The fields of a document are a few cached Strings: ask once per run of the same one.
+        if (key != lastKey) {
+          lastKeyMayFind = scanner.contextMayFind(key);
+          lastKey = key;
+        }
+        if (!lastKeyMayFind) {
+          return;
+        }
+      } else if (!scanner.mayFind(b, from, to, key)) {
         return;
       }
       if (chars.length < to - from) {
@@ -745,9 +782,13 @@ final class RedactionProcessor implements Processor {
         if (all.isEmpty()) {
           continue;
         }
+        List<Finding> resolved = Findings.resolve(all);
         s.result =
-            anonymizer.apply(
-                s.text, Findings.resolve(all), (e, n) -> counts.merge(e, n, Integer::sum));
+            anonymizer.apply(s.text, resolved, (e, n) -> counts.merge(e, n, Integer::sum));
+        if (!resolved.isEmpty()) {
+          s.keepBefore = resolved.get(0).start();
+          s.keepAfter = resolved.get(resolved.size() - 1).end();
+        }
         changed |= !s.result.equals(s.text);
       }
     }

@@ -290,6 +290,23 @@ public final class BuiltinScanner {
     return BytePrefilter.mayFind(utf8, from, to);
   }
 
+  /**
+   * Where {@link #mayFind} looks first: {@code from} when the context names a secret, else the
+   * pre-filter's first position ({@link BytePrefilter#firstTrigger}), or -1 when nothing may be
+   * found.
+   */
+  public int firstPossible(byte[] utf8, int from, int to, String contextKey) {
+    if (isSecretContext(contextKey)) {
+      return from;
+    }
+    return BytePrefilter.firstTrigger(utf8, from, to);
+  }
+
+  /** Whether the key that holds a text makes the whole text a secret. */
+  public boolean secretContext(String contextKey) {
+    return isSecretContext(contextKey);
+  }
+
   /** The vendor prefixes, for {@link BytePrefilter}. */
   static List<String> tokenPrefixes() {
     List<String> out = new ArrayList<>();

@@ -94,6 +94,24 @@ public final class TextScanner {
     return !custom.isEmpty() || builtins.mayFind(utf8, from, to, contextKey);
   }
 
+  /**
+   * Where {@link #mayFind} first sees something in {@code utf8[from, to)}, or -1 when it sees
+   * nothing. A part of the text (a JSON leaf) that ends at or before that position holds nothing
+   * but what its own context key may make of it ({@link #contextMayFind}); see {@link
+   * BytePrefilter#firstTrigger}.
+   */
+  public int firstPossible(byte[] utf8, int from, int to, String contextKey) {
+    return !custom.isEmpty() ? from : builtins.firstPossible(utf8, from, to, contextKey);
+  }
+
+  /**
+   * Whether a part of a text that ends before its {@link #firstPossible} position may still hold
+   * something, held under {@code contextKey}: when the key names a secret, or with user patterns.
+   */
+  public boolean contextMayFind(String contextKey) {
+    return !custom.isEmpty() || builtins.secretContext(contextKey);
+  }
+
   private List<Finding> scanCustom(String text, List<Finding> found) {
     List<Finding> out = null;
     for (CustomPattern c : custom) {

@@ -493,20 +493,110 @@ public final class Utf8Json {
   public static boolean splice(
       byte[] b, int from, int to, int[] rawFrom, int[] rawTo, String[] leaves, int count,
       ByteSink out) {
+    return splice(b, from, to, rawFrom, rawTo, leaves, null, null, null, count, out);
+  }
+
+  /**
+   * {@link #splice(byte[], int, int, int[], int[], String[], int, ByteSink)} where, for each leaf
+   * {@code k} with {@code keepBefore[k] >= 0}, the new leaf is known to begin with the old leaf's
+   * first {@code keepBefore[k]} characters and to end with its characters from {@code
+   * keepAfter[k]} to its end ({@code oldLength[k]}), as the anonymizer leaves the text before the
+   * first finding and after the last one: those stay as their raw bytes (the same bytes Jackson
+   * writes for them in a canonical document), and only the characters between are written.
+   */
+  public static boolean splice(
+      byte[] b,
+      int from,
+      int to,
+      int[] rawFrom,
+      int[] rawTo,
+      String[] leaves,
+      int[] keepBefore,
+      int[] keepAfter,
+      int[] oldLength,
+      int count,
+      ByteSink out) {
     out.reset();
     int pos = from;
     for (int k = 0; k < count; k++) {
-      if (leaves[k] == null) {
+      String leaf = leaves[k];
+      if (leaf == null) {
         continue;
       }
-      out.write(b, pos, from + rawFrom[k]);
-      if (!writeLeaf(leaves[k], out)) {
+      int rf = from + rawFrom[k];
+      int rt = from + rawTo[k];
+      if (keepBefore != null && keepBefore[k] >= 0) {
+        long at = rawOffsets(b, rf, rt, keepBefore[k], keepAfter[k]);
+        if (at >= 0) {
+          int a = (int) (at >>> 32);
+          int z = (int) at;
+          out.write(b, pos, a);
+          if (!writeLeaf(leaf, keepBefore[k], leaf.length() - (oldLength[k] - keepAfter[k]), out)) {
+            return false;
+          }
+          pos = z;
+          continue;
+        }
+      }
+      out.write(b, pos, rf);
+      if (!writeLeaf(leaf, 0, leaf.length(), out)) {
         return false;
       }
-      pos = from + rawTo[k];
+      pos = rt;
     }
     out.write(b, pos, to);
     return true;
+  }
+
+  /**
+   * The raw byte offsets in the leaf {@code b[from, to)} of its characters {@code first} and
+   * {@code second} ({@code first <= second}), packed as {@code first << 32 | second}; -1 when one
+   * of them falls between the two chars of a surrogate pair (a 4-byte sequence) or past the end.
+   */
+  static long rawOffsets(byte[] b, int from, int to, int first, int second) {
+    int i = from;
+    int c = 0; // chars before b[i]
+    int a = -1;
+    int target = first;
+    while (true) {
+      if (c == target) {
+        if (a < 0) {
+          a = i;
+          target = second;
+          continue;
+        }
+        return (long) a << 32 | i;
+      }
+      if (c > target || i >= to) {
+        return -1;
+      }
+      // Eight ASCII bytes without a backslash are eight chars.
+      while (target - c >= 8 && i + 8 <= to) {
+        long v = (long) LONGS.get(b, i);
+        if (((eq(v & LOW7, BACKSLASHES) | v) & HIGH) != 0) {
+          break;
+        }
+        i += 8;
+        c += 8;
+      }
+      if (c == target) {
+        continue;
+      }
+      byte x = b[i];
+      if (x >= 0) {
+        i += x != '\\' ? 1 : b[i + 1] == 'u' ? 6 : 2;
+        c++;
+      } else if ((x & 0xE0) == 0xC0) {
+        i += 2;
+        c++;
+      } else if ((x & 0xF0) == 0xE0) {
+        i += 3;
+        c++;
+      } else {
+        i += 4;
+        c += 2;
+      }
+    }
   }
 
   /**
@@ -516,11 +606,16 @@ public final class Utf8Json {
    * written part of it) when {@code s} holds a lone surrogate, which this does not write.
    */
   public static boolean writeLeaf(String s, ByteSink out) {
-    int n = s.length();
-    out.ensure(n * 6);
+    return writeLeaf(s, 0, s.length(), out);
+  }
+
+  /** {@link #writeLeaf(String, ByteSink)} of {@code s[start, end)}. */
+  static boolean writeLeaf(String s, int start, int end, ByteSink out) {
+    int n = end;
+    out.ensure((end - start) * 6);
     byte[] b = out.bytes;
     int p = out.size;
-    for (int i = 0; i < n; i++) {
+    for (int i = start; i < n; i++) {
       char c = s.charAt(i);
       if (c < 0x80) {
         if (c >= 0x20 && c != '"' && c != '\\') {

@@ -72,6 +72,7 @@ class Utf8JsonTest {
   private int canonical;
   private int spliced;
   private int cleared;
+  private int beforeFirst;
 
   @Test
   void takesOnlyWhatTheCharWalkerTakesAndSplicesAsJacksonWrites() {
@@ -91,10 +92,16 @@ class Utf8JsonTest {
       // As SDKs and Jackson write it: compact, only the short escapes.
       check(canonicalForm(s), random, texts);
     }
+    for (int k = 0; k < 1_500; k++) {
+      String s = messages(texts, random);
+      check(s, random, texts);
+      check(canonicalForm(s), random, texts);
+    }
     assertThat(taken).isGreaterThan(2_000);
     assertThat(canonical).isGreaterThan(600);
     assertThat(spliced).isGreaterThan(500);
     assertThat(cleared).isGreaterThan(150);
+    assertThat(beforeFirst).isGreaterThan(500);
   }
 
   /** Bytes that are not well-formed UTF-8 are never taken: the char path decides on them. */
@@ -111,6 +118,42 @@ class Utf8JsonTest {
     for (byte[] doc : docs) {
       assertThat(Utf8Json.get().walk(doc, 0, doc.length, (i, b, f, t, e, field) -> {})).isFalse();
     }
+  }
+
+  /** Prose without personal data: words of 1 to 4 UTF-8 bytes, punctuation, escapes. */
+  private static final String[] PROSE = {
+    "Summarise the ticket below for the on-call engineer.",
+    "Réponds en français, s'il te plaît — brièvement.",
+    "日本語で答えてください。",
+    "Use the tools 😀 when needed; never guess 𝐀 values.",
+    "Line one\\nLine two\\n\\tindented \\\\ and a \\\"quote\\\"",
+    "Prices: 12 € or 3.50 $ (about 4%).",
+    "The user's question follows, after the retrieved context:\\n\\n",
+    "Ж, ü, ß, ×, and \\u00e9 as an escape, \\/ as another, \\u001f as a third.",
+  };
+
+  /** A GenAI messages document: clean prose in most leaves, a generated text in some. */
+  private static String messages(RedactionTexts texts, Random random) {
+    StringBuilder sb = new StringBuilder("[");
+    int n = 1 + random.nextInt(5);
+    for (int m = 0; m < n; m++) {
+      if (m > 0) {
+        sb.append(',');
+      }
+      sb.append("{\"role\":\"").append(m == 0 ? "system" : "user").append("\",\"content\":\"");
+      int parts = 1 + random.nextInt(4);
+      for (int p = 0; p < parts; p++) {
+        if (random.nextInt(6) == 0) {
+          sb.append(texts.text().replace("\\", "\\\\").replace("\"", "\\\"")
+              .replace("\n", "\\n").replaceAll("[\\x00-\\x1f]", " "));
+        } else {
+          sb.append(PROSE[random.nextInt(PROSE.length)]);
+        }
+        sb.append(' ');
+      }
+      sb.append("\"}");
+    }
+    return sb.append(']').toString();
   }
 
   /** The Jackson-written form of {@code s}, or {@code s} when it is not JSON. */
@@ -202,12 +245,27 @@ class Utf8JsonTest {
       }
     }
 
+    // Leaves that end before the pre-filter's first trigger over the whole are clear on their own.
+    int first = BytePrefilter.firstTrigger(framed, from, from + utf8.length);
+    assertThat(BytePrefilter.mayFind(framed, from, from + utf8.length)).isEqualTo(first >= 0);
+    for (RawLeaf r : raw) {
+      if (first < 0 || from + r.to() <= first) {
+        beforeFirst++;
+        assertThat(BytePrefilter.mayFind(framed, from + r.from(), from + r.to()))
+            .as("leaf %s before the first trigger %d of %s", r.text(), first - from, shown)
+            .isFalse();
+      }
+    }
+
     if (!isCanonical || raw.isEmpty()) {
       return;
     }
     canonical++;
     int[] rawFrom = new int[raw.size()];
     int[] rawTo = new int[raw.size()];
+    int[] keepBefore = new int[raw.size()];
+    int[] keepAfter = new int[raw.size()];
+    int[] oldLength = new int[raw.size()];
     String[] leaves = new String[raw.size()];
     List<String> full = new ArrayList<>();
     boolean lone = false;
@@ -215,8 +273,25 @@ class Utf8JsonTest {
       rawFrom[k] = raw.get(k).from();
       rawTo[k] = raw.get(k).to();
       String text = raw.get(k).text();
+      oldLength[k] = text.length();
+      keepBefore[k] = -1;
       if (random.nextInt(3) == 0) {
-        text = random.nextBoolean() ? NEW_LEAVES[random.nextInt(NEW_LEAVES.length)] : texts.text();
+        String old = text;
+        int r = random.nextInt(3);
+        String middle =
+            random.nextBoolean() ? NEW_LEAVES[random.nextInt(NEW_LEAVES.length)] : texts.text();
+        if (r == 0 || old.isEmpty()) {
+          text = middle;
+        } else {
+          // As the anonymizer writes: the text around the findings kept, the middle replaced.
+          int a = random.nextInt(old.length() + 1);
+          int z = a + random.nextInt(old.length() - a + 1);
+          text = old.substring(0, a) + middle + old.substring(z);
+          if (r == 1) {
+            keepBefore[k] = a;
+            keepAfter[k] = z;
+          }
+        }
         leaves[k] = text;
         lone |= hasLoneSurrogate(text);
       }
@@ -227,14 +302,35 @@ class Utf8JsonTest {
         Utf8Json.splice(
             framed, from, from + utf8.length, rawFrom, rawTo, leaves, leaves.length, out);
     assertThat(done).as("spliced %s", shown).isEqualTo(!lone);
+    byte[] want = done ? JsonText.rewrite(doc, full).getBytes(StandardCharsets.UTF_8) : null;
     if (done) {
-      byte[] want = JsonText.rewrite(doc, full).getBytes(StandardCharsets.UTF_8);
-      assertThat(new String(out.toByteArray(), StandardCharsets.UTF_8))
-          .as("splice of %s", shown)
-          .isEqualTo(new String(want, StandardCharsets.UTF_8));
-      assertThat(out.toByteArray()).isEqualTo(want);
+      assertSameBytes(out.toByteArray(), want, shown);
       spliced++;
     }
+    boolean kept =
+        Utf8Json.splice(
+            framed,
+            from,
+            from + utf8.length,
+            rawFrom,
+            rawTo,
+            leaves,
+            keepBefore,
+            keepAfter,
+            oldLength,
+            leaves.length,
+            out);
+    if (kept) {
+      assertThat(done).isTrue();
+      assertSameBytes(out.toByteArray(), want, shown);
+    }
+  }
+
+  private static void assertSameBytes(byte[] actual, byte[] want, String shown) {
+    assertThat(new String(actual, StandardCharsets.UTF_8))
+        .as("splice of %s", shown)
+        .isEqualTo(new String(want, StandardCharsets.UTF_8));
+    assertThat(actual).isEqualTo(want);
   }
 
   private static boolean hasLoneSurrogate(String s) {
