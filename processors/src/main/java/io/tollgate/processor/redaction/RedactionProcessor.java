@@ -23,6 +23,7 @@ import io.tollgate.processor.redaction.internal.Findings;
 import io.tollgate.processor.redaction.internal.JsonText;
 import io.tollgate.processor.redaction.internal.PresidioAnalyzer;
 import io.tollgate.processor.redaction.internal.TextScanner;
+import io.tollgate.processor.redaction.internal.TextWindow;
 import io.tollgate.processor.redaction.internal.Utf8Json;
 import io.tollgate.processor.redaction.internal.Utf8Text;
 import java.time.Instant;
@@ -158,6 +159,9 @@ final class RedactionProcessor implements Processor {
     final ByteString utf8;
     final int[] rawFrom;
     final int[] rawTo;
+    // Where each kept leaf starts: before rawFrom when only a window of it was decoded (its
+    // segment's text), see TextWindow.
+    final int[] leafFrom;
     final boolean canonical;
 
     TextValue(String original, boolean json, List<Segment> segments) {
@@ -172,6 +176,7 @@ final class RedactionProcessor implements Processor {
       this.utf8 = null;
       this.rawFrom = null;
       this.rawTo = null;
+      this.leafFrom = null;
       this.canonical = false;
     }
 
@@ -182,6 +187,7 @@ final class RedactionProcessor implements Processor {
         int[] leafIndexes,
         int[] rawFrom,
         int[] rawTo,
+        int[] leafFrom,
         boolean canonical) {
       this.original = null;
       this.json = true;
@@ -190,7 +196,27 @@ final class RedactionProcessor implements Processor {
       this.utf8 = utf8;
       this.rawFrom = rawFrom;
       this.rawTo = rawTo;
+      this.leafFrom = leafFrom;
       this.canonical = canonical;
+    }
+
+    /** Leaf {@code k} as a whole: the part before its window decoded, then {@code window}. */
+    private String wholeLeaf(int k, String window) {
+      if (utf8 == null || leafFrom[k] == rawFrom[k]) {
+        return window;
+      }
+      Utf8Text text = Utf8Text.get();
+      text.load(utf8);
+      try {
+        int base = text.offset();
+        char[] chars = new char[rawFrom[k] - leafFrom[k]];
+        int n =
+            Utf8Json.decodeLeaf(
+                text.bytes(), base + leafFrom[k], base + rawFrom[k], true, chars, 0);
+        return new String(chars, 0, n) + window;
+      } finally {
+        text.release();
+      }
     }
 
     /** The value as a String (made on demand for a value read on its bytes: well-formed UTF-8). */
@@ -212,7 +238,8 @@ final class RedactionProcessor implements Processor {
     /**
      * The document with the changed leaves written into its bytes: what {@link JsonText#rewrite}
      * gives, as UTF-8, because Jackson writes a canonical document back byte for byte (see {@link
-     * Utf8Json#canonical()}). Null when a new leaf holds a lone surrogate (the String path decides).
+     * Utf8Json#canonical()}). Null when a new leaf holds a lone surrogate (the String path
+     * decides).
      */
     private AnyValue splice() {
       Utf8Text text = Utf8Text.get();
@@ -278,7 +305,7 @@ final class RedactionProcessor implements Processor {
         String[] leaves = new String[segments.size()];
         for (int k = 0; k < leaves.length; k++) {
           Segment s = segments.get(k);
-          leaves[k] = s.result != null ? s.result : s.text;
+          leaves[k] = wholeLeaf(k, s.result != null ? s.result : s.text);
         }
         return JsonText.rewrite(original(), leafIndexes, leaves, leaves.length);
       }
@@ -667,6 +694,7 @@ final class RedactionProcessor implements Processor {
     int[] indexes;
     int[] rawFrom;
     int[] rawTo;
+    int[] leafFrom;
 
     JsonByteLeaves reset(String context, int base, int clearUntil) {
       this.context = context;
@@ -691,6 +719,7 @@ final class RedactionProcessor implements Processor {
               Arrays.copyOf(indexes, n),
               Arrays.copyOf(rawFrom, n),
               Arrays.copyOf(rawTo, n),
+              Arrays.copyOf(leafFrom, n),
               canonical);
       segments = null;
       return tv;
@@ -699,6 +728,7 @@ final class RedactionProcessor implements Processor {
     @Override
     public void leaf(int index, byte[] b, int from, int to, boolean escaped, String field) {
       String key = field != null ? field : context;
+      int first;
       if (to <= clearUntil) {
         // The fields of a document are a few cached Strings: ask once per run of the same one.
         if (key != lastKey) {
@@ -708,14 +738,31 @@ final class RedactionProcessor implements Processor {
         if (!lastKeyMayFind) {
           return;
         }
-      } else if (!scanner.mayFind(b, from, to, key)) {
-        return;
+        first = from;
+      } else {
+        first = scanner.firstPossible(b, from, to, key);
+        if (first < 0) {
+          return;
+        }
       }
       if (chars.length < to - from) {
         chars = new char[Math.max(to - from, 2 * chars.length)];
       }
-      int length = Utf8Json.decodeLeaf(b, from, to, escaped, chars);
-      List<Finding> found = scanner.scan(chars, 0, length, key);
+      // A long leaf is decoded and scanned from shortly before its first possible trigger only.
+      long window = first > from ? TextWindow.of(b, from, first) : -1;
+      int windowFrom = from;
+      int length;
+      List<Finding> found;
+      if (window < 0) {
+        length = Utf8Json.decodeLeaf(b, from, to, escaped, chars);
+        found = scanner.scan(chars, 0, length, key);
+      } else {
+        windowFrom = (int) (window >>> 32);
+        int loopFrom = (int) window;
+        int before = Utf8Json.decodeLeaf(b, windowFrom, loopFrom, escaped, chars, 0);
+        length = before + Utf8Json.decodeLeaf(b, loopFrom, to, escaped, chars, before);
+        found = scanner.scanFrom(chars, length, before);
+      }
       if (found.isEmpty()) {
         return;
       }
@@ -724,15 +771,18 @@ final class RedactionProcessor implements Processor {
         indexes = new int[4];
         rawFrom = new int[4];
         rawTo = new int[4];
+        leafFrom = new int[4];
       } else if (segments.size() == indexes.length) {
         indexes = Arrays.copyOf(indexes, indexes.length * 2);
         rawFrom = Arrays.copyOf(rawFrom, indexes.length);
         rawTo = Arrays.copyOf(rawTo, indexes.length);
+        leafFrom = Arrays.copyOf(leafFrom, indexes.length);
       }
       int k = segments.size();
       indexes[k] = index;
-      rawFrom[k] = from - base;
+      rawFrom[k] = windowFrom - base;
       rawTo[k] = to - base;
+      leafFrom[k] = from - base;
       segments.add(new Segment(new String(chars, 0, length), key, found));
     }
   }

@@ -86,6 +86,19 @@ public final class TextScanner {
   }
 
   /**
+   * {@link #scan(char[], int, int, String)} of {@code chars[0, length)} from {@code start} (see
+   * {@link BuiltinScanner#scanFrom}); only without user patterns and for a context key that does
+   * not name a secret, as {@link #firstPossible} tells (it is then past the text's start).
+   */
+  public List<Finding> scanFrom(char[] chars, int length, int start) {
+    List<Finding> found = builtins.scanFrom(chars, length, start);
+    if (!allowList.isEmpty() && !found.isEmpty()) {
+      found = withoutAllowed(new String(chars, 0, length), found);
+    }
+    return found;
+  }
+
+  /**
    * False when {@link #scan(String, String)} surely finds nothing in the text whose UTF-8 is {@code
    * utf8[from, to)}, as plain text or as the leaves of a JSON document: it may then stay undecoded.
    * User patterns are regular expressions over characters: with any, the text must be scanned.

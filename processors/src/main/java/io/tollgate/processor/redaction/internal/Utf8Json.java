@@ -434,10 +434,18 @@ public final class Utf8Json {
    * returns the number of chars: the characters {@link JsonLeafWalker} hands over for the leaf.
    */
   public static int decodeLeaf(byte[] b, int from, int to, boolean escaped, char[] out) {
+    return decodeLeaf(b, from, to, escaped, out, 0);
+  }
+
+  /**
+   * {@link #decodeLeaf(byte[], int, int, boolean, char[])} of a part of a leaf that starts at a
+   * character (not inside an escape or a multi-byte character), into {@code out} from {@code at}.
+   */
+  public static int decodeLeaf(byte[] b, int from, int to, boolean escaped, char[] out, int at) {
     if (!escaped) {
-      return Utf8Text.decode(b, from, to - from, out);
+      return Utf8Text.decode(b, from, to - from, out, at);
     }
-    int j = 0;
+    int j = at;
     int i = from;
     while (i < to) {
       int r = i;
@@ -470,7 +478,9 @@ public final class Utf8Json {
           c = '\t';
           break;
         case 'u':
-          c = (char) (hex(b[r + 2]) << 12 | hex(b[r + 3]) << 8 | hex(b[r + 4]) << 4 | hex(b[r + 5]));
+          c =
+              (char)
+                  (hex(b[r + 2]) << 12 | hex(b[r + 3]) << 8 | hex(b[r + 4]) << 4 | hex(b[r + 5]));
           next = r + 6;
           break;
         default:
@@ -480,7 +490,7 @@ public final class Utf8Json {
       out[j++] = c;
       i = next;
     }
-    return j;
+    return j - at;
   }
 
   /**
@@ -531,7 +541,8 @@ public final class Utf8Json {
           int a = (int) (at >>> 32);
           int z = (int) at;
           out.write(b, pos, a);
-          if (!writeLeaf(leaf, keepBefore[k], leaf.length() - (oldLength[k] - keepAfter[k]), out)) {
+          int middleEnd = leaf.length() - (oldLength[k] - keepAfter[k]);
+          if (!writeLeaf(leaf, keepBefore[k], middleEnd, out)) {
             return false;
           }
           pos = z;

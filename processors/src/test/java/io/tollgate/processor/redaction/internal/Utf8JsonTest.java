@@ -233,7 +233,8 @@ class Utf8JsonTest {
     }
 
     // The per-leaf pre-filter: a cleared leaf holds nothing, with any set of recognisers.
-    EnumSet<Builtin> enabled = random.nextBoolean() ? EnumSet.allOf(Builtin.class) : texts.someBuiltins();
+    EnumSet<Builtin> enabled =
+        random.nextBoolean() ? EnumSet.allOf(Builtin.class) : texts.someBuiltins();
     BuiltinScanner scanner = new BuiltinScanner(enabled);
     ReferenceScanner reference = new ReferenceScanner(enabled);
     for (RawLeaf r : raw) {
