@@ -740,7 +740,8 @@ final class RedactionProcessor implements Processor {
         }
         first = from;
       } else {
-        first = scanner.firstPossible(b, from, to, key);
+        // The walk over the whole value passed no test before clearUntil; nor does the leaf's.
+        first = scanner.firstPossible(b, from, to, key, Math.max(from, clearUntil));
         if (first < 0) {
           return;
         }

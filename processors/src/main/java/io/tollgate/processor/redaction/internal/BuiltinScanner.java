@@ -309,10 +309,18 @@ public final class BuiltinScanner {
    * found.
    */
   public int firstPossible(byte[] utf8, int from, int to, String contextKey) {
+    return firstPossible(utf8, from, to, contextKey, from);
+  }
+
+  /**
+   * {@link #firstPossible(byte[], int, int, String)} when the pre-filter is known to pass no test
+   * before {@code start} (see {@link BytePrefilter#firstTrigger(byte[], int, int, int)}).
+   */
+  public int firstPossible(byte[] utf8, int from, int to, String contextKey, int start) {
     if (isSecretContext(contextKey)) {
       return from;
     }
-    return BytePrefilter.firstTrigger(utf8, from, to);
+    return BytePrefilter.firstTrigger(utf8, from, to, start);
   }
 
   /** Whether the key that holds a text makes the whole text a secret. */

@@ -144,9 +144,20 @@ final class BytePrefilter {
    * that for the leaves of generated documents.
    */
   static int firstTrigger(byte[] b, int from, int to) {
-    int i = from;
+    return firstTrigger(b, from, to, from);
+  }
+
+  /**
+   * {@link #firstTrigger(byte[], int, int)} of {@code b[from, to)} when no test passes before
+   * {@code start} (an ASCII byte, or {@code to}): the walk starts there. It then visits every
+   * position from {@code start} on that the walk from {@code from} visits (inside a word it
+   * goes to the word's end, as that walk does from the word's start), so it finds the same first
+   * position, or an earlier one, which is as good for every caller.
+   */
+  static int firstTrigger(byte[] b, int from, int to, int start) {
+    int i = start;
     // Whether b[i - 1] is known to be an ASCII non-word byte: then a word starts at i.
-    boolean boundary = true;
+    boolean boundary = start == from;
     // Up to here a word may start inside a word: the five bytes after a backslash (wordStart).
     int stepUntil = -1;
     while (i < to) {

@@ -114,7 +114,17 @@ public final class TextScanner {
    * BytePrefilter#firstTrigger}.
    */
   public int firstPossible(byte[] utf8, int from, int to, String contextKey) {
-    return !custom.isEmpty() ? from : builtins.firstPossible(utf8, from, to, contextKey);
+    return firstPossible(utf8, from, to, contextKey, from);
+  }
+
+  /**
+   * {@link #firstPossible(byte[], int, int, String)} of a part of a text (a JSON leaf) that starts
+   * before the whole text's first possible position {@code start}: the pre-filter's tests on the
+   * part pass nowhere the tests on the whole did not (see {@link BytePrefilter#firstTrigger}), so
+   * its walk may start there.
+   */
+  public int firstPossible(byte[] utf8, int from, int to, String contextKey, int start) {
+    return !custom.isEmpty() ? from : builtins.firstPossible(utf8, from, to, contextKey, start);
   }
 
   /**

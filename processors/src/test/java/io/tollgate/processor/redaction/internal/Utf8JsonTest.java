@@ -73,6 +73,7 @@ class Utf8JsonTest {
   private int spliced;
   private int cleared;
   private int beforeFirst;
+  private int straddling;
 
   @Test
   void takesOnlyWhatTheCharWalkerTakesAndSplicesAsJacksonWrites() {
@@ -102,6 +103,7 @@ class Utf8JsonTest {
     assertThat(spliced).isGreaterThan(500);
     assertThat(cleared).isGreaterThan(150);
     assertThat(beforeFirst).isGreaterThan(500);
+    assertThat(straddling).isGreaterThan(500);
   }
 
   /** Bytes that are not well-formed UTF-8 are never taken: the char path decides on them. */
@@ -250,11 +252,24 @@ class Utf8JsonTest {
     int first = BytePrefilter.firstTrigger(framed, from, from + utf8.length);
     assertThat(BytePrefilter.mayFind(framed, from, from + utf8.length)).isEqualTo(first >= 0);
     for (RawLeaf r : raw) {
-      if (first < 0 || from + r.to() <= first) {
+      int lf = from + r.from();
+      int lt = from + r.to();
+      int own = BytePrefilter.firstTrigger(framed, lf, lt);
+      if (first < 0 || lt <= first) {
         beforeFirst++;
-        assertThat(BytePrefilter.mayFind(framed, from + r.from(), from + r.to()))
+        assertThat(own)
             .as("leaf %s before the first trigger %d of %s", r.text(), first - from, shown)
-            .isFalse();
+            .isEqualTo(-1);
+      } else if (lf < first) {
+        // The leaf holding the first trigger: its own walk may start there.
+        straddling++;
+        assertThat(own < 0 || own >= first).as("leaf %s of %s", r.text(), shown).isTrue();
+        int resumed = BytePrefilter.firstTrigger(framed, lf, lt, first);
+        if (own >= 0) {
+          assertThat(resumed).as("leaf %s of %s", r.text(), shown).isBetween(first, own);
+        } else {
+          assertThat(resumed < 0 || resumed >= first).as("leaf %s of %s", r.text(), shown).isTrue();
+        }
       }
     }
 
