@@ -1,6 +1,7 @@
 package io.tollgate.processor.redaction;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -22,6 +23,8 @@ import io.tollgate.processor.redaction.internal.Findings;
 import io.tollgate.processor.redaction.internal.JsonText;
 import io.tollgate.processor.redaction.internal.PresidioAnalyzer;
 import io.tollgate.processor.redaction.internal.TextScanner;
+import io.tollgate.processor.redaction.internal.TextWindow;
+import io.tollgate.processor.redaction.internal.Utf8Json;
 import io.tollgate.processor.redaction.internal.Utf8Text;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,6 +86,15 @@ final class RedactionProcessor implements Processor {
   private final Counter degradedSpans;
   // Reused per thread: a clean value allocates nothing.
   private final ThreadLocal<JsonLeaves> jsonLeaves = ThreadLocal.withInitial(JsonLeaves::new);
+  private final ThreadLocal<JsonByteLeaves> jsonByteLeaves =
+      ThreadLocal.withInitial(JsonByteLeaves::new);
+
+  /** Where a rewritten JSON value is put together, per thread. */
+  private static final ThreadLocal<Utf8Json.ByteSink> SINKS =
+      ThreadLocal.withInitial(() -> new Utf8Json.ByteSink(1024));
+
+  /** Scratch buffers longer than this are not kept for the next value on the thread. */
+  private static final int MAX_KEPT_BYTES = 1 << 17;
 
   RedactionProcessor(
       RedactionConfig config,
@@ -118,6 +130,10 @@ final class RedactionProcessor implements Processor {
     List<Finding> remote;
     boolean unscanned;
     String result;
+    // The anonymizer keeps text[0, keepBefore) and text[keepAfter, end) as they are (the text
+    // before the first finding and after the last); -1 when unknown.
+    int keepBefore = -1;
+    int keepAfter;
 
     Segment(String text, String context, List<Finding> local) {
       this.text = text;
@@ -134,10 +150,19 @@ final class RedactionProcessor implements Processor {
     /** A value without findings on the local path: nothing to rewrite. */
     static final TextValue CLEAN = new TextValue(null, false, List.of());
 
-    final String original;
+    private final String original;
     final boolean json;
     final List<Segment> segments;
     final int[] leafIndexes; // null: a segment per leaf
+    // A JSON value read on its UTF-8 bytes (Utf8Json): the bytes, each kept leaf's raw byte range
+    // in them (between its quotes) and whether Jackson would write the document back as it is.
+    final ByteString utf8;
+    final int[] rawFrom;
+    final int[] rawTo;
+    // Where each kept leaf starts: before rawFrom when only a window of it was decoded (its
+    // segment's text), see TextWindow.
+    final int[] leafFrom;
+    final boolean canonical;
 
     TextValue(String original, boolean json, List<Segment> segments) {
       this(original, json, segments, null);
@@ -148,6 +173,118 @@ final class RedactionProcessor implements Processor {
       this.json = json;
       this.segments = segments;
       this.leafIndexes = leafIndexes;
+      this.utf8 = null;
+      this.rawFrom = null;
+      this.rawTo = null;
+      this.leafFrom = null;
+      this.canonical = false;
+    }
+
+    /** A JSON value read on its bytes, with the leaves numbered {@code leafIndexes} kept. */
+    TextValue(
+        ByteString utf8,
+        List<Segment> segments,
+        int[] leafIndexes,
+        int[] rawFrom,
+        int[] rawTo,
+        int[] leafFrom,
+        boolean canonical) {
+      this.original = null;
+      this.json = true;
+      this.segments = segments;
+      this.leafIndexes = leafIndexes;
+      this.utf8 = utf8;
+      this.rawFrom = rawFrom;
+      this.rawTo = rawTo;
+      this.leafFrom = leafFrom;
+      this.canonical = canonical;
+    }
+
+    /** Leaf {@code k} as a whole: the part before its window decoded, then {@code window}. */
+    private String wholeLeaf(int k, String window) {
+      if (utf8 == null || leafFrom[k] == rawFrom[k]) {
+        return window;
+      }
+      Utf8Text text = Utf8Text.get();
+      text.load(utf8);
+      try {
+        int base = text.offset();
+        char[] chars = new char[rawFrom[k] - leafFrom[k]];
+        int n =
+            Utf8Json.decodeLeaf(
+                text.bytes(), base + leafFrom[k], base + rawFrom[k], true, chars, 0);
+        return new String(chars, 0, n) + window;
+      } finally {
+        text.release();
+      }
+    }
+
+    /** The value as a String (made on demand for a value read on its bytes: well-formed UTF-8). */
+    String original() {
+      return original != null ? original : utf8.toStringUtf8();
+    }
+
+    /** {@link #result()} as an attribute value: as bytes when the value was read as bytes. */
+    AnyValue resultValue() {
+      if (utf8 != null && canonical) {
+        AnyValue spliced = splice();
+        if (spliced != null) {
+          return spliced;
+        }
+      }
+      return Values.of(result());
+    }
+
+    /**
+     * The document with the changed leaves written into its bytes: what {@link JsonText#rewrite}
+     * gives, as UTF-8, because Jackson writes a canonical document back byte for byte (see {@link
+     * Utf8Json#canonical()}). Null when a new leaf holds a lone surrogate (the String path
+     * decides).
+     */
+    private AnyValue splice() {
+      Utf8Text text = Utf8Text.get();
+      text.load(utf8);
+      byte[] b = text.bytes();
+      int base = text.offset();
+      Utf8Json.ByteSink out = SINKS.get();
+      int n = segments.size();
+      String[] leaves = new String[n];
+      int[] keepBefore = new int[n];
+      int[] keepAfter = new int[n];
+      int[] oldLength = new int[n];
+      for (int k = 0; k < n; k++) {
+        Segment s = segments.get(k);
+        // A leaf as it came stays as it is: already as Jackson writes it.
+        leaves[k] = s.result == null || s.result.equals(s.text) ? null : s.result;
+        keepBefore[k] = s.keepBefore;
+        keepAfter[k] = s.keepAfter;
+        oldLength[k] = s.text.length();
+      }
+      try {
+        if (!Utf8Json.splice(
+            b,
+            base,
+            base + utf8.size(),
+            rawFrom,
+            rawTo,
+            leaves,
+            keepBefore,
+            keepAfter,
+            oldLength,
+            n,
+            out)) {
+          return null;
+        }
+      } finally {
+        text.release();
+      }
+      byte[] bytes = out.toByteArray();
+      if (out.capacity() > MAX_KEPT_BYTES) {
+        SINKS.set(new Utf8Json.ByteSink(1024));
+      }
+      return AnyValue.newBuilder()
+          .setStringValueBytes(UnsafeByteOperations.unsafeWrap(bytes))
+          .build();
     }
 
     boolean changed() {
@@ -168,15 +305,15 @@ final class RedactionProcessor implements Processor {
         String[] leaves = new String[segments.size()];
         for (int k = 0; k < leaves.length; k++) {
           Segment s = segments.get(k);
-          leaves[k] = s.result != null ? s.result : s.text;
+          leaves[k] = wholeLeaf(k, s.result != null ? s.result : s.text);
         }
-        return JsonText.rewrite(original, leafIndexes, leaves, leaves.length);
+        return JsonText.rewrite(original(), leafIndexes, leaves, leaves.length);
       }
       List<String> leaves = new ArrayList<>(segments.size());
       for (Segment s : segments) {
         leaves.add(s.result != null ? s.result : s.text);
       }
-      return JsonText.rewrite(original, leaves);
+      return JsonText.rewrite(original(), leaves);
     }
   }
 
@@ -443,10 +580,25 @@ final class RedactionProcessor implements Processor {
   private TextValue localTextValue(ByteString utf8, String context) {
     Utf8Text text = Utf8Text.get();
     text.load(utf8);
+    byte[] bytes = text.bytes();
+    int from = text.offset();
+    int to = from + text.size();
     // Most values hold nothing: one pass over the bytes shows it, and they are never decoded.
-    if (!scanner.mayFind(text.bytes(), text.offset(), text.offset() + text.size(), context)) {
+    int first = scanner.firstPossible(bytes, from, to, context);
+    if (first < 0) {
       text.release();
       return TextValue.CLEAN;
+    }
+    if (Utf8Json.startsLikeDocument(bytes, from, to)) {
+      // JSON on its bytes: only the leaves that may hold something are decoded and scanned; the
+      // leaves before the pass's first possible trigger are clear already.
+      Utf8Json walker = Utf8Json.get();
+      JsonByteLeaves leaves = jsonByteLeaves.get().reset(context, from, first);
+      if (walker.walk(bytes, from, to, leaves)) {
+        text.release();
+        return leaves.result(utf8, walker.canonical());
+      }
+      leaves.reset(null, 0, 0); // not plain JSON to the byte walker: the char path decides
     }
     if (!text.decodeLoaded()) {
       // Not well-formed UTF-8: the String that getStringValue() would give, with its U+FFFDs.
@@ -522,6 +674,120 @@ final class RedactionProcessor implements Processor {
     }
   }
 
+  /**
+   * {@link JsonLeaves} on a document's UTF-8 bytes ({@link Utf8Json}): a leaf is decoded and
+   * scanned only when {@link TextScanner#mayFind} on its raw bytes says it may hold something.
+   * That is the pre-filter's own promise, applied to one leaf: its characters are its raw bytes
+   * with the JSON escapes decoded, scanned on their own with their field as the context, which is
+   * exactly the case the pre-filter covers (a JSON leaf); positions before the leaf's first byte
+   * count as a word start and are never looked at, as in the scan of the leaf. One per thread.
+   */
+  private final class JsonByteLeaves implements Utf8Json.LeafVisitor {
+    String context;
+    int base;
+    // Leaves that end at or before this byte are clear but for their context key.
+    int clearUntil;
+    String lastKey;
+    boolean lastKeyMayFind;
+    char[] chars = new char[256];
+    List<Segment> segments;
+    int[] indexes;
+    int[] rawFrom;
+    int[] rawTo;
+    int[] leafFrom;
+
+    JsonByteLeaves reset(String context, int base, int clearUntil) {
+      this.context = context;
+      this.base = base;
+      this.clearUntil = clearUntil;
+      this.segments = null;
+      if (chars.length > MAX_KEPT_BYTES) {
+        chars = new char[256];
+      }
+      return this;
+    }
+
+    TextValue result(ByteString utf8, boolean canonical) {
+      if (segments == null) {
+        return TextValue.CLEAN;
+      }
+      int n = segments.size();
+      TextValue tv =
+          new TextValue(
+              utf8,
+              segments,
+              Arrays.copyOf(indexes, n),
+              Arrays.copyOf(rawFrom, n),
+              Arrays.copyOf(rawTo, n),
+              Arrays.copyOf(leafFrom, n),
+              canonical);
+      segments = null;
+      return tv;
+    }
+
+    @Override
+    public void leaf(int index, byte[] b, int from, int to, boolean escaped, String field) {
+      String key = field != null ? field : context;
+      int first;
+      if (to <= clearUntil) {
+        // The fields of a document are a few cached Strings: ask once per run of the same one.
+        if (key != lastKey) {
+          lastKeyMayFind = scanner.contextMayFind(key);
+          lastKey = key;
+        }
+        if (!lastKeyMayFind) {
+          return;
+        }
+        first = from;
+      } else {
+        // The walk over the whole value passed no test before clearUntil; nor does the leaf's.
+        first = scanner.firstPossible(b, from, to, key, Math.max(from, clearUntil));
+        if (first < 0) {
+          return;
+        }
+      }
+      if (chars.length < to - from) {
+        chars = new char[Math.max(to - from, 2 * chars.length)];
+      }
+      // A long leaf is decoded and scanned from shortly before its first possible trigger only.
+      long window = first > from ? TextWindow.of(b, from, first) : -1;
+      int windowFrom = from;
+      int length;
+      List<Finding> found;
+      if (window < 0) {
+        length = Utf8Json.decodeLeaf(b, from, to, escaped, chars);
+        found = scanner.scan(chars, 0, length, key);
+      } else {
+        windowFrom = (int) (window >>> 32);
+        int loopFrom = (int) window;
+        int before = Utf8Json.decodeLeaf(b, windowFrom, loopFrom, escaped, chars, 0);
+        length = before + Utf8Json.decodeLeaf(b, loopFrom, to, escaped, chars, before);
+        found = scanner.scanFrom(chars, length, before);
+      }
+      if (found.isEmpty()) {
+        return;
+      }
+      if (segments == null) {
+        segments = new ArrayList<>(4);
+        indexes = new int[4];
+        rawFrom = new int[4];
+        rawTo = new int[4];
+        leafFrom = new int[4];
+      } else if (segments.size() == indexes.length) {
+        indexes = Arrays.copyOf(indexes, indexes.length * 2);
+        rawFrom = Arrays.copyOf(rawFrom, indexes.length);
+        rawTo = Arrays.copyOf(rawTo, indexes.length);
+        leafFrom = Arrays.copyOf(leafFrom, indexes.length);
+      }
+      int k = segments.size();
+      indexes[k] = index;
+      rawFrom[k] = windowFrom - base;
+      rawTo[k] = to - base;
+      leafFrom[k] = from - base;
+      segments.add(new Segment(new String(chars, 0, length), key, found));
+    }
+  }
+
   // ------------------------------------------------------------------ apply
 
   private void apply(List<SpanWork> work) {
@@ -567,9 +833,13 @@ final class RedactionProcessor implements Processor {
         if (all.isEmpty()) {
           continue;
         }
+        List<Finding> resolved = Findings.resolve(all);
         s.result =
-            anonymizer.apply(
-                s.text, Findings.resolve(all), (e, n) -> counts.merge(e, n, Integer::sum));
+            anonymizer.apply(s.text, resolved, (e, n) -> counts.merge(e, n, Integer::sum));
+        if (!resolved.isEmpty()) {
+          s.keepBefore = resolved.get(0).start();
+          s.keepAfter = resolved.get(resolved.size() - 1).end();
+        }
         changed |= !s.result.equals(s.text);
       }
     }
@@ -585,7 +855,7 @@ final class RedactionProcessor implements Processor {
     switch (v.getValueCase()) {
       case STRING_VALUE:
         TextValue tv = it.next();
-        return tv.changed() ? Values.of(tv.result()) : v;
+        return tv.changed() ? tv.resultValue() : v;
       case ARRAY_VALUE:
         ArrayValue.Builder array = ArrayValue.newBuilder();
         for (AnyValue e : v.getArrayValue().getValuesList()) {

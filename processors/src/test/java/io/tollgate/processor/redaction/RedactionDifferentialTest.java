@@ -21,6 +21,7 @@ import io.tollgate.core.component.Secret;
 import io.tollgate.core.model.TraceBatch;
 import io.tollgate.core.testing.RecordingConsumer;
 import io.tollgate.core.testing.Spans;
+import io.tollgate.processor.redaction.internal.JsonText;
 import io.tollgate.processor.redaction.internal.RedactionTexts;
 import io.tollgate.processor.redaction.internal.ReferenceTextScanner;
 import io.tollgate.processor.redaction.internal.TextScanner;
@@ -137,7 +138,38 @@ class RedactionDifferentialTest {
     sameRequestsAndCountsAsTheReference(true);
   }
 
+  /**
+   * The same with JSON values as SDKs and Jackson write them (compact, short escapes only), held
+   * as bytes: the values whose new leaves are spliced into their bytes instead of Jackson writing
+   * the whole document again.
+   */
+  @Test
+  void sameRequestsAndCountsAsTheReferenceForCompactJsonHeldAsBytes() throws Exception {
+    sameRequestsAndCountsAsTheReference(true, Json.COMPACT);
+  }
+
+  /**
+   * The same with JSON values that are long prompts (kilobytes of prose, then generated texts),
+   * compact or not, held as bytes: the leaves scanned from a window before their first trigger.
+   */
+  @Test
+  void sameRequestsAndCountsAsTheReferenceForLongPromptsHeldAsBytes() throws Exception {
+    sameRequestsAndCountsAsTheReference(true, Json.LONG_PROMPTS);
+  }
+
+  /** How the JSON values of the generated spans are written. */
+  private enum Json {
+    GENERATED,
+    COMPACT,
+    LONG_PROMPTS
+  }
+
   private void sameRequestsAndCountsAsTheReference(boolean bytes) throws Exception {
+    sameRequestsAndCountsAsTheReference(bytes, Json.GENERATED);
+  }
+
+  private void sameRequestsAndCountsAsTheReference(boolean bytes, Json compact)
+      throws Exception {
     RedactionTexts texts = new RedactionTexts(4242L);
     Random random = new Random(4242L);
     int untouched = 0;
@@ -150,7 +182,7 @@ class RedactionDifferentialTest {
         List<Span.Builder> built = new ArrayList<>();
         int n = 1 + random.nextInt(8);
         for (int s = 0; s < n; s++) {
-          built.add(span(texts, random));
+          built.add(span(texts, random, compact));
         }
         ExportTraceServiceRequest request =
             Spans.request("svc", built.toArray(new Span.Builder[0]));
@@ -284,12 +316,13 @@ class RedactionDifferentialTest {
     return out;
   }
 
-  private static Span.Builder span(RedactionTexts texts, Random random) {
+  private static Span.Builder span(RedactionTexts texts, Random random, Json compact) {
     Span.Builder span = Spans.span("chat", Map.of());
     int attrs = 1 + random.nextInt(5);
     for (int a = 0; a < attrs; a++) {
       String key = CONTENT_KEYS[random.nextInt(CONTENT_KEYS.length)];
-      span.addAttributes(KeyValue.newBuilder().setKey(key).setValue(value(texts, random, 0)));
+      span.addAttributes(
+          KeyValue.newBuilder().setKey(key).setValue(value(texts, random, 0, compact)));
     }
     if (random.nextInt(3) == 0) {
       span.addEvents(
@@ -298,7 +331,7 @@ class RedactionDifferentialTest {
               .addAttributes(
                   KeyValue.newBuilder()
                       .setKey(random.nextBoolean() ? "content" : "exception.message")
-                      .setValue(value(texts, random, 1))));
+                      .setValue(value(texts, random, 1, compact))));
     }
     if (random.nextInt(4) == 0) {
       span.setStatus(
@@ -314,7 +347,8 @@ class RedactionDifferentialTest {
     return span;
   }
 
-  private static AnyValue value(RedactionTexts texts, Random random, int depth) {
+  private static AnyValue value(
+      RedactionTexts texts, Random random, int depth, Json compact) {
     int r = random.nextInt(depth > 1 ? 6 : 9);
     switch (r) {
       case 0:
@@ -323,7 +357,15 @@ class RedactionDifferentialTest {
         return AnyValue.newBuilder().setStringValue(texts.text()).build();
       case 3:
       case 4:
-        return AnyValue.newBuilder().setStringValue(texts.json()).build();
+        {
+          String json =
+              switch (compact) {
+                case GENERATED -> texts.json();
+                case COMPACT -> compact(texts.json());
+                case LONG_PROMPTS -> longPrompt(texts, random);
+              };
+          return AnyValue.newBuilder().setStringValue(json).build();
+        }
       case 5:
         {
           // Broken or padded JSON: scanned as plain text, or parsed after the padding.
@@ -338,7 +380,7 @@ class RedactionDifferentialTest {
         {
           ArrayValue.Builder array = ArrayValue.newBuilder();
           for (int k = random.nextInt(4); k > 0; k--) {
-            array.addValues(value(texts, random, depth + 1));
+            array.addValues(value(texts, random, depth + 1, compact));
           }
           array.addValues(AnyValue.newBuilder().setIntValue(7));
           return AnyValue.newBuilder().setArrayValue(array).build();
@@ -351,13 +393,76 @@ class RedactionDifferentialTest {
             list.addValues(
                 KeyValue.newBuilder()
                     .setKey(keys[random.nextInt(keys.length)])
-                    .setValue(value(texts, random, depth + 1)));
+                    .setValue(value(texts, random, depth + 1, compact)));
           }
           return AnyValue.newBuilder().setKvlistValue(list).build();
         }
       default:
         return AnyValue.newBuilder().setBoolValue(true).build();
     }
+  }
+
+  private static final String[] PROSE = {
+    "Summarise the ticket below for the on-call engineer, in three bullet points.",
+    "Réponds en français, s'il te plaît — brièvement; merci!",
+    "日本語で答えてください。必要なら、表を使ってください?",
+    "Use the tools 😀 when needed; never guess 𝐀 values!",
+    "Tabs\tand line breaks\nbetween words, and what next?",
+    "The user's question follows, after the retrieved context:\n\n",
+    "Ж, ü, ß, ×, and é again; \"quoted\" and back\\slashed / slashed.",
+  };
+
+  /**
+   * A messages document whose leaves are kilobytes of prose, the user's ending with generated
+   * texts: compact (as Jackson writes it) or with spaces and escapes Jackson writes otherwise.
+   */
+  private static String longPrompt(RedactionTexts texts, Random random) {
+    boolean compact = random.nextBoolean();
+    StringBuilder sb = new StringBuilder("[");
+    for (int m = 0; m < 2; m++) {
+      sb.append(m == 0 ? "" : compact ? "," : ", ");
+      sb.append("{\"role\":\"").append(m == 0 ? "system" : "user").append("\",\"content\":\"");
+      StringBuilder text = new StringBuilder();
+      int target = random.nextInt(4_000);
+      while (text.length() < target) {
+        text.append(PROSE[random.nextInt(PROSE.length)]).append(' ');
+      }
+      if (m == 1) {
+        for (int k = random.nextInt(3); k >= 0; k--) {
+          text.append(texts.text()).append(random.nextBoolean() ? ", " : "? ");
+        }
+      }
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
+        if (c == '"' || c == '\\') {
+          sb.append('\\').append(c);
+        } else if (c == '\n') {
+          sb.append("\\n");
+        } else if (c < 0x20 || (!compact && c > 126 && c < 0xD800 && random.nextInt(3) == 0)) {
+          sb.append(String.format("\\u%04x", (int) c));
+        } else if (c == '/' && !compact && random.nextInt(3) == 0) {
+          sb.append("\\/");
+        } else {
+          sb.append(c);
+        }
+      }
+      sb.append("\"}");
+    }
+    String json = sb.append(']').toString();
+    return compact ? compact(json) : json;
+  }
+
+  /** {@code json} as Jackson writes it, or as it is when it is not JSON. */
+  private static String compact(String json) {
+    List<JsonText.Leaf> leaves = JsonText.leaves(json);
+    if (leaves == null) {
+      return json;
+    }
+    List<String> texts = new ArrayList<>();
+    for (JsonText.Leaf leaf : leaves) {
+      texts.add(leaf.text());
+    }
+    return JsonText.rewrite(json, texts);
   }
 
   /** One processor (the current one or the reference) with its own registry and sink. */

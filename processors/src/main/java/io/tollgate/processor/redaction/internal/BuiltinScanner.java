@@ -279,6 +279,19 @@ public final class BuiltinScanner {
   }
 
   /**
+   * {@link #scan(char[], int, int, String)} of {@code chars[0, length)} with its main loop started
+   * at {@code start} instead of 0, for a text whose scan from 0 surely reaches {@code start} with
+   * no finding and no skip across it (see {@link TextWindow}); the characters before {@code start}
+   * are still there for the recognisers that look back. Not for a secret context.
+   */
+  public List<Finding> scanFrom(char[] chars, int length, int start) {
+    if (length < 3) {
+      return Collections.emptyList();
+    }
+    return scans.get().runOver(chars, length, start);
+  }
+
+  /**
    * False when {@link #scan(String, String)} surely finds nothing in the text whose UTF-8 is {@code
    * utf8[from, to)}, scanned as it is or leaf by leaf as a JSON document (see {@link
    * BytePrefilter}); true when the text must be decoded and scanned to know.
@@ -288,6 +301,31 @@ public final class BuiltinScanner {
       return true;
     }
     return BytePrefilter.mayFind(utf8, from, to);
+  }
+
+  /**
+   * Where {@link #mayFind} looks first: {@code from} when the context names a secret, else the
+   * pre-filter's first position ({@link BytePrefilter#firstTrigger}), or -1 when nothing may be
+   * found.
+   */
+  public int firstPossible(byte[] utf8, int from, int to, String contextKey) {
+    return firstPossible(utf8, from, to, contextKey, from);
+  }
+
+  /**
+   * {@link #firstPossible(byte[], int, int, String)} when the pre-filter is known to pass no test
+   * before {@code start} (see {@link BytePrefilter#firstTrigger(byte[], int, int, int)}).
+   */
+  public int firstPossible(byte[] utf8, int from, int to, String contextKey, int start) {
+    if (isSecretContext(contextKey)) {
+      return from;
+    }
+    return BytePrefilter.firstTrigger(utf8, from, to, start);
+  }
+
+  /** Whether the key that holds a text makes the whole text a secret. */
+  public boolean secretContext(String contextKey) {
+    return isSecretContext(contextKey);
   }
 
   /** The vendor prefixes, for {@link BytePrefilter}. */
@@ -423,12 +461,17 @@ public final class BuiltinScanner {
      * scratch copy for the duration of the scan (nothing keeps it afterwards).
      */
     List<Finding> runOver(char[] chars, int length) {
+      return runOver(chars, length, 0);
+    }
+
+    /** {@link #runOver(char[], int)} with the main loop starting at {@code start}. */
+    List<Finding> runOver(char[] chars, int length, int start) {
       char[] own = cs;
       cs = chars;
       n = length;
       skipTo = -1;
       try {
-        return loop();
+        return loop(start);
       } finally {
         cs = own;
       }
@@ -436,7 +479,7 @@ public final class BuiltinScanner {
 
     List<Finding> run() {
       try {
-        return loop();
+        return loop(0);
       } finally {
         if (kept != null) {
           cs = kept;
@@ -451,15 +494,15 @@ public final class BuiltinScanner {
      * {@link #wordStart} for the one exception, escapes written out as text), and so is a space
      * after a word.
      */
-    private List<Finding> loop() {
+    private List<Finding> loop(int start) {
       final char[] cs = this.cs;
       final int n = this.n;
       List<Finding> out = null;
-      int i = 0;
+      int i = start;
       // Whether cs[i - 1] is known not to be a word character: then a word starts at i. Known when
       // the loop stepped to i from i - 1 or from the end of a word over one space; not after a
       // finding or a skip, where wordStart(i) decides.
-      boolean boundary = true;
+      boolean boundary = start == 0;
       while (i < n) {
         char c = cs[i];
         int next = i + 1;

@@ -86,12 +86,53 @@ public final class TextScanner {
   }
 
   /**
+   * {@link #scan(char[], int, int, String)} of {@code chars[0, length)} from {@code start} (see
+   * {@link BuiltinScanner#scanFrom}); only without user patterns and for a context key that does
+   * not name a secret, as {@link #firstPossible} tells (it is then past the text's start).
+   */
+  public List<Finding> scanFrom(char[] chars, int length, int start) {
+    List<Finding> found = builtins.scanFrom(chars, length, start);
+    if (!allowList.isEmpty() && !found.isEmpty()) {
+      found = withoutAllowed(new String(chars, 0, length), found);
+    }
+    return found;
+  }
+
+  /**
    * False when {@link #scan(String, String)} surely finds nothing in the text whose UTF-8 is {@code
    * utf8[from, to)}, as plain text or as the leaves of a JSON document: it may then stay undecoded.
    * User patterns are regular expressions over characters: with any, the text must be scanned.
    */
   public boolean mayFind(byte[] utf8, int from, int to, String contextKey) {
     return !custom.isEmpty() || builtins.mayFind(utf8, from, to, contextKey);
+  }
+
+  /**
+   * Where {@link #mayFind} first sees something in {@code utf8[from, to)}, or -1 when it sees
+   * nothing. A part of the text (a JSON leaf) that ends at or before that position holds nothing
+   * but what its own context key may make of it ({@link #contextMayFind}); see {@link
+   * BytePrefilter#firstTrigger}.
+   */
+  public int firstPossible(byte[] utf8, int from, int to, String contextKey) {
+    return firstPossible(utf8, from, to, contextKey, from);
+  }
+
+  /**
+   * {@link #firstPossible(byte[], int, int, String)} of a part of a text (a JSON leaf) that starts
+   * before the whole text's first possible position {@code start}: the pre-filter's tests on the
+   * part pass nowhere the tests on the whole did not (see {@link BytePrefilter#firstTrigger}), so
+   * its walk may start there.
+   */
+  public int firstPossible(byte[] utf8, int from, int to, String contextKey, int start) {
+    return !custom.isEmpty() ? from : builtins.firstPossible(utf8, from, to, contextKey, start);
+  }
+
+  /**
+   * Whether a part of a text that ends before its {@link #firstPossible} position may still hold
+   * something, held under {@code contextKey}: when the key names a secret, or with user patterns.
+   */
+  public boolean contextMayFind(String contextKey) {
+    return !custom.isEmpty() || builtins.secretContext(contextKey);
   }
 
   private List<Finding> scanCustom(String text, List<Finding> found) {

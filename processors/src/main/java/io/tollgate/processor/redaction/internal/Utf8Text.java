@@ -132,9 +132,17 @@ public final class Utf8Text {
    * or a code point above U+10FFFF.
    */
   static int decode(byte[] b, int offset, int size, char[] out) {
+    return decode(b, offset, size, out, 0);
+  }
+
+  /**
+   * {@link #decode(byte[], int, int, char[])} into {@code out} from {@code at}; returns the number
+   * of chars written, or -1.
+   */
+  static int decode(byte[] b, int offset, int size, char[] out, int at) {
     int i = offset;
     int end = offset + size;
-    int j = 0;
+    int j = at;
     while (i < end) {
       // Text is mostly ASCII: find the run, eight bytes per test, then widen it in a plain loop
       // (about three times faster here than a branch per byte, and faster than toStringUtf8()).
@@ -201,7 +209,7 @@ public final class Utf8Text {
         return -1;
       }
     }
-    return j;
+    return j - at;
   }
 
   /**
