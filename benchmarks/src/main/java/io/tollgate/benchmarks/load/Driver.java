@@ -16,7 +16,8 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Drives one pipeline for one phase: flat out with a fixed number of requests in flight, or at a
- * fixed request rate. Refused exports (the collector's back-pressure) are retried after 5 ms and
+ * fixed request rate. Refused exports (the collector's back-pressure) are retried after 5 ms (or
+ * after the delay the collector asked for, with {@code --retry-delay hint}) and
  * their latency runs from the first attempt; failed ones are counted, not retried. Only exports
  * acknowledged inside the measurement window count, and latency at a fixed rate runs from the
  * moment the request was due, not from when it went out, so a stalled collector cannot hide behind
@@ -64,7 +65,21 @@ final class Driver {
   private final ExecutorService continuations;
   private final ScheduledExecutorService retries;
 
+  /** A refused request is re-sent after this long: the harshest client the collector can face. */
+  static final long FIXED_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+  /**
+   * Whether a refused request waits for the delay the collector asked for (as the OpenTelemetry
+   * SDKs' OTLP exporters do), instead of {@link #FIXED_RETRY_NANOS}.
+   */
+  private final boolean honourRetryHint;
+
   Driver(List<OtlpSender> senders, RequestPool pool, Totals totals) {
+    this(senders, pool, totals, false);
+  }
+
+  Driver(List<OtlpSender> senders, RequestPool pool, Totals totals, boolean honourRetryHint) {
+    this.honourRetryHint = honourRetryHint;
     this.senders = senders;
     this.pool = pool;
     this.totals = totals;
@@ -164,7 +179,12 @@ final class Driver {
               if (ack.outcome() == OtlpSender.Outcome.REFUSED
                   && System.nanoTime() < w.end + 30_000_000_000L) {
                 w.refused.increment();
-                retries.schedule(() -> attempt(sender, body, w, done), 5, TimeUnit.MILLISECONDS);
+                long delay =
+                    honourRetryHint && ack.retryAfterNanos() >= 0
+                        ? ack.retryAfterNanos()
+                        : FIXED_RETRY_NANOS;
+                retries.schedule(
+                    () -> attempt(sender, body, w, done), delay, TimeUnit.NANOSECONDS);
               } else {
                 done.complete(ack);
               }

@@ -64,7 +64,8 @@ final class GrpcSender implements OtlpSender {
                         || s.getCode() == Status.Code.UNAVAILABLE
                     ? Outcome.REFUSED
                     : Outcome.FAILED;
-            result.complete(new Ack(o, 0, s.getCode() + ": " + s.getDescription()));
+            result.complete(
+                new Ack(o, 0, s.getCode() + ": " + s.getDescription(), retryDelayNanos(t)));
           }
 
           @Override
@@ -73,6 +74,26 @@ final class GrpcSender implements OtlpSender {
           }
         });
     return result;
+  }
+
+  /** The delay in a {@code google.rpc.RetryInfo} detail of the status, or -1. */
+  private static long retryDelayNanos(Throwable t) {
+    com.google.rpc.Status status = io.grpc.protobuf.StatusProto.fromThrowable(t);
+    if (status == null) {
+      return -1;
+    }
+    for (com.google.protobuf.Any detail : status.getDetailsList()) {
+      if (detail.is(com.google.rpc.RetryInfo.class)) {
+        try {
+          com.google.protobuf.Duration d =
+              detail.unpack(com.google.rpc.RetryInfo.class).getRetryDelay();
+          return d.getSeconds() * 1_000_000_000L + d.getNanos();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          return -1;
+        }
+      }
+    }
+    return -1;
   }
 
   /**

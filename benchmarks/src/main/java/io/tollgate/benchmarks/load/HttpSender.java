@@ -63,8 +63,23 @@ final class HttpSender implements OtlpSender {
                 }
               }
               Outcome o = code == 429 || code == 503 ? Outcome.REFUSED : Outcome.FAILED;
-              return new Ack(o, 0, "HTTP " + code);
+              long retryAfter =
+                  response
+                      .headers()
+                      .firstValue("retry-after")
+                      .map(HttpSender::secondsToNanos)
+                      .orElse(-1L);
+              return new Ack(o, 0, "HTTP " + code, retryAfter);
             });
+  }
+
+  /** {@code Retry-After} in seconds (the HTTP-date form is not sent by Tollgate), or -1. */
+  private static long secondsToNanos(String value) {
+    try {
+      return Long.parseLong(value.trim()) * 1_000_000_000L;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   @Override

@@ -161,6 +161,28 @@ public final class LoadTool implements Callable<Integer> {
   double jitSettled = 0.05;
 
   @Option(
+      names = "--retry-delay",
+      description =
+          "How long a refused request waits before it is sent again: 5ms (default: the harshest"
+              + " client) or hint (the delay the collector asks for in RetryInfo / Retry-After, as"
+              + " the OpenTelemetry SDKs' OTLP exporters wait)")
+  String retryDelay = "5ms";
+
+  /** Whether {@code --retry-delay hint} was given; rejects anything but 5ms and hint. */
+  boolean honourRetryHint() {
+    switch (retryDelay) {
+      case "hint":
+        return true;
+      case "5ms":
+        return false;
+      default:
+        throw new picocli.CommandLine.ParameterException(
+            new picocli.CommandLine(this),
+            "--retry-delay must be 5ms or hint; got \"" + retryDelay + "\"");
+    }
+  }
+
+  @Option(
       names = "--duration",
       description = "Seconds of each measured phase (default: ${DEFAULT-VALUE})")
   int durationSeconds = 15;
@@ -260,11 +282,16 @@ public final class LoadTool implements Callable<Integer> {
     final List<Double> maxRates = new ArrayList<>();
     Driver.Result latencyResult;
 
-    Pipeline(String name, List<OtlpSender> senders, OtlpSink sink, RequestPool pool) {
+    Pipeline(
+        String name,
+        List<OtlpSender> senders,
+        OtlpSink sink,
+        RequestPool pool,
+        boolean honourRetryHint) {
       this.name = name;
       this.senders = senders;
       this.sink = sink;
-      this.driver = new Driver(senders, pool, totals);
+      this.driver = new Driver(senders, pool, totals, honourRetryHint);
     }
 
     double medianMaxRate() {
@@ -277,6 +304,7 @@ public final class LoadTool implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    honourRetryHint(); // rejects a bad --retry-delay before anything starts
     Locale.setDefault(Locale.ROOT);
     if (runDir == null) {
       runDir =
@@ -409,7 +437,8 @@ public final class LoadTool implements Callable<Integer> {
           senders.add(new HttpSender(require(httpTarget, name + " HTTP target")));
         }
         senders.forEach(toClose::add);
-        active.add(new Pipeline(name, senders, pass ? sinkPass : sinkGenai, pool));
+        active.add(
+            new Pipeline(name, senders, pass ? sinkPass : sinkGenai, pool, honourRetryHint()));
       }
 
       ProcSampler sampler = new ProcSampler(pid);

@@ -15,8 +15,16 @@ interface OtlpSender extends AutoCloseable {
     FAILED
   }
 
-  record Ack(Outcome outcome, long rejectedSpans, String detail) {
-    static final Ack OK = new Ack(Outcome.OK, 0, "");
+  /**
+   * @param retryAfterNanos the delay a refusal asked for ({@code RetryInfo}, {@code Retry-After}),
+   *     or -1 when it named none
+   */
+  record Ack(Outcome outcome, long rejectedSpans, String detail, long retryAfterNanos) {
+    static final Ack OK = new Ack(Outcome.OK, 0, "", -1);
+
+    Ack(Outcome outcome, long rejectedSpans, String detail) {
+      this(outcome, rejectedSpans, detail, -1);
+    }
   }
 
   /** Never completes exceptionally: transport failures are {@link Outcome#FAILED} acks. */

@@ -44,4 +44,48 @@ class DriverAndSinkTest {
       }
     }
   }
+
+  /** Refuses every second request with a retry hint of 300 ms, accepts the others. */
+  private static final class RefusingEverySecond implements OtlpSender {
+    private final java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Ack> send(byte[] body) {
+      return java.util.concurrent.CompletableFuture.completedFuture(
+          calls.getAndIncrement() % 2 == 0
+              ? new Ack(Outcome.REFUSED, 0, "throttled", TimeUnit.MILLISECONDS.toNanos(300))
+              : Ack.OK);
+    }
+
+    @Override
+    public String describe() {
+      return "refusing every second request";
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void aRefusedRequestWaitsForTheHintOnlyWhenAskedTo() throws Exception {
+    RequestPool pool = new RequestPool(9, 4, 10);
+    for (boolean honour : new boolean[] {false, true}) {
+      Driver driver = new Driver(List.of(new RefusingEverySecond()), pool, new Driver.Totals(), honour);
+      try {
+        Driver.Result r = driver.flatOut(1, 0, TimeUnit.MILLISECONDS.toNanos(1000));
+        assertThat(r.refused()).as("honour=%s", honour).isPositive();
+        if (honour) {
+          // Every accepted request waited 300 ms first: at most 4 fit in a second.
+          assertThat(r.requests()).isBetween(1L, 4L);
+          assertThat(r.latencyMicros().getMinValue()).isGreaterThanOrEqualTo(300_000L);
+        } else {
+          // 5 ms between tries: many more.
+          assertThat(r.requests()).isGreaterThan(20L);
+        }
+      } finally {
+        driver.close();
+      }
+    }
+  }
 }
