@@ -98,11 +98,7 @@ class AdmissionControlTest {
   void grpcRefusesAtTheLimitWithRetryInfoWithoutReadingTheRequest() throws Exception {
     start(1);
     ExportTraceServiceRequest big = GenAiSpans.requestOfSize(REQUEST_BYTES);
-    List<CompletableFuture<ExportTraceServiceResponse>> first = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      first.add(exportAsync(big));
-    }
-    await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 2);
+    List<CompletableFuture<ExportTraceServiceResponse>> first = holdInPipeline(2, big);
     assertThat(heldBytes()).isGreaterThanOrEqualTo(2.0 * REQUEST_BYTES);
 
     StatusRuntimeException refused =
@@ -134,10 +130,7 @@ class AdmissionControlTest {
     assertThat(garbage.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
 
     // Once the held requests are answered, their bytes are released and requests get in again.
-    releaseAll();
-    for (CompletableFuture<ExportTraceServiceResponse> f : first) {
-      assertThat(f.get(10, TimeUnit.SECONDS)).isNotNull();
-    }
+    releaseAndExpectSuccess(first);
     await().atMost(Duration.ofSeconds(10)).until(() -> heldBytes() == 0);
     CompletableFuture<ExportTraceServiceResponse> again = exportAsync(big);
     await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 3);
@@ -151,11 +144,7 @@ class AdmissionControlTest {
     ExecutorService oneWorker = Executors.newSingleThreadExecutor();
     start(1, oneWorker);
     ExportTraceServiceRequest big = GenAiSpans.requestOfSize(REQUEST_BYTES);
-    List<CompletableFuture<ExportTraceServiceResponse>> first = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      first.add(exportAsync(big));
-    }
-    await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 2);
+    List<CompletableFuture<ExportTraceServiceResponse>> first = holdInPipeline(2, big);
     CountDownLatch busy = new CountDownLatch(1);
     oneWorker.execute(
         () -> {
@@ -181,20 +170,14 @@ class AdmissionControlTest {
     } finally {
       busy.countDown();
     }
-    releaseAll();
-    for (CompletableFuture<ExportTraceServiceResponse> f : first) {
-      assertThat(f.get(10, TimeUnit.SECONDS)).isNotNull();
-    }
+    releaseAndExpectSuccess(first);
   }
 
   @Test
   void theOpenTelemetrySdkRetriesARefusedExportAndDeliversItOnce() throws Exception {
     start(1);
-    List<CompletableFuture<ExportTraceServiceResponse>> first = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      first.add(exportAsync(GenAiSpans.requestOfSize(REQUEST_BYTES)));
-    }
-    await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 2);
+    List<CompletableFuture<ExportTraceServiceResponse>> first =
+        holdInPipeline(2, GenAiSpans.requestOfSize(REQUEST_BYTES));
 
     OtlpGrpcSpanExporter exporter =
         OtlpGrpcSpanExporter.builder()
@@ -214,9 +197,7 @@ class AdmissionControlTest {
     }
     // The agent's two spans arrived once, besides the two big requests.
     assertThat(server.consumer.spanCount()).isEqualTo(2 + 2);
-    for (CompletableFuture<ExportTraceServiceResponse> f : first) {
-      assertThat(f.get(10, TimeUnit.SECONDS)).isNotNull();
-    }
+    releaseAndExpectSuccess(first);
   }
 
   @Test
@@ -284,17 +265,10 @@ class AdmissionControlTest {
   @Test
   void zeroTurnsAdmissionControlOff() throws Exception {
     start(0);
-    ExportTraceServiceRequest big = GenAiSpans.requestOfSize(REQUEST_BYTES);
-    List<CompletableFuture<ExportTraceServiceResponse>> calls = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      calls.add(exportAsync(big));
-    }
-    await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 4);
+    List<CompletableFuture<ExportTraceServiceResponse>> calls =
+        holdInPipeline(4, GenAiSpans.requestOfSize(REQUEST_BYTES));
     assertThat(heldBytes()).isGreaterThanOrEqualTo(4.0 * REQUEST_BYTES);
-    releaseAll();
-    for (CompletableFuture<ExportTraceServiceResponse> f : calls) {
-      assertThat(f.get(10, TimeUnit.SECONDS)).isNotNull();
-    }
+    releaseAndExpectSuccess(calls);
     assertThat(refusedRequests("grpc")).isZero();
   }
 
@@ -317,6 +291,26 @@ class AdmissionControlTest {
         .until(() -> held.size() == 2 && !calls.get(2).isDone());
     releaseAll();
     await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 3);
+    releaseAll();
+    for (CompletableFuture<ExportTraceServiceResponse> f : calls) {
+      assertThat(f.get(10, TimeUnit.SECONDS)).isNotNull();
+    }
+  }
+
+  /** Sends {@code n} requests over gRPC and waits until the pipeline holds all of them. */
+  private List<CompletableFuture<ExportTraceServiceResponse>> holdInPipeline(
+      int n, ExportTraceServiceRequest request) {
+    List<CompletableFuture<ExportTraceServiceResponse>> calls = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      calls.add(exportAsync(request));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> held.size() >= n);
+    return calls;
+  }
+
+  /** Lets the pipeline answer everything it holds, and checks every call succeeded. */
+  private void releaseAndExpectSuccess(List<CompletableFuture<ExportTraceServiceResponse>> calls)
+      throws Exception {
     releaseAll();
     for (CompletableFuture<ExportTraceServiceResponse> f : calls) {
       assertThat(f.get(10, TimeUnit.SECONDS)).isNotNull();
