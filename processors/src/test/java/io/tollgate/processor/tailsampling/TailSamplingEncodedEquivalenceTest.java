@@ -91,14 +91,9 @@ class TailSamplingEncodedEquivalenceTest {
   @ValueSource(longs = {1, 2, 3, 4})
   void keptTracesAndTheirContentAreWhatTheDecodedPathMakes(long seed) {
     Random random = new Random(seed);
-    TailSamplingConfig config =
-        ComponentConfigs.bindValid(ComponentKind.PROCESSOR, "tail_sampling", POLICIES);
+    TailSamplingConfig config = bind(POLICIES);
     RecordingConsumer out = new RecordingConsumer();
-    ComponentContext ctx =
-        ComponentContext.builder(ComponentKind.PROCESSOR, ComponentId.of("tail_sampling"))
-            .workers(Runnable::run)
-            .build();
-    TailSamplingProcessor p = new TailSamplingProcessor(config, ctx, out, clock::get);
+    TailSamplingProcessor p = processor(config, out);
 
     // Traces, each cut into 1-3 arrivals; requests mix the arrivals of several traces.
     int traces = 150;
@@ -225,18 +220,13 @@ class TailSamplingEncodedEquivalenceTest {
 
   @org.junit.jupiter.api.Test
   void aTraceDecidedAtOnceMixesHeldBytesWithTheSpansThatForcedIt() {
-    TailSamplingConfig config =
-        ComponentConfigs.bindValid(
-            ComponentKind.PROCESSOR,
-            "tail_sampling",
-            "max_trace_bytes: 12KiB\nmax_buffered_bytes: 1MiB\n"
-                + "policies:\n  - {name: all, type: always_sample}\n");
     RecordingConsumer out = new RecordingConsumer();
-    ComponentContext ctx =
-        ComponentContext.builder(ComponentKind.PROCESSOR, ComponentId.of("tail_sampling"))
-            .workers(Runnable::run)
-            .build();
-    TailSamplingProcessor p = new TailSamplingProcessor(config, ctx, out, clock::get);
+    TailSamplingProcessor p =
+        processor(
+            bind(
+                "max_trace_bytes: 12KiB\nmax_buffered_bytes: 1MiB\n"
+                    + "policies:\n  - {name: all, type: always_sample}\n"),
+            out);
     ByteString id = TestTraces.traceId(new Random(9));
     String prompt = "ü日本🙂 ".repeat(400);
     List<TraceBatch> arrivals = new ArrayList<>();
@@ -366,5 +356,18 @@ class TailSamplingEncodedEquivalenceTest {
     }
     Collections.shuffle(spans, random);
     return spans;
+  }
+
+  private static TailSamplingConfig bind(String yaml) {
+    return ComponentConfigs.bindValid(ComponentKind.PROCESSOR, "tail_sampling", yaml);
+  }
+
+  /** A processor that decides on the calling thread, on the test's clock. */
+  private TailSamplingProcessor processor(TailSamplingConfig config, RecordingConsumer out) {
+    ComponentContext ctx =
+        ComponentContext.builder(ComponentKind.PROCESSOR, ComponentId.of("tail_sampling"))
+            .workers(Runnable::run)
+            .build();
+    return new TailSamplingProcessor(config, ctx, out, clock::get);
   }
 }

@@ -159,13 +159,7 @@ class AdmissionControlTest {
       // pass first.
       StatusRuntimeException refused =
           catchThrowableOfType(
-              StatusRuntimeException.class,
-              () ->
-                  ClientCalls.blockingUnaryCall(
-                      channel,
-                      io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc.getExportMethod(),
-                      io.grpc.CallOptions.DEFAULT.withDeadlineAfter(3, TimeUnit.SECONDS),
-                      big));
+              StatusRuntimeException.class, () -> export(big, Duration.ofSeconds(3)));
       assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     } finally {
       busy.countDown();
@@ -250,13 +244,7 @@ class AdmissionControlTest {
     ExportTraceServiceRequest big = GenAiSpans.requestOfSize(REQUEST_BYTES);
     StatusRuntimeException e =
         catchThrowableOfType(
-            StatusRuntimeException.class,
-            () ->
-                ClientCalls.blockingUnaryCall(
-                    channel,
-                    io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc.getExportMethod(),
-                    io.grpc.CallOptions.DEFAULT.withDeadlineAfter(500, TimeUnit.MILLISECONDS),
-                    big));
+            StatusRuntimeException.class, () -> export(big, Duration.ofMillis(500)));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     assertThat(held).hasSize(1); // the pipeline still has it
     await().atMost(Duration.ofSeconds(10)).until(() -> heldBytes() == 0);
@@ -318,10 +306,14 @@ class AdmissionControlTest {
   }
 
   private ExportTraceServiceResponse export(ExportTraceServiceRequest request) {
+    return export(request, Duration.ofSeconds(10));
+  }
+
+  private ExportTraceServiceResponse export(ExportTraceServiceRequest request, Duration deadline) {
     return ClientCalls.blockingUnaryCall(
         channel,
         io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc.getExportMethod(),
-        io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+        io.grpc.CallOptions.DEFAULT.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS),
         request);
   }
 

@@ -732,12 +732,24 @@ public final class RedactionTexts {
 
   private void quote(StringBuilder sb, String s) {
     sb.append('"');
+    escapeJson(sb, s, random, false);
+    sb.append('"');
+  }
+
+  /**
+   * Appends {@code s} as a JSON string's contents, escaped as SDKs do, several styles mixed at
+   * random: {@code \\uXXXX} for some non-ASCII characters, {@code \\/} for some slashes, and (with
+   * {@code escapeTabs}) {@code \\t} or {@code \\u0009} for tabs.
+   */
+  static void escapeJson(StringBuilder sb, String s, Random random, boolean escapeTabs) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c == '"' || c == '\\') {
         sb.append('\\').append(c);
       } else if (c == '\n') {
         sb.append("\\n");
+      } else if (escapeTabs && c == '\t' && random.nextBoolean()) {
+        sb.append("\\t");
       } else if (c < 0x20 || (c > 126 && random.nextInt(3) == 0)) {
         sb.append(String.format("\\u%04x", (int) c));
       } else if (c == '/' && random.nextInt(3) == 0) {
@@ -746,7 +758,6 @@ public final class RedactionTexts {
         sb.append(c);
       }
     }
-    sb.append('"');
   }
 
   /** Random enabled sets, so that the pre-filters are tested with recognisers switched off. */

@@ -126,22 +126,7 @@ class TextWindowTest {
   /** {@code s} as a JSON string's contents, escaped as SDKs do (several styles mixed). */
   private static String jsonLeaf(String s, Random random) {
     StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"' || c == '\\') {
-        sb.append('\\').append(c);
-      } else if (c == '\n') {
-        sb.append("\\n");
-      } else if (c == '\t' && random.nextBoolean()) {
-        sb.append("\\t");
-      } else if (c < 0x20 || (c > 126 && random.nextInt(3) == 0)) {
-        sb.append(String.format("\\u%04x", (int) c));
-      } else if (c == '/' && random.nextInt(3) == 0) {
-        sb.append("\\/");
-      } else {
-        sb.append(c);
-      }
-    }
+    RedactionTexts.escapeJson(sb, s, random, true);
     return sb.toString();
   }
 }
