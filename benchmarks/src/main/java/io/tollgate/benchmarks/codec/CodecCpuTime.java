@@ -26,7 +26,13 @@ public final class CodecCpuTime {
   private static final int SPANS = OtlpCodecBenchmark.SPANS;
   private static final int POOL = 64;
   private static final String[] ALL = {
-    "decode", "decodeWire", "decodeWireEncode", "decodeWireKeys", "passThroughModel"
+    "decode",
+    "decodeWire",
+    "decodeWireEncode",
+    "decodeWireKeys",
+    "passThroughModel",
+    "passThroughWire",
+    "scan"
   };
 
   private final byte[][] encoded = new byte[POOL][];
@@ -76,6 +82,11 @@ public final class CodecCpuTime {
           batch.forEachSpan(span -> found[0] += span.attributes().indexOf("no.such.key"));
           return found[0];
         };
+      case "passThroughWire":
+        return i -> TraceBatch.ofWire(WireScan.of(encoded[i])).encode().bytes();
+      case "scan":
+        // The receiver's validation alone: every field walked, every string checked as UTF-8.
+        return i -> WireScan.of(encoded[i]).spanCount();
       default:
         throw new IllegalArgumentException(
             "unknown operation " + name + "; one of " + Arrays.toString(ALL));
