@@ -350,6 +350,18 @@ final class TracesWireScanner {
   }
 
   private void keyValue(int end) {
+    // Attributes are the most frequent message: read the usual shape (key, then value, each
+    // with a one-byte tag) without the tag loop's varint read and switch. Only a shortcut of the
+    // loop's first rounds: whatever follows, in any order, goes through the loop as before.
+    if (pos < end && b[pos] == LEN_1) {
+      pos++;
+      string(end);
+      if (pos < end && b[pos] == LEN_2) {
+        pos++;
+        anyValue(enter(end));
+        leave();
+      }
+    }
     while (pos < end) {
       int tag = readTag(end);
       switch (tag) {
@@ -370,6 +382,10 @@ final class TracesWireScanner {
   }
 
   private void anyValue(int end) {
+    if (pos < end && b[pos] == LEN_1) { // a string value, the usual one (see keyValue)
+      pos++;
+      string(end);
+    }
     while (pos < end) {
       int tag = readTag(end);
       switch (tag) {
