@@ -67,6 +67,15 @@ final class BytePrefilter {
    */
   private static final boolean[] PAIRS = new boolean[128 * 128];
 
+  /**
+   * For the skim ({@link #skim}), by a candidate's byte and the byte after it ({@code (c & 0xFF)
+   * << 8 | (next & 0xFF)}): false where the test at the candidate surely fails, true where the
+   * exact test must run or the walk leave the skim. A letter there starts a word: true for a pair
+   * in {@link #PAIRS}; a digit starts a number run; any other byte is a non-word byte: true for
+   * one of a special class (backslash included), an underscore and a non-ASCII byte.
+   */
+  private static final boolean[] TRIGGER = new boolean[256 * 256];
+
   /** Vendor prefixes by their first character. */
   private static final String[][] PREFIXES = new String[128][];
 
@@ -116,6 +125,40 @@ final class BytePrefilter {
         PAIRS[c0 << 7 | c1] = true;
       }
     }
+    for (int c = 0; c < 256; c++) {
+      for (int next = 0; next < 256; next++) {
+        boolean trigger;
+        if (c >= 128 || c == '_') {
+          trigger = true;
+        } else {
+          // What the test at c (mayFindAt, or a word start) reads of the next byte first.
+          switch (CLASS[c]) {
+            case LETTER:
+              trigger = next < 128 && PAIRS[c << 7 | next];
+              break;
+            case OTHER:
+              trigger = false;
+              break;
+            case AT:
+              trigger = mayStartDomain((byte) next);
+              break;
+            case DOT:
+              trigger = isHex((byte) next);
+              break;
+            case DASH:
+              trigger = next == '-' || isHex((byte) next);
+              break;
+            case PLUS_OR_PAREN:
+              trigger = isDigit(next);
+              break;
+            default: // digits, ':', '=' and '\\'
+              trigger = true;
+              break;
+          }
+        }
+        TRIGGER[c << 8 | next] = trigger;
+      }
+    }
   }
 
   /**
@@ -162,6 +205,15 @@ final class BytePrefilter {
     int stepUntil = -1;
     while (i < to) {
       int c = b[i];
+      if (c >= 0 && i >= stepUntil && i + SKIM_MARGIN <= to && !WORD[c] && c != '\\') {
+        int r = skim(b, from, to, i);
+        if (r >= 0) {
+          return r;
+        }
+        i = ~r; // a byte the skim leaves to this loop (or to), where this walk is too
+        boundary = false;
+        continue;
+      }
       if (c < 0) {
         int len = sequenceLength(b, i, to);
         if (len < 0) {
@@ -185,14 +237,9 @@ final class BytePrefilter {
           boundary = false;
           continue;
         }
-        int j = wordEnd(b, i + 1, to);
-        if (j + 1 < to && b[j] == ' ') {
-          i = j + 1; // a space starts nothing, and a word may start after it
-          boundary = true;
-        } else {
-          i = j;
-          boundary = false;
-        }
+        // At the word's end, a non-word byte: from there the skim can take over.
+        i = wordEnd(b, i + 1, to);
+        boundary = false;
         continue;
       }
       if (cls != OTHER && mayFindAt(b, from, to, i)) {
@@ -202,6 +249,71 @@ final class BytePrefilter {
       i++;
     }
     return -1;
+  }
+
+  /** The skim reads eight bytes and the one after them. */
+  private static final int SKIM_MARGIN = 9;
+
+  /**
+   * The walk of {@link #firstTrigger(byte[], int, int, int)} from {@code p}, eight bytes per step,
+   * on text without escapes, underscores or non-ASCII: the position where a test passes, or {@code
+   * ~k} for the position {@code k} (or {@code to}) where the walk continues byte by byte.
+   *
+   * <p>Why it visits the same positions: from an ASCII non-word byte that is no backslash (where
+   * the byte loop calls it), with no escape window open, the byte loop visits every non-word byte
+   * but a space after a word, and of each run of letters and digits only its first byte (then
+   * jumps to the run's end). So each step masks, in eight bytes, the letters and digits whose
+   * previous byte is none (word starts) and the bytes that are neither a letter, a digit nor a
+   * space; at each in order, {@link #TRIGGER} on it and the next byte rules out nearly all, and
+   * the rest take the exact test of the byte loop. A word start there follows an ASCII non-word
+   * byte that is no backslash, so it is a word start for {@link #wordStart} too, and opens no
+   * escape window. A backslash (which may open one), a non-ASCII byte and an underscore at a run's
+   * start (after which the byte loop steps to the next byte) end the skim where the byte loop would
+   * stand; an underscore inside a run ends it at the run's end, where the byte loop jumps.
+   *
+   * <p>In clean prose most words start with a pair that is not in {@link #PAIRS}, so a step costs
+   * a few masks and one table read per word, without a branch per byte class.
+   */
+  private static int skim(byte[] b, int from, int to, int p) {
+    // The high bit set when b[p - 1] is a letter or a digit inside a run whose start was tested.
+    long carry = 0;
+    for (; p + SKIM_MARGIN <= to; p += 8) {
+      long v = (long) LONGS.get(b, p);
+      long low = v & LOW7;
+      long folded = low | CASE_BITS;
+      long letter = (folded + AT_LEAST_LOWER_A) & ~(folded + ABOVE_LOWER_Z);
+      long digit = (low + AT_LEAST_ZERO) & ~(low + ABOVE_NINE);
+      long alnum = (letter | digit) & ~v & HIGH;
+      long space = eq(v, SPACES);
+      long starts = alnum & ~(alnum << 8 | carry);
+      // Non-ASCII bytes are in the second term: neither alnum nor space.
+      long candidates = starts | (~(alnum | space) & HIGH);
+      while (candidates != 0) {
+        int k = p + (Long.numberOfTrailingZeros(candidates) >>> 3);
+        int c = b[k] & 0xFF;
+        if (TRIGGER[c << 8 | (b[k + 1] & 0xFF)]) {
+          if (c >= 128 || c == '\\') {
+            return ~k;
+          }
+          if (c == '_') {
+            // b[k - 1] was read by this skim (its first byte is no underscore): ASCII.
+            return ~(WORD[b[k - 1]] ? wordEnd(b, k + 1, to) : k);
+          }
+          byte cls = CLASS[c];
+          if (cls == LETTER
+              ? wordMayFindAfterPair(b, k, to)
+              : cls == DIGIT ? numberRunMayFind(b, k, to) : mayFindAt(b, from, to, k)) {
+            return k;
+          }
+        }
+        candidates &= candidates - 1;
+      }
+      carry = alnum >>> 56;
+    }
+    if (carry != 0 && p < to && b[p] >= 0 && WORD[b[p]]) {
+      p = wordEnd(b, p + 1, to); // inside a run whose start was tested: the byte loop jumps
+    }
+    return ~p;
   }
 
   /**
@@ -238,6 +350,9 @@ final class BytePrefilter {
   private static final long HIGH = 0x8080808080808080L;
   private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
   private static final long UNDERSCORES = repeat('_');
+  private static final long SPACES = repeat(' ');
+  // OR-ed into an ASCII byte, maps 'A'-'Z' onto 'a'-'z' and no other byte onto a letter.
+  private static final long CASE_BITS = repeat(0x20);
   // Added to an ASCII byte, these set its high bit when it is at least 'a', 'z' + 1 and so on.
   private static final long AT_LEAST_LOWER_A = repeat(0x80 - 'a');
   private static final long ABOVE_LOWER_Z = repeat(0x80 - 'z' - 1);
