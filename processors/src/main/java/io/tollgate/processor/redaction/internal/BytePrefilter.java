@@ -166,8 +166,8 @@ final class BytePrefilter {
    * as the string leaves of a JSON document (not counting a secret context key, which the caller
    * checks); true when the char path must decide, also for bytes that are not well-formed UTF-8.
    *
-   * <p>Steps a word at a time, as {@code Scan.loop} does: a word is looked at only where it
-   * starts, its end found eight bytes per step, and a space after it skipped.
+   * <p>Looks at a word only where it starts, as {@code Scan.loop} does. Text without escapes is
+   * skimmed 32 bytes per step ({@link #skim}); the rest is walked a byte or a word at a time.
    */
   static boolean mayFind(byte[] b, int from, int to) {
     return firstTrigger(b, from, to) >= 0;
@@ -251,53 +251,76 @@ final class BytePrefilter {
     return -1;
   }
 
-  /** The skim reads eight bytes and the one after them. */
-  private static final int SKIM_MARGIN = 9;
+  /** The skim reads 32 bytes per step, and the one after them. */
+  private static final int SKIM_STEP = 32;
+
+  private static final int SKIM_MARGIN = SKIM_STEP + 1;
 
   /**
-   * The walk of {@link #firstTrigger(byte[], int, int, int)} from {@code p}, eight bytes per step,
-   * on text without escapes, underscores or non-ASCII: the position where a test passes, or {@code
-   * ~k} for the position {@code k} (or {@code to}) where the walk continues byte by byte.
+   * The walk of {@link #firstTrigger(byte[], int, int, int)} from {@code p}, 32 bytes per step, on
+   * text without escapes or underscores: the position where a test passes, or {@code ~k} for the
+   * position {@code k} (or {@code to}) where the byte loop goes on. Both walks give the same answer
+   * for every input; {@code BytePrefilterEquivalenceTest} holds them to it.
    *
    * <p>Why it visits the same positions: from an ASCII non-word byte that is no backslash (where
    * the byte loop calls it), with no escape window open, the byte loop visits every non-word byte
    * but a space after a word, and of each run of letters and digits only its first byte (then
-   * jumps to the run's end). So each step masks, in eight bytes, the letters and digits whose
+   * jumps to the run's end). So each step masks, in 32 bytes, the letters and digits whose
    * previous byte is none (word starts) and the bytes that are neither a letter, a digit nor a
    * space; at each in order, {@link #TRIGGER} on it and the next byte rules out nearly all, and
    * the rest take the exact test of the byte loop. A word start there follows an ASCII non-word
    * byte that is no backslash, so it is a word start for {@link #wordStart} too, and opens no
-   * escape window. A backslash (which may open one), a non-ASCII byte and an underscore at a run's
-   * start (after which the byte loop steps to the next byte) end the skim where the byte loop would
-   * stand; an underscore inside a run ends it at the run's end, where the byte loop jumps.
+   * escape window. A well-formed non-ASCII character is stepped over, as the byte loop does, and
+   * a letter or digit right after it starts a word unless the character is a word character (as
+   * {@link #wordStart} decides); at a malformed one the walk returns. A backslash (which may open
+   * an escape window) and an underscore at a run's start (after which the byte loop steps to the
+   * next byte) end the skim where the byte loop would stand; an underscore inside a run ends it
+   * at the run's end, where the byte loop jumps.
    *
-   * <p>In clean prose most words start with a pair that is not in {@link #PAIRS}, so a step costs
-   * a few masks and one table read per word, without a branch per byte class.
+   * <p>Why 32 bytes: in clean prose most words start with a pair that is not in {@link #PAIRS},
+   * so a step costs a few masks per eight bytes and one table read per word; what is left is the
+   * mispredicted exit of the loop over a step's candidates, paid once per step.
    */
   private static int skim(byte[] b, int from, int to, int p) {
-    // The high bit set when b[p - 1] is a letter or a digit inside a run whose start was tested.
+    // The high bit set when b[p - 1] ends a word whose start was tested (or a non-ASCII word
+    // character): a letter or digit at p starts nothing.
     long carry = 0;
-    for (; p + SKIM_MARGIN <= to; p += 8) {
-      long v = (long) LONGS.get(b, p);
-      long low = v & LOW7;
-      long folded = low | CASE_BITS;
-      long letter = (folded + AT_LEAST_LOWER_A) & ~(folded + ABOVE_LOWER_Z);
-      long digit = (low + AT_LEAST_ZERO) & ~(low + ABOVE_NINE);
-      long alnum = (letter | digit) & ~v & HIGH;
-      long space = eq(v, SPACES);
-      long starts = alnum & ~(alnum << 8 | carry);
-      // Non-ASCII bytes are in the second term: neither alnum nor space.
-      long candidates = starts | (~(alnum | space) & HIGH);
+    while (p + SKIM_MARGIN <= to) {
+      long v0 = (long) LONGS.get(b, p);
+      long v1 = (long) LONGS.get(b, p + 8);
+      long v2 = (long) LONGS.get(b, p + 16);
+      long v3 = (long) LONGS.get(b, p + 24);
+      long a0 = alnum(v0);
+      long a1 = alnum(v1);
+      long a2 = alnum(v2);
+      long a3 = alnum(v3);
+      int candidates =
+          highBits(candidates(v0, a0, carry))
+              | highBits(candidates(v1, a1, a0 >>> 56)) << 8
+              | highBits(candidates(v2, a2, a1 >>> 56)) << 16
+              | highBits(candidates(v3, a3, a2 >>> 56)) << 24;
+      int next = p + SKIM_STEP;
+      carry = a3 >>> 56;
       while (candidates != 0) {
-        int k = p + (Long.numberOfTrailingZeros(candidates) >>> 3);
+        int k = p + Integer.numberOfTrailingZeros(candidates);
         int c = b[k] & 0xFF;
         if (TRIGGER[c << 8 | (b[k + 1] & 0xFF)]) {
-          if (c >= 128 || c == '\\') {
+          if (c >= 128) {
+            // A character the byte loop steps over, then looks at what follows it.
+            int len = sequenceLength(b, k, to);
+            if (len < 0) {
+              return k;
+            }
+            next = k + len;
+            carry = isWordChar(b, k, len) ? HIGH_BIT : 0;
+            break;
+          }
+          if (c == '\\') {
             return ~k;
           }
           if (c == '_') {
-            // b[k - 1] was read by this skim (its first byte is no underscore): ASCII.
-            return ~(WORD[b[k - 1]] ? wordEnd(b, k + 1, to) : k);
+            int before = b[k - 1]; // read by this skim: its first byte is no underscore
+            return ~(before >= 0 && WORD[before] ? wordEnd(b, k + 1, to) : k);
           }
           byte cls = CLASS[c];
           if (cls == LETTER
@@ -308,12 +331,55 @@ final class BytePrefilter {
         }
         candidates &= candidates - 1;
       }
-      carry = alnum >>> 56;
+      p = next;
     }
     if (carry != 0 && p < to && b[p] >= 0 && WORD[b[p]]) {
-      p = wordEnd(b, p + 1, to); // inside a run whose start was tested: the byte loop jumps
+      p = wordEnd(b, p + 1, to); // inside a word whose start was tested: the byte loop jumps
     }
     return ~p;
+  }
+
+  /** The high bit of each byte of {@code v} that is an ASCII letter or digit. */
+  private static long alnum(long v) {
+    long low = v & LOW7;
+    long folded = low | CASE_BITS;
+    long letter = (folded + AT_LEAST_LOWER_A) & ~(folded + ABOVE_LOWER_Z);
+    long digit = (low + AT_LEAST_ZERO) & ~(low + ABOVE_NINE);
+    return (letter | digit) & ~v & HIGH;
+  }
+
+  /**
+   * The high bit of each byte of {@code v} the skim looks at: a letter or digit after a byte that
+   * is none ({@code carry}: the high bit when the byte before {@code v} is one), and every byte
+   * that is neither a letter, a digit nor a space (non-ASCII bytes included).
+   */
+  private static long candidates(long v, long alnum, long carry) {
+    long starts = alnum & ~(alnum << 8 | carry);
+    return starts | (~(alnum | eq(v, SPACES)) & HIGH);
+  }
+
+  /** The high bits of the eight bytes of {@code x} (no other bit set) as an 8-bit mask. */
+  private static int highBits(long x) {
+    // Each byte's high bit lands on its own bit of the top byte, without carries.
+    return (int) ((x * 0x0002040810204081L) >>> 56);
+  }
+
+  private static final long HIGH_BIT = 0x80;
+
+  /**
+   * Whether the well-formed sequence of {@code len} bytes at {@code k} is a character that {@link
+   * #wordStart} counts as part of a word (a character beyond the BMP never is).
+   */
+  private static boolean isWordChar(byte[] b, int k, int len) {
+    int lead = b[k] & 0xFF;
+    if (len == 2) {
+      return BuiltinScanner.isWordChar((char) (((lead & 0x1F) << 6) | (b[k + 1] & 0x3F)));
+    }
+    if (len == 3) {
+      return BuiltinScanner.isWordChar(
+          (char) (((lead & 0x0F) << 12) | ((b[k + 1] & 0x3F) << 6) | (b[k + 2] & 0x3F)));
+    }
+    return false;
   }
 
   /**
