@@ -67,6 +67,15 @@ final class BytePrefilter {
    */
   private static final boolean[] PAIRS = new boolean[128 * 128];
 
+  /**
+   * For the skim ({@link #skim}), by a candidate's byte and the byte after it ({@code (c & 0xFF)
+   * << 8 | (next & 0xFF)}): false where the test at the candidate surely fails, true where the
+   * exact test must run or the walk leave the skim. A letter there starts a word: true for a pair
+   * in {@link #PAIRS}; a digit starts a number run; any other byte is a non-word byte: true for
+   * one of a special class (backslash included), an underscore and a non-ASCII byte.
+   */
+  private static final boolean[] TRIGGER = new boolean[256 * 256];
+
   /** Vendor prefixes by their first character. */
   private static final String[][] PREFIXES = new String[128][];
 
@@ -116,6 +125,40 @@ final class BytePrefilter {
         PAIRS[c0 << 7 | c1] = true;
       }
     }
+    for (int c = 0; c < 256; c++) {
+      for (int next = 0; next < 256; next++) {
+        boolean trigger;
+        if (c >= 128 || c == '_') {
+          trigger = true;
+        } else {
+          // What the test at c (mayFindAt, or a word start) reads of the next byte first.
+          switch (CLASS[c]) {
+            case LETTER:
+              trigger = next < 128 && PAIRS[c << 7 | next];
+              break;
+            case OTHER:
+              trigger = false;
+              break;
+            case AT:
+              trigger = mayStartDomain((byte) next);
+              break;
+            case DOT:
+              trigger = isHex((byte) next);
+              break;
+            case DASH:
+              trigger = next == '-' || isHex((byte) next);
+              break;
+            case PLUS_OR_PAREN:
+              trigger = isDigit(next);
+              break;
+            default: // digits, ':', '=' and '\\'
+              trigger = true;
+              break;
+          }
+        }
+        TRIGGER[c << 8 | next] = trigger;
+      }
+    }
   }
 
   /**
@@ -123,8 +166,8 @@ final class BytePrefilter {
    * as the string leaves of a JSON document (not counting a secret context key, which the caller
    * checks); true when the char path must decide, also for bytes that are not well-formed UTF-8.
    *
-   * <p>Steps a word at a time, as {@code Scan.loop} does: a word is looked at only where it
-   * starts, its end found eight bytes per step, and a space after it skipped.
+   * <p>Looks at a word only where it starts, as {@code Scan.loop} does. Text without escapes is
+   * skimmed 32 bytes per step ({@link #skim}); the rest is walked a byte or a word at a time.
    */
   static boolean mayFind(byte[] b, int from, int to) {
     return firstTrigger(b, from, to) >= 0;
@@ -162,6 +205,15 @@ final class BytePrefilter {
     int stepUntil = -1;
     while (i < to) {
       int c = b[i];
+      if (c >= 0 && i >= stepUntil && i + SKIM_MARGIN <= to && !WORD[c] && c != '\\') {
+        int r = skim(b, from, to, i);
+        if (r >= 0) {
+          return r;
+        }
+        i = ~r; // a byte the skim leaves to this loop (or to), where this walk is too
+        boundary = false;
+        continue;
+      }
       if (c < 0) {
         int len = sequenceLength(b, i, to);
         if (len < 0) {
@@ -185,14 +237,9 @@ final class BytePrefilter {
           boundary = false;
           continue;
         }
-        int j = wordEnd(b, i + 1, to);
-        if (j + 1 < to && b[j] == ' ') {
-          i = j + 1; // a space starts nothing, and a word may start after it
-          boundary = true;
-        } else {
-          i = j;
-          boundary = false;
-        }
+        // At the word's end, a non-word byte: from there the skim can take over.
+        i = wordEnd(b, i + 1, to);
+        boundary = false;
         continue;
       }
       if (cls != OTHER && mayFindAt(b, from, to, i)) {
@@ -202,6 +249,137 @@ final class BytePrefilter {
       i++;
     }
     return -1;
+  }
+
+  /** The skim reads 32 bytes per step, and the one after them. */
+  private static final int SKIM_STEP = 32;
+
+  private static final int SKIM_MARGIN = SKIM_STEP + 1;
+
+  /**
+   * The walk of {@link #firstTrigger(byte[], int, int, int)} from {@code p}, 32 bytes per step, on
+   * text without escapes or underscores: the position where a test passes, or {@code ~k} for the
+   * position {@code k} (or {@code to}) where the byte loop goes on. Both walks give the same answer
+   * for every input; {@code BytePrefilterEquivalenceTest} holds them to it.
+   *
+   * <p>Why it visits the same positions: from an ASCII non-word byte that is no backslash (where
+   * the byte loop calls it), with no escape window open, the byte loop visits every non-word byte
+   * but a space after a word, and of each run of letters and digits only its first byte (then
+   * jumps to the run's end). So each step masks, in 32 bytes, the letters and digits whose
+   * previous byte is none (word starts) and the bytes that are neither a letter, a digit nor a
+   * space; at each in order, {@link #TRIGGER} on it and the next byte rules out nearly all, and
+   * the rest take the exact test of the byte loop. A word start there follows an ASCII non-word
+   * byte that is no backslash, so it is a word start for {@link #wordStart} too, and opens no
+   * escape window. A well-formed non-ASCII character is stepped over, as the byte loop does, and
+   * a letter or digit right after it starts a word unless the character is a word character (as
+   * {@link #wordStart} decides); at a malformed one the walk returns. A backslash (which may open
+   * an escape window) and an underscore at a run's start (after which the byte loop steps to the
+   * next byte) end the skim where the byte loop would stand; an underscore inside a run ends it
+   * at the run's end, where the byte loop jumps.
+   *
+   * <p>Why 32 bytes: in clean prose most words start with a pair that is not in {@link #PAIRS},
+   * so a step costs a few masks per eight bytes and one table read per word; what is left is the
+   * mispredicted exit of the loop over a step's candidates, paid once per step.
+   */
+  private static int skim(byte[] b, int from, int to, int p) {
+    // The high bit set when b[p - 1] ends a word whose start was tested (or a non-ASCII word
+    // character): a letter or digit at p starts nothing.
+    long carry = 0;
+    while (p + SKIM_MARGIN <= to) {
+      long v0 = (long) LONGS.get(b, p);
+      long v1 = (long) LONGS.get(b, p + 8);
+      long v2 = (long) LONGS.get(b, p + 16);
+      long v3 = (long) LONGS.get(b, p + 24);
+      long a0 = alnum(v0);
+      long a1 = alnum(v1);
+      long a2 = alnum(v2);
+      long a3 = alnum(v3);
+      int candidates =
+          highBits(candidates(v0, a0, carry))
+              | highBits(candidates(v1, a1, a0 >>> 56)) << 8
+              | highBits(candidates(v2, a2, a1 >>> 56)) << 16
+              | highBits(candidates(v3, a3, a2 >>> 56)) << 24;
+      int next = p + SKIM_STEP;
+      carry = a3 >>> 56;
+      while (candidates != 0) {
+        int k = p + Integer.numberOfTrailingZeros(candidates);
+        int c = b[k] & 0xFF;
+        if (TRIGGER[c << 8 | (b[k + 1] & 0xFF)]) {
+          if (c >= 128) {
+            // A character the byte loop steps over, then looks at what follows it.
+            int len = sequenceLength(b, k, to);
+            if (len < 0) {
+              return k;
+            }
+            next = k + len;
+            carry = isWordChar(b, k, len) ? HIGH_BIT : 0;
+            break;
+          }
+          if (c == '\\') {
+            return ~k;
+          }
+          if (c == '_') {
+            int before = b[k - 1]; // read by this skim: its first byte is no underscore
+            return ~(before >= 0 && WORD[before] ? wordEnd(b, k + 1, to) : k);
+          }
+          byte cls = CLASS[c];
+          if (cls == LETTER
+              ? wordMayFindAfterPair(b, k, to)
+              : cls == DIGIT ? numberRunMayFind(b, k, to) : mayFindAt(b, from, to, k)) {
+            return k;
+          }
+        }
+        candidates &= candidates - 1;
+      }
+      p = next;
+    }
+    if (carry != 0 && p < to && b[p] >= 0 && WORD[b[p]]) {
+      p = wordEnd(b, p + 1, to); // inside a word whose start was tested: the byte loop jumps
+    }
+    return ~p;
+  }
+
+  /** The high bit of each byte of {@code v} that is an ASCII letter or digit. */
+  private static long alnum(long v) {
+    long low = v & LOW7;
+    long folded = low | CASE_BITS;
+    long letter = (folded + AT_LEAST_LOWER_A) & ~(folded + ABOVE_LOWER_Z);
+    long digit = (low + AT_LEAST_ZERO) & ~(low + ABOVE_NINE);
+    return (letter | digit) & ~v & HIGH;
+  }
+
+  /**
+   * The high bit of each byte of {@code v} the skim looks at: a letter or digit after a byte that
+   * is none ({@code carry}: the high bit when the byte before {@code v} is one), and every byte
+   * that is neither a letter, a digit nor a space (non-ASCII bytes included).
+   */
+  private static long candidates(long v, long alnum, long carry) {
+    long starts = alnum & ~(alnum << 8 | carry);
+    return starts | (~(alnum | eq(v, SPACES)) & HIGH);
+  }
+
+  /** The high bits of the eight bytes of {@code x} (no other bit set) as an 8-bit mask. */
+  private static int highBits(long x) {
+    // Each byte's high bit lands on its own bit of the top byte, without carries.
+    return (int) ((x * 0x0002040810204081L) >>> 56);
+  }
+
+  private static final long HIGH_BIT = 0x80;
+
+  /**
+   * Whether the well-formed sequence of {@code len} bytes at {@code k} is a character that {@link
+   * #wordStart} counts as part of a word (a character beyond the BMP never is).
+   */
+  private static boolean isWordChar(byte[] b, int k, int len) {
+    int lead = b[k] & 0xFF;
+    if (len == 2) {
+      return BuiltinScanner.isWordChar((char) (((lead & 0x1F) << 6) | (b[k + 1] & 0x3F)));
+    }
+    if (len == 3) {
+      return BuiltinScanner.isWordChar(
+          (char) (((lead & 0x0F) << 12) | ((b[k + 1] & 0x3F) << 6) | (b[k + 2] & 0x3F)));
+    }
+    return false;
   }
 
   /**
@@ -238,6 +416,9 @@ final class BytePrefilter {
   private static final long HIGH = 0x8080808080808080L;
   private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
   private static final long UNDERSCORES = repeat('_');
+  private static final long SPACES = repeat(' ');
+  // OR-ed into an ASCII byte, maps 'A'-'Z' onto 'a'-'z' and no other byte onto a letter.
+  private static final long CASE_BITS = repeat(0x20);
   // Added to an ASCII byte, these set its high bit when it is at least 'a', 'z' + 1 and so on.
   private static final long AT_LEAST_LOWER_A = repeat(0x80 - 'a');
   private static final long ABOVE_LOWER_Z = repeat(0x80 - 'z' - 1);
