@@ -142,9 +142,21 @@ public final class TraceBatch {
   }
 
   /**
-   * The batch encoded as an {@code ExportTraceServiceRequest}, ready to send. Encoded parts are
-   * copied as they are (unknown fields and all); when the batch is exactly the request it was
-   * scanned from, that array is used without a copy. Does not change the batch.
+   * The most bytes of changed or copied parts encoded into one array: below the size at which G1
+   * allocates an array outside the young generation (half a region; regions are 1 MiB or more).
+   */
+  static final int COPY_ARRAY_MAX = 256 * 1024;
+
+  /**
+   * The batch encoded as an {@code ExportTraceServiceRequest}, ready to send. Does not change the
+   * batch.
+   *
+   * <p>Encoded parts are sent as they are (unknown fields and all), without a copy: the result
+   * holds ranges of the arrays the parts were received in (see {@link EncodedTraces}). Only when
+   * the batch uses less than half of such an array are its parts copied, so that a batch holding
+   * one trace of a large request (as tail sampling buffers it) keeps alive about what it counts.
+   * Builders are encoded, and copied parts copied, into arrays of at most {@link #COPY_ARRAY_MAX}
+   * bytes (a larger part alone in its own).
    */
   public EncodedTraces encode() {
     int n = parts.size();
@@ -156,44 +168,122 @@ public final class TraceBatch {
     if (whole != null) {
       return new EncodedTraces(whole, spans);
     }
+    IdentityHashMap<byte[], long[]> used = new IdentityHashMap<>();
+    for (Object part : parts) {
+      if (part instanceof WirePart) {
+        WirePart w = (WirePart) part;
+        used.computeIfAbsent(w.bytes, a -> new long[1])[0] += w.frameSize();
+      }
+    }
     ResourceSpans[] built = new ResourceSpans[n];
+    int[] frameSizes = new int[n];
+    boolean[] shared = new boolean[n];
     long total = 0;
     for (int i = 0; i < n; i++) {
       Object part = parts.get(i);
-      if (part instanceof WirePart) {
-        total += ((WirePart) part).frameSize();
-      } else {
-        built[i] = ((ResourceSpans.Builder) part).build();
-        total += TracesWireScanner.framed(built[i].getSerializedSize());
-      }
-    }
-    if (total > Integer.MAX_VALUE - 16) {
-      throw new IllegalStateException(
-          "the batch is " + total + " bytes encoded, more than an array holds; split it");
-    }
-    byte[] out = new byte[(int) total];
-    int at = 0;
-    for (int i = 0; i < n; i++) {
-      Object part = parts.get(i);
+      long size;
       if (part instanceof WirePart) {
         WirePart w = (WirePart) part;
-        System.arraycopy(w.bytes, w.frameStart, out, at, w.frameSize());
-        at += w.frameSize();
+        size = w.frameSize();
+        shared[i] = 2 * used.get(w.bytes)[0] >= w.bytes.length;
       } else {
-        int size = built[i].getSerializedSize();
-        out[at++] = RESOURCE_SPANS_TAG;
-        at = TracesWireScanner.writeVarint(out, at, size);
-        CodedOutputStream cos = CodedOutputStream.newInstance(out, at, size);
-        try {
-          built[i].writeTo(cos);
-        } catch (java.io.IOException e) {
-          throw new IllegalStateException("cannot encode into an array", e);
-        }
-        cos.checkNoSpaceLeft();
-        at += size;
+        built[i] = ((ResourceSpans.Builder) part).build();
+        size = TracesWireScanner.framed(built[i].getSerializedSize());
       }
+      total += size;
+      if (total > Integer.MAX_VALUE - 16) {
+        throw new IllegalStateException(
+            "the batch is more than " + total + " bytes encoded, more than a request holds; split it");
+      }
+      frameSizes[i] = (int) size;
     }
-    return new EncodedTraces(out, spans);
+    Segments segments = new Segments(n);
+    int i = 0;
+    while (i < n) {
+      if (shared[i]) {
+        WirePart w = (WirePart) parts.get(i);
+        segments.add(w.bytes, w.frameStart, frameSizes[i]);
+        i++;
+        continue;
+      }
+      // A run of parts to copy or encode, into one array of at most COPY_ARRAY_MAX bytes.
+      int j = i;
+      int run = 0;
+      while (j < n && !shared[j] && (j == i || run + frameSizes[j] <= COPY_ARRAY_MAX)) {
+        run += frameSizes[j];
+        j++;
+      }
+      byte[] out = new byte[run];
+      int at = 0;
+      for (int k = i; k < j; k++) {
+        at = writePart(parts.get(k), built[k], out, at);
+      }
+      if (at != run) {
+        throw new IllegalStateException("encoded " + at + " of " + run + " bytes");
+      }
+      segments.add(out, 0, run);
+      i = j;
+    }
+    return segments.toEncoded((int) total, spans);
+  }
+
+  /** Writes a part's field ({@code resource_spans}: tag, length, message) at {@code at}. */
+  private static int writePart(Object part, ResourceSpans built, byte[] out, int at) {
+    if (part instanceof WirePart) {
+      WirePart w = (WirePart) part;
+      System.arraycopy(w.bytes, w.frameStart, out, at, w.frameSize());
+      return at + w.frameSize();
+    }
+    int size = built.getSerializedSize();
+    out[at++] = RESOURCE_SPANS_TAG;
+    at = TracesWireScanner.writeVarint(out, at, size);
+    CodedOutputStream cos = CodedOutputStream.newInstance(out, at, size);
+    try {
+      built.writeTo(cos);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot encode into an array", e);
+    }
+    cos.checkNoSpaceLeft();
+    return at + size;
+  }
+
+  /** The segments of an {@link EncodedTraces} being made; adjacent ranges of one array merge. */
+  private static final class Segments {
+    private byte[][] arrays;
+    private int[] offsets;
+    private int[] lengths;
+    private int count;
+
+    Segments(int capacity) {
+      arrays = new byte[capacity][];
+      offsets = new int[capacity];
+      lengths = new int[capacity];
+    }
+
+    void add(byte[] array, int offset, int length) {
+      if (count > 0
+          && arrays[count - 1] == array
+          && offsets[count - 1] + lengths[count - 1] == offset) {
+        lengths[count - 1] += length;
+        return;
+      }
+      arrays[count] = array;
+      offsets[count] = offset;
+      lengths[count] = length;
+      count++;
+    }
+
+    EncodedTraces toEncoded(int size, int spans) {
+      if (count == 1 && offsets[0] == 0 && lengths[0] == arrays[0].length) {
+        return new EncodedTraces(arrays[0], spans);
+      }
+      return new EncodedTraces(
+          java.util.Arrays.copyOf(arrays, count),
+          java.util.Arrays.copyOf(offsets, count),
+          java.util.Arrays.copyOf(lengths, count),
+          size,
+          spans);
+    }
   }
 
   /**

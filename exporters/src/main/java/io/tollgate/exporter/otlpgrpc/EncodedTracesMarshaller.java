@@ -14,7 +14,7 @@ import java.io.OutputStream;
 /**
  * Sends an already-encoded request as the gRPC message: no protobuf object is built or serialized.
  * The stream is {@link KnownLength} (grpc-java frames it without buffering) and {@link Drainable}
- * (it writes the array into gRPC's buffers in one call).
+ * (it writes the request's segments into gRPC's buffers, one call each).
  */
 final class EncodedTracesMarshaller implements MethodDescriptor.Marshaller<EncodedTraces> {
 
@@ -24,7 +24,7 @@ final class EncodedTracesMarshaller implements MethodDescriptor.Marshaller<Encod
 
   @Override
   public InputStream stream(EncodedTraces value) {
-    return new BytesStream(value.bytes());
+    return new BytesStream(value);
   }
 
   /** Not used by a client; implemented for completeness (a server could use this marshaller). */
@@ -42,52 +42,41 @@ final class EncodedTracesMarshaller implements MethodDescriptor.Marshaller<Encod
     }
   }
 
-  /** Reads a shared array without copying it; never writes to it. */
+  /**
+   * The request's bytes as {@link EncodedTraces#inputStream()} reads them (shared, never written
+   * to); draining writes its segments straight into gRPC's buffers.
+   */
   static final class BytesStream extends InputStream implements KnownLength, Drainable {
-    private final byte[] bytes;
-    private int pos;
+    private final InputStream in;
 
-    BytesStream(byte[] bytes) {
-      this.bytes = bytes;
+    BytesStream(EncodedTraces traces) {
+      this.in = traces.inputStream();
     }
 
     @Override
     public int drainTo(OutputStream target) throws IOException {
-      int n = bytes.length - pos;
-      target.write(bytes, pos, n);
-      pos = bytes.length;
-      return n;
+      return Math.toIntExact(in.transferTo(target));
     }
 
     @Override
-    public int read() {
-      return pos < bytes.length ? bytes[pos++] & 0xff : -1;
+    public int read() throws IOException {
+      return in.read();
     }
 
     @Override
-    public int read(byte[] b, int off, int len) {
-      if (len == 0) {
-        return 0;
-      }
-      int n = Math.min(len, bytes.length - pos);
-      if (n <= 0) {
-        return -1;
-      }
-      System.arraycopy(bytes, pos, b, off, n);
-      pos += n;
-      return n;
+    public int read(byte[] b, int off, int len) throws IOException {
+      return in.read(b, off, len);
     }
 
     @Override
-    public long skip(long n) {
-      int k = (int) Math.max(0, Math.min(n, bytes.length - pos));
-      pos += k;
-      return k;
+    public long skip(long n) throws IOException {
+      return in.skip(n);
     }
 
+    /** Exact, as {@link KnownLength} requires: the encoded stream never blocks. */
     @Override
-    public int available() {
-      return bytes.length - pos;
+    public int available() throws IOException {
+      return in.available();
     }
   }
 }

@@ -96,22 +96,28 @@ final class OtlpHttpSender implements Sender {
 
   @Override
   public CompletionStage<SendResult> send(EncodedTraces traces) {
-    // Protobuf goes out as the bytes it came as (nothing is re-encoded); JSON needs the objects.
-    byte[] body =
-        config.encoding() == OtlpHttpEncoding.PROTO
-            ? traces.bytes()
-            : OtlpJson.encodeRequest(traces.request()).getBytes(StandardCharsets.UTF_8);
     HttpRequest.Builder r =
         HttpRequest.newBuilder(uri)
             .timeout(config.timeout())
             .header("Content-Type", config.encoding().contentType())
             .header("User-Agent", UserAgent.value());
-    if (config.compression() == Compression.GZIP) {
-      body = gzip(body);
+    boolean gzip = config.compression() == Compression.GZIP;
+    if (gzip) {
       r.header("Content-Encoding", "gzip");
     }
     headers.forEach(r::header);
-    r.POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (config.encoding() == OtlpHttpEncoding.PROTO) {
+      // Protobuf goes out as the bytes it came as (nothing is re-encoded), segment by segment.
+      r.POST(
+          gzip
+              ? HttpRequest.BodyPublishers.ofByteArray(gzip(traces))
+              : HttpRequest.BodyPublishers.fromPublisher(
+                  HttpRequest.BodyPublishers.ofInputStream(traces::inputStream), traces.size()));
+    } else {
+      // JSON needs the objects.
+      byte[] json = OtlpJson.encodeRequest(traces.request()).getBytes(StandardCharsets.UTF_8);
+      r.POST(HttpRequest.BodyPublishers.ofByteArray(gzip ? gzip(json) : json));
+    }
     return client
         .sendAsync(r.build(), LimitedBody.upTo(MAX_RESPONSE_BYTES))
         .handle((response, error) -> error != null ? fromError(error) : fromResponse(response));
@@ -263,6 +269,16 @@ final class OtlpHttpSender implements Sender {
     ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 4 + 64);
     try (GZIPOutputStream gz = new GZIPOutputStream(out, 8192)) {
       gz.write(data);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // cannot happen in memory
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] gzip(EncodedTraces traces) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(traces.size() / 4 + 64);
+    try (GZIPOutputStream gz = new GZIPOutputStream(out, 8192)) {
+      traces.writeTo(gz);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // cannot happen in memory
     }

@@ -10,6 +10,7 @@ import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.tollgate.core.component.Exporter;
 import io.tollgate.core.component.Secret;
@@ -18,16 +19,19 @@ import io.tollgate.core.exporterhelper.QueueSettings;
 import io.tollgate.core.exporterhelper.TlsSettings;
 import io.tollgate.core.model.Ids;
 import io.tollgate.core.model.TraceBatch;
+import io.tollgate.core.model.WireScan;
 import io.tollgate.core.otlp.OtlpJson;
+import io.tollgate.core.testing.RandomTraces;
 import io.tollgate.exporter.testing.ExporterHarness;
 import io.tollgate.exporter.testing.GrpcBackend.TestTls;
+import io.tollgate.exporter.testing.HttpBackend.Response;
 import io.tollgate.exporter.testing.HttpBackend;
 import io.tollgate.exporter.testing.LogCapture;
-import io.tollgate.exporter.testing.HttpBackend.Response;
 import io.tollgate.exporter.testing.TestSpans;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -84,6 +88,45 @@ class OtlpHttpExporterTest {
     assertThat(r.rawBody()[1]).isEqualTo((byte) 0x8b);
     assertThat(r.request()).isEqualTo(expected);
     await().until(() -> harness.sent(ID) == 3);
+  }
+
+  @Test
+  void aBatchOfReceivedAndChangedPartsGoesOutAsItsBytesPlainAndGzipAlsoOnARetry()
+      throws Exception {
+    for (Compression compression : List.of(Compression.NONE, Compression.GZIP)) {
+      backend.received.clear();
+      backend.accepted.clear();
+      int first = backend.calls() + 1;
+      backend.answer(n -> n == first ? Response.of(503) : Response.of(200));
+      // Two received requests around a decoded part: sent from the arrays they arrived in.
+      byte[] a = new RandomTraces(31, true).request(3, 4).toByteArray();
+      ExportTraceServiceRequest decoded = new RandomTraces(32, false).request(2, 3);
+      byte[] b = new RandomTraces(33, true).request(3, 4).toByteArray();
+      TraceBatch batch = TraceBatch.ofWire(WireScan.of(a));
+      batch.addAll(TraceBatch.of(decoded));
+      batch.addAll(TraceBatch.ofWire(WireScan.of(b)));
+      byte[] expected = concat(a, decoded.toByteArray(), b);
+      Exporter exporter = start(config().withCompression(compression));
+
+      exporter.consume(batch);
+
+      await().until(() -> backend.accepted.size() == 1);
+      assertThat(backend.received).hasSize(2); // refused once, then accepted
+      for (HttpBackend.Received r : backend.received) {
+        assertThat(r.body()).isEqualTo(expected);
+        assertThat(r.header("content-length")).isEqualTo(String.valueOf(r.rawBody().length));
+        assertThat(r.header("transfer-encoding")).isNull();
+      }
+      exporter.shutdown(java.time.Instant.now().plusSeconds(5));
+    }
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
   }
 
   @Test
