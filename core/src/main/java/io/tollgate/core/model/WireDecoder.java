@@ -76,13 +76,6 @@ final class WireDecoder {
   private final byte[] b;
   private int pos;
 
-  // One builder of each for the attributes of spans, events, links, resources and scopes (not
-  // those nested in values): build() copies what they hold into the message, clear() empties them,
-  // so an attribute costs its message, not a builder too.
-  private final KeyValue.Builder attributeBuilder = KeyValue.newBuilder();
-  private final AnyValue.Builder attributeValueBuilder = AnyValue.newBuilder();
-  private boolean inAttribute;
-
   private WireDecoder(byte[] bytes) {
     this.b = bytes;
   }
@@ -375,10 +368,7 @@ final class WireDecoder {
   }
 
   private KeyValue keyValue(int end) throws IOException {
-    // A value may hold key-values of its own (kvlist_value): those get builders of their own.
-    boolean outer = !inAttribute;
-    inAttribute = true;
-    KeyValue.Builder kv = outer ? attributeBuilder.clear() : KeyValue.newBuilder();
+    KeyValue.Builder kv = KeyValue.newBuilder();
     UnknownFieldSet.Builder unknown = null;
     while (pos < end) {
       int tag = readVarint32();
@@ -392,7 +382,7 @@ final class WireDecoder {
             if (kv.hasValue()) {
               merge(kv.getValueBuilder(), subEnd);
             } else {
-              AnyValue.Builder value = outer ? attributeValueBuilder.clear() : AnyValue.newBuilder();
+              AnyValue.Builder value = AnyValue.newBuilder();
               anyValue(value, subEnd);
               kv.setValue(value.build());
             }
@@ -407,9 +397,6 @@ final class WireDecoder {
     }
     if (unknown != null) {
       kv.setUnknownFields(unknown.build());
-    }
-    if (outer) {
-      inAttribute = false;
     }
     return kv.build();
   }
