@@ -11,6 +11,7 @@ import io.tollgate.core.model.AttributeView;
 import io.tollgate.core.model.SpanEvent;
 import io.tollgate.core.model.SpanRecord;
 import io.tollgate.core.model.TraceBatch;
+import io.tollgate.core.model.WireScan;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,12 +98,16 @@ public class ProcessorBenchmark {
    * makes them; {@code bytes} as UTF-8 {@code ByteString}s, as core's lazy decoder hands them on
    * (each operation gets fresh {@code AnyValue}s over shared bytes, so a processor that reads one
    * as a String pays the conversion every time, as it would on received data). Only top-level
-   * attribute values of spans and events are made bytes.
+   * attribute values of spans and events are made bytes. {@code wire}: each operation decodes
+   * the encoded request as the receivers do ({@code TraceBatch.ofWire}), so keys and values are
+   * what the decoder makes of them (the decoding is part of {@code none}: subtract it).
    */
   @Param({"strings"})
   public String input;
 
   private boolean bytesInput;
+  private boolean wireInput;
+  private byte[][] wirePool;
 
   private ExportTraceServiceRequest[] pool;
   private final List<Processor> started = new ArrayList<>();
@@ -157,8 +162,15 @@ public class ProcessorBenchmark {
     }
     pool = requests.toArray(new ExportTraceServiceRequest[0]);
     bytesInput = input.equals("bytes");
-    if (!bytesInput && !input.equals("strings")) {
-      throw new IllegalArgumentException("input must be strings or bytes, not " + input);
+    wireInput = input.equals("wire");
+    if (!bytesInput && !wireInput && !input.equals("strings")) {
+      throw new IllegalArgumentException("input must be strings, bytes or wire, not " + input);
+    }
+    if (wireInput) {
+      wirePool = new byte[pool.length][];
+      for (int i = 0; i < pool.length; i++) {
+        wirePool[i] = pool[i].toByteArray();
+      }
     }
 
     // Build the chain back to front.
@@ -254,7 +266,9 @@ public class ProcessorBenchmark {
 
   @Benchmark
   public long process() throws Exception {
-    TraceBatch batch = TraceBatch.of(pool[next++ & (POOL - 1)]);
+    int i = next++ & (POOL - 1);
+    TraceBatch batch =
+        wireInput ? TraceBatch.ofWire(WireScan.of(wirePool[i])) : TraceBatch.of(pool[i]);
     generation++;
     batch.forEachSpan(bytesInput ? this::restampAsBytes : this::restamp);
     head.consume(batch).toCompletableFuture().get(10, TimeUnit.SECONDS);

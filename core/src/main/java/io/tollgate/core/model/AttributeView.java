@@ -47,13 +47,24 @@ public abstract class AttributeView {
 
   /** Index of {@code key}, or -1. */
   public final int indexOf(String key) {
-    int n = size();
-    for (int i = 0; i < n; i++) {
-      if (entry(i).getKey().equals(key)) {
-        return i;
-      }
-    }
-    return -1;
+    return find(key, key.hashCode());
+  }
+
+  /**
+   * Index of {@code key} (whose hash is {@code hash}), or -1: the scan each list implements over
+   * its own builder, so the loop calls one known method per entry instead of {@link #entry}
+   * through this class (three kinds of list make that call site megamorphic: not inlined).
+   */
+  abstract int find(String key, int hash);
+
+  /**
+   * Whether an entry's key {@code candidate} is {@code key}. Decoded keys are shared instances
+   * with their hash computed ({@code WireDecoder}), so the usual answer, no, comes from two ints
+   * without reading either key's characters, and yes often from identity. A key whose hash is not
+   * computed yet gets it computed once and kept by its String for every later lookup.
+   */
+  static boolean sameKey(String candidate, String key, int hash) {
+    return candidate == key || (candidate.hashCode() == hash && candidate.equals(key));
   }
 
   public final boolean contains(String key) {
@@ -92,10 +103,18 @@ public abstract class AttributeView {
   }
 
   public final void put(String key, AnyValue value) {
+    putAt(indexOf(key), key, value);
+  }
+
+  /**
+   * {@link #put(String, AnyValue)} for a caller that has just looked {@code key} up and read what
+   * it holds: {@code index} is what {@link #indexOf} returned for it, with no change to this list
+   * since, so the list is not scanned a second time.
+   */
+  public final void putAt(int index, String key, AnyValue value) {
     KeyValue kv = KeyValue.newBuilder().setKey(key).setValue(value).build();
-    int i = indexOf(key);
-    if (i >= 0) {
-      setEntry(i, kv);
+    if (index >= 0) {
+      setEntry(index, kv);
     } else {
       addEntry(kv);
     }

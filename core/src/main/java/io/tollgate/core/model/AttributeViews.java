@@ -27,6 +27,16 @@ final class AttributeViews {
     }
 
     @Override
+    int find(String key, int hash) {
+      for (int i = 0, n = span.getAttributesCount(); i < n; i++) {
+        if (sameKey(span.getAttributes(i).getKey(), key, hash)) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    @Override
     void setEntry(int index, KeyValue kv) {
       span.setAttributes(index, kv);
     }
@@ -60,6 +70,16 @@ final class AttributeViews {
     }
 
     @Override
+    int find(String key, int hash) {
+      for (int i = 0, n = event.getAttributesCount(); i < n; i++) {
+        if (sameKey(event.getAttributes(i).getKey(), key, hash)) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    @Override
     void setEntry(int index, KeyValue kv) {
       event.setAttributes(index, kv);
     }
@@ -90,6 +110,16 @@ final class AttributeViews {
     @Override
     public KeyValue entry(int index) {
       return resource.getAttributes(index);
+    }
+
+    @Override
+    int find(String key, int hash) {
+      for (int i = 0, n = resource.getAttributesCount(); i < n; i++) {
+        if (sameKey(resource.getAttributes(i).getKey(), key, hash)) {
+          return i;
+        }
+      }
+      return -1;
     }
 
     @Override

@@ -19,6 +19,7 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Decodes one {@code ResourceSpans} that {@link TracesWireScanner} has validated into the builder
@@ -32,14 +33,17 @@ import java.nio.charset.StandardCharsets;
  *       String getter converts (and caches the String). So a prompt that no processor reads as a
  *       String crosses the pipeline as the bytes it came in. Ids and {@code bytes_value} are
  *       copies too.
- *   <li><b>Attribute keys are Strings</b>, made once per decode: every attribute lookup ({@link
- *       AttributeView#indexOf}) reads every key it passes as a String, so a key kept as bytes would
- *       be converted anyway, after a {@code ByteString} and a UTF-8 check ({@code setKeyBytes}
- *       validates again) that are thrown away. Measured on the GenAI workload ({@code
+ *   <li><b>Attribute keys are Strings</b>, shared through {@link KeyCache}: every attribute
+ *       lookup ({@link AttributeView#indexOf}) reads every key it passes as a String, so a key kept
+ *       as bytes would be converted anyway, after a {@code ByteString} and a UTF-8 check ({@code
+ *       setKeyBytes} validates again) that are thrown away. Measured on the GenAI workload ({@code
  *       CodecCpuTime}, 10 keys per span): with one lookup per span, String keys cost 6.9 µs of CPU
  *       and 2,627 B per span, ByteString keys 9.0 µs and 2,970 B; even with no key read at all,
- *       ByteString keys were not faster (8.8 against 7.6 µs; 337 B less). A shared cache of
- *       decoded keys was tried too: it allocated more (its misses), for no clear gain.
+ *       ByteString keys were not faster (8.8 against 7.6 µs; 337 B less). A workload repeats a
+ *       few dozen keys on every span, so the decoder hands out one String per distinct key (its
+ *       hash computed once): no String per key per span, and the per-key caches of the processors
+ *       ({@code ConcurrentHashMap}s keyed by attribute key) find their entry without hashing the
+ *       key again and compare it by identity.
  *   <li><b>Builders in place.</b> Scopes and spans are filled as nested builders ({@code
  *       addScopeSpansBuilder}, {@code addSpansBuilder}), which is what {@link
  *       TraceBatch#forEachSpan} walks, instead of messages that it would copy into builders.
@@ -534,7 +538,7 @@ final class WireDecoder {
     int length = readVarint32();
     int start = pos;
     pos += length;
-    return new String(b, start, length, StandardCharsets.UTF_8);
+    return KeyCache.SHARED.key(b, start, length);
   }
 
   /** A varint of at most 10 bytes, truncated to its low 32 bits (the scan checked its length). */
@@ -579,5 +583,77 @@ final class WireDecoder {
 
   private long readFixed64() {
     return (readFixed32() & 0xffffffffL) | ((long) readFixed32() << 32);
+  }
+
+  /**
+   * Attribute keys decoded before, by their UTF-8 bytes: one String per distinct key (hash
+   * computed) instead of one per key per span.
+   *
+   * <p>Bounded and lock-free: a fixed table of {@value #SLOTS} slots, two candidate slots per key
+   * (so two frequent keys that share a slot do not evict each other forever), each holding an
+   * immutable {@link Entry}. Decoding threads read and write slots without synchronisation: an
+   * {@code Entry}'s fields are final, so a thread sees either no entry, an older one or a whole
+   * new one, and every one of them maps bytes to the String of exactly those bytes. A key that is
+   * not in its slots is decoded as before and replaces one of them, so a burst of one-off keys
+   * (indexed keys such as {@code gen_ai.prompt.17.content}, or garbage) costs one small entry per
+   * key and never memory beyond the table. Long keys are not cached (their comparison would cost
+   * what decoding costs).
+   */
+  static final class KeyCache {
+
+    static final KeyCache SHARED = new KeyCache();
+
+    private static final int SLOTS = 2048; // a power of two
+    private static final int MAX_CACHED_LENGTH = 96;
+
+    /** One decoded key and the bytes it was decoded from. */
+    private static final class Entry {
+      final byte[] utf8;
+      final String key;
+
+      Entry(byte[] utf8, String key) {
+        this.utf8 = utf8;
+        this.key = key;
+      }
+    }
+
+    private final Entry[] slots = new Entry[SLOTS];
+
+    /** The key that {@code bytes[start, start + length)} (valid UTF-8) decode to. */
+    String key(byte[] bytes, int start, int length) {
+      if (length == 0) {
+        return "";
+      }
+      if (length > MAX_CACHED_LENGTH) {
+        return new String(bytes, start, length, StandardCharsets.UTF_8);
+      }
+      int h = length;
+      for (int i = start, end = start + length; i < end; i++) {
+        h = 31 * h + bytes[i];
+      }
+      h ^= h >>> 16;
+      int first = h & (SLOTS - 1);
+      Entry e = slots[first];
+      if (e != null && sameBytes(e.utf8, bytes, start, length)) {
+        return e.key;
+      }
+      // The second slot: the hash's next bits, so keys that share the first rarely share it too.
+      int second = (h >>> 11) & (SLOTS - 1);
+      Entry f = slots[second];
+      if (f != null && sameBytes(f.utf8, bytes, start, length)) {
+        return f.key;
+      }
+      String key = new String(bytes, start, length, StandardCharsets.UTF_8);
+      key.hashCode(); // computed once here, not by every map that looks this key up
+      Entry entry = new Entry(Arrays.copyOfRange(bytes, start, start + length), key);
+      // An empty slot of the two if there is one, else the first.
+      slots[e == null || f != null ? first : second] = entry;
+      return key;
+    }
+
+    private static boolean sameBytes(byte[] cached, byte[] bytes, int start, int length) {
+      return cached.length == length
+          && Arrays.equals(cached, 0, length, bytes, start, start + length);
+    }
   }
 }

@@ -491,9 +491,11 @@ final class SpanNormalizer {
       }
     }
     for (Map.Entry<String, AnyValue> w : ch.writes.entrySet()) {
-      AnyValue before = attrs.get(w.getKey());
+      // One scan per write: the index found serves the comparison and the write.
+      int at = attrs.indexOf(w.getKey());
+      AnyValue before = at < 0 ? null : attrs.value(at);
       if (!sameValue(w.getValue(), before)) {
-        attrs.put(w.getKey(), w.getValue());
+        attrs.putAt(at, w.getKey(), w.getValue());
         out.changed = true;
       }
     }
