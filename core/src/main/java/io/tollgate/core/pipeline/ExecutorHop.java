@@ -49,7 +49,9 @@ public final class ExecutorHop implements TracesConsumer {
                           result.complete(null);
                         }
                       });
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+              // An Error too (a StackOverflowError in a processor, a linkage error): the sender
+              // gets an answer instead of waiting for its deadline.
               result.completeExceptionally(e);
             }
           });

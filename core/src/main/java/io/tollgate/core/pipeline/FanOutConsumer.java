@@ -99,7 +99,7 @@ public final class FanOutConsumer implements TracesConsumer {
   private static CompletableFuture<Void> call(TracesConsumer c, TraceBatch b) {
     try {
       return c.consume(b).toCompletableFuture();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // an Error too: the other consumers' answers must still count
       return CompletableFuture.failedFuture(e);
     }
   }

@@ -63,6 +63,28 @@ class ExecutorHopTest {
     }
   }
 
+  @Test
+  void anErrorThrownOnTheWorkersFailsTheAnswerInsteadOfLeavingItOpen() {
+    ForkJoinPool workers = new ForkJoinPool(1);
+    try {
+      ExecutorHop hop =
+          new ExecutorHop(
+              workers,
+              b -> {
+                throw new StackOverflowError("deep");
+              });
+
+      CompletableFuture<Void> answer = hop.consume(batch()).toCompletableFuture();
+
+      assertThat(answer)
+          .failsWithin(java.time.Duration.ofSeconds(10))
+          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .withCauseInstanceOf(StackOverflowError.class);
+    } finally {
+      workers.shutdownNow();
+    }
+  }
+
   private static TraceBatch batch() {
     return Spans.batch(Spans.span("s", Map.of()));
   }

@@ -121,7 +121,7 @@ final class ExportService {
     inFlight.incrementAndGet();
     try {
       stage = next.consume(batch);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // an Error too: the sender gets an answer, not a hung call
       stage = CompletableFuture.failedFuture(e);
     }
     int rejectedIds = rejected;

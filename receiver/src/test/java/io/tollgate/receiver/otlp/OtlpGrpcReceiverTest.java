@@ -259,6 +259,19 @@ class OtlpGrpcReceiverTest {
     assertThat(broken.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(broken.getStatus().getDescription()).contains("IllegalStateException: boom");
     assertThat(server.counter(MetricNames.RECEIVER_FAILED_SPANS, "grpc")).isPositive();
+
+    // An Error in the pipeline (a processor's StackOverflowError) is answered too, not left hanging.
+    server.consumer.answer(
+        b -> {
+          throw new StackOverflowError("deep");
+        });
+    StatusRuntimeException error =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> stub().withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+                .export(GenAiSpans.chatRequest()));
+    assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(error.getStatus().getDescription()).contains("StackOverflowError: deep");
   }
 
   @Test

@@ -463,6 +463,15 @@ class OtlpHttpReceiverTest {
     assertThat(Status.parseFrom(r.body()).getMessage())
         .contains("internal error while accepting spans (IllegalStateException: boom)");
     assertThat(server.counter(MetricNames.RECEIVER_FAILED_SPANS, "http")).isPositive();
+
+    // An Error in the pipeline (a processor's StackOverflowError) is answered too, not left hanging.
+    server.consumer.answer(
+        b -> {
+          throw new StackOverflowError("deep");
+        });
+    HttpResponse<byte[]> error = post(PROTOBUF, null, GenAiSpans.chatRequest().toByteArray());
+    assertThat(error.statusCode()).isEqualTo(503);
+    assertThat(Status.parseFrom(error.body()).getMessage()).contains("StackOverflowError: deep");
   }
 
   @Test
