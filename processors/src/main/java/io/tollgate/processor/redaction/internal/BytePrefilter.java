@@ -44,9 +44,9 @@ final class BytePrefilter {
 
   private BytePrefilter() {}
 
-  private static final byte OTHER = 0;
-  private static final byte LETTER = 1;
-  private static final byte DIGIT = 2;
+  static final byte OTHER = 0;
+  static final byte LETTER = 1;
+  static final byte DIGIT = 2;
   private static final byte AT = 3;
   private static final byte COLON = 4;
   private static final byte EQUALS = 5;
@@ -54,10 +54,10 @@ final class BytePrefilter {
   private static final byte PLUS_OR_PAREN = 7;
   private static final byte BACKSLASH = 8;
   private static final byte DOT = 9;
-  private static final byte[] CLASS = new byte[128];
+  static final byte[] CLASS = new byte[128];
 
   /** ASCII letters, digits and underscore: the ASCII word characters. */
-  private static final boolean[] WORD = new boolean[128];
+  static final boolean[] WORD = new boolean[128];
 
   private static final boolean[] HEX = new boolean[128];
 
@@ -386,7 +386,7 @@ final class BytePrefilter {
    * The first byte from {@code j} that is not an ASCII word character: eight at a time, so that a
    * word of up to eight characters costs one step and no mispredicted loop exit.
    */
-  private static int wordEnd(byte[] b, int j, int to) {
+  static int wordEnd(byte[] b, int j, int to) {
     while (j + 8 <= to) {
       long v = (long) LONGS.get(b, j);
       long low = v & LOW7;
@@ -438,7 +438,7 @@ final class BytePrefilter {
   }
 
   /** Whether a recogniser may find something at the ASCII byte {@code b[i]}. */
-  private static boolean mayFindAt(byte[] b, int from, int to, int i) {
+  static boolean mayFindAt(byte[] b, int from, int to, int i) {
     int c = b[i];
     switch (CLASS[c]) {
       case LETTER:
@@ -568,7 +568,7 @@ final class BytePrefilter {
    * but a MAC or IPv6 address (see {@link #hexAddressBefore}): its first two characters are a pair
    * in {@link #PAIRS}, then the prefix, {@code eyJ}, auth scheme or IBAN start itself.
    */
-  private static boolean wordMayFind(byte[] b, int i, int to) {
+  static boolean wordMayFind(byte[] b, int i, int to) {
     if (i + 1 >= to) {
       return false;
     }
@@ -683,7 +683,7 @@ final class BytePrefilter {
    * parentheses; '\' for an escaped '/'): a phone number needs 8 digits, an SSN 9, a card 12, an
    * IPv4 address 4 with three dots.
    */
-  private static boolean numberRunMayFind(byte[] b, int i, int to) {
+  static boolean numberRunMayFind(byte[] b, int i, int to) {
     int digits = 0;
     int dots = 0;
     int limit = Math.min(to, i + MAX_NUMBER_RUN);
