@@ -19,6 +19,7 @@ import io.tollgate.exporter.internal.UserAgent;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -110,13 +111,14 @@ final class OtlpHttpSender implements Sender {
       // Protobuf goes out as the bytes it came as (nothing is re-encoded), segment by segment.
       r.POST(
           gzip
-              ? HttpRequest.BodyPublishers.ofByteArray(gzip(traces))
+              ? HttpRequest.BodyPublishers.ofByteArray(gzip(traces.size(), traces::writeTo))
               : HttpRequest.BodyPublishers.fromPublisher(
                   HttpRequest.BodyPublishers.ofInputStream(traces::inputStream), traces.size()));
     } else {
       // JSON needs the objects.
       byte[] json = OtlpJson.encodeRequest(traces.request()).getBytes(StandardCharsets.UTF_8);
-      r.POST(HttpRequest.BodyPublishers.ofByteArray(gzip ? gzip(json) : json));
+      byte[] body = gzip ? gzip(json.length, out -> out.write(json)) : json;
+      r.POST(HttpRequest.BodyPublishers.ofByteArray(body));
     }
     return client
         .sendAsync(r.build(), LimitedBody.upTo(MAX_RESPONSE_BYTES))
@@ -265,20 +267,16 @@ final class OtlpHttpSender implements Sender {
     return s.length() <= MAX_MESSAGE ? s : s.substring(0, MAX_MESSAGE) + "…";
   }
 
-  static byte[] gzip(byte[] data) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 4 + 64);
-    try (GZIPOutputStream gz = new GZIPOutputStream(out, 8192)) {
-      gz.write(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // cannot happen in memory
-    }
-    return out.toByteArray();
+  /** What a body writes into the gzip stream: protobuf's segments or a JSON document. */
+  private interface BodyWriter {
+    void writeTo(OutputStream out) throws IOException;
   }
 
-  private static byte[] gzip(EncodedTraces traces) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(traces.size() / 4 + 64);
+  /** The body gzipped, from a writer of {@code size} bytes. */
+  private static byte[] gzip(int size, BodyWriter body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(size / 4 + 64);
     try (GZIPOutputStream gz = new GZIPOutputStream(out, 8192)) {
-      traces.writeTo(gz);
+      body.writeTo(gz);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // cannot happen in memory
     }

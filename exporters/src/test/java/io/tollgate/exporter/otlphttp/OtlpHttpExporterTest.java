@@ -149,6 +149,23 @@ class OtlpHttpExporterTest {
   }
 
   @Test
+  void jsonCanBeGzipped() throws Exception {
+    Exporter exporter =
+        start(config().withEncoding(OtlpHttpEncoding.JSON).withCompression(Compression.GZIP));
+    TraceBatch batch = TestSpans.batch(2);
+    var expected = batch.toRequest();
+
+    exporter.consume(batch);
+
+    await().until(() -> backend.accepted.size() == 1);
+    HttpBackend.Received r = backend.last();
+    assertThat(r.header("content-type")).isEqualTo("application/json");
+    assertThat(r.header("content-encoding")).isEqualTo("gzip");
+    assertThat(r.rawBody()[0]).isEqualTo((byte) 0x1f);
+    assertThat(OtlpJson.decodeRequest(r.body())).isEqualTo(expected);
+  }
+
+  @Test
   void tracesEndpointIsUsedAsIs() throws Exception {
     Exporter exporter = start(config().withTracesEndpoint(backend.url() + "/otlp/custom/traces"));
     exporter.consume(TestSpans.batch(1));
