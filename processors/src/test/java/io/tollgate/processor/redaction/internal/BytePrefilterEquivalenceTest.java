@@ -274,7 +274,7 @@ class BytePrefilterEquivalenceTest {
       prose.append(words[random.nextInt(words.length)]).append(random.nextInt(9) == 0 ? ", " : " ");
     }
     byte[] clean = prose.toString().getBytes(StandardCharsets.UTF_8);
-    assertThat(BytePrefilterReference.firstTrigger(clean, 0, clean.length)).isEqualTo(-1);
+    assertThat(BytePrefilterReference.firstTrigger(clean, 0, clean.length, 0)).isEqualTo(-1);
     assertThat(BytePrefilter.firstTrigger(clean, 0, clean.length)).isEqualTo(-1);
     for (int at = 0; at <= clean.length; at++) {
       for (int k = 0; k < PIECES.length + MALFORMED.length; k++) {

@@ -23,16 +23,6 @@ final class BytePrefilterReference {
 
   private BytePrefilterReference() {}
 
-  /** {@link BytePrefilter#mayFind}, by the old walk. */
-  static boolean mayFind(byte[] b, int from, int to) {
-    return firstTrigger(b, from, to) >= 0;
-  }
-
-  /** {@link BytePrefilter#firstTrigger(byte[], int, int)}, by the old walk. */
-  static int firstTrigger(byte[] b, int from, int to) {
-    return firstTrigger(b, from, to, from);
-  }
-
   /** {@link BytePrefilter#firstTrigger(byte[], int, int, int)}, by the old walk. */
   static int firstTrigger(byte[] b, int from, int to, int start) {
     int i = start;
