@@ -110,8 +110,15 @@ public abstract class AttributeView {
    * {@link #put(String, AnyValue)} for a caller that has just looked {@code key} up and read what
    * it holds: {@code index} is what {@link #indexOf} returned for it, with no change to this list
    * since, so the list is not scanned a second time.
+   *
+   * @throws IllegalArgumentException when the entry at {@code index} is not {@code key} (the
+   *     list changed after the lookup: look the key up again)
    */
   public final void putAt(int index, String key, AnyValue value) {
+    if (index >= 0 && !sameKey(key(index), key, key.hashCode())) {
+      throw new IllegalArgumentException(
+          "entry " + index + " is '" + key(index) + "', not '" + key + "': look the key up again");
+    }
     KeyValue kv = KeyValue.newBuilder().setKey(key).setValue(value).build();
     if (index >= 0) {
       setEntry(index, kv);

@@ -57,6 +57,23 @@ class AttributeViewLookupTest {
   }
 
   @Test
+  void putAtRefusesAnIndexThatIsNotTheKeys() {
+    AttributeView view = new AttributeViews.OfSpan(Span.newBuilder());
+    view.put("a", AnyValue.newBuilder().setIntValue(1).build());
+    view.put("b", AnyValue.newBuilder().setIntValue(2).build());
+    AnyValue three = AnyValue.newBuilder().setIntValue(3).build();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> view.putAt(0, "b", three))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("look the key up again");
+    view.putAt(view.indexOf("b"), "b", three);
+
+    assertThat(view.size()).isEqualTo(2);
+    assertThat(view.get("a").getIntValue()).isEqualTo(1);
+    assertThat(view.get("b").getIntValue()).isEqualTo(3);
+  }
+
+  @Test
   void indexOfFindsTheFirstEqualKeyOnEveryKindOfList() {
     Random random = new Random(11);
     for (int round = 0; round < 400; round++) {
