@@ -43,7 +43,7 @@ final class CollectorProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
-    cmd.add("-Xlog:gc,gc+cpu:file=" + gcLog + ":uptime,level,tags");
+    cmd.add("-Xlog:gc,gc+cpu:file=" + gcLog + ":time,uptime,level,tags");
     cmd.add("-jar");
     cmd.add(jar.toString());
     cmd.add("--config");

@@ -1,7 +1,18 @@
 package io.tollgate.benchmarks.load;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,11 +28,11 @@ import org.HdrHistogram.Recorder;
 /**
  * Drives one pipeline for one phase: flat out with a fixed number of requests in flight, or at a
  * fixed request rate. Refused exports (the collector's back-pressure) are retried after 5 ms (or
- * after the delay the collector asked for, with {@code --retry-delay hint}) and
- * their latency runs from the first attempt; failed ones are counted, not retried. Only exports
- * acknowledged inside the measurement window count, and latency at a fixed rate runs from the
- * moment the request was due, not from when it went out, so a stalled collector cannot hide behind
- * a stalled sender (coordinated omission).
+ * after the delay the collector asked for, with {@code --retry-delay hint}) and their latency runs
+ * from the first attempt; failed ones are counted, not retried. Only exports acknowledged inside
+ * the measurement window count, and latency at a fixed rate runs from the moment the request was
+ * due, not from when it went out, so a stalled collector cannot hide behind a stalled sender
+ * (coordinated omission).
  */
 final class Driver {
 
@@ -119,9 +130,38 @@ final class Driver {
     final LongAdder missed = new LongAdder();
     volatile String lastError = "";
 
+    /** Each acknowledgement in the window (wall-clock ms, latency µs), or null when not logged. */
+    final Queue<long[]> acks;
+
     Window(long measureStart, long end) {
+      this(measureStart, end, false);
+    }
+
+    Window(long measureStart, long end, boolean logAcks) {
       this.measureStart = measureStart;
       this.end = end;
+      this.acks = logAcks ? new ConcurrentLinkedQueue<>() : null;
+    }
+
+    /**
+     * Writes one line per acknowledged request, in the order they were acknowledged: the UTC time
+     * of the acknowledgement and its latency, so that a slow stretch can be laid against the GC
+     * logs and the machine's load.
+     */
+    void writeAcks(Path file) {
+      List<long[]> rows = new ArrayList<>(acks);
+      rows.sort(Comparator.comparingLong(r -> r[0]));
+      try (BufferedWriter w = Files.newBufferedWriter(file)) {
+        w.write("acknowledged_utc,latency_ms\n");
+        for (long[] r : rows) {
+          w.write(Instant.ofEpochMilli(r[0]).toString());
+          w.write(',');
+          w.write(String.format(Locale.ROOT, "%.3f", r[1] / 1000.0));
+          w.write('\n');
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not write " + file, e);
+      }
     }
 
     void record(long startNanos, OtlpSender.Ack ack, RequestPool.Request r) {
@@ -139,7 +179,11 @@ final class Driver {
         bytes.add(r.body().length);
         requests.increment();
         rejected.add(ack.rejectedSpans());
-        latency.recordValue(Math.max(0, Math.min(60_000_000L, (now - startNanos) / 1000)));
+        long micros = Math.max(0, Math.min(60_000_000L, (now - startNanos) / 1000));
+        latency.recordValue(micros);
+        if (acks != null) {
+          acks.add(new long[] {System.currentTimeMillis(), micros});
+        }
       } else {
         failed.increment();
         lastError = ack.detail();
@@ -183,8 +227,7 @@ final class Driver {
                     honourRetryHint && ack.retryAfterNanos() >= 0
                         ? ack.retryAfterNanos()
                         : FIXED_RETRY_NANOS;
-                retries.schedule(
-                    () -> attempt(sender, body, w, done), delay, TimeUnit.NANOSECONDS);
+                retries.schedule(() -> attempt(sender, body, w, done), delay, TimeUnit.NANOSECONDS);
               } else {
                 done.complete(ack);
               }
@@ -227,12 +270,14 @@ final class Driver {
   /**
    * At a fixed rate of requests per second, at most {@code maxInFlight} outstanding (a due request
    * that finds them all busy is not sent and is counted as missed: a rate that misses is above what
-   * the collector sustains).
+   * the collector sustains). When {@code ackLog} is not null, every acknowledgement of the
+   * measurement window is written to it (see {@link Window#writeAcks}).
    */
-  Result fixedRate(double requestsPerSecond, int maxInFlight, long warmupNanos, long measureNanos)
+  Result fixedRate(
+      double requestsPerSecond, int maxInFlight, long warmupNanos, long measureNanos, Path ackLog)
       throws InterruptedException {
     long start = System.nanoTime();
-    Window w = new Window(start + warmupNanos, start + warmupNanos + measureNanos);
+    Window w = new Window(start + warmupNanos, start + warmupNanos + measureNanos, ackLog != null);
     long interval = (long) (1e9 / requestsPerSecond);
     AtomicInteger outstanding = new AtomicInteger();
     AtomicLong sent = new AtomicLong();
@@ -262,6 +307,9 @@ final class Driver {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (outstanding.get() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(5);
+    }
+    if (ackLog != null) {
+      w.writeAcks(ackLog);
     }
     return w.result();
   }

@@ -483,7 +483,9 @@ public final class LoadTool implements Callable<Integer> {
           spent += step;
           double jit = ProcessStats.jitShare(before, ProcessStats.cpuNanosByThreadGroup(pid));
           if (jit < jitSettled) {
-            say(String.format("  JIT settled after %d s (%.0f%% of the collector)", spent, 100 * jit));
+            say(
+                String.format(
+                    "  JIT settled after %d s (%.0f%% of the collector)", spent, 100 * jit));
             break;
           }
           say(String.format("  JIT at %.0f%% of the collector after %d s", 100 * jit, spent));
@@ -534,7 +536,8 @@ public final class LoadTool implements Callable<Integer> {
                           requestsPerSecond,
                           256,
                           TimeUnit.SECONDS.toNanos(settleSeconds),
-                          TimeUnit.SECONDS.toNanos(durationSeconds)));
+                          TimeUnit.SECONDS.toNanos(durationSeconds),
+                          runDir.resolve("acks-" + p.name + ".csv")));
           p.latencyResult = row.result;
           rows.add(row.format(label));
           threadRows.add(String.format("  %-26s %s", label, row.threads()));

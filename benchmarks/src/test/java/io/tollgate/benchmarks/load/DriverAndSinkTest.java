@@ -3,16 +3,23 @@ package io.tollgate.benchmarks.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The load loop end to end against the sink alone: what is acknowledged is what arrives. */
 class DriverAndSinkTest {
 
   @Test
-  void flatOutAndFixedRateDeliverEveryAcknowledgedSpanToTheSink() throws Exception {
+  void flatOutAndFixedRateDeliverEveryAcknowledgedSpanToTheSink(@TempDir Path dir)
+      throws Exception {
+    Path ackLog = dir.resolve("acks.csv");
     io.tollgate.benchmarks.Logging.quiet();
     RequestPool pool = new RequestPool(9, 4, 10);
     try (OtlpSink sink = new OtlpSink("test", 0);
@@ -25,7 +32,8 @@ class DriverAndSinkTest {
             .isEqualTo(OtlpSender.Outcome.OK);
         totals.acceptedSpans.add(10);
         Driver.Result flat = driver.flatOut(2, 0, TimeUnit.MILLISECONDS.toNanos(1000));
-        Driver.Result paced = driver.fixedRate(50, 8, 0, TimeUnit.MILLISECONDS.toNanos(1000));
+        Driver.Result paced =
+            driver.fixedRate(50, 8, 0, TimeUnit.MILLISECONDS.toNanos(1000), ackLog);
 
         assertThat(flat.spans()).isPositive().isEqualTo(flat.requests() * 10);
         assertThat(flat.latencyMicros().getTotalCount()).isEqualTo(flat.requests());
@@ -34,6 +42,18 @@ class DriverAndSinkTest {
         // fewer acknowledged in the window on a busy machine, but not none.
         assertThat(paced.requests()).isPositive();
         assertThat(paced.requests() + paced.missedSends()).isLessThanOrEqualTo(51);
+        // One line per acknowledgement in the window, in order, its latency as in the histogram.
+        List<String> lines = Files.readAllLines(ackLog);
+        assertThat(lines.get(0)).isEqualTo("acknowledged_utc,latency_ms");
+        assertThat(lines).hasSize((int) paced.requests() + 1);
+        List<Instant> times = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+          String[] f = line.split(",");
+          times.add(Instant.parse(f[0]));
+          double ms = Double.parseDouble(f[1]);
+          assertThat(ms).isBetween(0.0, paced.percentileMillis(100) + 0.001);
+        }
+        assertThat(times).isSorted();
         await()
             .atMost(Duration.ofSeconds(5))
             .until(() -> sink.spans() == totals.acceptedSpans.sum());
@@ -71,7 +91,8 @@ class DriverAndSinkTest {
   void aRefusedRequestWaitsForTheHintOnlyWhenAskedTo() throws Exception {
     RequestPool pool = new RequestPool(9, 4, 10);
     for (boolean honour : new boolean[] {false, true}) {
-      Driver driver = new Driver(List.of(new RefusingEverySecond()), pool, new Driver.Totals(), honour);
+      Driver driver =
+          new Driver(List.of(new RefusingEverySecond()), pool, new Driver.Totals(), honour);
       try {
         Driver.Result r = driver.flatOut(1, 0, TimeUnit.MILLISECONDS.toNanos(1000));
         assertThat(r.refused()).as("honour=%s", honour).isPositive();
