@@ -34,13 +34,17 @@ public final class ConfigMappers {
 
   private static final ObjectMapper BINDING = build(true);
   private static final ObjectMapper PRINTING = build(false);
-  private static final YAMLMapper YAML =
-      YAMLMapper.builder()
-          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-          .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-          .disable(YAMLGenerator.Feature.SPLIT_LINES)
-          .build();
+
+  /** Built on first use: only print-config and components write YAML, a collector's start not. */
+  private static final class Yaml {
+    static final YAMLMapper MAPPER =
+        YAMLMapper.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+            .disable(YAMLGenerator.Feature.SPLIT_LINES)
+            .build();
+  }
 
   private ConfigMappers() {}
 
@@ -56,7 +60,7 @@ public final class ConfigMappers {
 
   /** Writes trees as YAML. */
   public static YAMLMapper yaml() {
-    return YAML;
+    return Yaml.MAPPER;
   }
 
   private static ObjectMapper build(boolean revealSecrets) {
