@@ -42,7 +42,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -238,42 +237,19 @@ public final class ConfigLoader {
       bound.put(kind, new LinkedHashMap<>());
       defined.put(kind, new LinkedHashSet<>());
     }
-    // Each component's section is bound on its own (Jackson builds a serializer and a
-    // deserializer for every record it meets, the largest part of a sidecar's start), so the
-    // sections are bound side by side; their issues are reported in the order of the file.
-    List<Binding> bindings = new ArrayList<>();
     for (ComponentKind kind : ComponentKind.values()) {
-      bindSection(kind, root.get(kind.section()), defined.get(kind), bindings);
+      bindSection(kind, root.get(kind.section()), bound.get(kind), defined.get(kind), errors);
     }
-    Binding connectorsCheck = new Binding();
-    bindings.add(connectorsCheck);
     JsonNode connectors = root.get("connectors");
     boolean noConnectors =
         connectors == null || connectors.isNull() || (connectors.isObject() && connectors.isEmpty());
     if (!noConnectors) {
-      connectorsCheck.issues.add(
+      errors.add(
           "connectors",
           "connectors are not supported yet; remove this section (Tollgate runs traces pipelines"
               + " from receivers to exporters)");
     }
-    JsonNode serviceNode = root.get("service");
-    Binding serviceBinding = new Binding();
-    serviceBinding.task = () -> serviceBinding.config = bindService(serviceNode, serviceBinding.issues);
-    bindings.add(serviceBinding);
-    runAll(bindings);
-    for (Binding b : bindings) {
-      for (Issue issue : b.issues.issues()) {
-        errors.add(issue.path(), issue.message());
-      }
-      if (b.factory != null && b.config != null) {
-        bound
-            .get(b.kind)
-            .put(
-                b.id.toString(),
-                new ConfiguredComponent(b.kind, b.id, b.factory, (ComponentConfig) b.config));
-      }
-    }
-    ServiceConfig service = (ServiceConfig) serviceBinding.config;
+    ServiceConfig service = bindService(root.get("service"), errors);
     if (service != null) {
       service = checkPipelines(service, defined, bound, errors, warnings);
     }
@@ -281,133 +257,52 @@ public final class ConfigLoader {
         bound, service == null ? ServiceConfig.defaults() : service, warnings.issues());
   }
 
-  /**
-   * Adds the bindings of one section's components to {@code out}: checks each id and type now,
-   * and leaves binding its settings to {@link Binding#task}.
-   */
   private void bindSection(
-      ComponentKind kind, JsonNode section, Set<String> defined, List<Binding> out) {
+      ComponentKind kind,
+      JsonNode section,
+      Map<String, ConfiguredComponent> out,
+      Set<String> defined,
+      ConfigIssues errors) {
     if (section == null || section.isNull()) {
       return;
     }
     if (!section.isObject()) {
-      Binding b = new Binding();
-      b.issues.add(
+      errors.add(
           kind.section(),
           "expected a map from component id to settings (e.g. "
               + exampleId(kind)
               + ": {}), got "
               + Trees.describeKind(section));
-      out.add(b);
       return;
     }
     for (Map.Entry<String, JsonNode> e : section.properties()) {
-      Binding b = new Binding();
-      out.add(b);
       String path = kind.section() + "." + e.getKey();
       ComponentId id;
       try {
         id = ComponentId.parse(e.getKey());
       } catch (IllegalArgumentException ex) {
-        b.issues.add(path, ex.getMessage() + "; an id is type or type/name, e.g. otlp/tempo");
+        errors.add(path, ex.getMessage() + "; an id is type or type/name, e.g. otlp/tempo");
         continue;
       }
       if (!defined.add(id.toString())) {
-        b.issues.add(path, "`" + id + "` is defined twice in " + kind.section());
+        errors.add(path, "`" + id + "` is defined twice in " + kind.section());
         continue;
       }
       Optional<ComponentFactory<?>> factory = components.find(kind, id.type());
       if (factory.isEmpty()) {
-        b.issues.add(path, unknownType(kind, id.type()));
+        errors.add(path, unknownType(kind, id.type()));
         continue;
       }
-      b.kind = kind;
-      b.id = id;
-      b.factory = factory.get();
-      JsonNode user = e.getValue();
-      b.task =
-          () ->
-              b.config =
-                  bindConfig(
-                      b.factory.configClass(),
-                      b.factory::defaultConfig,
-                      user,
-                      path,
-                      b.issues,
-                      p -> null);
-    }
-  }
-
-  /** One unit of binding, with its own issues so that units can run side by side. */
-  private static final class Binding {
-    final ConfigIssues issues = new ConfigIssues();
-    ComponentKind kind;
-    ComponentId id;
-    ComponentFactory<?> factory;
-    /** Binds; sets {@link #config} and adds to {@link #issues}. Null when nothing is to bind. */
-    Runnable task;
-
-    Object config;
-    Throwable failure;
-
-    void run() {
-      try {
-        if (task != null) {
-          task.run();
-        }
-      } catch (RuntimeException | Error e) {
-        failure = e;
-      }
-    }
-  }
-
-  /**
-   * Runs every binding, on this thread and on up to one more per further core, and rethrows the
-   * first failure (in order) that a binding did not turn into an issue.
-   */
-  private static void runAll(List<Binding> bindings) {
-    int tasks = 0;
-    for (Binding b : bindings) {
-      if (b.task != null) {
-        tasks++;
-      }
-    }
-    int helpers = Math.min(tasks - 1, Runtime.getRuntime().availableProcessors() - 1);
-    AtomicInteger next = new AtomicInteger();
-    Runnable work =
-        () -> {
-          for (int i = next.getAndIncrement(); i < bindings.size(); i = next.getAndIncrement()) {
-            bindings.get(i).run();
-          }
-        };
-    List<Thread> threads = new ArrayList<>();
-    for (int i = 0; i < helpers; i++) {
-      Thread t = new Thread(work, "tollgate-config-" + (i + 1));
-      t.setDaemon(true);
-      t.start();
-      threads.add(t);
-    }
-    work.run();
-    boolean interrupted = false;
-    for (Thread t : threads) {
-      while (true) {
-        try {
-          t.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true; // the bindings finish soon; the interrupt is kept for the caller
-        }
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-    for (Binding b : bindings) {
-      if (b.failure instanceof RuntimeException) {
-        throw (RuntimeException) b.failure;
-      }
-      if (b.failure instanceof Error) {
-        throw (Error) b.failure;
+      ComponentConfig config =
+          bindConfig(
+              factory.get().configClass(),
+              () -> factory.get().defaultConfig(),
+              e.getValue(),
+              path,
+              errors,
+              p -> null);
+      if (config != null) {
+        out.put(id.toString(), new ConfiguredComponent(kind, id, factory.get(), config));
       }
     }
   }
