@@ -66,7 +66,7 @@ final class SelfTelemetry implements AutoCloseable {
    * meters in it as they are created), the JVM binders and the endpoint on a thread of their own.
    *
    * <p>Why: binding the JVM metrics (the management beans) and starting the first Netty server
-   * take a sidecar's main thread 80-100 ms of CPU before a single component is created; on a
+   * took a sidecar's main thread 50-100 ms of CPU before a single component was created; on a
    * second core they overlap with creating the components, and the Netty classes they load are
    * ready when the receivers start.
    */
