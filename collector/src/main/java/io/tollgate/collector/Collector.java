@@ -67,13 +67,34 @@ public final class Collector {
   static Collector create(CollectorConfig config) throws Exception {
     Logging.apply(config.service().telemetry().logs());
     log.info("Tollgate {} starting", Version.get());
-    SelfTelemetry telemetry = SelfTelemetry.start(config.service().telemetry().metrics());
+    // The JVM metrics and the metrics endpoint start on a thread of their own while the
+    // components are created (SelfTelemetry.startConcurrently says why).
+    SelfTelemetry.Starting starting =
+        SelfTelemetry.startConcurrently(config.service().telemetry().metrics());
     ScheduledThreadPoolExecutor scheduler = newScheduler();
     ForkJoinPool workers = newWorkers();
+    SelfTelemetry telemetry = null;
     try {
-      ServiceAssembler.Assembly assembly =
-          ServiceAssembler.assemble(
-              config, new ServiceAssembler.Resources(telemetry.registry(), scheduler, workers));
+      ServiceAssembler.Assembly assembly;
+      try {
+        assembly =
+            ServiceAssembler.assemble(
+                config, new ServiceAssembler.Resources(starting.registry(), scheduler, workers));
+      } catch (Exception | Error e) {
+        // Self-telemetry used to start before the components were created, so its failure (the
+        // metrics port in use) is still the one reported when both fail.
+        Throwable metricsFailure = starting.abandon();
+        if (metricsFailure instanceof Exception) {
+          metricsFailure.addSuppressed(e);
+          throw (Exception) metricsFailure;
+        }
+        if (metricsFailure instanceof Error) {
+          metricsFailure.addSuppressed(e);
+          throw (Error) metricsFailure;
+        }
+        throw e;
+      }
+      telemetry = starting.await();
       for (String pipeline : assembly.pipelines()) {
         log.info("Pipeline {}", pipeline);
       }
@@ -90,7 +111,9 @@ public final class Collector {
     } catch (Exception | Error e) {
       scheduler.shutdownNow();
       workers.shutdownNow();
-      telemetry.close();
+      if (telemetry != null) {
+        telemetry.close();
+      }
       throw e;
     }
   }

@@ -21,6 +21,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The collector's own metrics: a Prometheus registry shared by every component, JVM and process
@@ -54,9 +56,48 @@ final class SelfTelemetry implements AutoCloseable {
    */
   static SelfTelemetry start(TelemetryConfig.Metrics config) throws IOException {
     if (config.level() == TelemetryConfig.Level.NONE) {
-      return new SelfTelemetry(new CompositeMeterRegistry(), null, null, null);
+      return off();
+    }
+    return finish(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), config);
+  }
+
+  /**
+   * Starts self-telemetry while the caller goes on: the registry now (components register their
+   * meters in it as they are created), the JVM binders and the endpoint on a thread of their own.
+   *
+   * <p>Why: binding the JVM metrics (the management beans) and starting the first Netty server
+   * took a sidecar's main thread 50-100 ms of CPU before a single component was created; on a
+   * second core they overlap with creating the components, and the Netty classes they load are
+   * ready when the receivers start.
+   */
+  static Starting startConcurrently(TelemetryConfig.Metrics config) {
+    if (config.level() == TelemetryConfig.Level.NONE) {
+      SelfTelemetry off = off();
+      return new Starting(off.registry, CompletableFuture.completedFuture(off));
     }
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    CompletableFuture<SelfTelemetry> started = new CompletableFuture<>();
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                started.complete(finish(prometheus, config));
+              } catch (Throwable e) {
+                started.completeExceptionally(e);
+              }
+            },
+            "tollgate-start-metrics");
+    thread.setDaemon(true);
+    thread.start();
+    return new Starting(prometheus, started);
+  }
+
+  private static SelfTelemetry off() {
+    return new SelfTelemetry(new CompositeMeterRegistry(), null, null, null);
+  }
+
+  private static SelfTelemetry finish(
+      PrometheusMeterRegistry prometheus, TelemetryConfig.Metrics config) throws IOException {
     new ClassLoaderMetrics().bindTo(prometheus);
     new JvmMemoryMetrics().bindTo(prometheus);
     JvmGcMetrics gc = new JvmGcMetrics();
@@ -76,6 +117,58 @@ final class SelfTelemetry implements AutoCloseable {
     }
     return new SelfTelemetry(
         prometheus, gc, server, new HostPort(address.host(), server.localAddress().getPort()));
+  }
+
+  /** Self-telemetry being started by {@link #startConcurrently}. */
+  static final class Starting {
+    private final MeterRegistry registry;
+    private final CompletableFuture<SelfTelemetry> started;
+
+    private Starting(MeterRegistry registry, CompletableFuture<SelfTelemetry> started) {
+      this.registry = registry;
+      this.started = started;
+    }
+
+    /** The registry, usable at once. */
+    MeterRegistry registry() {
+      return registry;
+    }
+
+    /**
+     * Waits for the start to finish.
+     *
+     * @throws IOException when the metrics address cannot be bound, as {@link #start} throws it
+     */
+    SelfTelemetry await() throws IOException {
+      try {
+        return started.join();
+      } catch (CompletionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof IOException) {
+          throw (IOException) cause;
+        }
+        if (cause instanceof RuntimeException) {
+          throw (RuntimeException) cause;
+        }
+        if (cause instanceof Error) {
+          throw (Error) cause;
+        }
+        throw e;
+      }
+    }
+
+    /**
+     * For a start that fails elsewhere: waits, releases what was started, and returns what made
+     * this start fail (null if it did not).
+     */
+    Throwable abandon() {
+      try {
+        started.join().close();
+        return null;
+      } catch (CompletionException e) {
+        return e.getCause();
+      }
+    }
   }
 
   private static HttpServer.Response scrape(

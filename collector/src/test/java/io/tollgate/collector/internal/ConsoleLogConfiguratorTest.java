@@ -33,6 +33,19 @@ class ConsoleLogConfiguratorTest {
   }
 
   @Test
+  void noLogbackFileOnTheClassPath() {
+    // One would win over the configurator, and every start would parse XML again (+0.06-0.08 s
+    // of CPU): a stale target/classes/logback.xml, left from before logging was configured in
+    // code, did that to the jars of incremental builds for hours.
+    ClassLoader loader = ConsoleLogConfiguratorTest.class.getClassLoader();
+    for (String file : List.of("logback.xml", "logback-test.xml")) {
+      assertThat(loader.getResource(file))
+          .as("%s on the class path (stale in target/classes? delete it or build clean)", file)
+          .isNull();
+    }
+  }
+
+  @Test
   void writesWhatTheFormerPatternWrote() {
     LoggerContext context = new LoggerContext();
     PatternLayout pattern = new PatternLayout();

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.DefaultSerializerProvider;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.tollgate.core.component.Durations;
@@ -28,19 +29,29 @@ import java.time.Duration;
  *
  * <p>Two mappers differ only in how they write a {@link Secret}: the binding mapper writes its
  * value (a secret in a component's defaults must survive the trip through a tree), the printing
- * mapper writes the mask ({@link Secret}'s own {@code @JsonValue}).
+ * mapper writes the mask ({@link Secret}'s own {@code @JsonValue}). They share their serializers:
+ * one {@link Secret} serializer asks the call's attributes which to write, so the serializers
+ * Jackson builds for a config record while binding it (the largest part of a start) serve again
+ * when the startup log reads the same record's endpoints.
  */
 public final class ConfigMappers {
 
+  /** A serialization attribute: present (true) when a {@link Secret} writes its value. */
+  private static final String REVEAL_SECRETS = "tollgate.revealSecrets";
+
   private static final ObjectMapper BINDING = build(true);
-  private static final ObjectMapper PRINTING = build(false);
-  private static final YAMLMapper YAML =
-      YAMLMapper.builder()
-          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-          .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-          .disable(YAMLGenerator.Feature.SPLIT_LINES)
-          .build();
+  private static final ObjectMapper PRINTING = sharingSerializers(build(false), BINDING);
+
+  /** Built on first use: only print-config and components write YAML, a collector's start not. */
+  private static final class Yaml {
+    static final YAMLMapper MAPPER =
+        YAMLMapper.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+            .disable(YAMLGenerator.Feature.SPLIT_LINES)
+            .build();
+  }
 
   private ConfigMappers() {}
 
@@ -56,28 +67,38 @@ public final class ConfigMappers {
 
   /** Writes trees as YAML. */
   public static YAMLMapper yaml() {
-    return YAML;
+    return Yaml.MAPPER;
   }
 
   private static ObjectMapper build(boolean revealSecrets) {
     SimpleModule module = new SimpleModule("tollgate-config");
     module.addSerializer(Duration.class, new DurationSerializer());
     module.addDeserializer(Duration.class, new DurationDeserializer());
+    module.addSerializer(Secret.class, new SecretSerializer());
+    ObjectMapper mapper =
+        JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            // Settings are the record's components (its fields), not every getter-like method: a
+            // helper such as isEnabled() must not show up in print-config or in the defaults.
+            .visibility(PropertyAccessor.GETTER, JsonAutoDetect.Visibility.NONE)
+            .visibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE)
+            .visibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .addModule(module)
+            .build();
     if (revealSecrets) {
-      module.addSerializer(Secret.class, new RevealingSecretSerializer());
+      mapper.setConfig(
+          mapper.getSerializationConfig().withAttribute(REVEAL_SECRETS, Boolean.TRUE));
     }
-    return JsonMapper.builder()
-        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-        // Settings are the record's components (its fields), not every getter-like method: a
-        // helper such as isEnabled() must not show up in print-config or in the defaults.
-        .visibility(PropertyAccessor.GETTER, JsonAutoDetect.Visibility.NONE)
-        .visibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE)
-        .visibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-        .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-        .addModule(module)
-        .build();
+    return mapper;
+  }
+
+  /** {@code mapper}, using the serializers (and their cache) of {@code other}. */
+  private static ObjectMapper sharingSerializers(ObjectMapper mapper, ObjectMapper other) {
+    mapper.setSerializerProvider((DefaultSerializerProvider) other.getSerializerProvider());
+    return mapper;
   }
 
   private static final class DurationSerializer extends JsonSerializer<Duration> {
@@ -109,11 +130,15 @@ public final class ConfigMappers {
     }
   }
 
-  private static final class RevealingSecretSerializer extends JsonSerializer<Secret> {
+  /** The value where the call asks for it (binding), else what {@link Secret#masked()} gives. */
+  private static final class SecretSerializer extends JsonSerializer<Secret> {
     @Override
     public void serialize(Secret value, JsonGenerator gen, SerializerProvider provider)
         throws IOException {
-      gen.writeString(value.reveal());
+      gen.writeString(
+          Boolean.TRUE.equals(provider.getAttribute(REVEAL_SECRETS))
+              ? value.reveal()
+              : value.masked());
     }
   }
 }
