@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -354,7 +355,7 @@ public final class QueuedRetryExporter implements Exporter {
               d.request.spanCount(),
               d.attempts,
               r.message(),
-              Durations.format(wait),
+              readable(wait),
               maxElapsed > 0 ? Durations.format(retry.maxElapsedTime()) : "no limit");
           // Shutdown may have begun while we scheduled: its sweep may have missed us.
           if (state == State.RUNNING || at - deadlineNanos <= 0) {
@@ -369,6 +370,14 @@ public final class QueuedRetryExporter implements Exporter {
       }
     }
     giveUp(d, giveUp, r.message(), deadline);
+  }
+
+  /** A jittered wait, for people: {@code 4.2s} or {@code 350ms}, not nanoseconds. */
+  private static String readable(Duration wait) {
+    long millis = wait.toMillis();
+    return millis < 1000
+        ? millis + "ms"
+        : String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
   }
 
   private void giveUp(Delivery d, String why, String lastError, boolean becauseOfDeadline) {
