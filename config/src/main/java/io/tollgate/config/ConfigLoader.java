@@ -683,7 +683,7 @@ public final class ConfigLoader {
       return message
           + "; `"
           + type
-          + "` is a "
+          + (kind.displayName().matches("[aeiou].*") ? "` is an " : "` is a ")
           + kind.displayName()
           + " type: add `"
           + id

@@ -153,7 +153,7 @@ class ConfigErrorsTest {
                 "    traces:",
                 "      receivers: [otlp]",
                 "      processors: [tag/pii, nosuch]",
-                "      exporters: [debug]",
+                "      exporters: [debug, debug/audit]",
                 ""));
     assertThat(lines(e))
         .containsExactly(
@@ -161,7 +161,10 @@ class ConfigErrorsTest {
                 + " `tag` is a processor type: add `tag/pii: {}` under processors to use its"
                 + " defaults",
             "service.pipelines.traces.processors: `nosuch` is not defined under processors;"
-                + " define it there or fix the name");
+                + " define it there or fix the name",
+            "service.pipelines.traces.exporters: `debug/audit` is not defined under exporters;"
+                + " `debug` is an exporter type: add `debug/audit: {}` under exporters to use"
+                + " its defaults");
   }
 
   @Test

@@ -98,6 +98,30 @@ class PrintConfigTest {
   }
 
   @Test
+  void passwordsInsideUrlsAreMaskedWhateverTheKey() throws Exception {
+    CollectorConfig c =
+        test.loader(Map.of("PRESIDIO_PW", "hunter2-pw"))
+            .loadYaml(
+                String.join(
+                    "\n",
+                    "receivers: {otlp: {}}",
+                    "exporters:",
+                    "  otlphttp/a:",
+                    "    endpoint: https://svc:${env:PRESIDIO_PW}@presidio.internal:3000/x",
+                    "    tags: ['redis://:${env:PRESIDIO_PW}@cache:6379', support@acme.example]",
+                    "service:",
+                    "  pipelines:",
+                    "    traces: {receivers: [otlp], exporters: [otlphttp/a]}",
+                    ""));
+    assertThat(c.toYaml())
+        .doesNotContain("hunter2-pw")
+        .contains("endpoint: \"https://[REDACTED]@presidio.internal:3000/x\"")
+        .contains("redis://[REDACTED]@cache:6379")
+        // An e-mail address is not a URL with credentials.
+        .contains("support@acme.example");
+  }
+
+  @Test
   void keysThatLookSecretAreMaskedEvenWithoutTheSecretType() {
     assertThat(SecretMasker.looksSecret("api_key")).isTrue();
     assertThat(SecretMasker.looksSecret("x-api-key")).isTrue();

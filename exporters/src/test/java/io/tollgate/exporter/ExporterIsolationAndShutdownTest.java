@@ -20,6 +20,8 @@ import io.tollgate.exporter.testing.ExporterHarness;
 import io.tollgate.exporter.testing.GrpcBackend;
 import io.tollgate.exporter.testing.LogCapture;
 import io.tollgate.exporter.testing.TestSpans;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -146,6 +148,40 @@ class ExporterIsolationAndShutdownTest {
       assertThat(stopLines.get(0))
           .startsWith("Exporter otlp/down stopped: 30 spans could not be delivered by the shutdown deadline");
       assertThat(logs.lines(Level.WARN)).contains(stopLines.get(0));
+    }
+  }
+
+  @Test
+  void aBackendThatIsDownIsLoggedWithItsReasonWhileRetrying() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    try (LogCapture logs = new LogCapture(QueuedRetryExporter.class)) {
+      OtlpGrpcConfig c =
+          OtlpGrpcConfig.defaults()
+              .withEndpoint("127.0.0.1:" + closedPort)
+              .withTls(TlsSettings.plaintext())
+              .withRetryOnFailure(
+                  ExporterHarness.FAST_RETRY.withIntervals(
+                      Duration.ofMillis(20), Duration.ofMillis(40), Duration.ofSeconds(60)));
+      Exporter exporter =
+          harness.start(OtlpGrpcExporterFactory.exporter(c, harness.context("otlp/dead")));
+
+      exporter.consume(TestSpans.batch(3)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+      // Retrying, not dropped yet: before this line, nothing above debug said why nothing arrived.
+      await()
+          .untilAsserted(
+              () ->
+                  assertThat(logs.lines(Level.WARN))
+                      .anySatisfy(
+                          l ->
+                              assertThat(l)
+                                  .startsWith("Exporter otlp/dead: sending 3 spans failed (attempt 1): ")
+                                  .containsPattern("; retrying in \\d+ms, ")
+                                  .contains("max_elapsed_time (1m)")));
+      assertThat(harness.sendFailed("otlp/dead")).isZero();
     }
   }
 }

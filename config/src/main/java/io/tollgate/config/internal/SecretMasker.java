@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Masks what looks secret in a config tree before it is shown to anyone. Fields typed {@link
@@ -21,7 +23,8 @@ import java.util.Set;
  * header map ({@code headers}, {@code *_headers}), or when it reads like a credential ({@code
  * Bearer …}, {@code Basic …}). Keys naming where a secret is ({@code password_file}, {@code
  * token_url}, {@code secret_name}) are not masked, nor are lists of names such as {@code
- * metadata_keys} or counts such as {@code max_tokens}.
+ * metadata_keys} or counts such as {@code max_tokens}. In any other value, the user-info of a URL
+ * ({@code https://user:password@host}) is masked: an endpoint is shown, its password is not.
  */
 public final class SecretMasker {
 
@@ -30,6 +33,9 @@ public final class SecretMasker {
   private static final Set<String> NOT_SECRET_LAST_PARTS =
       Set.of("file", "path", "url", "endpoint", "name", "env", "header", "type", "ref", "id");
   private static final Set<String> NOT_SECRET = Set.of("key", "routing_key");
+  // scheme://userinfo@ — only with a scheme, so that an e-mail address (an allow-list entry) stays.
+  private static final Pattern URL_USER_INFO =
+      Pattern.compile("(\\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s?#]+@");
 
   private SecretMasker() {}
 
@@ -85,6 +91,8 @@ public final class SecretMasker {
         if (child.isValueNode()) {
           if (shouldMask(child, secret)) {
             object.set(key, TextNode.valueOf(Secret.MASK));
+          } else if (child.isTextual()) {
+            maskUserInfo(child.textValue(), masked -> object.set(key, masked));
           }
         } else {
           walk(child, secret || isHeaderMap(key));
@@ -95,12 +103,24 @@ public final class SecretMasker {
       for (int i = 0; i < array.size(); i++) {
         JsonNode child = array.get(i);
         if (child.isValueNode()) {
+          int index = i;
           if (shouldMask(child, maskAll)) {
             array.set(i, TextNode.valueOf(Secret.MASK));
+          } else if (child.isTextual()) {
+            maskUserInfo(child.textValue(), masked -> array.set(index, masked));
           }
         } else {
           walk(child, maskAll);
         }
+      }
+    }
+  }
+
+  private static void maskUserInfo(String text, Consumer<JsonNode> replace) {
+    if (text.indexOf('@') >= 0) {
+      String masked = URL_USER_INFO.matcher(text).replaceAll("$1" + Secret.MASK + "@");
+      if (!masked.equals(text)) {
+        replace.accept(TextNode.valueOf(masked));
       }
     }
   }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -85,6 +86,7 @@ public final class QueuedRetryExporter implements Exporter {
   private final DoubleSupplier random;
   private final RateLimitedLog dropLog;
   private final RateLimitedLog partialLog;
+  private final RateLimitedLog retryLog;
 
   /** Consumer slots taken: a slot is held from poll until the request is finished. */
   private final AtomicInteger busyConsumers = new AtomicInteger();
@@ -114,6 +116,7 @@ public final class QueuedRetryExporter implements Exporter {
     this.metrics = new ExporterMetrics(b.context.meterRegistry(), id);
     this.dropLog = new RateLimitedLog(log, LOG_INTERVAL);
     this.partialLog = new RateLimitedLog(log, LOG_INTERVAL);
+    this.retryLog = new RateLimitedLog(log, LOG_INTERVAL);
     if (queue != null) {
       metrics.gauge(
           MetricNames.EXPORTER_QUEUE_SIZE,
@@ -343,6 +346,17 @@ public final class QueuedRetryExporter implements Exporter {
               scheduler.schedule(
                   () -> runOnWorkers(() -> attempt(d)), wait.toNanos(), TimeUnit.NANOSECONDS);
           log.debug("Exporter {}: attempt {} failed ({}); retrying in {}", id, d.attempts, r, wait);
+          // A backend that is down must be visible before retries run out (minutes later), with
+          // the reason; the collector logs every retry, we log at most one line per interval.
+          retryLog.warn(
+              "Exporter {}: sending {} spans failed (attempt {}): {}; retrying in {}, for up to"
+                  + " retry_on_failure.max_elapsed_time ({})",
+              id,
+              d.request.spanCount(),
+              d.attempts,
+              r.message(),
+              readable(wait),
+              maxElapsed > 0 ? Durations.format(retry.maxElapsedTime()) : "no limit");
           // Shutdown may have begun while we scheduled: its sweep may have missed us.
           if (state == State.RUNNING || at - deadlineNanos <= 0) {
             return;
@@ -356,6 +370,14 @@ public final class QueuedRetryExporter implements Exporter {
       }
     }
     giveUp(d, giveUp, r.message(), deadline);
+  }
+
+  /** A jittered wait, for people: {@code 4.2s} or {@code 350ms}, not nanoseconds. */
+  private static String readable(Duration wait) {
+    long millis = wait.toMillis();
+    return millis < 1000
+        ? millis + "ms"
+        : String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
   }
 
   private void giveUp(Delivery d, String why, String lastError, boolean becauseOfDeadline) {

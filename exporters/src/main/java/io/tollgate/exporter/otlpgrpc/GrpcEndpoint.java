@@ -36,6 +36,13 @@ public record GrpcEndpoint(String host, int port, String scheme) {
     } catch (URISyntaxException x) {
       throw new IllegalArgumentException("\"" + endpoint + "\" is not host:port: " + x.getReason());
     }
+    if (uri.getRawUserInfo() != null) {
+      // gRPC has no use for user:password@ and would drop it silently: the backend would then
+      // refuse every request as unauthenticated. Never echo the endpoint here: it holds the secret.
+      throw new IllegalArgumentException(
+          "must not carry credentials in the URL (user:password@ is not sent over gRPC); put"
+              + " them in headers, e.g. authorization: Basic <base64 of user:password>");
+    }
     String host = uri.getHost();
     if (host == null || host.isEmpty()) {
       throw new IllegalArgumentException(

@@ -40,6 +40,18 @@ class OtlpGrpcConfigTest {
   }
 
   @Test
+  void credentialsInTheEndpointAreRefusedWithoutShowingThem() {
+    for (String endpoint : List.of("https://bob:s3cr3t@tempo.example.com", "bob:s3cr3t@tempo:4317")) {
+      assertThat(issues(OtlpGrpcConfig.defaults().withEndpoint(endpoint)))
+          .singleElement()
+          .asString()
+          .startsWith("endpoint: must not carry credentials in the URL")
+          .contains("put them in headers")
+          .doesNotContain("s3cr3t");
+    }
+  }
+
+  @Test
   void tlsFollowsSchemeThenInsecure() {
     assertThat(GrpcEndpoint.parse("x:1").usesTls(false)).isTrue();
     assertThat(GrpcEndpoint.parse("x:1").usesTls(true)).isFalse();

@@ -110,9 +110,10 @@ final class BatchProcessor implements Processor {
     Tags tags =
         Tags.of(MetricNames.PROCESSOR, ctx.id().toString(), MetricNames.PIPELINE, ctx.pipeline());
     sendSize =
+        // No base unit: Prometheus output would append it (batch_send_size_spans), not the
+        // collector's name.
         DistributionSummary.builder(SEND_SIZE)
             .description("Number of spans in each batch sent.")
-            .baseUnit("spans")
             .tags(tags)
             .register(r);
     sendSizeBytes =

@@ -52,6 +52,9 @@ final class KeySelector {
           "haystack.pipeline.output_data",
           "exception.message",
           "exception.stacktrace",
+          // OpenLLMetry's request headers (str(dict)): API keys of gateways and proxies.
+          "llm.headers",
+          "gen_ai.headers",
           // Who asked: applications often use the e-mail address as the user id.
           "user.email",
           "user.id",

@@ -67,6 +67,8 @@ final class SamplingMetrics {
     MeterRegistry r = ctx.meterRegistry();
     Tags tags =
         Tags.of(MetricNames.PROCESSOR, ctx.id().toString(), MetricNames.PIPELINE, ctx.pipeline());
+    // No base unit where the collector's name does not end in one: Prometheus output appends it
+    // (count_traces_sampled_traces_total), and the collector's dashboards would find nothing.
     Policies.Decision[] decisions = Policies.Decision.values();
     policyTraces = new Counter[policyNames.size()][decisions.length];
     policySpans = new Counter[policyNames.size()][decisions.length];
@@ -80,13 +82,11 @@ final class SamplingMetrics {
         policyTraces[i][d.ordinal()] =
             Counter.builder(PREFIX + "count_traces_sampled")
                 .description("Traces each policy voted to sample, not sample or drop.")
-                .baseUnit("traces")
                 .tags(t)
                 .register(r);
         policySpans[i][d.ordinal()] =
             Counter.builder(PREFIX + "count_spans_sampled")
                 .description("Spans of the traces each policy voted on, by vote.")
-                .baseUnit("spans")
                 .tags(t)
                 .register(r);
       }
@@ -127,7 +127,6 @@ final class SamplingMetrics {
     earlyForBuffer = early(r, tags, Trigger.MAX_BUFFERED_BYTES);
     Gauge.builder(PREFIX + "sampling_traces_on_memory", tracesInMemory)
         .description("Traces buffered, waiting for a decision.")
-        .baseUnit("traces")
         .tags(tags)
         .register(r);
     Gauge.builder(OWN_PREFIX + "buffered_bytes", bufferedBytes)
@@ -141,7 +140,6 @@ final class SamplingMetrics {
   private static Counter globalTraces(MeterRegistry r, Tags tags, boolean sampled) {
     return Counter.builder(PREFIX + "global_count_traces_sampled")
         .description("Traces kept (sampled=true) or not, after every policy.")
-        .baseUnit("traces")
         .tags(tags.and("sampled", Boolean.toString(sampled)))
         .register(r);
   }
@@ -149,7 +147,6 @@ final class SamplingMetrics {
   private static Counter globalSpans(MeterRegistry r, Tags tags, boolean sampled) {
     return Counter.builder(OWN_PREFIX + "global_count_spans_sampled")
         .description("Spans of the traces kept (sampled=true) or not, late spans included.")
-        .baseUnit("spans")
         .tags(tags.and("sampled", Boolean.toString(sampled)))
         .register(r);
   }
@@ -165,7 +162,6 @@ final class SamplingMetrics {
   private static Counter early(MeterRegistry r, Tags tags, Trigger reason) {
     return Counter.builder(OWN_PREFIX + "early_decisions")
         .description("Traces decided before their time to keep memory within its budget.")
-        .baseUnit("traces")
         .tags(tags.and("reason", reason.label()))
         .register(r);
   }

@@ -175,6 +175,28 @@ class RedactionProcessorTest {
   }
 
   @Test
+  void openLlmetrysRequestHeadersAreScannedForCredentials() throws Exception {
+    // OpenLLMetry writes the call's extra headers as Python's str(dict): gateway and proxy keys
+    // (Helicone, Portkey, an Authorization for a self-hosted endpoint) travel in them.
+    String openAiKey = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD";
+    String proxyToken = "hl7Kq2ZrT9xW4mB8vN3c";
+    SpanRecord out =
+        run(
+            RedactionConfig.defaults(),
+            Spans.span(
+                "openai.chat",
+                attrs(
+                    "llm.request.type", "chat",
+                    "llm.headers",
+                        "{'Authorization': 'Bearer " + openAiKey + "', 'X-Request-Id': 'r-1'}",
+                    "gen_ai.headers", "{'Helicone-Auth': 'Bearer " + proxyToken + "'}")));
+    assertThat(out.attributes().getString("llm.headers"))
+        .doesNotContain(openAiKey)
+        .contains("'X-Request-Id': 'r-1'");
+    assertThat(out.attributes().getString("gen_ai.headers")).doesNotContain(proxyToken);
+  }
+
+  @Test
   void everyInstrumentationsContentKeysAreScanned() throws Exception {
     String pii = "reach me at jane@example.com";
     Map<String, Object> a =
