@@ -67,7 +67,9 @@ public final class LoadTool implements Callable<Integer> {
   @Option(
       names = "--jvm-opts",
       description = "JVM options of the collector under test (default: ${DEFAULT-VALUE})")
-  String jvmOpts = "-Xms256m -Xmx256m -XX:+UseG1GC -XX:MaxDirectMemorySize=64m";
+  String jvmOpts =
+      "-Xms256m -Xmx256m -XX:+UseG1GC -XX:MaxDirectMemorySize=64m -XX:-G1UseAdaptiveIHOP"
+          + " -XX:InitiatingHeapOccupancyPercent=30";
 
   @Option(
       names = "--target",

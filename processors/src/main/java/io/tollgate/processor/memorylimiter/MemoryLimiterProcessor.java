@@ -57,6 +57,7 @@ final class MemoryLimiterProcessor implements Processor {
   private final MemoryUsage usage;
   private final LongSupplier clock;
   private final ForcedCollections collections;
+  private final G1Marking marking;
   private final long intervalNanos;
   private final Duration retryAfter;
   private final Counter accepted;
@@ -74,13 +75,15 @@ final class MemoryLimiterProcessor implements Processor {
       TracesConsumer next,
       MemoryUsage usage,
       LongSupplier clock,
-      ForcedCollections collections) {
+      ForcedCollections collections,
+      G1Marking marking) {
     this.config = config;
     this.ctx = ctx;
     this.next = next;
     this.usage = usage;
     this.clock = clock;
     this.collections = collections;
+    this.marking = marking;
     this.intervalNanos = config.checkInterval().toNanos();
     // Retry-After is in whole seconds; memory rarely recovers faster than one check.
     this.retryAfter =
@@ -121,13 +124,16 @@ final class MemoryLimiterProcessor implements Processor {
   public void start() {
     limits = config.resolve(usage.maxBytes());
     log.info(
-        "{}: soft limit {} MiB, hard limit {} MiB (max heap {} MiB), checked every"
-            + " {}",
+        "{}: soft limit {} MiB, hard limit {} MiB (max heap {} MiB), checked every" + " {}",
         ctx.id(),
         limits.softBytes() / MIB,
         limits.hardBytes() / MIB,
         usage.maxBytes() == Long.MAX_VALUE ? "unbounded" : usage.maxBytes() / MIB,
         io.tollgate.core.component.Durations.format(config.checkInterval()));
+    if (usage.maxBytes() != Long.MAX_VALUE) {
+      int softPercent = (int) Math.round(limits.softBytes() * 100.0 / usage.maxBytes());
+      marking.advice(softPercent).ifPresent(advice -> log.warn("{}: {}", ctx.id(), advice));
+    }
     check();
     ticker =
         ctx.scheduler()

@@ -40,6 +40,12 @@ public final class MemoryLimiterProcessorFactory implements ProcessorFactory<Mem
   public Processor create(
       MemoryLimiterConfig config, ComponentContext context, TracesConsumer next) {
     return new MemoryLimiterProcessor(
-        config, context, next, new JvmHeapUsage(), System::nanoTime, ForcedCollections.JVM);
+        config,
+        context,
+        next,
+        new JvmHeapUsage(),
+        System::nanoTime,
+        ForcedCollections.JVM,
+        G1Marking.ofThisJvm());
   }
 }

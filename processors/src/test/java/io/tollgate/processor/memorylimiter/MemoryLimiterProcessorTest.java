@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tollgate.config.testing.ComponentConfigs;
 import io.tollgate.core.component.ComponentContext;
@@ -22,6 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class MemoryLimiterProcessorTest {
 
@@ -62,14 +67,11 @@ class MemoryLimiterProcessorTest {
             .pipeline("traces")
             .meterRegistry(registry)
             .build();
-    return new MemoryLimiterProcessor(
-        config,
-        ctx,
-        out,
-        usage,
-        clock::get,
-        collections);
+    return new MemoryLimiterProcessor(config, ctx, out, usage, clock::get, collections, marking);
   }
+
+  /** The G1 settings the limiter is told the JVM runs with. */
+  private G1Marking marking = new G1Marking(false, false, 0);
 
   private final ForcedCollections collections =
       new ForcedCollections(
@@ -267,6 +269,76 @@ class MemoryLimiterProcessorTest {
         .singleElement()
         .asString()
         .startsWith("spike_limit_percentage: must be less than limit_percentage (80)");
+  }
+
+  @Test
+  void warnsAtStartWhenG1WouldMarkTheOldGenerationTooLateForTheSoftLimit() {
+    Logger logger = (Logger) LoggerFactory.getLogger(MemoryLimiterProcessor.class);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    logger.addAppender(logs);
+    try {
+      // Soft limit at 60% of the heap (hard 80%, spike 20%).
+      String yaml = "limit_percentage: 80\nspike_limit_percentage: 20";
+      marking = new G1Marking(true, true, 45);
+      MemoryLimiterProcessor adaptive = processor(yaml);
+      adaptive.start();
+      adaptive.shutdown(Instant.now());
+      marking = new G1Marking(true, false, 55);
+      MemoryLimiterProcessor late = processor(yaml);
+      late.start();
+      late.shutdown(Instant.now());
+      // Early enough, or not G1: nothing to say.
+      marking = new G1Marking(true, false, 30);
+      MemoryLimiterProcessor early = processor(yaml);
+      early.start();
+      early.shutdown(Instant.now());
+      marking = new G1Marking(false, false, 0);
+      MemoryLimiterProcessor serial = processor(yaml);
+      serial.start();
+      serial.shutdown(Instant.now());
+
+      List<String> warnings =
+          logs.list.stream()
+              .filter(e -> e.getLevel() == Level.WARN)
+              .map(ILoggingEvent::getFormattedMessage)
+              .toList();
+      assertThat(warnings).hasSize(2);
+      assertThat(warnings.get(0))
+          .startsWith("memory_limiter: G1 starts reclaiming garbage in the old generation at an")
+          .contains("soft limit (60% of the heap)")
+          .endsWith(
+              "Start the JVM with -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=30"
+                  + " so that G1 cleans up first.");
+      assertThat(warnings.get(1))
+          .contains("at 55% of the heap (-XX:InitiatingHeapOccupancyPercent)")
+          .contains("-XX:InitiatingHeapOccupancyPercent=30");
+    } finally {
+      logger.detachAppender(logs);
+    }
+  }
+
+  @Test
+  void advisedMarkingStartsWellBelowTheSoftLimit() {
+    assertThat(G1Marking.advisedIhop(60)).isEqualTo(30);
+    assertThat(G1Marking.advisedIhop(70)).isEqualTo(40);
+    assertThat(G1Marking.advisedIhop(25)).isEqualTo(G1Marking.LOWEST_ADVISED_PERCENT);
+    // At most half the margin late is tolerated: 45% for a soft limit at 60%.
+    assertThat(new G1Marking(true, false, 45).advice(60)).isEmpty();
+    assertThat(new G1Marking(true, false, 46).advice(60)).isPresent();
+    assertThat(new G1Marking(false, true, 45).advice(60)).isEmpty();
+  }
+
+  @Test
+  void readsThisJvmsCollector() {
+    boolean g1 =
+        java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+            .anyMatch(gc -> gc.getName().startsWith("G1 "));
+    G1Marking here = G1Marking.ofThisJvm();
+    assertThat(here.g1()).isEqualTo(g1);
+    if (g1) {
+      assertThat(here.ihopPercent()).isBetween(0, 100);
+    }
   }
 
   @Test
