@@ -280,23 +280,18 @@ class MemoryLimiterProcessorTest {
     try {
       // Soft limit at 60% of the heap (hard 80%, spike 20%).
       String yaml = "limit_percentage: 80\nspike_limit_percentage: 20";
-      marking = new G1Marking(true, true, 45);
-      MemoryLimiterProcessor adaptive = processor(yaml);
-      adaptive.start();
-      adaptive.shutdown(Instant.now());
-      marking = new G1Marking(true, false, 55);
-      MemoryLimiterProcessor late = processor(yaml);
-      late.start();
-      late.shutdown(Instant.now());
-      // Early enough, or not G1: nothing to say.
-      marking = new G1Marking(true, false, 30);
-      MemoryLimiterProcessor early = processor(yaml);
-      early.start();
-      early.shutdown(Instant.now());
-      marking = new G1Marking(false, false, 0);
-      MemoryLimiterProcessor serial = processor(yaml);
-      serial.start();
-      serial.shutdown(Instant.now());
+      // Adaptive; fixed but late; fixed early enough; not G1. Only the first two are told.
+      for (G1Marking m :
+          List.of(
+              new G1Marking(true, true, 45),
+              new G1Marking(true, false, 55),
+              new G1Marking(true, false, 30),
+              new G1Marking(false, false, 0))) {
+        marking = m;
+        MemoryLimiterProcessor p = processor(yaml);
+        p.start();
+        p.shutdown(Instant.now());
+      }
 
       List<String> warnings =
           logs.list.stream()
