@@ -113,6 +113,12 @@ class PrometheusNamesTest {
         .contains("\ntollgate_processor_tail_sampling_global_count_spans_sampled_total{")
         .contains("\ntollgate_processor_tail_sampling_early_decisions_total{")
         .containsPattern("\notelcol_processor_batch_batch_send_size_count\\{[^}]*} 1\n")
+        // The collector's histogram buckets, so that histogram_quantile over _bucket works: the
+        // one span sent lands in the first bucket, 10, and in every one above it.
+        .containsPattern(
+            "\notelcol_processor_batch_batch_send_size_bucket\\{[^}]*le=\"10\\.0\"[^}]*} 1\n")
+        .containsPattern(
+            "\notelcol_processor_batch_batch_send_size_bucket\\{[^}]*le=\"100000\\.0\"[^}]*} 1\n")
         // Micrometer appends a base unit the name does not end in; the collector has none there.
         .doesNotContain("_sampled_traces_total")
         .doesNotContain("_sampled_spans_total")

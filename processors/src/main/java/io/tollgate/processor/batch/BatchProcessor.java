@@ -98,6 +98,21 @@ final class BatchProcessor implements Processor {
   private final AtomicLong lastOversizedLog = new AtomicLong(Long.MIN_VALUE);
   private final AtomicLong oversizedSinceLog = new AtomicLong();
 
+  /**
+   * The collector's histogram buckets for {@code batch_send_size} and {@code
+   * batch_send_size_bytes}, so that its dashboards' {@code histogram_quantile} over {@code _bucket}
+   * works unchanged.
+   */
+  private static final double[] SEND_SIZE_BUCKETS = {
+    10, 25, 50, 75, 100, 250, 500, 750, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000,
+    20000, 30000, 50000, 100000
+  };
+
+  private static final double[] SEND_SIZE_BYTES_BUCKETS = {
+    128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288, 1048576,
+    2097152, 4194304, 8388608, 16777216
+  };
+
   BatchProcessor(BatchConfig config, ComponentContext ctx, TracesConsumer next) {
     this.ctx = ctx;
     this.next = next;
@@ -114,12 +129,14 @@ final class BatchProcessor implements Processor {
         // collector's name.
         DistributionSummary.builder(SEND_SIZE)
             .description("Number of spans in each batch sent.")
+            .serviceLevelObjectives(SEND_SIZE_BUCKETS)
             .tags(tags)
             .register(r);
     sendSizeBytes =
         DistributionSummary.builder(SEND_SIZE_BYTES)
             .description("Encoded size of each batch sent.")
             .baseUnit("bytes")
+            .serviceLevelObjectives(SEND_SIZE_BYTES_BUCKETS)
             .tags(tags)
             .register(r);
     timeoutTriggers =
