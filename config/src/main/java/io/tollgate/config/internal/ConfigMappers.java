@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.DefaultSerializerProvider;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.tollgate.core.component.Durations;
@@ -29,18 +28,12 @@ import java.time.Duration;
  *
  * <p>Two mappers differ only in how they write a {@link Secret}: the binding mapper writes its
  * value (a secret in a component's defaults must survive the trip through a tree), the printing
- * mapper writes the mask ({@link Secret}'s own {@code @JsonValue}). They share their serializers:
- * one {@link Secret} serializer asks the call's attributes which to write, so the serializers
- * Jackson builds for a config record while binding it (the largest part of a start) serve again
- * when the startup log reads the same record's endpoints.
+ * mapper writes the mask ({@link Secret}'s own {@code @JsonValue}).
  */
 public final class ConfigMappers {
 
-  /** A serialization attribute: present (true) when a {@link Secret} writes its value. */
-  private static final String REVEAL_SECRETS = "tollgate.revealSecrets";
-
   private static final ObjectMapper BINDING = build(true);
-  private static final ObjectMapper PRINTING = sharingSerializers(build(false), BINDING);
+  private static final ObjectMapper PRINTING = build(false);
 
   /** Built on first use: only print-config and components write YAML, a collector's start not. */
   private static final class Yaml {
@@ -74,31 +67,21 @@ public final class ConfigMappers {
     SimpleModule module = new SimpleModule("tollgate-config");
     module.addSerializer(Duration.class, new DurationSerializer());
     module.addDeserializer(Duration.class, new DurationDeserializer());
-    module.addSerializer(Secret.class, new SecretSerializer());
-    ObjectMapper mapper =
-        JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            // Settings are the record's components (its fields), not every getter-like method: a
-            // helper such as isEnabled() must not show up in print-config or in the defaults.
-            .visibility(PropertyAccessor.GETTER, JsonAutoDetect.Visibility.NONE)
-            .visibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE)
-            .visibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .addModule(module)
-            .build();
     if (revealSecrets) {
-      mapper.setConfig(
-          mapper.getSerializationConfig().withAttribute(REVEAL_SECRETS, Boolean.TRUE));
+      module.addSerializer(Secret.class, new RevealingSecretSerializer());
     }
-    return mapper;
-  }
-
-  /** {@code mapper}, using the serializers (and their cache) of {@code other}. */
-  private static ObjectMapper sharingSerializers(ObjectMapper mapper, ObjectMapper other) {
-    mapper.setSerializerProvider((DefaultSerializerProvider) other.getSerializerProvider());
-    return mapper;
+    return JsonMapper.builder()
+        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        // Settings are the record's components (its fields), not every getter-like method: a
+        // helper such as isEnabled() must not show up in print-config or in the defaults.
+        .visibility(PropertyAccessor.GETTER, JsonAutoDetect.Visibility.NONE)
+        .visibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE)
+        .visibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+        .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+        .addModule(module)
+        .build();
   }
 
   private static final class DurationSerializer extends JsonSerializer<Duration> {
@@ -130,15 +113,11 @@ public final class ConfigMappers {
     }
   }
 
-  /** The value where the call asks for it (binding), else what {@link Secret#masked()} gives. */
-  private static final class SecretSerializer extends JsonSerializer<Secret> {
+  private static final class RevealingSecretSerializer extends JsonSerializer<Secret> {
     @Override
     public void serialize(Secret value, JsonGenerator gen, SerializerProvider provider)
         throws IOException {
-      gen.writeString(
-          Boolean.TRUE.equals(provider.getAttribute(REVEAL_SECRETS))
-              ? value.reveal()
-              : value.masked());
+      gen.writeString(value.reveal());
     }
   }
 }
