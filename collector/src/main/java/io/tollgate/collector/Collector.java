@@ -59,8 +59,8 @@ public final class Collector {
   }
 
   /**
-   * Builds everything (self-telemetry, threads, components) without starting the pipelines, so
-   * that a shutdown hook can be in place before anything listens.
+   * Builds everything (self-telemetry, threads, components) without starting the pipelines, so that
+   * a shutdown hook can be in place before anything listens.
    *
    * @throws ConfigException when a component refuses its config
    */
@@ -81,16 +81,11 @@ public final class Collector {
             ServiceAssembler.assemble(
                 config, new ServiceAssembler.Resources(starting.registry(), scheduler, workers));
       } catch (Exception | Error e) {
-        // Self-telemetry used to start before the components were created, so its failure (the
-        // metrics port in use) is still the one reported when both fail.
+        // Release what the metrics thread started; should it have failed too, its failure rides
+        // along with the one reported.
         Throwable metricsFailure = starting.abandon();
-        if (metricsFailure instanceof Exception) {
-          metricsFailure.addSuppressed(e);
-          throw (Exception) metricsFailure;
-        }
-        if (metricsFailure instanceof Error) {
-          metricsFailure.addSuppressed(e);
-          throw (Error) metricsFailure;
+        if (metricsFailure != null) {
+          e.addSuppressed(metricsFailure);
         }
         throw e;
       }
@@ -149,8 +144,8 @@ public final class Collector {
 
   /**
    * Stops receiving, flushes processors and drains exporters within {@code
-   * service.shutdown_timeout}, then stops telemetry and threads. Components log what they could
-   * not deliver. Idempotent.
+   * service.shutdown_timeout}, then stops telemetry and threads. Components log what they could not
+   * deliver. Idempotent.
    */
   public synchronized void shutdown() {
     if (shutDown) {
@@ -206,8 +201,7 @@ public final class Collector {
     return new ForkJoinPool(
         Runtime.getRuntime().availableProcessors(),
         pool -> {
-          ForkJoinWorkerThread t =
-              ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+          ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
           t.setName("tollgate-worker-" + n.incrementAndGet());
           t.setDaemon(true);
           return t;

@@ -27,8 +27,8 @@ import java.util.concurrent.CompletionException;
 /**
  * The collector's own metrics: a Prometheus registry shared by every component, JVM and process
  * metrics, and the endpoint that serves them ({@code /metrics} and {@code /} on {@code
- * service.telemetry.metrics.address}). With {@code level: none} the registry is a no-op and
- * nothing listens.
+ * service.telemetry.metrics.address}). With {@code level: none} the registry is a no-op and nothing
+ * listens.
  */
 final class SelfTelemetry implements AutoCloseable {
 
@@ -52,23 +52,13 @@ final class SelfTelemetry implements AutoCloseable {
   }
 
   /**
-   * @throws IOException when the metrics address cannot be bound
-   */
-  static SelfTelemetry start(TelemetryConfig.Metrics config) throws IOException {
-    if (config.level() == TelemetryConfig.Level.NONE) {
-      return off();
-    }
-    return finish(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), config);
-  }
-
-  /**
    * Starts self-telemetry while the caller goes on: the registry now (components register their
    * meters in it as they are created), the JVM binders and the endpoint on a thread of their own.
    *
-   * <p>Why: binding the JVM metrics (the management beans) and starting the first Netty server
-   * took a sidecar's main thread 50-100 ms of CPU before a single component was created; on a
-   * second core they overlap with creating the components, and the Netty classes they load are
-   * ready when the receivers start.
+   * <p>Why: binding the JVM metrics (the management beans) and starting the first Netty server took
+   * a sidecar's main thread 50-100 ms of CPU before a single component was created; on a second
+   * core they overlap with creating the components, and the Netty classes they load are ready when
+   * the receivers start.
    */
   static Starting startConcurrently(TelemetryConfig.Metrics config) {
     if (config.level() == TelemetryConfig.Level.NONE) {
@@ -109,7 +99,9 @@ final class SelfTelemetry implements AutoCloseable {
     HostPort address = HostPort.parse(config.address());
     HttpServer server;
     try {
-      server = HttpServer.start("metrics", address, (path, request) -> scrape(prometheus, path, request));
+      server =
+          HttpServer.start(
+              "metrics", address, (path, request) -> scrape(prometheus, path, request));
     } catch (IOException e) {
       gc.close();
       prometheus.close();
@@ -137,7 +129,7 @@ final class SelfTelemetry implements AutoCloseable {
     /**
      * Waits for the start to finish.
      *
-     * @throws IOException when the metrics address cannot be bound, as {@link #start} throws it
+     * @throws IOException when the metrics address cannot be bound
      */
     SelfTelemetry await() throws IOException {
       try {
