@@ -346,19 +346,19 @@ public final class QueuedRetryExporter implements Exporter {
               scheduler.schedule(
                   () -> runOnWorkers(() -> attempt(d)), wait.toNanos(), TimeUnit.NANOSECONDS);
           log.debug("Exporter {}: attempt {} failed ({}); retrying in {}", id, d.attempts, r, wait);
-          // A backend that is down must be visible before retries run out (minutes later), with
-          // the reason; the collector logs every retry, we log at most one line per interval.
-          retryLog.warn(
-              "Exporter {}: sending {} spans failed (attempt {}): {}; retrying in {}, for up to"
-                  + " retry_on_failure.max_elapsed_time ({})",
-              id,
-              d.request.spanCount(),
-              d.attempts,
-              r.message(),
-              readable(wait),
-              maxElapsed > 0 ? Durations.format(retry.maxElapsedTime()) : "no limit");
           // Shutdown may have begun while we scheduled: its sweep may have missed us.
           if (state == State.RUNNING || at - deadlineNanos <= 0) {
+            // A backend that is down must be visible before retries run out (minutes later),
+            // with the reason; the collector logs every retry, we at most one line per interval.
+            retryLog.warn(
+                "Exporter {}: sending {} spans failed (attempt {}): {}; retrying in {}, for up to"
+                    + " retry_on_failure.max_elapsed_time ({})",
+                id,
+                d.request.spanCount(),
+                d.attempts,
+                r.message(),
+                readable(wait),
+                maxElapsed > 0 ? Durations.format(retry.maxElapsedTime()) : "no limit");
             return;
           }
           d.timer.cancel(false);
