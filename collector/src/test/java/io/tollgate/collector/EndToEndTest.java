@@ -1,5 +1,6 @@
 package io.tollgate.collector;
 
+import static io.tollgate.collector.testing.TestCollectors.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 import static org.awaitility.Awaitility.await;
@@ -19,12 +20,8 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.tollgate.collector.testing.OtlpSink;
-import io.tollgate.config.Components;
-import io.tollgate.config.ConfigLoader;
-import java.io.IOException;
-import java.net.ServerSocket;
+import io.tollgate.collector.testing.TestCollectors;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -85,13 +82,7 @@ class EndToEndTest {
                 + " batch]",
             "      exporters: [otlp/backend]",
             "  telemetry: {metrics: {level: none}}");
-    collector =
-        Collector.start(
-            ConfigLoader.builder()
-                .components(Components.load())
-                .env(Map.of())
-                .build()
-                .loadYaml(yaml));
+    collector = TestCollectors.start(yaml);
   }
 
   @AfterEach
@@ -255,11 +246,5 @@ class EndToEndTest {
 
   private static Optional<String> string(io.opentelemetry.proto.trace.v1.Span span, String key) {
     return attr(span, key).map(AnyValue::getStringValue);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -1,19 +1,16 @@
 package io.tollgate.collector;
 
+import static io.tollgate.collector.testing.TestCollectors.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tollgate.collector.testing.OtlpSink;
-import io.tollgate.config.Components;
-import io.tollgate.config.ConfigLoader;
-import java.io.IOException;
-import java.net.ServerSocket;
+import io.tollgate.collector.testing.TestCollectors;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,13 +55,7 @@ class PrometheusNamesTest {
             "      processors: [tail_sampling, batch]",
             "      exporters: [otlp/backend]",
             "  telemetry: {metrics: {address: '127.0.0.1:0'}}");
-    collector =
-        Collector.start(
-            ConfigLoader.builder()
-                .components(Components.load())
-                .env(Map.of())
-                .build()
-                .loadYaml(yaml));
+    collector = TestCollectors.start(yaml);
   }
 
   @AfterEach
@@ -125,11 +116,5 @@ class PrometheusNamesTest {
         .doesNotContain("on_memory_traces")
         .doesNotContain("early_decisions_traces")
         .doesNotContain("batch_send_size_spans");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

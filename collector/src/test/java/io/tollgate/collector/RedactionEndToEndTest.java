@@ -1,6 +1,7 @@
 package io.tollgate.collector;
 
 import static io.opentelemetry.api.common.AttributeKey.stringKey;
+import static io.tollgate.collector.testing.TestCollectors.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -27,10 +28,8 @@ import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.tollgate.collector.testing.ExportResults;
 import io.tollgate.collector.testing.FakePresidio;
 import io.tollgate.collector.testing.OtlpSink;
-import io.tollgate.config.Components;
-import io.tollgate.config.ConfigLoader;
+import io.tollgate.collector.testing.TestCollectors;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -387,8 +386,7 @@ class RedactionEndToEndTest {
                 + " batch]",
             "      exporters: [otlp/backend]",
             "  telemetry: {metrics: {level: none}}");
-    return Collector.start(
-        ConfigLoader.builder().components(Components.load()).env(Map.of()).build().loadYaml(yaml));
+    return TestCollectors.start(yaml);
   }
 
   /**
@@ -669,11 +667,5 @@ class RedactionEndToEndTest {
         .filter(kv -> kv.getKey().equals(key))
         .map(kv -> kv.getValue().getStringValue())
         .findFirst();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.tollgate.collector;
 
 import static io.opentelemetry.api.common.AttributeKey.stringKey;
+import static io.tollgate.collector.testing.TestCollectors.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 import static org.awaitility.Awaitility.await;
@@ -22,8 +23,6 @@ import io.tollgate.collector.testing.OtlpSink;
 import io.tollgate.config.Components;
 import io.tollgate.config.ConfigLoader;
 import io.tollgate.core.model.Ids;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -359,12 +358,6 @@ class SamplingEndToEndTest {
                   case DOUBLE_VALUE -> v.getDoubleValue();
                   default -> throw new AssertionError(key + " is not a number: " + v);
                 });
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   /** Random ids from a fixed seed, so that the probabilistic share is the same on every run. */
