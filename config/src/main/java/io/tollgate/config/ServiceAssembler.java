@@ -42,7 +42,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *       to the pipeline's exporters;
  *   <li>each receiver is created once and feeds every pipeline that lists it, each through an
  *       {@link ExecutorHop} onto the worker threads (the fan-out gives each pipeline its own copy
- *       when the pipeline changes data);
+ *       when the pipeline changes data), which cuts a large request across idle workers when a
+ *       processor of the pipeline reads spans;
  *   <li>the extensions of {@code service.extensions}, in order.
  * </ul>
  *
@@ -129,6 +130,7 @@ public final class ServiceAssembler {
       TracesConsumer next = FanOutConsumer.of(targets);
       List<Service.Named> chain = new ArrayList<>();
       boolean complete = true;
+      boolean readsSpans = false;
       for (int i = p.processors().size() - 1; i >= 0; i--) {
         String id = p.processors().get(i);
         ConfiguredComponent c = get(config, ComponentKind.PROCESSOR, id);
@@ -148,6 +150,7 @@ public final class ServiceAssembler {
           complete = false;
           continue;
         }
+        readsSpans |= created.readsSpans();
         ObservedProcessor observed = ObservedProcessor.wrap(created, registry, id, pipelineId);
         chain.add(0, new Service.Named("processor " + id + " (" + pipelineId + ")", observed));
         next = observed;
@@ -156,7 +159,7 @@ public final class ServiceAssembler {
         continue;
       }
       processors.addAll(chain);
-      entries.put(pipelineId, new ExecutorHop(resources.workers(), next));
+      entries.put(pipelineId, new ExecutorHop(resources.workers(), next, readsSpans));
       descriptions.add(
           pipelineId
               + ": "

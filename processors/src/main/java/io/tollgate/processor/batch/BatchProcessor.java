@@ -481,6 +481,12 @@ final class BatchProcessor implements Processor {
   }
 
   @Override
+  public boolean readsSpans() {
+    // It moves batches whole or cuts them on the wire; it never reads a span.
+    return false;
+  }
+
+  @Override
   public boolean mutatesData() {
     // It merges the batches it is given into one.
     return true;

@@ -212,6 +212,12 @@ final class MemoryLimiterProcessor implements Processor {
   }
 
   @Override
+  public boolean readsSpans() {
+    // It looks at the heap, never at a span.
+    return false;
+  }
+
+  @Override
   public boolean mutatesData() {
     return next.mutatesData();
   }
