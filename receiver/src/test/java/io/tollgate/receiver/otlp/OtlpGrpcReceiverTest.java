@@ -167,7 +167,32 @@ class OtlpGrpcReceiverTest {
             StatusRuntimeException.class,
             () -> stub().export(GenAiSpans.requestOfSize((LIMIT_MIB + 1) * 1024 * 1024)));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    // Our words, not grpc-java's "gRPC message exceeds maximum size 4194304: 5242880".
+    assertThat(e.getStatus().getDescription())
+        .isEqualTo(
+            "the request is larger than 4 MiB. Send smaller batches (e.g. a smaller max export"
+                + " batch size in the SDK) or raise"
+                + " receivers.otlp.protocols.grpc.max_recv_msg_size_mib.");
+    assertThat(StatusProto.fromThrowable(e).getDetailsList()).as("not retryable").isEmpty();
     assertThat(server.consumer.batches()).isEmpty();
+    assertThat(server.requests("grpc", "failure")).isPositive();
+    // The connection is fine: the next request on it goes through.
+    stub().export(GenAiSpans.chatRequest());
+    assertThat(server.consumer.batches()).hasSize(1);
+  }
+
+  @Test
+  void aMessageAtTheLimitIsAccepted() {
+    int limit = LIMIT_MIB * 1024 * 1024;
+    int prompt = limit - 200;
+    ExportTraceServiceRequest request = GenAiSpans.requestOfSize(prompt);
+    for (int i = 0; i < 5 && request.getSerializedSize() != limit; i++) {
+      prompt += limit - request.getSerializedSize();
+      request = GenAiSpans.requestOfSize(prompt);
+    }
+    assertThat(request.getSerializedSize()).isEqualTo(limit);
+    stub().export(request);
+    assertThat(server.consumer.batches()).hasSize(1);
   }
 
   @Test
