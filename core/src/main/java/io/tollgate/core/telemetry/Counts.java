@@ -2,8 +2,8 @@ package io.tollgate.core.telemetry;
 
 /**
  * A count and its noun for log lines and error messages: {@code "1 span"}, {@code "3 spans"},
- * {@code "0 spans"}. English only, as every message of the collector is; not a library, just
- * enough that a user does not read "1 spans" in a warning.
+ * {@code "0 spans"}. English only, as every message of the collector is; not a library, just enough
+ * that a user does not read "1 spans" in a warning.
  */
 public final class Counts {
 
