@@ -162,9 +162,7 @@ public final class Collector {
   private static Duration notReadyWindow(CollectorConfig config) {
     boolean healthChecked =
         config.service().extensions().stream()
-            .anyMatch(
-                id ->
-                    ComponentId.parse(id).type().equals(HealthCheckExtensionFactory.TYPE));
+            .anyMatch(id -> ComponentId.parse(id).type().equals(HealthCheckExtensionFactory.TYPE));
     return healthChecked ? config.service().effectiveShutdownDelay() : Duration.ZERO;
   }
 

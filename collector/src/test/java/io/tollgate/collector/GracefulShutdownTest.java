@@ -92,8 +92,7 @@ class GracefulShutdownTest {
     assertThat(defaults.shutdownDelay()).isEqualTo(Duration.ofSeconds(2));
     assertThat(defaults.effectiveShutdownDelay()).isEqualTo(Duration.ofSeconds(2));
     ServiceConfig tight =
-        new ServiceConfig(
-            List.of(), Map.of(), null, Duration.ofSeconds(1), Duration.ofSeconds(2));
+        new ServiceConfig(List.of(), Map.of(), null, Duration.ofSeconds(1), Duration.ofSeconds(2));
     assertThat(tight.effectiveShutdownDelay()).isEqualTo(Duration.ofMillis(500));
   }
 }

@@ -13,19 +13,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code max_recv_msg_size_mib} for gRPC, enforced here rather than by grpc-java's {@code
- * maxInboundMessageSize}: grpc-java refuses an over-size message from its frame header with its
- * own text ("gRPC message exceeds maximum size 4194304: 5242880"), written straight to the stream
- * by the transport where no interceptor sees it, so the client is never told which key to raise.
- * The server is therefore built with grpc-java's limit off, and this class closes the call itself,
- * with {@code RESOURCE_EXHAUSTED} and a message that names the limit and the key, as soon as more
- * bytes of a message have arrived than the limit allows.
+ * maxInboundMessageSize}: grpc-java refuses an over-size message from its frame header with its own
+ * text ("gRPC message exceeds maximum size 4194304: 5242880"), written straight to the stream by
+ * the transport where no interceptor sees it, so the client is never told which key to raise. The
+ * server is therefore built with grpc-java's limit off, and this class closes the call itself, with
+ * {@code RESOURCE_EXHAUSTED} and a message that names the limit and the key, as soon as more bytes
+ * of a message have arrived than the limit allows.
  *
  * <p>How: grpc-java tells a stream's tracer every wire byte its deframer reads ({@link
  * ServerStreamTracer#inboundWireSize}), on the network thread, as the message arrives. The tracer
  * puts itself in the call's {@link Context}, where {@link #enforcing} finds it when the call starts
  * and hands it the call. Memory stays bounded as before: the call is closed when the limit is
- * passed, after which grpc-java discards what still arrives and grants no more flow-control
- * window. Decompressed sizes are bounded where the message is read (see {@code GrpcTraceService}).
+ * passed, after which grpc-java discards what still arrives and grants no more flow-control window.
+ * Decompressed sizes are bounded where the message is read (see {@code GrpcTraceService}).
  */
 final class GrpcSizeLimit {
 
@@ -127,9 +127,9 @@ final class GrpcSizeLimit {
   }
 
   /**
-   * A call that is closed at most once: once this class has closed it, the handler may still try
-   * (a unary handler answers a half-close without a message with INTERNAL), and grpc-java throws
-   * on a second close.
+   * A call that is closed at most once: once this class has closed it, the handler may still try (a
+   * unary handler answers a half-close without a message with INTERNAL), and grpc-java throws on a
+   * second close.
    */
   private static final class ClosableOnce<ReqT, RespT>
       extends ForwardingServerCall.SimpleForwardingServerCall<ReqT, RespT> {

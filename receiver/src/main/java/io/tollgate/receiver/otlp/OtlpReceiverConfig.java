@@ -146,7 +146,10 @@ public record OtlpReceiverConfig(Protocols protocols, Admission admission)
     }
 
     public Grpc(
-        String endpoint, Integer maxRecvMsgSizeMib, Integer maxConcurrentStreams, String transport) {
+        String endpoint,
+        Integer maxRecvMsgSizeMib,
+        Integer maxConcurrentStreams,
+        String transport) {
       this(endpoint, maxRecvMsgSizeMib, maxConcurrentStreams, transport, null, null);
     }
 
