@@ -68,6 +68,8 @@ public final class CdsTraining {
             "receivers.otlp.protocols.grpc.endpoint=127.0.0.1:" + grpc,
             "receivers.otlp.protocols.http.endpoint=127.0.0.1:" + http,
             "extensions.health_check.endpoint=127.0.0.1:" + health,
+            // Nobody balances load on the training run: stop without the not-ready window.
+            "service.shutdown_delay=0s",
             "service.telemetry.metrics.address=127.0.0.1:" + metrics,
             "receivers.otlp/training={protocols: {grpc: {endpoint: '127.0.0.1:"
                 + freePort()

@@ -3,9 +3,13 @@ package io.tollgate.collector;
 import io.tollgate.config.CollectorConfig;
 import io.tollgate.config.ConfigException;
 import io.tollgate.config.ServiceAssembler;
+import io.tollgate.core.component.ComponentId;
+import io.tollgate.core.component.Durations;
 import io.tollgate.core.pipeline.Service;
+import io.tollgate.extension.healthcheck.HealthCheckExtensionFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
@@ -30,6 +34,7 @@ public final class Collector {
   private final ScheduledThreadPoolExecutor scheduler;
   private final ForkJoinPool workers;
   private final Duration shutdownTimeout;
+  private final Duration shutdownDelay;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private boolean shutDown;
 
@@ -38,12 +43,14 @@ public final class Collector {
       SelfTelemetry telemetry,
       ScheduledThreadPoolExecutor scheduler,
       ForkJoinPool workers,
-      Duration shutdownTimeout) {
+      Duration shutdownTimeout,
+      Duration shutdownDelay) {
     this.service = service;
     this.telemetry = telemetry;
     this.scheduler = scheduler;
     this.workers = workers;
     this.shutdownTimeout = shutdownTimeout;
+    this.shutdownDelay = shutdownDelay;
   }
 
   /**
@@ -102,7 +109,12 @@ public final class Collector {
               a -> log.info("Self-metrics: http://{}/metrics", a),
               () -> log.info("Self-metrics are off (service.telemetry.metrics.level: none)"));
       return new Collector(
-          assembly.service(), telemetry, scheduler, workers, config.service().shutdownTimeout());
+          assembly.service(),
+          telemetry,
+          scheduler,
+          workers,
+          config.service().shutdownTimeout(),
+          notReadyWindow(config));
     } catch (Exception | Error e) {
       scheduler.shutdownNow();
       workers.shutdownNow();
@@ -143,8 +155,22 @@ public final class Collector {
   }
 
   /**
-   * Stops receiving, flushes processors and drains exporters within {@code
-   * service.shutdown_timeout}, then stops telemetry and threads. Components log what they could not
+   * How long a shutdown reports not ready before the receivers close: {@code
+   * service.shutdown_delay} (at most half of {@code shutdown_timeout}) when a {@code health_check}
+   * extension runs; without one nobody can see the 503, and waiting would only slow the stop.
+   */
+  private static Duration notReadyWindow(CollectorConfig config) {
+    boolean healthChecked =
+        config.service().extensions().stream()
+            .anyMatch(id -> ComponentId.parse(id).type().equals(HealthCheckExtensionFactory.TYPE));
+    return healthChecked ? config.service().effectiveShutdownDelay() : Duration.ZERO;
+  }
+
+  /**
+   * Withdraws readiness (the health endpoint answers 503) and waits {@code service.shutdown_delay}
+   * while the receivers still accept, so that load balancers stop sending before the ports close;
+   * then stops receiving, flushes processors and drains exporters, all within {@code
+   * service.shutdown_timeout}, and stops telemetry and threads. Components log what they could not
    * deliver. Idempotent.
    */
   public synchronized void shutdown() {
@@ -152,10 +178,28 @@ public final class Collector {
       return;
     }
     shutDown = true;
+    boolean interrupted = false;
     try {
-      service.shutdown(shutdownTimeout);
+      Instant deadline = Instant.now().plus(shutdownTimeout);
+      if (!shutdownDelay.isZero() && service.isReady()) {
+        service.withdrawReadiness();
+        log.info(
+            "Shutting down: health answers 503 for {} while receivers still accept, then draining",
+            Durations.format(shutdownDelay));
+        try {
+          Thread.sleep(shutdownDelay.toMillis());
+        } catch (InterruptedException e) {
+          // Stop waiting and drain now; the flag is set again afterwards, not before: the
+          // components' drains wait, and a set flag would cut every one of them short.
+          interrupted = true;
+        }
+      }
+      service.shutdown(Duration.between(Instant.now(), deadline));
     } finally {
       releaseResources();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -2,9 +2,11 @@ package io.tollgate.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.tollgate.config.CollectorConfig;
 import io.tollgate.config.Components;
+import io.tollgate.config.ConfigException;
 import io.tollgate.config.ConfigLoader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -23,7 +26,8 @@ class ExamplesTest {
       Map.of(
           "LANGFUSE_PUBLIC_KEY", "pk-lf-1234",
           "LANGFUSE_SECRET_KEY", "sk-lf-5678",
-          "ANYWAY_API_KEY", "aw-test-key");
+          "ANYWAY_API_KEY", "aw-test-key",
+          "OTLP_TOKEN", "otlp-test-token");
 
   static Stream<Path> examples() throws IOException {
     // Surefire runs in the module directory; the examples live at the repository root.
@@ -51,5 +55,28 @@ class ExamplesTest {
               assertThat(config.toYaml()).doesNotContain("sk-lf-5678").doesNotContain("aw-test-key");
             })
         .doesNotThrowAnyException();
+  }
+
+  /** Without its token the fan-out example stops at load, instead of sending "Bearer ". */
+  @Test
+  void theFanOutExampleRequiresItsToken() {
+    String fanOut = Path.of("..", "examples", "otlp-fanout.yaml").toString();
+    for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("OTLP_TOKEN", ""))) {
+      ConfigException e =
+          catchThrowableOfType(
+              ConfigException.class,
+              () ->
+                  ConfigLoader.builder()
+                      .components(Components.load())
+                      .env(env)
+                      .build()
+                      .load(List.of(fanOut), List.of()));
+      assertThat(e.problems().stream().map(Object::toString))
+          .singleElement()
+          .asString()
+          .startsWith(
+              "exporters.otlp/primary.headers.authorization: environment variable OTLP_TOKEN")
+          .endsWith("set OTLP_TOKEN to the backend's API token");
+    }
   }
 }

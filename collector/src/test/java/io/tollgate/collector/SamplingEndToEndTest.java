@@ -103,6 +103,7 @@ class SamplingEndToEndTest {
                         "receivers.otlp.protocols.grpc.endpoint=127.0.0.1:" + grpcPort,
                         "receivers.otlp.protocols.http.endpoint=127.0.0.1:" + freePort(),
                         "extensions.health_check.endpoint=127.0.0.1:" + freePort(),
+                        "service.shutdown_delay=0s",
                         "processors.tail_sampling.decision_wait=5s",
                         "processors.tail_sampling.decision_wait_after_root=200ms",
                         "exporters.otlp/backend.retry_on_failure="

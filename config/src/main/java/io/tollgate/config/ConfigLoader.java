@@ -617,7 +617,11 @@ public final class ConfigLoader {
       }
     }
     return new ServiceConfig(
-        extensions, normalised, service.telemetry(), service.shutdownTimeout());
+        extensions,
+        normalised,
+        service.telemetry(),
+        service.shutdownTimeout(),
+        service.shutdownDelay());
   }
 
   private List<String> checkIds(

@@ -95,11 +95,57 @@ class EnvExpansionTest {
                 + " environment variable name (letters, digits and '_', not starting with a"
                 + " digit)",
             "exporters.otlp/tempo.timeout: ${file:/etc/timeout}: the \"file\" scheme is not"
-                + " supported; only ${env:NAME} and ${env:NAME:-default} are",
+                + " supported; only ${env:NAME}, ${env:NAME:-default} and ${env:NAME:?message} are",
             "exporters.otlp/tempo.tags[0]: \"${\" is not closed; write ${env:NAME} for a"
                 + " variable, or $$ for a literal $",
             "exporters.otlp/tempo.tags[1]: ${env:1X:-x}: \"1X\" is not a valid environment"
                 + " variable name (letters, digits and '_', not starting with a digit)");
+  }
+
+  @Test
+  void aRequiredVariableThatIsUnsetOrEmptyIsAnErrorWithItsMessage() {
+    String settings =
+        String.join(
+            "\n",
+            "    endpoint: ${env:TEMPO_HOST:?the Tempo host, e.g. tempo.observability}",
+            "    headers:",
+            "      authorization: 'Bearer ${env:TOKEN:?set TOKEN to the API token}'",
+            "      x-tenant: '${TENANT:?}'");
+    ConfigException unset =
+        catchThrowableOfType(ConfigException.class, () -> test.loader().loadYaml(config(settings)));
+    assertThat(unset.problems().stream().map(Issue::toString))
+        .containsExactly(
+            "exporters.otlp/tempo.endpoint: environment variable TEMPO_HOST is not set: the Tempo"
+                + " host, e.g. tempo.observability",
+            "exporters.otlp/tempo.headers.authorization: environment variable TOKEN is not set:"
+                + " set TOKEN to the API token",
+            "exporters.otlp/tempo.headers.x-tenant: environment variable TENANT is not set; set"
+                + " it");
+
+    // Empty is missing too: "Bearer " with no token is what this form exists to prevent.
+    ConfigException empty =
+        catchThrowableOfType(
+            ConfigException.class,
+            () ->
+                test.loader(Map.of("TEMPO_HOST", "tempo", "TOKEN", "", "TENANT", "acme"))
+                    .loadYaml(config(settings)));
+    assertThat(empty.problems().stream().map(Issue::toString))
+        .containsExactly(
+            "exporters.otlp/tempo.headers.authorization: environment variable TOKEN is empty: set"
+                + " TOKEN to the API token");
+  }
+
+  @Test
+  void aRequiredVariableThatIsSetIsItsValue() throws Exception {
+    CollectorConfig c =
+        test.loader(Map.of("TOKEN", "s3cr3t"))
+            .loadYaml(
+                config(
+                    "    endpoint: ${env:HOST:-tempo}:4317\n"
+                        + "    headers: {authorization: 'Bearer ${env:TOKEN:?set TOKEN}'}"));
+    assertThat(tempo(c).endpoint()).isEqualTo("tempo:4317");
+    assertThat(tempo(c).headers()).containsEntry("authorization", "Bearer s3cr3t");
+    assertThat(c.warnings()).isEmpty();
   }
 
   @Test

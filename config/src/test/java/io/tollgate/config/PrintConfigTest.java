@@ -94,6 +94,7 @@ class PrintConfigTest {
                 "    logs:",
                 "      level: info",
                 "  shutdown_timeout: 10s",
+                "  shutdown_delay: 2s",
                 ""));
   }
 

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  *       {@code env} as the default scheme);
  *   <li>{@code ${env:NAME:-default}}: the default is used when the variable is <em>unset</em> (an
  *       empty variable stays empty, as in the collector);
+ *   <li>{@code ${env:NAME:?message}} (ours, from the shell; the collector has no such form): the
+ *       variable is required, and an unset or empty one is an error that says {@code message};
  *   <li>{@code $$} is a literal {@code $} (so {@code $${env:X}} stays {@code ${env:X}});
  *   <li>an unset variable without default expands to "" and is reported as a warning;
  *   <li>names match {@code ^[a-zA-Z_][a-zA-Z0-9_]*$}; anything else is an error with its path.
@@ -121,7 +123,7 @@ public final class EnvExpander {
     }
     String body = reference;
     int colon = reference.indexOf(':');
-    if (colon > 0 && !reference.startsWith(":-", colon)) {
+    if (colon > 0 && !reference.startsWith(":-", colon) && !reference.startsWith(":?", colon)) {
       String scheme = reference.substring(0, colon);
       if (SCHEME.matcher(scheme).matches()) {
         if (!scheme.equals("env")) {
@@ -130,7 +132,8 @@ public final class EnvExpander {
               written
                   + ": the \""
                   + scheme
-                  + "\" scheme is not supported; only ${env:NAME} and ${env:NAME:-default} are");
+                  + "\" scheme is not supported; only ${env:NAME}, ${env:NAME:-default} and"
+                  + " ${env:NAME:?message} are");
           return "";
         }
         body = reference.substring(colon + 1);
@@ -138,10 +141,15 @@ public final class EnvExpander {
     }
     String name = body;
     String fallback = null;
+    String required = null;
     int dash = body.indexOf(":-");
-    if (dash >= 0) {
+    int question = body.indexOf(":?");
+    if (dash >= 0 && (question < 0 || dash < question)) {
       name = body.substring(0, dash);
       fallback = body.substring(dash + 2);
+    } else if (question >= 0) {
+      name = body.substring(0, question);
+      required = body.substring(question + 2).strip();
     }
     if (!NAME.matcher(name).matches()) {
       errors.add(
@@ -154,6 +162,17 @@ public final class EnvExpander {
       return "";
     }
     String value = env.apply(name);
+    if (required != null && (value == null || value.isEmpty())) {
+      // As the shell's ${NAME:?message}: unset and empty are both missing. A value that must be
+      // there (a token) is worse than absent when it is empty: the request goes out without it.
+      errors.add(
+          path,
+          "environment variable "
+              + name
+              + (value == null ? " is not set" : " is empty")
+              + (required.isEmpty() ? "; set it" : ": " + required));
+      return "";
+    }
     if (value != null) {
       return value;
     }

@@ -8,6 +8,7 @@ import io.tollgate.core.component.PermanentException;
 import io.tollgate.core.component.RefusedException;
 import io.tollgate.core.model.TraceBatch;
 import io.tollgate.core.pipeline.Completions;
+import io.tollgate.core.telemetry.Counts;
 import io.tollgate.core.telemetry.MetricNames;
 import java.time.Duration;
 import java.time.Instant;
@@ -164,7 +165,12 @@ public final class QueuedRetryExporter implements Exporter {
       metrics.enqueueFailed(spans);
       return CompletableFuture.failedFuture(
           RefusedException.unavailable(
-              "exporter " + id + " has no memory to encode " + spans + " spans: " + e.getMessage()));
+              "exporter "
+                  + id
+                  + " has no memory to encode "
+                  + Counts.of(spans, "span")
+                  + ": "
+                  + e.getMessage()));
     }
     if (queue == null) {
       return sendDirectly(request);
@@ -183,8 +189,8 @@ public final class QueuedRetryExporter implements Exporter {
               "the sending queue of exporter "
                   + id
                   + " is full ("
-                  + queue.capacity()
-                  + " batches): its backend is slower than the input or down",
+                  + Counts.of(queue.capacity(), "batch", "batches")
+                  + "): its backend is slower than the input or down",
               null));
     }
     dispatch();
@@ -259,11 +265,11 @@ public final class QueuedRetryExporter implements Exporter {
       // rather than escaping: an escaping error would leave this delivery unfinished, and its
       // spans neither sent nor counted.
       dropLog.warn(
-          "Exporter {}: out of memory while sending {} spans ({}); retrying. If this repeats, give"
+          "Exporter {}: out of memory while sending {} ({}); retrying. If this repeats, give"
               + " the JVM more memory (-Xmx, -XX:MaxDirectMemorySize) or send smaller batches"
               + " (batch: send_batch_max_bytes) with fewer sending_queue.num_consumers",
           id,
-          d.request.spanCount(),
+          Counts.of(d.request.spanCount(), "span"),
           e.getMessage());
       stage = CompletableFuture.completedFuture(SendResult.retryable("out of memory: " + e));
     }
@@ -295,19 +301,19 @@ public final class QueuedRetryExporter implements Exporter {
         long rejected = Math.min(r.rejectedSpans(), spans);
         if (rejected > 0 || !r.message().isEmpty()) {
           partialLog.warn(
-              "Exporter {}: the backend took the request but rejected {} of its {} spans: {}",
+              "Exporter {}: the backend took the request but rejected {} of its {}: {}",
               id,
               rejected,
-              spans,
+              Counts.of(spans, "span"),
               r.message().isEmpty() ? "(no message)" : r.message());
         }
         finish(d, spans - rejected, rejected, null);
         break;
       case PERMANENT:
         dropLog.warn(
-            "Exporter {}: dropping {} spans: {} refused them and retrying cannot help: {}",
+            "Exporter {}: dropping {}: {} refused the request and retrying cannot help: {}",
             id,
-            spans,
+            Counts.of(spans, "span"),
             sender,
             r.message());
         finish(
@@ -351,10 +357,10 @@ public final class QueuedRetryExporter implements Exporter {
             // A backend that is down must be visible before retries run out (minutes later),
             // with the reason; the collector logs every retry, we at most one line per interval.
             retryLog.warn(
-                "Exporter {}: sending {} spans failed (attempt {}): {}; retrying in {}, for up to"
+                "Exporter {}: sending {} failed (attempt {}): {}; retrying in {}, for up to"
                     + " retry_on_failure.max_elapsed_time ({})",
                 id,
-                d.request.spanCount(),
+                Counts.of(d.request.spanCount(), "span"),
                 d.attempts,
                 r.message(),
                 readable(wait),
@@ -396,10 +402,10 @@ public final class QueuedRetryExporter implements Exporter {
         return;
       }
       dropLog.warn(
-          "Exporter {}: dropping {} spans after {} attempts: {}; last error: {}",
+          "Exporter {}: dropping {} after {}: {}; last error: {}",
           id,
-          spans,
-          d.attempts,
+          Counts.of(spans, "span"),
+          Counts.of(d.attempts, "attempt"),
           why,
           lastError);
     }
@@ -408,7 +414,12 @@ public final class QueuedRetryExporter implements Exporter {
         0,
         spans,
         RefusedException.unavailable(
-            "exporter " + id + " could not send after " + d.attempts + " attempts: " + lastError));
+            "exporter "
+                + id
+                + " could not send after "
+                + Counts.of(d.attempts, "attempt")
+                + ": "
+                + lastError));
   }
 
   /** Counts and releases a request, unless it was finished already. */
@@ -535,31 +546,35 @@ public final class QueuedRetryExporter implements Exporter {
       log.info("Exporter {} stopped with nothing left to send", id);
     } else if (keeps) {
       log.warn(
-          "Exporter {} stopped: {} spans could not be delivered by the shutdown deadline; {} spans"
-              + " in {} unfinished requests stay in the persistent queue for the next start",
+          "Exporter {} stopped: {} could not be delivered by the shutdown deadline; {}"
+              + " in {} stay in the persistent queue for the next start",
           id,
-          lost,
-          abandonedSpans,
-          abandonedRequests);
+          Counts.of(lost, "span"),
+          Counts.of(abandonedSpans, "span"),
+          Counts.of(abandonedRequests, "unfinished request"));
     } else {
       List<String> parts = new ArrayList<>(3);
       if (queuedSpans > 0) {
-        parts.add(queuedSpans + " spans in " + queuedRequests + " requests still queued");
+        parts.add(
+            Counts.of(queuedSpans, "span")
+                + " in "
+                + Counts.of(queuedRequests, "request")
+                + " still queued");
       }
       if (abandonedSpans > 0) {
         parts.add(
-            abandonedSpans
-                + " spans in "
-                + abandonedRequests
-                + " requests being sent or waiting to retry");
+            Counts.of(abandonedSpans, "span")
+                + " in "
+                + Counts.of(abandonedRequests, "request")
+                + " being sent or waiting to retry");
       }
       if (gaveUp > 0) {
-        parts.add(gaveUp + " spans whose next retry fell after the deadline");
+        parts.add(Counts.of(gaveUp, "span") + " whose next retry fell after the deadline");
       }
       log.warn(
-          "Exporter {} stopped: {} spans could not be delivered by the shutdown deadline ({})",
+          "Exporter {} stopped: {} could not be delivered by the shutdown deadline ({})",
           id,
-          lost,
+          Counts.of(lost, "span"),
           String.join(", ", parts));
     }
     try {

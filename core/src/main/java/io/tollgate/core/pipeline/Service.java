@@ -32,6 +32,7 @@ public final class Service {
   private final List<Named> receivers;
   private final List<String> pipelineIds;
   private volatile boolean ready;
+  private volatile boolean withdrawn;
   private volatile boolean stopped;
 
   public Service(
@@ -69,9 +70,21 @@ public final class Service {
     log.info("Everything is ready. Pipelines: {}", pipelineIds);
   }
 
-  /** True once every pipeline has started, until shutdown begins. */
+  /**
+   * True once every pipeline has started, until shutdown begins or readiness is {@linkplain
+   * #withdrawReadiness withdrawn}.
+   */
   public boolean isReady() {
-    return ready && !stopped;
+    return ready && !withdrawn && !stopped;
+  }
+
+  /**
+   * Reports not ready from now on while everything keeps running: the first step of a graceful
+   * shutdown, so that load balancers that watch the health endpoint stop sending before the
+   * receivers close. Cannot be undone; {@link #shutdown} follows.
+   */
+  public void withdrawReadiness() {
+    withdrawn = true;
   }
 
   public List<String> pipelineIds() {

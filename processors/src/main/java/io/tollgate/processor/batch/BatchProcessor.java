@@ -12,6 +12,7 @@ import io.tollgate.core.component.TracesConsumer;
 import io.tollgate.core.model.TraceBatch;
 import io.tollgate.core.pipeline.Completions;
 import io.tollgate.core.telemetry.MetricNames;
+import io.tollgate.core.telemetry.Counts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -207,8 +208,8 @@ final class BatchProcessor implements Processor {
                   "batch "
                       + ctx.id()
                       + ": "
-                      + (buffered + inFlight)
-                      + " spans are waiting for the next component (max_pending_spans "
+                      + Counts.of(buffered + inFlight, "span")
+                      + " waiting for the next component (max_pending_spans "
                       + maxPending
                       + ")",
                   RETRY_AFTER));
@@ -469,10 +470,9 @@ final class BatchProcessor implements Processor {
       all.get(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       log.warn(
-          "batch {}: shutdown deadline reached with {} spans not yet accepted by the next"
-              + " component",
+          "batch {}: shutdown deadline reached with {} not yet accepted by the next component",
           ctx.id(),
-          (long) pendingSpans());
+          Counts.of((long) pendingSpans(), "span"));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {

@@ -11,6 +11,7 @@ import io.tollgate.core.model.EncodedTraces;
 import io.tollgate.core.model.SpanRecord;
 import io.tollgate.core.model.TraceBatch;
 import io.tollgate.core.pipeline.Completions;
+import io.tollgate.core.telemetry.Counts;
 import io.tollgate.processor.tailsampling.Policies.Decision;
 import io.tollgate.processor.tailsampling.Policies.Policy;
 import io.tollgate.processor.tailsampling.Policies.SpanCondition;
@@ -613,10 +614,10 @@ final class TailSamplingProcessor implements Processor {
     if ((last == Long.MIN_VALUE || now - last >= LOG_INTERVAL_NANOS)
         && lastRefusalLog.compareAndSet(last, now)) {
       log.warn(
-          "tail_sampling {}: the next component refused {} spans of kept traces since the last"
+          "tail_sampling {}: the next component refused {} of kept traces since the last"
               + " report; they are lost ({})",
           ctx.id(),
-          refusedSinceLog.getAndSet(0),
+          Counts.of(refusedSinceLog.getAndSet(0), "span"),
           cause.toString());
     }
   }

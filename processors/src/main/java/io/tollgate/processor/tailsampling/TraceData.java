@@ -34,7 +34,8 @@ import java.util.Set;
  *
  * <p>Only <em>LLM spans</em> count towards the GenAI totals: a span whose {@code
  * gen_ai.operation.name} is an inference or embeddings operation, or that has no operation name but
- * names a model. Agent and workflow spans that repeat their children's usage are left out, so
+ * names a model and is not a Vercel AI SDK wrapper span. Agent and workflow spans, and Vercel's
+ * {@code ai.generateText}-style wrappers, repeat their children's usage: they are left out, so
  * totals are not counted twice.
  */
 final class TraceData {
@@ -47,6 +48,7 @@ final class TraceData {
   static final String COST = "gen_ai.usage.cost";
   static final String FINISH_REASONS = "gen_ai.response.finish_reasons";
   static final String ERROR_TYPE = "error.type";
+  static final String VERCEL_OPERATION_ID = "ai.operationId";
 
   private static final Set<String> LLM_OPERATIONS =
       Set.of("chat", "text_completion", "generate_content", "embeddings");
@@ -194,7 +196,9 @@ final class TraceData {
     String requestModel = a.getString(REQUEST_MODEL);
     String responseModel = a.getString(RESPONSE_MODEL);
     boolean isLlm =
-        op != null ? LLM_OPERATIONS.contains(op) : requestModel != null || responseModel != null;
+        op != null
+            ? LLM_OPERATIONS.contains(op)
+            : (requestModel != null || responseModel != null) && !isVercelWrapper(a);
     if (!isLlm) {
       return;
     }
@@ -232,6 +236,21 @@ final class TraceData {
         models.add(responseModel);
       }
     }
+  }
+
+  /**
+   * Whether the span is a Vercel AI SDK wrapper ({@code ai.generateText}, {@code ai.streamText},
+   * {@code ai.embed}, ...) rather than one of its model calls ({@code ai.*.doGenerate}, {@code
+   * .doStream}, {@code .doEmbed}). A wrapper names the model (so {@code genai_normalize} gives it
+   * {@code gen_ai.request.model}) and repeats its steps' usage: counting it would count each call
+   * twice. Same test as {@code genai_normalize}'s {@code vercel_model_call} condition.
+   */
+  private static boolean isVercelWrapper(AttributeView a) {
+    String id = a.getString(VERCEL_OPERATION_ID);
+    return id != null
+        && !id.endsWith(".doGenerate")
+        && !id.endsWith(".doStream")
+        && !id.endsWith(".doEmbed");
   }
 
   /**

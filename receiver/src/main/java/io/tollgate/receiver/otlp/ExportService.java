@@ -8,6 +8,7 @@ import io.tollgate.core.component.RefusedException;
 import io.tollgate.core.component.TracesConsumer;
 import io.tollgate.core.model.TraceBatch;
 import io.tollgate.core.pipeline.Completions;
+import io.tollgate.core.telemetry.Counts;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -142,16 +143,19 @@ final class ExportService {
             metrics.refused(transport, accepted + rejectedIds);
             metrics.request(transport, ReceiverMetrics.Outcome.REFUSED);
             log.debug(
-                "{}: pipeline refused {} spans: {}", receiverId, accepted, cause.getMessage());
+                "{}: pipeline refused {}: {}",
+                receiverId,
+                Counts.of(accepted, "span"),
+                cause.getMessage());
           } else {
             metrics.failed(transport, accepted);
             metrics.refused(transport, rejectedIds);
             metrics.request(transport, ReceiverMetrics.Outcome.FAILURE);
             log.warn(
-                "{}: the pipeline failed unexpectedly on {} spans; answering UNAVAILABLE so that"
+                "{}: the pipeline failed unexpectedly on {}; answering UNAVAILABLE so that"
                     + " the sender retries",
                 receiverId,
-                accepted,
+                Counts.of(accepted, "span"),
                 cause);
           }
           return Outcome.failed(ExportFailure.fromConsumer(cause));

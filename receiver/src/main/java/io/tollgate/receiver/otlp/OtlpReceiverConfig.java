@@ -2,6 +2,7 @@ package io.tollgate.receiver.otlp;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.tollgate.core.component.ByteSize;
@@ -108,9 +109,16 @@ public record OtlpReceiverConfig(Protocols protocols, Admission admission)
    *     {@code SETTINGS_MAX_CONCURRENT_STREAMS}; the client queues the rest); default {@value
    *     #DEFAULT_MAX_CONCURRENT_STREAMS}; 0 for no limit
    * @param transport the network; only {@code tcp} (the default) is supported
+   * @param tls the collector's {@code tls} block: not supported yet, refused by {@link #validate}
+   * @param auth the collector's {@code auth} block: not supported yet, refused by {@link #validate}
    */
   public record Grpc(
-      String endpoint, Integer maxRecvMsgSizeMib, Integer maxConcurrentStreams, String transport) {
+      String endpoint,
+      Integer maxRecvMsgSizeMib,
+      Integer maxConcurrentStreams,
+      String transport,
+      @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode tls,
+      @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode auth) {
 
     public static final String DEFAULT_ENDPOINT = "localhost:4317";
     public static final int DEFAULT_MAX_RECV_MSG_SIZE_MIB = 64;
@@ -135,6 +143,14 @@ public record OtlpReceiverConfig(Protocols protocols, Admission admission)
       maxConcurrentStreams =
           maxConcurrentStreams == null ? DEFAULT_MAX_CONCURRENT_STREAMS : maxConcurrentStreams;
       transport = transport == null || transport.isEmpty() ? "tcp" : transport;
+    }
+
+    public Grpc(
+        String endpoint,
+        Integer maxRecvMsgSizeMib,
+        Integer maxConcurrentStreams,
+        String transport) {
+      this(endpoint, maxRecvMsgSizeMib, maxConcurrentStreams, transport, null, null);
     }
 
     public static Grpc defaults() {
@@ -172,6 +188,7 @@ public record OtlpReceiverConfig(Protocols protocols, Admission admission)
         issues.add(
             "transport", "\"" + transport + "\" is not supported; remove the key or write tcp");
       }
+      refuseSecuritySettings(tls, auth, issues);
       return parseEndpoint(endpoint, issues);
     }
   }
@@ -185,9 +202,16 @@ public record OtlpReceiverConfig(Protocols protocols, Admission admission)
    * @param maxRequestBodySize the largest body accepted, before and after decompression; default
    *     64MiB (the OTLP spec's recommendation)
    * @param cors cross-origin access for browser instrumentation; off unless origins are listed
+   * @param tls the collector's {@code tls} block: not supported yet, refused by {@link #validate}
+   * @param auth the collector's {@code auth} block: not supported yet, refused by {@link #validate}
    */
   public record Http(
-      String endpoint, String tracesUrlPath, ByteSize maxRequestBodySize, Cors cors) {
+      String endpoint,
+      String tracesUrlPath,
+      ByteSize maxRequestBodySize,
+      Cors cors,
+      @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode tls,
+      @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode auth) {
 
     public static final String DEFAULT_ENDPOINT = "localhost:4318";
     public static final String DEFAULT_TRACES_URL_PATH = "/v1/traces";
@@ -202,6 +226,10 @@ public record OtlpReceiverConfig(Protocols protocols, Admission admission)
       maxRequestBodySize =
           maxRequestBodySize == null ? DEFAULT_MAX_REQUEST_BODY_SIZE : maxRequestBodySize;
       cors = cors == null ? Cors.NONE : cors;
+    }
+
+    public Http(String endpoint, String tracesUrlPath, ByteSize maxRequestBodySize, Cors cors) {
+      this(endpoint, tracesUrlPath, maxRequestBodySize, cors, null, null);
     }
 
     public static Http defaults() {
@@ -231,6 +259,7 @@ public record OtlpReceiverConfig(Protocols protocols, Admission admission)
                 + ")");
       }
       cors.validate(issues.at("cors"));
+      refuseSecuritySettings(tls, auth, issues);
       return parseEndpoint(endpoint, issues);
     }
   }
@@ -301,6 +330,28 @@ public record OtlpReceiverConfig(Protocols protocols, Admission admission)
           issues.add(key, "\"" + h + "\" is not a header name");
         }
       }
+    }
+  }
+
+  /**
+   * The collector's {@code tls} and {@code auth} keys, which a collector user carries over. They
+   * are bound (so that the loader does not call them unknown keys, which reads as a typo) only to
+   * be refused here: serving in plain text or without authentication when the config asks for
+   * either must not start quietly.
+   */
+  private static void refuseSecuritySettings(JsonNode tls, JsonNode auth, ConfigIssues issues) {
+    if (tls != null) {
+      issues.add(
+          "tls",
+          "not supported yet by Tollgate's otlp receiver: terminate TLS in front of it (a sidecar"
+              + " listening on localhost, or a service mesh or ingress), and remove this key");
+    }
+    if (auth != null) {
+      issues.add(
+          "auth",
+          "not supported yet by Tollgate's otlp receiver: authenticate senders in front of it (a"
+              + " service mesh or ingress that checks the token, or a sidecar listening on"
+              + " localhost only), and remove this key");
     }
   }
 

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.rpc.RetryInfo;
 import io.grpc.CallOptions;
@@ -34,6 +37,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 
 /** OTLP/gRPC through real clients: the OpenTelemetry SDK's exporter and raw grpc-java stubs. */
 @Timeout(60)
@@ -167,7 +171,32 @@ class OtlpGrpcReceiverTest {
             StatusRuntimeException.class,
             () -> stub().export(GenAiSpans.requestOfSize((LIMIT_MIB + 1) * 1024 * 1024)));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    // Our words, not grpc-java's "gRPC message exceeds maximum size 4194304: 5242880".
+    assertThat(e.getStatus().getDescription())
+        .isEqualTo(
+            "the request is larger than 4 MiB. Send smaller batches (e.g. a smaller max export"
+                + " batch size in the SDK) or raise"
+                + " receivers.otlp.protocols.grpc.max_recv_msg_size_mib.");
+    assertThat(StatusProto.fromThrowable(e).getDetailsList()).as("not retryable").isEmpty();
     assertThat(server.consumer.batches()).isEmpty();
+    assertThat(server.requests("grpc", "failure")).isPositive();
+    // The connection is fine: the next request on it goes through.
+    stub().export(GenAiSpans.chatRequest());
+    assertThat(server.consumer.batches()).hasSize(1);
+  }
+
+  @Test
+  void aMessageAtTheLimitIsAccepted() {
+    int limit = LIMIT_MIB * 1024 * 1024;
+    int prompt = limit - 200;
+    ExportTraceServiceRequest request = GenAiSpans.requestOfSize(prompt);
+    for (int i = 0; i < 5 && request.getSerializedSize() != limit; i++) {
+      prompt += limit - request.getSerializedSize();
+      request = GenAiSpans.requestOfSize(prompt);
+    }
+    assertThat(request.getSerializedSize()).isEqualTo(limit);
+    stub().export(request);
+    assertThat(server.consumer.batches()).hasSize(1);
   }
 
   @Test
@@ -253,11 +282,25 @@ class OtlpGrpcReceiverTest {
         b -> {
           throw new IllegalStateException("boom");
         });
-    StatusRuntimeException broken =
-        catchThrowableOfType(
-            StatusRuntimeException.class, () -> stub().export(GenAiSpans.chatRequest()));
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    Logger logger = (Logger) LoggerFactory.getLogger(ExportService.class);
+    logger.addAppender(logs);
+    StatusRuntimeException broken;
+    try {
+      broken =
+          catchThrowableOfType(
+              StatusRuntimeException.class, () -> stub().export(GenAiSpans.chatRequest()));
+    } finally {
+      logger.detachAppender(logs);
+    }
     assertThat(broken.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(broken.getStatus().getDescription()).contains("IllegalStateException: boom");
+    assertThat(logs.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .contains(
+            "otlp: the pipeline failed unexpectedly on 1 span; answering UNAVAILABLE so that the"
+                + " sender retries");
     assertThat(server.counter(MetricNames.RECEIVER_FAILED_SPANS, "grpc")).isPositive();
 
     // An Error in the pipeline (a processor's StackOverflowError) is answered too, not left hanging.

@@ -158,6 +158,36 @@ class OtlpReceiverConfigTest {
             "protocols.http.cors.allowed_origins: expected a list, got \"x\"");
   }
 
+  /** A collector user's receiver config, carried over: TLS and a bearer-token authenticator. */
+  @Test
+  void tlsAndAuthAreRefusedAsNotSupportedYetNotAsUnknownKeys() {
+    List<ConfigIssues.Issue> problems =
+        problems(
+            "{protocols: {grpc: {endpoint: \"0.0.0.0:4317\", tls: {cert_file: /certs/tls.crt,"
+                + " key_file: /certs/tls.key}, auth: {authenticator: bearertokenauth}},"
+                + " http: {tls: {cert_file: /certs/tls.crt, key_file: /certs/tls.key}}}}");
+    assertThat(problems)
+        .extracting(ConfigIssues.Issue::path)
+        .containsExactlyInAnyOrder(
+            "protocols.grpc.tls", "protocols.grpc.auth", "protocols.http.tls");
+    assertThat(problems)
+        .allSatisfy(
+            i ->
+                assertThat(i.message())
+                    .startsWith("not supported yet by Tollgate's otlp receiver")
+                    .doesNotContain("unknown key")
+                    .doesNotContain("/certs"));
+    assertThat(problems)
+        .filteredOn(i -> i.path().endsWith("tls"))
+        .allSatisfy(i -> assertThat(i.message()).contains("terminate TLS in front of it"));
+    // Even an empty block is refused: it asks for security that would not be there.
+    assertThat(problems("{protocols: {http: {auth: {}}}}"))
+        .extracting(ConfigIssues.Issue::path)
+        .containsExactly("protocols.http.auth");
+    // Neither key appears when not written.
+    assertThat(issues(new OtlpReceiverFactory().defaultConfig())).isEmpty();
+  }
+
   @Test
   void reportsEveryProblemWithItsKey() {
     List<ConfigIssues.Issue> problems =
