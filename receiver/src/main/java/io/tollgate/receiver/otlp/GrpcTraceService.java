@@ -46,7 +46,6 @@ final class GrpcTraceService {
   static ServerServiceDefinition definition(
       ExportService service,
       GrpcAdmission admission,
-      GrpcSizeLimit sizeLimit,
       Executor workers,
       int maxMessageBytes,
       String sizeKey) {
@@ -58,10 +57,8 @@ final class GrpcTraceService {
     return ServerServiceDefinition.builder(TraceServiceGrpc.SERVICE_NAME)
         .addMethod(
             method,
-            sizeLimit.enforcing(
-                admission.refusing(
-                    ServerCalls.asyncUnaryCall(
-                        (req, obs) -> handOff(service, workers, req, obs)))))
+            admission.refusing(
+                ServerCalls.asyncUnaryCall((req, obs) -> handOff(service, workers, req, obs))))
         .build();
   }
 
@@ -142,36 +139,31 @@ final class GrpcTraceService {
       try {
         byte[] bytes;
         if (stream instanceof KnownLength) {
-          // An uncompressed message, already framed: one exact-size copy out of gRPC's buffers.
-          // GrpcSizeLimit has refused a larger one before it was complete; checked again here
-          // because grpc-java's own limit is off.
-          int length = stream.available();
-          if (length > maxMessageBytes) {
-            return new Decoded(null, GrpcSizeLimit.tooLarge(maxMessageBytes, sizeKey, ""));
-          }
-          bytes = readExactly(stream, length);
+          // An uncompressed message, already framed (and within the size limit): one exact-size
+          // copy out of gRPC's buffers.
+          bytes = readExactly(stream, stream.available());
         } else {
-          // A decompressing stream. grpc-java's limit is off (see GrpcSizeLimit), so the
-          // decompressed size is bounded here: never inflate more than one byte past the limit.
-          bytes = stream.readNBytes(maxMessageBytes + 1);
-          if (bytes.length > maxMessageBytes) {
-            return new Decoded(null, tooLargeInflated());
-          }
+          // A decompressing stream: grpc-java enforces the size limit while we read.
+          bytes = stream.readAllBytes();
         }
         return new Decoded(bytes, null);
       } catch (StatusRuntimeException e) {
-        // grpc-java's own check of the decompressed size (now only at 2 GiB) tripped.
+        // grpc-java's limit on the decompressed size trips while we read.
         if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
-          return new Decoded(null, tooLargeInflated());
+          return new Decoded(
+              null,
+              ExportFailure.tooLarge(
+                  "the request is larger than "
+                      + (maxMessageBytes / (1024 * 1024))
+                      + " MiB once decompressed. Send smaller batches (e.g. a smaller max export"
+                      + " batch size in the SDK) or raise "
+                      + sizeKey
+                      + "."));
         }
         throw e;
       } catch (IOException e) {
         return new Decoded(null, malformed(e));
       }
-    }
-
-    private ExportFailure tooLargeInflated() {
-      return GrpcSizeLimit.tooLarge(maxMessageBytes, sizeKey, " once decompressed");
     }
 
     /**

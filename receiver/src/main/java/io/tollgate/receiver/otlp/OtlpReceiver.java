@@ -100,8 +100,6 @@ final class OtlpReceiver implements Receiver {
     InetSocketAddress address = resolve(endpoint, key);
     int maxBytes = config.maxRecvMsgSizeBytes();
     GrpcAdmission calls = new GrpcAdmission(admission, service);
-    String sizeKey = configKey + ".grpc.max_recv_msg_size_mib";
-    GrpcSizeLimit sizeLimit = new GrpcSizeLimit(maxBytes, sizeKey, service);
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(address)
             .bossEventLoopGroup(group)
@@ -112,14 +110,19 @@ final class OtlpReceiver implements Receiver {
             // the workers, which scan it and run the pipeline.
             .directExecutor()
             .addStreamTracerFactory(calls.tracerFactory())
-            .addStreamTracerFactory(sizeLimit.tracerFactory())
-            // Off in grpc-java: GrpcSizeLimit enforces it with a message that names our key.
-            .maxInboundMessageSize(Integer.MAX_VALUE)
+            .addStreamTracerFactory(
+                new GrpcOversizeLog(service, maxBytes, configKey + ".grpc.max_recv_msg_size_mib")
+                    .tracerFactory())
+            .maxInboundMessageSize(maxBytes)
             .decompressorRegistry(
                 DecompressorRegistry.getDefaultInstance().with(new Zstd.GrpcCodec(maxBytes), true))
             .addService(
                 GrpcTraceService.definition(
-                    service, calls, sizeLimit, context.workers(), maxBytes, sizeKey));
+                    service,
+                    calls,
+                    context.workers(),
+                    maxBytes,
+                    configKey + ".grpc.max_recv_msg_size_mib"));
     if (config.maxConcurrentStreams() > 0) {
       builder.maxConcurrentCallsPerConnection(config.maxConcurrentStreams());
     }
