@@ -18,10 +18,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The benchmark workload's spans normalised with the message JSON written by {@link
- * JsonTreeWriter} and by Jackson's generator (the writer it replaced): the requests that leave the
- * processor are the same, byte for byte. Lives here, in the normaliser's package, because the
- * workload generator is part of the benchmarks.
+ * The benchmark workload's spans normalised twice: with JSON read by {@link JsonTreeReader} and
+ * written by {@link JsonTreeWriter}, and with both done by Jackson (what they replaced). The
+ * requests that leave the processor are the same, byte for byte. Lives here, in the normaliser's
+ * package, because the workload generator is part of the benchmarks.
  */
 class WorkloadWriterDifferentialTest {
 

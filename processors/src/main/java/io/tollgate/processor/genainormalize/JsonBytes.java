@@ -85,8 +85,11 @@ final class JsonBytes {
     }
   }
 
-  /** The index of the first byte from {@code i} that is escaped, or {@code end}. */
-  private static int nextEscape(byte[] b, int i, int end) {
+  /**
+   * The index of the first byte from {@code i} that is escaped (a control character, a quote or a
+   * backslash), or {@code end}.
+   */
+  static int nextEscape(byte[] b, int i, int end) {
     for (; i + 8 <= end; i += 8) {
       if (escapeIn((long) LONGS.get(b, i)) != 0) {
         break; // it is in these eight: found below

@@ -14,11 +14,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.ShortNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.google.protobuf.ByteOutput;
 import com.google.protobuf.ByteString;
-import com.google.protobuf.UnsafeByteOperations;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -63,7 +59,7 @@ final class JsonTreeWriter {
 
   private byte[] buf = new byte[16 * 1024];
   private int size;
-  private final Slice slice = new Slice();
+  private final ByteSlice slice = new ByteSlice();
 
   private JsonTreeWriter() {}
 
@@ -238,16 +234,10 @@ final class JsonTreeWriter {
    * set), so they hold no surrogate.
    */
   private boolean utf8(ByteString text) {
+    int len = text.size();
     byte[] array;
     int off;
-    int len = text.size();
-    slice.clear();
-    try {
-      UnsafeByteOperations.unsafeWriteTo(text, slice);
-    } catch (IOException e) {
-      throw new IllegalStateException(e); // Slice does not throw
-    }
-    if (slice.parts == 1) {
+    if (slice.of(text) && len > 0) {
       array = slice.array; // read only: the array stays the value's
       off = slice.offset;
     } else {
@@ -265,46 +255,6 @@ final class JsonTreeWriter {
   private void ensure(int more) {
     if (size + more > buf.length) {
       buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
-    }
-  }
-
-  /** The array behind a flat ByteString, without a copy. */
-  private static final class Slice extends ByteOutput {
-    byte[] array;
-    int offset;
-    int parts;
-
-    void clear() {
-      array = null;
-      parts = 0;
-    }
-
-    @Override
-    public void writeLazy(byte[] value, int offset, int length) {
-      if (parts++ == 0) {
-        this.array = value;
-        this.offset = offset;
-      }
-    }
-
-    @Override
-    public void write(byte[] value, int offset, int length) {
-      parts += 2; // a copy was asked for: not ours to keep
-    }
-
-    @Override
-    public void write(byte value) {
-      parts += 2;
-    }
-
-    @Override
-    public void write(ByteBuffer value) {
-      parts += 2;
-    }
-
-    @Override
-    public void writeLazy(ByteBuffer value) {
-      parts += 2;
     }
   }
 }
