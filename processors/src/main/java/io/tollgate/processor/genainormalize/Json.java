@@ -225,6 +225,17 @@ final class Json {
   }
 
   /**
+   * {@code node} written and read back: {@code parse(write(node))}, without Strings when both
+   * {@link JsonTreeWriter} and {@link JsonTreeReader} take the document (the same tree: each does
+   * what Jackson does on what it takes).
+   */
+  static JsonNode reparse(JsonNode node) {
+    byte[] utf8 = jacksonOnly ? null : JsonTreeWriter.write(node);
+    JsonNode n = utf8 == null ? null : JsonTreeReader.read(UnsafeByteOperations.unsafeWrap(utf8));
+    return n != null ? n : parse(write(node));
+  }
+
+  /**
    * Every document read and written by Jackson: set only by the differential test that runs the
    * benchmark workload through the normaliser both ways and compares the spans byte for byte.
    */
