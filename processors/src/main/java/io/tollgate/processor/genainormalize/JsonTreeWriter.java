@@ -51,6 +51,9 @@ final class JsonTreeWriter {
   /** Deeper documents go to Jackson (which enforces its own nesting limit). */
   static final int MAX_DEPTH = 200;
 
+  /** Text is escaped this many chars (or bytes) at a time. */
+  private static final int CHUNK = 8192;
+
   /** Buffers that grew past this are let go after the document. */
   private static final int KEEP = 1 << 20;
 
@@ -174,43 +177,51 @@ final class JsonTreeWriter {
   /** A String as a JSON string; false for a lone surrogate. */
   private boolean string(String s) {
     int n = s.length();
-    ensure(2 + 6 * n); // at most six bytes per char (an escape); a pair is four bytes for two
-    byte[] b = buf;
-    int o = size;
-    b[o++] = '"';
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        int e = ESCAPES[c];
-        if (e == 0) {
-          b[o++] = (byte) c;
+    ensure(1);
+    buf[size++] = '"';
+    int i = 0;
+    while (i < n) {
+      // Room for a chunk at six bytes a char (an escape), and a pair that ends past it: the
+      // buffer grows with the text, not with six times a long text.
+      int stop = Math.min(n, i + CHUNK);
+      ensure(6 * (stop - i) + 4);
+      byte[] b = buf;
+      int o = size;
+      for (; i < stop; i++) {
+        char c = s.charAt(i);
+        if (c < 0x80) {
+          int e = ESCAPES[c];
+          if (e == 0) {
+            b[o++] = (byte) c;
+          } else {
+            o = escape(b, o, c, e);
+          }
+        } else if (c < 0x800) {
+          b[o++] = (byte) (0xC0 | (c >> 6));
+          b[o++] = (byte) (0x80 | (c & 0x3F));
+        } else if (Character.isSurrogate(c)) {
+          char low;
+          if (!Character.isHighSurrogate(c)
+              || i + 1 == n
+              || !Character.isLowSurrogate(low = s.charAt(i + 1))) {
+            return false;
+          }
+          int cp = Character.toCodePoint(c, low);
+          i++;
+          b[o++] = (byte) (0xF0 | (cp >> 18));
+          b[o++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+          b[o++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+          b[o++] = (byte) (0x80 | (cp & 0x3F));
         } else {
-          o = escape(b, o, c, e);
+          b[o++] = (byte) (0xE0 | (c >> 12));
+          b[o++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+          b[o++] = (byte) (0x80 | (c & 0x3F));
         }
-      } else if (c < 0x800) {
-        b[o++] = (byte) (0xC0 | (c >> 6));
-        b[o++] = (byte) (0x80 | (c & 0x3F));
-      } else if (Character.isSurrogate(c)) {
-        char low;
-        if (!Character.isHighSurrogate(c)
-            || i + 1 == n
-            || !Character.isLowSurrogate(low = s.charAt(i + 1))) {
-          return false;
-        }
-        int cp = Character.toCodePoint(c, low);
-        i++;
-        b[o++] = (byte) (0xF0 | (cp >> 18));
-        b[o++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-        b[o++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-        b[o++] = (byte) (0x80 | (cp & 0x3F));
-      } else {
-        b[o++] = (byte) (0xE0 | (c >> 12));
-        b[o++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-        b[o++] = (byte) (0x80 | (c & 0x3F));
       }
+      size = o;
     }
-    b[o++] = '"';
-    size = o;
+    ensure(1);
+    buf[size++] = '"';
     return true;
   }
 
@@ -245,9 +256,16 @@ final class JsonTreeWriter {
       off = 0;
     }
     slice.clear();
-    ensure(2 + 6 * len);
+    ensure(1);
     buf[size++] = '"';
-    size += JsonBytes.escape(array, off, len, buf, size);
+    // In chunks, for the same reason as Strings (escapes look at ASCII bytes only, so a chunk may
+    // end inside a multi-byte character).
+    for (int i = 0; i < len; i += CHUNK) {
+      int n = Math.min(CHUNK, len - i);
+      ensure(6 * n);
+      size += JsonBytes.escape(array, off + i, n, buf, size);
+    }
+    ensure(1);
     buf[size++] = '"';
     return true;
   }

@@ -70,6 +70,21 @@ class JsonTreeWriterTest {
   }
 
   @Test
+  void longTextIsWrittenAcrossChunks() {
+    SplittableRandom r = new SplittableRandom(3);
+    StringBuilder b = new StringBuilder();
+    while (b.length() < 40_000) {
+      b.append(PIECES[r.nextInt(PIECES.length)]);
+    }
+    for (int cut = 0; cut < 4; cut++) { // shift where a pair or an escape meets a chunk's end
+      String text = "x".repeat(cut) + b;
+      assertSameAsJackson(NODES.arrayNode().add(text));
+      assertSameAsJackson(
+          NODES.arrayNode().add(new Utf8TextNode(ByteString.copyFromUtf8(text))));
+    }
+  }
+
+  @Test
   void deepDocumentsAreLeftToJackson() {
     ArrayNode doc = NODES.arrayNode();
     ArrayNode at = doc;
