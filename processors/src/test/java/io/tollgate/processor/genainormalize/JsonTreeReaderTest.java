@@ -87,7 +87,8 @@ class JsonTreeReaderTest {
       assertThat(JsonTreeReader.read(ByteString.copyFromUtf8(text))).as(text).isNull();
       compare(text);
     }
-    String deep = "[".repeat(JsonTreeReader.MAX_DEPTH + 1) + "]".repeat(JsonTreeReader.MAX_DEPTH + 1);
+    int depth = JsonTreeReader.MAX_DEPTH + 1;
+    String deep = "[".repeat(depth) + "]".repeat(depth);
     assertThat(JsonTreeReader.read(ByteString.copyFromUtf8(deep))).isNull();
   }
 
