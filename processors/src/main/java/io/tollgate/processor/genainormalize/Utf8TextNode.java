@@ -11,11 +11,12 @@ import com.google.protobuf.ByteString;
 import java.io.IOException;
 
 /**
- * A JSON string held as the UTF-8 bytes of the attribute value it was copied from. A message's
- * text is only copied into the message JSON; as a {@link TextNode} it would be decoded to a String
- * and encoded again to be written. Written by the UTF-8 generator, its bytes go out as they are,
- * escaped ({@link JsonGenerator#writeUTF8String}): the same bytes as its text written as a String,
- * for every character (see {@code Utf8InputTest}).
+ * A JSON string held as UTF-8 bytes: those of the attribute value it was copied from, or of the
+ * JSON document it was read from ({@link JsonTreeReader}). A message's text is only copied into
+ * the message JSON; as a {@link TextNode} it would be decoded to a String and encoded again to be
+ * written. {@link JsonTreeWriter} (or Jackson's UTF-8 generator, {@link
+ * JsonGenerator#writeUTF8String}) writes its bytes as they are, escaped: the same bytes as its
+ * text written as a String, for every character (see {@code Utf8InputTest}).
  *
  * <p>Otherwise it behaves as a {@link TextNode} of its text: textual, {@code asText()} the text
  * (decoded when first asked), equal to a {@code TextNode} of the same text (though a {@code
