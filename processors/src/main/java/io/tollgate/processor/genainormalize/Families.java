@@ -626,7 +626,7 @@ final class Families {
             FAMILY_PRIORITY + Family.OI_DOCUMENTS.ordinal(),
             false,
             false,
-            Converted.ofJson(Json.parse(Json.write(docs))),
+            Converted.ofJson(Json.reparse(docs)),
             toArray(used),
             Candidate.NONE));
   }

@@ -110,6 +110,13 @@ final class Json {
     if (!mayStartJson((char) first)) {
       return null;
     }
+    if (first == '{' || first == '[') {
+      // Plain JSON is read without Jackson, its strings kept as bytes; the rest is Jackson's.
+      JsonNode n = jacksonOnly ? null : JsonTreeReader.read(utf8);
+      if (n != null) {
+        return n;
+      }
+    }
     if (mightNotBeUtf8(utf8)) {
       return parse(v.getStringValue());
     }
@@ -206,8 +213,36 @@ final class Json {
   /**
    * {@code node} written as a string value held as UTF-8 bytes, which is what export sends: no
    * {@code String} is made to be encoded again later. Equal to {@code Values.of(write(node))}.
+   * Written by {@link JsonTreeWriter} (the same bytes as Jackson's, without its generator), or by
+   * Jackson for a document that writer leaves to it.
    */
   static AnyValue writeValue(JsonNode node) {
+    byte[] utf8 = jacksonOnly ? null : JsonTreeWriter.write(node);
+    if (utf8 != null) {
+      return ValidUtf8Values.of(utf8); // valid by construction: not checked again
+    }
+    return writeValueWithJackson(node);
+  }
+
+  /**
+   * {@code node} written and read back: {@code parse(write(node))}, without Strings when both
+   * {@link JsonTreeWriter} and {@link JsonTreeReader} take the document (the same tree: each does
+   * what Jackson does on what it takes).
+   */
+  static JsonNode reparse(JsonNode node) {
+    byte[] utf8 = jacksonOnly ? null : JsonTreeWriter.write(node);
+    JsonNode n = utf8 == null ? null : JsonTreeReader.read(UnsafeByteOperations.unsafeWrap(utf8));
+    return n != null ? n : parse(write(node));
+  }
+
+  /**
+   * Every document read and written by Jackson: set only by the differential test that runs the
+   * benchmark workload through the normaliser both ways and compares the spans byte for byte.
+   */
+  static volatile boolean jacksonOnly;
+
+  /** {@link #writeValue} by Jackson's generator: what it did before, kept for what it leaves. */
+  static AnyValue writeValueWithJackson(JsonNode node) {
     byte[] utf8;
     try {
       Scratch out = SCRATCH.get();

@@ -54,7 +54,12 @@ final class JsonBytes {
    * at least {@code 6 * len} bytes. Runs between escapes are copied whole.
    */
   static int escape(byte[] b, int off, int len, byte[] out) {
-    int o = 0;
+    return escape(b, off, len, out, 0);
+  }
+
+  /** {@link #escape(byte[], int, int, byte[])} into {@code out} from {@code outOff}. */
+  static int escape(byte[] b, int off, int len, byte[] out, int outOff) {
+    int o = outOff;
     int i = off;
     int end = off + len;
     while (true) {
@@ -62,7 +67,7 @@ final class JsonBytes {
       System.arraycopy(b, i, out, o, j - i);
       o += j - i;
       if (j == end) {
-        return o;
+        return o - outOff;
       }
       int c = b[j];
       int e = ESCAPES[c];
@@ -80,8 +85,11 @@ final class JsonBytes {
     }
   }
 
-  /** The index of the first byte from {@code i} that is escaped, or {@code end}. */
-  private static int nextEscape(byte[] b, int i, int end) {
+  /**
+   * The index of the first byte from {@code i} that is escaped (a control character, a quote or a
+   * backslash), or {@code end}.
+   */
+  static int nextEscape(byte[] b, int i, int end) {
     for (; i + 8 <= end; i += 8) {
       if (escapeIn((long) LONGS.get(b, i)) != 0) {
         break; // it is in these eight: found below

@@ -167,21 +167,21 @@ final class Messages {
       case "text":
         if (p.path("text").isTextual()) {
           out.put("type", "text");
-          out.put("content", p.get("text").asText());
+          out.set("content", p.get("text")); // the string node as read: text stays bytes
           return carry(out, p, "type", "text");
         }
         break;
       case "reasoning":
         if (p.path("text").isTextual()) {
           out.put("type", "reasoning");
-          out.put("content", p.get("text").asText());
+          out.set("content", p.get("text")); // the string node as read: text stays bytes
           return carry(out, p, "type", "text");
         }
         break;
       case "thinking": // Anthropic extended thinking
         if (p.path("thinking").isTextual()) {
           out.put("type", "reasoning");
-          out.put("content", p.get("thinking").asText());
+          out.set("content", p.get("thinking")); // the string node as read: text stays bytes
           return carry(out, p, "type", "thinking");
         }
         break;

@@ -7,18 +7,16 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.node.ValueNode;
-import com.google.protobuf.ByteOutput;
 import com.google.protobuf.ByteString;
-import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /**
- * A JSON string held as the UTF-8 bytes of the attribute value it was copied from. A message's
- * text is only copied into the message JSON; as a {@link TextNode} it would be decoded to a String
- * and encoded again to be written. Written by the UTF-8 generator, its bytes go out as they are,
- * escaped ({@link JsonGenerator#writeUTF8String}): the same bytes as its text written as a String,
- * for every character (see {@code Utf8InputTest}).
+ * A JSON string held as UTF-8 bytes: those of the attribute value it was copied from, or of the
+ * JSON document it was read from ({@link JsonTreeReader}). A message's text is only copied into
+ * the message JSON; as a {@link TextNode} it would be decoded to a String and encoded again to be
+ * written. {@link JsonTreeWriter} (or Jackson's UTF-8 generator, {@link
+ * JsonGenerator#writeUTF8String}) writes its bytes as they are, escaped: the same bytes as its
+ * text written as a String, for every character (see {@code Utf8InputTest}).
  *
  * <p>Otherwise it behaves as a {@link TextNode} of its text: textual, {@code asText()} the text
  * (decoded when first asked), equal to a {@code TextNode} of the same text (though a {@code
@@ -106,10 +104,9 @@ final class Utf8TextNode extends ValueNode {
       g.writeString(text()); // a character writer (toString, Json.write) cannot take bytes
       return;
     }
-    Slice s = new Slice();
-    UnsafeByteOperations.unsafeWriteTo(utf8, s);
-    if (s.parts == 1) {
-      write(g, s.array, s.offset, s.length); // read only: the array stays the value's
+    ByteSlice s = new ByteSlice();
+    if (s.of(utf8) && s.array != null) {
+      write(g, s.array, s.offset, utf8.size()); // read only: the array stays the value's
     } else {
       byte[] copy = utf8.toByteArray(); // pieces (a rope) or a buffer: one string, in one go
       write(g, copy, 0, copy.length);
@@ -146,42 +143,5 @@ final class Utf8TextNode extends ValueNode {
   @Override
   public int hashCode() {
     return text().hashCode(); // a TextNode's hash: equal nodes of either kind hash alike
-  }
-
-  /** The array behind a flat ByteString, without a copy. */
-  private static final class Slice extends ByteOutput {
-    byte[] array;
-    int offset;
-    int length;
-    int parts;
-
-    @Override
-    public void writeLazy(byte[] value, int offset, int length) {
-      if (parts++ == 0) {
-        this.array = value;
-        this.offset = offset;
-        this.length = length;
-      }
-    }
-
-    @Override
-    public void write(byte[] value, int offset, int length) {
-      parts += 2; // a copy was asked for: not ours to keep
-    }
-
-    @Override
-    public void write(byte value) {
-      parts += 2;
-    }
-
-    @Override
-    public void write(ByteBuffer value) {
-      parts += 2;
-    }
-
-    @Override
-    public void writeLazy(ByteBuffer value) {
-      parts += 2;
-    }
   }
 }
