@@ -645,13 +645,13 @@ final class RedactionProcessor implements Processor {
       // JSON on its bytes: only the leaves that may hold something are decoded and scanned; the
       // leaves before the pass's first possible trigger are clear already.
       Utf8Json walker = Utf8Json.get();
-      JsonByteLeaves leaves = jsonByteLeaves.get().reset(context, from, first, walker);
+      JsonByteLeaves leaves = jsonByteLeaves.get().reset(context, from, to, first, walker);
       if (walker.walk(bytes, from, to, leaves)) {
         text.release();
-        return leaves.result(utf8, bytes, to, walker.canonical());
+        return leaves.result(utf8, bytes, walker.canonical());
       }
       // Not plain JSON to the byte walker: the char path decides.
-      leaves.reset(null, 0, 0, null);
+      leaves.reset(null, 0, 0, 0, null);
     }
     if (!text.decodeLoaded()) {
       // Not well-formed UTF-8: the String that getStringValue() would give, with its U+FFFDs.
@@ -672,9 +672,9 @@ final class RedactionProcessor implements Processor {
     if (byteEdits) {
       // The findings written into the value's bytes: no String of the text or of the result.
       ByteEditor editor = editors.get();
-      editor.start(from);
+      editor.start(from, to);
       if (editor.edit(bytes, from, to, false, chars, found)) {
-        return editor.finish(bytes, to);
+        return editor.finish(bytes);
       }
     }
     return plainTextValue(text.string(), context, found);
@@ -771,7 +771,7 @@ final class RedactionProcessor implements Processor {
     String[] keys = new String[4];
     Object[] found = new Object[4];
 
-    JsonByteLeaves reset(String context, int base, int clearUntil, Utf8Json walker) {
+    JsonByteLeaves reset(String context, int base, int end, int clearUntil, Utf8Json walker) {
       this.context = context;
       this.base = base;
       this.clearUntil = clearUntil;
@@ -779,7 +779,7 @@ final class RedactionProcessor implements Processor {
       this.editor = null;
       if (walker != null && byteEdits) {
         editor = editors.get();
-        editor.start(base);
+        editor.start(base, end);
       }
       forget();
       if (chars.length > MAX_KEPT_BYTES) {
@@ -795,12 +795,12 @@ final class RedactionProcessor implements Processor {
     }
 
     /** The value {@code utf8} (whose bytes are {@code b[base, to)}) with the leaves found. */
-    TextValue result(ByteString utf8, byte[] b, int to, boolean canonical) {
+    TextValue result(ByteString utf8, byte[] b, boolean canonical) {
       if (kept == 0) {
         return TextValue.CLEAN;
       }
       if (editor != null && canonical) {
-        TextValue tv = editor.finish(b, to);
+        TextValue tv = editor.finish(b);
         forget();
         return tv;
       }
@@ -909,18 +909,23 @@ final class RedactionProcessor implements Processor {
    * finding's edge inside a surrogate pair, or a replacement with a lone surrogate. One per thread.
    */
   private final class ByteEditor {
-    private Utf8Json.ByteSink out = new Utf8Json.ByteSink(1024);
+    // The new value, written into an array of its own (handed out as the value's bytes, not
+    // copied again); made at the value's first edit.
+    private Utf8Json.ByteSink out;
     private int base;
+    private int end;
     private int copiedTo;
     private int[] offsets = new int[16];
     private String[] entities = new String[8];
     private int count;
 
-    void start(int base) {
+    /** Starts on the value {@code b[base, end)}. */
+    void start(int base, int end) {
       this.base = base;
+      this.end = end;
       copiedTo = base;
       count = 0;
-      out.reset();
+      out = null;
     }
 
     /**
@@ -943,6 +948,10 @@ final class RedactionProcessor implements Processor {
       }
       if (entities.length < count + n) {
         entities = Arrays.copyOf(entities, Math.max(count + n, 2 * entities.length));
+      }
+      if (out == null) {
+        // Replacements are about as long as what they replace: room for the value and a little.
+        out = new Utf8Json.ByteSink(end - base + SLACK);
       }
       for (int k = 0; k < n; k++) {
         Finding f = resolved.get(k);
@@ -968,25 +977,33 @@ final class RedactionProcessor implements Processor {
       return true;
     }
 
-    /** The value {@code b[base, to)} edited: null as the new value when no byte changed. */
-    TextValue finish(byte[] b, int to) {
-      out.write(b, copiedTo, to);
+    /** The value {@code b[base, end)} edited: null as the new value when no byte changed. */
+    TextValue finish(byte[] b) {
       AnyValue edited = null;
-      if (!out.contentEquals(b, base, to)) {
-        edited =
-            AnyValue.newBuilder()
-                .setStringValueBytes(UnsafeByteOperations.unsafeWrap(out.toByteArray()))
-                .build();
+      if (out != null) {
+        out.write(b, copiedTo, end);
+        if (!out.contentEquals(b, base, end)) {
+          byte[] a = out.array();
+          int n = out.size();
+          edited =
+              AnyValue.newBuilder()
+                  .setStringValueBytes(
+                      a.length - n <= SLACK
+                          ? UnsafeByteOperations.unsafeWrap(a, 0, n)
+                          : UnsafeByteOperations.unsafeWrap(out.toByteArray()))
+                  .build();
+        }
+        out = null;
       }
       String[] types = Arrays.copyOf(entities, count);
       Arrays.fill(entities, 0, count, null);
       count = 0;
-      if (out.capacity() > MAX_KEPT_BYTES) {
-        out = new Utf8Json.ByteSink(1024);
-      }
       return new TextValue(edited, types);
     }
   }
+
+  /** Unused bytes an edited value may keep at the end of its array rather than be copied. */
+  private static final int SLACK = 64;
 
   // ------------------------------------------------------------------ apply
 

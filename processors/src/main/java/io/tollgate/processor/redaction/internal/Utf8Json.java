@@ -826,6 +826,11 @@ public final class Utf8Json {
       return size == to - from && java.util.Arrays.equals(bytes, 0, size, b, from, to);
     }
 
+    /** The array written into: bytes {@code [0, size())}. */
+    public byte[] array() {
+      return bytes;
+    }
+
     /** A copy of the bytes written. */
     public byte[] toByteArray() {
       return java.util.Arrays.copyOf(bytes, size);
