@@ -679,7 +679,12 @@ public final class Utf8Json {
    */
   public static boolean writeUtf8(String s, ByteSink out) {
     int n = s.length();
-    out.ensure(n * 3);
+    int need = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      need += c < 0x80 ? 1 : c < 0x800 ? 2 : 3; // a surrogate pair: 3 + 3 for 4 bytes
+    }
+    out.ensure(need);
     byte[] b = out.bytes;
     int p = out.size;
     for (int i = 0; i < n; i++) {
@@ -724,7 +729,20 @@ public final class Utf8Json {
   /** {@link #writeLeaf(String, ByteSink)} of {@code s[start, end)}. */
   static boolean writeLeaf(String s, int start, int end, ByteSink out) {
     int n = end;
-    out.ensure((end - start) * 6);
+    // Exactly the room needed (at most six bytes a char), so that an edited value's array keeps
+    // little unused space (see ByteSink#array).
+    int need = 0;
+    for (int i = start; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        need += c < 0x800 ? 2 : 3; // a surrogate pair: 3 + 3 for 4 bytes
+      } else if (c >= 0x20) {
+        need += c == '"' || c == '\\' ? 2 : 1;
+      } else {
+        need += SHORT_ESCAPES.indexOf(c) >= 0 ? 2 : 6;
+      }
+    }
+    out.ensure(need);
     byte[] b = out.bytes;
     int p = out.size;
     for (int i = start; i < n; i++) {
@@ -787,6 +805,9 @@ public final class Utf8Json {
     out.size = p;
     return true;
   }
+
+  // The control characters Jackson writes as a two-byte escape.
+  private static final String SHORT_ESCAPES = "\b\t\n\f\r";
 
   private static final byte[] HEX_DIGITS = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
