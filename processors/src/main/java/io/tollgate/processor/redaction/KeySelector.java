@@ -112,23 +112,28 @@ final class KeySelector {
    */
   private final Decision[] recent = new Decision[RECENT];
 
-  private static final int RECENT = 256; // a power of two
+  private static final int RECENT = 1024; // a power of two
 
   private record Decision(String key, boolean selected) {}
 
   /** Whether the attribute {@code key} of a span (or event) is scanned. */
   boolean selects(String key) {
-    int slot = key.hashCode() & (RECENT - 1);
-    Decision r = recent[slot];
-    if (r != null && (r.key == key || r.key.equals(key))) {
-      return r.selected;
+    int h = key.hashCode();
+    int slot = h ^ (h >>> 16);
+    for (int probe = 0; probe < 2; probe++) {
+      int i = (slot + probe) & (RECENT - 1);
+      Decision r = recent[i];
+      if (r == null) {
+        // The first keys of a slot keep it: keys of one slot do not evict each other.
+        boolean d = lookup(key);
+        recent[i] = new Decision(key, d);
+        return d;
+      }
+      if (r.key == key || r.key.equals(key)) {
+        return r.selected;
+      }
     }
-    boolean d = lookup(key);
-    if (r == null) {
-      // The first key of a slot keeps it: two keys of one slot do not evict each other.
-      recent[slot] = new Decision(key, d);
-    }
-    return d;
+    return lookup(key);
   }
 
   private boolean lookup(String key) {
