@@ -673,7 +673,7 @@ final class RedactionProcessor implements Processor {
       // The findings written into the value's bytes: no String of the text or of the result.
       ByteEditor editor = editors.get();
       editor.start(from, to);
-      if (editor.edit(bytes, from, to, false, chars, found)) {
+      if (editor.edit(bytes, from, to, false, chars, found, 0, from)) {
         return editor.finish(bytes);
       }
     }
@@ -859,6 +859,9 @@ final class RedactionProcessor implements Processor {
       int windowFrom = from;
       int length;
       List<Finding> leafFound;
+      // A char of the decoded text and its byte: where mapping findings to bytes may start.
+      int loopChar = 0;
+      int loopByte = from;
       if (window < 0) {
         length = Utf8Json.decodeLeaf(b, from, to, escaped, chars);
         leafFound = scanner.scan(chars, 0, length, key);
@@ -868,6 +871,8 @@ final class RedactionProcessor implements Processor {
         int before = Utf8Json.decodeLeaf(b, windowFrom, loopFrom, escaped, chars, 0);
         length = before + Utf8Json.decodeLeaf(b, loopFrom, to, escaped, chars, before);
         leafFound = scanner.scanFrom(chars, length, before);
+        loopChar = before;
+        loopByte = loopFrom;
       }
       if (leafFound.isEmpty()) {
         return;
@@ -893,7 +898,7 @@ final class RedactionProcessor implements Processor {
       // A document that is no longer canonical is written by Jackson at the end: stop editing.
       if (editor != null
           && !(walker.canonicalSoFar()
-              && editor.edit(b, windowFrom, to, true, chars, leafFound))) {
+              && editor.edit(b, windowFrom, to, true, chars, leafFound, loopChar, loopByte))) {
         editor = null;
       }
     }
@@ -930,20 +935,34 @@ final class RedactionProcessor implements Processor {
 
     /**
      * Edits the findings {@code found} (offsets in {@code chars}, which hold the text whose raw
-     * bytes are {@code b[from, to)}); false when they cannot be edited on the bytes.
+     * bytes are {@code b[from, to)}); false when they cannot be edited on the bytes. Char {@code
+     * markChar} of the text starts at byte {@code markByte} (a character boundary): findings that
+     * start there or later are mapped to bytes from there (a window's look-back is not walked).
      */
-    boolean edit(byte[] b, int from, int to, boolean json, char[] chars, List<Finding> found) {
+    boolean edit(
+        byte[] b,
+        int from,
+        int to,
+        boolean json,
+        char[] chars,
+        List<Finding> found,
+        int markChar,
+        int markByte) {
       List<Finding> resolved = Findings.resolve(found);
       int n = resolved.size();
       if (offsets.length < 2 * n) {
         offsets = new int[2 * n];
       }
+      if (resolved.get(0).start() < markChar) {
+        markChar = 0;
+        markByte = from;
+      }
       for (int k = 0; k < n; k++) {
         Finding f = resolved.get(k);
-        offsets[2 * k] = f.start();
-        offsets[2 * k + 1] = f.end();
+        offsets[2 * k] = f.start() - markChar;
+        offsets[2 * k + 1] = f.end() - markChar;
       }
-      if (!Utf8Json.toRawOffsets(b, from, to, json, offsets, 2 * n)) {
+      if (!Utf8Json.toRawOffsets(b, markByte, to, json, offsets, 2 * n)) {
         return false;
       }
       if (entities.length < count + n) {
