@@ -1007,7 +1007,7 @@ final class RedactionProcessor implements Processor {
           edited =
               AnyValue.newBuilder()
                   .setStringValueBytes(
-                      a.length - n <= SLACK
+                      a.length - n <= SLACK + n / 8
                           ? UnsafeByteOperations.unsafeWrap(a, 0, n)
                           : UnsafeByteOperations.unsafeWrap(out.toByteArray()))
                   .build();
@@ -1021,7 +1021,11 @@ final class RedactionProcessor implements Processor {
     }
   }
 
-  /** Unused bytes an edited value may keep at the end of its array rather than be copied. */
+  /**
+   * Room an edited value's array gets beyond the value's size; the value keeps its array (rather
+   * than a copy) with up to this and an eighth of its size unused at the end (replacements are
+   * mostly a little shorter than what they replace).
+   */
   private static final int SLACK = 64;
 
   // ------------------------------------------------------------------ apply
