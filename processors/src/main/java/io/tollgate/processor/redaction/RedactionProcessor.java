@@ -672,8 +672,8 @@ final class RedactionProcessor implements Processor {
     if (byteEdits) {
       // The findings written into the value's bytes: no String of the text or of the result.
       ByteEditor editor = editors.get();
-      editor.start(from, to);
-      if (editor.edit(bytes, from, to, false, chars, found, 0, from)) {
+      editor.start(from, to, false);
+      if (editor.edit(bytes, from, to, chars, found, 0, from)) {
         return editor.finish(bytes);
       }
     }
@@ -779,7 +779,7 @@ final class RedactionProcessor implements Processor {
       this.editor = null;
       if (walker != null && byteEdits) {
         editor = editors.get();
-        editor.start(base, end);
+        editor.start(base, end, true);
       }
       forget();
       if (chars.length > MAX_KEPT_BYTES) {
@@ -898,39 +898,41 @@ final class RedactionProcessor implements Processor {
       // A document that is no longer canonical is written by Jackson at the end: stop editing.
       if (editor != null
           && !(walker.canonicalSoFar()
-              && editor.edit(b, windowFrom, to, true, chars, leafFound, loopChar, loopByte))) {
+              && editor.edit(b, windowFrom, to, chars, leafFound, loopChar, loopByte))) {
         editor = null;
       }
     }
   }
 
   /**
-   * Writes a value's new UTF-8 while its findings come, in document order: the bytes between
-   * them copied as they came, each replacement written in the place of its finding's bytes (JSON
-   * escaped in a JSON leaf). That is the anonymizer's output, as the String path would encode it,
-   * without a String of the text or of the result: in plain UTF-8 the bytes of unchanged text are
-   * its encoding, and in a canonical document ({@link Utf8Json#canonical()}) they are what
-   * Jackson writes for it. Refuses (the caller takes the String path) where that could differ: a
-   * finding's edge inside a surrogate pair, or a replacement with a lone surrogate. One per thread.
+   * Edits a value on its UTF-8 bytes while its findings come, in document order: the bytes
+   * between them are copied as they came, each replacement is written in the place of its
+   * finding's bytes (JSON-escaped in a JSON leaf). That is the anonymizer's output, as the String
+   * path would encode it, without a String of the text or of the result: in plain UTF-8 the bytes
+   * of unchanged text are its encoding, and in a canonical document ({@link Utf8Json#canonical()})
+   * they are what Jackson writes for it. Refuses (the caller takes the String path) where that
+   * could differ: a finding's edge inside a surrogate pair, or a replacement with a lone surrogate.
+   * The new value is written once, into an array of exactly its size. One per thread.
    */
   private final class ByteEditor {
-    // The new value, written into an array of its own (handed out as the value's bytes, not
-    // copied again); made at the value's first edit.
-    private Utf8Json.ByteSink out;
     private int base;
     private int end;
-    private int copiedTo;
-    private int[] offsets = new int[16];
-    private String[] entities = new String[8];
+    private boolean json;
     private int count;
+    // Per finding: its bytes [ranges[2k], ranges[2k + 1]) in the value's array, its replacement
+    // (null: kept as it is) and entity type.
+    private int[] ranges = new int[16];
+    private String[] replacements = new String[8];
+    private String[] entities = new String[8];
+    private int size; // of the new value
 
-    /** Starts on the value {@code b[base, end)}. */
-    void start(int base, int end) {
+    /** Starts on the value {@code b[base, end)}: plain text, or a JSON document ({@code json}). */
+    void start(int base, int end, boolean json) {
       this.base = base;
       this.end = end;
-      copiedTo = base;
+      this.json = json;
       count = 0;
-      out = null;
+      size = end - base;
     }
 
     /**
@@ -943,34 +945,32 @@ final class RedactionProcessor implements Processor {
         byte[] b,
         int from,
         int to,
-        boolean json,
         char[] chars,
         List<Finding> found,
         int markChar,
         int markByte) {
       List<Finding> resolved = Findings.resolve(found);
       int n = resolved.size();
-      if (offsets.length < 2 * n) {
-        offsets = new int[2 * n];
-      }
       if (resolved.get(0).start() < markChar) {
         markChar = 0;
         markByte = from;
       }
-      for (int k = 0; k < n; k++) {
-        Finding f = resolved.get(k);
-        offsets[2 * k] = f.start() - markChar;
-        offsets[2 * k + 1] = f.end() - markChar;
-      }
-      if (!Utf8Json.toRawOffsets(b, markByte, to, json, offsets, 2 * n)) {
-        return false;
+      if (ranges.length < 2 * (count + n)) {
+        ranges = Arrays.copyOf(ranges, Math.max(2 * (count + n), 2 * ranges.length));
       }
       if (entities.length < count + n) {
-        entities = Arrays.copyOf(entities, Math.max(count + n, 2 * entities.length));
+        int m = Math.max(count + n, 2 * entities.length);
+        entities = Arrays.copyOf(entities, m);
+        replacements = Arrays.copyOf(replacements, m);
       }
-      if (out == null) {
-        // Replacements are about as long as what they replace: room for the value and a little.
-        out = new Utf8Json.ByteSink(end - base + SLACK);
+      int at = 2 * count;
+      for (int k = 0; k < n; k++) {
+        Finding f = resolved.get(k);
+        ranges[at + 2 * k] = f.start() - markChar;
+        ranges[at + 2 * k + 1] = f.end() - markChar;
+      }
+      if (!Utf8Json.toRawOffsets(b, markByte, to, json, ranges, at, 2 * n)) {
+        return false;
       }
       for (int k = 0; k < n; k++) {
         Finding f = resolved.get(k);
@@ -980,17 +980,16 @@ final class RedactionProcessor implements Processor {
         } catch (RuntimeException e) {
           return false; // the String path fails the same way, and handles that
         }
-        int rawStart = offsets[2 * k];
-        int rawEnd = offsets[2 * k + 1];
-        out.write(b, copiedTo, rawStart);
-        if (replacement == null) {
-          out.write(b, rawStart, rawEnd);
-        } else if (!(json
-            ? Utf8Json.writeLeaf(replacement, out)
-            : Utf8Json.writeUtf8(replacement, out))) {
-          return false;
+        int raw = ranges[at + 2 * k + 1] - ranges[at + 2 * k];
+        if (replacement != null) {
+          int length =
+              json ? Utf8Json.escapedLength(replacement) : Utf8Json.utf8Length(replacement);
+          if (length < 0) {
+            return false; // a lone surrogate
+          }
+          size += length - raw;
         }
-        copiedTo = rawEnd;
+        replacements[count] = replacement;
         entities[count++] = f.entityType();
       }
       return true;
@@ -999,34 +998,43 @@ final class RedactionProcessor implements Processor {
     /** The value {@code b[base, end)} edited: null as the new value when no byte changed. */
     TextValue finish(byte[] b) {
       AnyValue edited = null;
-      if (out != null) {
-        out.write(b, copiedTo, end);
+      boolean replaces = false;
+      for (int k = 0; k < count; k++) {
+        replaces |= replacements[k] != null;
+      }
+      if (replaces) {
+        Utf8Json.ByteSink out = new Utf8Json.ByteSink(size);
+        int copied = base;
+        for (int k = 0; k < count; k++) {
+          int rawStart = ranges[2 * k];
+          int rawEnd = ranges[2 * k + 1];
+          String replacement = replacements[k];
+          out.write(b, copied, rawStart);
+          if (replacement == null) {
+            out.write(b, rawStart, rawEnd);
+          } else if (json) {
+            Utf8Json.writeLeaf(replacement, out);
+          } else {
+            Utf8Json.writeUtf8(replacement, out);
+          }
+          copied = rawEnd;
+        }
+        out.write(b, copied, end);
         if (!out.contentEquals(b, base, end)) {
-          byte[] a = out.array();
-          int n = out.size();
+          // Exactly the new value's size: its array is the value's, no copy.
           edited =
               AnyValue.newBuilder()
-                  .setStringValueBytes(
-                      a.length - n <= SLACK + n / 8
-                          ? UnsafeByteOperations.unsafeWrap(a, 0, n)
-                          : UnsafeByteOperations.unsafeWrap(out.toByteArray()))
+                  .setStringValueBytes(UnsafeByteOperations.unsafeWrap(out.array()))
                   .build();
         }
-        out = null;
       }
       String[] types = Arrays.copyOf(entities, count);
       Arrays.fill(entities, 0, count, null);
+      Arrays.fill(replacements, 0, count, null);
       count = 0;
       return new TextValue(edited, types);
     }
   }
-
-  /**
-   * Room an edited value's array gets beyond the value's size; the value keeps its array (rather
-   * than a copy) with up to this and an eighth of its size unused at the end (replacements are
-   * mostly a little shorter than what they replace).
-   */
-  private static final int SLACK = 64;
 
   // ------------------------------------------------------------------ apply
 

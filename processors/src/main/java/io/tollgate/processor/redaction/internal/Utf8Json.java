@@ -628,9 +628,18 @@ public final class Utf8Json {
    */
   public static boolean toRawOffsets(
       byte[] b, int from, int to, boolean json, int[] at, int count) {
+    return toRawOffsets(b, from, to, json, at, 0, count);
+  }
+
+  /**
+   * {@link #toRawOffsets(byte[], int, int, boolean, int[], int)} of {@code at[first, first +
+   * count)}.
+   */
+  public static boolean toRawOffsets(
+      byte[] b, int from, int to, boolean json, int[] at, int first, int count) {
     int i = from;
     int c = 0; // chars before b[i]
-    for (int k = 0; k < count; k++) {
+    for (int k = first; k < first + count; k++) {
       int target = at[k];
       while (c < target) {
         // Eight ASCII bytes (without a backslash in JSON) are eight chars.
@@ -670,6 +679,58 @@ public final class Utf8Json {
       at[k] = i;
     }
     return true;
+  }
+
+  /** The bytes {@link #writeUtf8} writes for {@code s}; -1 when it holds a lone surrogate. */
+  public static int utf8Length(String s) {
+    int n = s.length();
+    int length = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        length++;
+      } else if (c < 0x800) {
+        length += 2;
+      } else if (!Character.isSurrogate(c)) {
+        length += 3;
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < n
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        length += 4;
+        i++;
+      } else {
+        return -1;
+      }
+    }
+    return length;
+  }
+
+  /** The bytes {@link #writeLeaf} writes for {@code s}; -1 when it holds a lone surrogate. */
+  public static int escapedLength(String s) {
+    int n = s.length();
+    int length = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        if (c < 0x800) {
+          length += 2;
+        } else if (!Character.isSurrogate(c)) {
+          length += 3;
+        } else if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          length += 4;
+          i++;
+        } else {
+          return -1;
+        }
+      } else if (c >= 0x20) {
+        length += c == '"' || c == '\\' ? 2 : 1;
+      } else {
+        length += SHORT_ESCAPES.indexOf(c) >= 0 ? 2 : 6;
+      }
+    }
+    return length;
   }
 
   /**

@@ -176,7 +176,10 @@ class Utf8JsonTest {
     }
   }
 
-  /** {@link Utf8Json#writeUtf8}: what {@code getBytes(UTF_8)} gives, or false for a lone one. */
+  /**
+   * {@link Utf8Json#writeUtf8}: what {@code getBytes(UTF_8)} gives, or false for a lone surrogate;
+   * {@link Utf8Json#utf8Length} and {@link Utf8Json#escapedLength} count what is written.
+   */
   @Test
   void writeUtf8IsStandardUtf8AndRefusesLoneSurrogates() {
     RedactionTexts texts = new RedactionTexts(78L);
@@ -190,10 +193,18 @@ class Utf8JsonTest {
       assertThat(Utf8Json.writeUtf8(s, out)).isTrue();
       assertThat(java.util.Arrays.copyOf(out.array(), out.size()))
           .isEqualTo(s.getBytes(StandardCharsets.UTF_8));
+      assertThat(Utf8Json.utf8Length(s)).isEqualTo(out.size());
+      // And as a JSON leaf: escapedLength is what writeLeaf writes.
+      String leaf = s + "\u0001\b\t\f\r\u001f\u007f";
+      out.reset();
+      assertThat(Utf8Json.writeLeaf(leaf, out)).isTrue();
+      assertThat(Utf8Json.escapedLength(leaf)).isEqualTo(out.size());
     }
     for (String lone : new String[] {"a\uD800", "\uDC00b", "x\uD83Dy"}) {
       out.reset();
       assertThat(Utf8Json.writeUtf8(lone, out)).as(lone).isFalse();
+      assertThat(Utf8Json.utf8Length(lone)).isEqualTo(-1);
+      assertThat(Utf8Json.escapedLength(lone)).isEqualTo(-1);
     }
   }
 
