@@ -931,8 +931,14 @@ final class RedactionProcessor implements Processor {
       this.base = base;
       this.end = end;
       this.json = json;
-      count = 0;
+      forget(); // an edit given up half way keeps nothing
       size = end - base;
+    }
+
+    private void forget() {
+      Arrays.fill(entities, 0, count, null);
+      Arrays.fill(replacements, 0, count, null);
+      count = 0;
     }
 
     /**
@@ -1029,9 +1035,7 @@ final class RedactionProcessor implements Processor {
         }
       }
       String[] types = Arrays.copyOf(entities, count);
-      Arrays.fill(entities, 0, count, null);
-      Arrays.fill(replacements, 0, count, null);
-      count = 0;
+      forget();
       return new TextValue(edited, types);
     }
   }
