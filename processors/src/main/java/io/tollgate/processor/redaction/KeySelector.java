@@ -104,8 +104,39 @@ final class KeySelector {
     this.ignored = new HashSet<>(config.ignoredKeys());
   }
 
+  /**
+   * Decisions by a slot of the key's hash, in front of the map: the decoder hands out one String
+   * per distinct key, so a key seen before is mostly found here by identity. An entry is immutable
+   * (final fields), so a racing reader sees no entry or a whole one, and a lost write costs only a
+   * lookup in the map.
+   */
+  private final Decision[] recent = new Decision[RECENT];
+
+  private static final int RECENT = 1024; // a power of two
+
+  private record Decision(String key, boolean selected) {}
+
   /** Whether the attribute {@code key} of a span (or event) is scanned. */
   boolean selects(String key) {
+    int h = key.hashCode();
+    int slot = h ^ (h >>> 16);
+    for (int probe = 0; probe < 2; probe++) {
+      int i = (slot + probe) & (RECENT - 1);
+      Decision r = recent[i];
+      if (r == null) {
+        // The first keys of a slot keep it: keys of one slot do not evict each other.
+        boolean d = lookup(key);
+        recent[i] = new Decision(key, d);
+        return d;
+      }
+      if (r.key == key || r.key.equals(key)) {
+        return r.selected;
+      }
+    }
+    return lookup(key);
+  }
+
+  private boolean lookup(String key) {
     Boolean d = decisions.get(key);
     if (d == null) {
       d = decide(key);

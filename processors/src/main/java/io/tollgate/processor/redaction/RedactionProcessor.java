@@ -39,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +89,16 @@ final class RedactionProcessor implements Processor {
   private final ThreadLocal<JsonLeaves> jsonLeaves = ThreadLocal.withInitial(JsonLeaves::new);
   private final ThreadLocal<JsonByteLeaves> jsonByteLeaves =
       ThreadLocal.withInitial(JsonByteLeaves::new);
+  private final ThreadLocal<ByteEditor> editors = ThreadLocal.withInitial(ByteEditor::new);
+
+  /**
+   * Whether values read on their bytes with local findings are edited on their bytes ({@link
+   * ByteEditor}) where that gives the same output; false only in tests, which compare both paths.
+   */
+  private final boolean byteEdits;
+
+  // Values written from a ByteEditor's bytes: for tests, which check that the edit path is taken.
+  private final LongAdder byteEdited = new LongAdder();
 
   /** Where a rewritten JSON value is put together, per thread. */
   private static final ThreadLocal<Utf8Json.ByteSink> SINKS =
@@ -103,6 +114,18 @@ final class RedactionProcessor implements Processor {
       TextScanner scanner,
       Anonymizer anonymizer,
       PresidioAnalyzer presidio) {
+    this(config, ctx, next, scanner, anonymizer, presidio, true);
+  }
+
+  RedactionProcessor(
+      RedactionConfig config,
+      ComponentContext ctx,
+      TracesConsumer next,
+      TextScanner scanner,
+      Anonymizer anonymizer,
+      PresidioAnalyzer presidio,
+      boolean byteEdits) {
+    this.byteEdits = byteEdits;
     this.config = config;
     this.next = next;
     this.keys = new KeySelector(config);
@@ -163,6 +186,10 @@ final class RedactionProcessor implements Processor {
     // segment's text), see TextWindow.
     final int[] leafFrom;
     final boolean canonical;
+    // A value edited on its bytes (ByteEditor): the new value (null when the edit changed no byte)
+    // and the entity type of each finding, for the counts; no segments.
+    final AnyValue edited;
+    final String[] entities;
 
     TextValue(String original, boolean json, List<Segment> segments) {
       this(original, json, segments, null);
@@ -178,6 +205,23 @@ final class RedactionProcessor implements Processor {
       this.rawTo = null;
       this.leafFrom = null;
       this.canonical = false;
+      this.edited = null;
+      this.entities = null;
+    }
+
+    /** A value whose new bytes are made already: {@code edited}, or null when none changed. */
+    TextValue(AnyValue edited, String[] entities) {
+      this.original = null;
+      this.json = false;
+      this.segments = List.of();
+      this.leafIndexes = null;
+      this.utf8 = null;
+      this.rawFrom = null;
+      this.rawTo = null;
+      this.leafFrom = null;
+      this.canonical = false;
+      this.edited = edited;
+      this.entities = entities;
     }
 
     /** A JSON value read on its bytes, with the leaves numbered {@code leafIndexes} kept. */
@@ -198,6 +242,8 @@ final class RedactionProcessor implements Processor {
       this.rawTo = rawTo;
       this.leafFrom = leafFrom;
       this.canonical = canonical;
+      this.edited = null;
+      this.entities = null;
     }
 
     /** Leaf {@code k} as a whole: the part before its window decoded, then {@code window}. */
@@ -226,6 +272,9 @@ final class RedactionProcessor implements Processor {
 
     /** {@link #result()} as an attribute value: as bytes when the value was read as bytes. */
     AnyValue resultValue() {
+      if (entities != null) {
+        return edited;
+      }
       if (utf8 != null && canonical) {
         AnyValue spliced = splice();
         if (spliced != null) {
@@ -288,6 +337,9 @@ final class RedactionProcessor implements Processor {
     }
 
     boolean changed() {
+      if (entities != null) {
+        return edited != null;
+      }
       for (Segment s : segments) {
         if (s.result != null && !s.result.equals(s.text)) {
           return true;
@@ -593,12 +645,13 @@ final class RedactionProcessor implements Processor {
       // JSON on its bytes: only the leaves that may hold something are decoded and scanned; the
       // leaves before the pass's first possible trigger are clear already.
       Utf8Json walker = Utf8Json.get();
-      JsonByteLeaves leaves = jsonByteLeaves.get().reset(context, from, first);
+      JsonByteLeaves leaves = jsonByteLeaves.get().reset(context, from, to, first, walker);
       if (walker.walk(bytes, from, to, leaves)) {
         text.release();
-        return leaves.result(utf8, walker.canonical());
+        return leaves.result(utf8, bytes, walker.canonical());
       }
-      leaves.reset(null, 0, 0); // not plain JSON to the byte walker: the char path decides
+      // Not plain JSON to the byte walker: the char path decides.
+      leaves.reset(null, 0, 0, 0, null);
     }
     if (!text.decodeLoaded()) {
       // Not well-formed UTF-8: the String that getStringValue() would give, with its U+FFFDs.
@@ -613,7 +666,18 @@ final class RedactionProcessor implements Processor {
       }
     }
     List<Finding> found = scanner.scan(chars, 0, n, context);
-    return found.isEmpty() ? TextValue.CLEAN : plainTextValue(text.string(), context, found);
+    if (found.isEmpty()) {
+      return TextValue.CLEAN;
+    }
+    if (byteEdits) {
+      // The findings written into the value's bytes: no String of the text or of the result.
+      ByteEditor editor = editors.get();
+      editor.start(from, to, false);
+      if (editor.edit(bytes, from, to, chars, found, 0, from)) {
+        return editor.finish(bytes);
+      }
+    }
+    return plainTextValue(text.string(), context, found);
   }
 
   private static TextValue plainTextValue(String s, String context, List<Finding> found) {
@@ -681,6 +745,10 @@ final class RedactionProcessor implements Processor {
    * with the JSON escapes decoded, scanned on their own with their field as the context, which is
    * exactly the case the pre-filter covers (a JSON leaf); positions before the leaf's first byte
    * count as a word start and are never looked at, as in the scan of the leaf. One per thread.
+   *
+   * <p>While the document is canonical, the leaves with findings are also edited on the bytes
+   * ({@link ByteEditor}) as they come; at the end a canonical document takes that edit, any other
+   * gets its leaves as {@link Segment}s (Strings of the decoded windows) for the String path.
    */
   private final class JsonByteLeaves implements Utf8Json.LeafVisitor {
     String context;
@@ -690,28 +758,65 @@ final class RedactionProcessor implements Processor {
     String lastKey;
     boolean lastKeyMayFind;
     char[] chars = new char[256];
-    List<Segment> segments;
-    int[] indexes;
-    int[] rawFrom;
-    int[] rawTo;
-    int[] leafFrom;
+    Utf8Json walker;
+    ByteEditor editor; // null when not editing (any more)
+    // The leaves with findings: number, raw window (from, to) and leaf start (relative to base),
+    // whether escaped, context key and findings; first `kept` entries.
+    int kept;
+    int[] indexes = new int[4];
+    int[] rawFrom = new int[4];
+    int[] rawTo = new int[4];
+    int[] leafFrom = new int[4];
+    boolean[] escapedLeaf = new boolean[4];
+    String[] keys = new String[4];
+    Object[] found = new Object[4];
 
-    JsonByteLeaves reset(String context, int base, int clearUntil) {
+    JsonByteLeaves reset(String context, int base, int end, int clearUntil, Utf8Json walker) {
       this.context = context;
       this.base = base;
       this.clearUntil = clearUntil;
-      this.segments = null;
+      this.walker = walker;
+      this.editor = null;
+      if (walker != null && byteEdits) {
+        editor = editors.get();
+        editor.start(base, end, true);
+      }
+      forget();
       if (chars.length > MAX_KEPT_BYTES) {
         chars = new char[256];
       }
       return this;
     }
 
-    TextValue result(ByteString utf8, boolean canonical) {
-      if (segments == null) {
+    private void forget() {
+      Arrays.fill(keys, 0, kept, null);
+      Arrays.fill(found, 0, kept, null);
+      kept = 0;
+    }
+
+    /** The value {@code utf8} (whose bytes are {@code b[base, to)}) with the leaves found. */
+    TextValue result(ByteString utf8, byte[] b, boolean canonical) {
+      if (kept == 0) {
         return TextValue.CLEAN;
       }
-      int n = segments.size();
+      if (editor != null && canonical) {
+        TextValue tv = editor.finish(b);
+        forget();
+        return tv;
+      }
+      int n = kept;
+      List<Segment> segments = new ArrayList<>(n);
+      for (int k = 0; k < n; k++) {
+        int from = base + rawFrom[k];
+        int end = base + rawTo[k];
+        if (chars.length < end - from) {
+          chars = new char[Math.max(end - from, 2 * chars.length)];
+        }
+        int length = Utf8Json.decodeLeaf(b, from, end, escapedLeaf[k], chars);
+        @SuppressWarnings("unchecked")
+        List<Finding> f = (List<Finding>) found[k];
+        segments.add(new Segment(new String(chars, 0, length), keys[k], f));
+      }
       TextValue tv =
           new TextValue(
               utf8,
@@ -721,7 +826,7 @@ final class RedactionProcessor implements Processor {
               Arrays.copyOf(rawTo, n),
               Arrays.copyOf(leafFrom, n),
               canonical);
-      segments = null;
+      forget();
       return tv;
     }
 
@@ -753,38 +858,185 @@ final class RedactionProcessor implements Processor {
       long window = first > from ? TextWindow.of(b, from, first) : -1;
       int windowFrom = from;
       int length;
-      List<Finding> found;
+      List<Finding> leafFound;
+      // A char of the decoded text and its byte: where mapping findings to bytes may start.
+      int loopChar = 0;
+      int loopByte = from;
       if (window < 0) {
         length = Utf8Json.decodeLeaf(b, from, to, escaped, chars);
-        found = scanner.scan(chars, 0, length, key);
+        leafFound = scanner.scan(chars, 0, length, key);
       } else {
         windowFrom = (int) (window >>> 32);
         int loopFrom = (int) window;
         int before = Utf8Json.decodeLeaf(b, windowFrom, loopFrom, escaped, chars, 0);
         length = before + Utf8Json.decodeLeaf(b, loopFrom, to, escaped, chars, before);
-        found = scanner.scanFrom(chars, length, before);
+        leafFound = scanner.scanFrom(chars, length, before);
+        loopChar = before;
+        loopByte = loopFrom;
       }
-      if (found.isEmpty()) {
+      if (leafFound.isEmpty()) {
         return;
       }
-      if (segments == null) {
-        segments = new ArrayList<>(4);
-        indexes = new int[4];
-        rawFrom = new int[4];
-        rawTo = new int[4];
-        leafFrom = new int[4];
-      } else if (segments.size() == indexes.length) {
-        indexes = Arrays.copyOf(indexes, indexes.length * 2);
-        rawFrom = Arrays.copyOf(rawFrom, indexes.length);
-        rawTo = Arrays.copyOf(rawTo, indexes.length);
-        leafFrom = Arrays.copyOf(leafFrom, indexes.length);
+      if (kept == indexes.length) {
+        int m = 2 * kept;
+        indexes = Arrays.copyOf(indexes, m);
+        rawFrom = Arrays.copyOf(rawFrom, m);
+        rawTo = Arrays.copyOf(rawTo, m);
+        leafFrom = Arrays.copyOf(leafFrom, m);
+        escapedLeaf = Arrays.copyOf(escapedLeaf, m);
+        keys = Arrays.copyOf(keys, m);
+        found = Arrays.copyOf(found, m);
       }
-      int k = segments.size();
+      int k = kept++;
       indexes[k] = index;
       rawFrom[k] = windowFrom - base;
       rawTo[k] = to - base;
       leafFrom[k] = from - base;
-      segments.add(new Segment(new String(chars, 0, length), key, found));
+      escapedLeaf[k] = escaped;
+      keys[k] = key;
+      found[k] = leafFound;
+      // A document that is no longer canonical is written by Jackson at the end: stop editing.
+      if (editor != null
+          && !(walker.canonicalSoFar()
+              && editor.edit(b, windowFrom, to, chars, leafFound, loopChar, loopByte))) {
+        editor = null;
+      }
+    }
+  }
+
+  /**
+   * Edits a value on its UTF-8 bytes while its findings come, in document order: the bytes
+   * between them are copied as they came, each replacement is written in the place of its
+   * finding's bytes (JSON-escaped in a JSON leaf). That is the anonymizer's output, as the String
+   * path would encode it, without a String of the text or of the result: in plain UTF-8 the bytes
+   * of unchanged text are its encoding, and in a canonical document ({@link Utf8Json#canonical()})
+   * they are what Jackson writes for it. Refuses (the caller takes the String path) where that
+   * could differ: a finding's edge inside a surrogate pair, or a replacement with a lone surrogate.
+   * The new value is written once, into an array of exactly its size. One per thread.
+   */
+  private final class ByteEditor {
+    private int base;
+    private int end;
+    private boolean json;
+    private int count;
+    // Per finding: its bytes [ranges[2k], ranges[2k + 1]) in the value's array, its replacement
+    // (null: kept as it is) and entity type.
+    private int[] ranges = new int[16];
+    private String[] replacements = new String[8];
+    private String[] entities = new String[8];
+    private int size; // of the new value
+
+    /** Starts on the value {@code b[base, end)}: plain text, or a JSON document ({@code json}). */
+    void start(int base, int end, boolean json) {
+      this.base = base;
+      this.end = end;
+      this.json = json;
+      forget(); // an edit given up half way keeps nothing
+      size = end - base;
+    }
+
+    private void forget() {
+      Arrays.fill(entities, 0, count, null);
+      Arrays.fill(replacements, 0, count, null);
+      count = 0;
+    }
+
+    /**
+     * Edits the findings {@code found} (offsets in {@code chars}, which hold the text whose raw
+     * bytes are {@code b[from, to)}); false when they cannot be edited on the bytes. Char {@code
+     * markChar} of the text starts at byte {@code markByte} (a character boundary): findings that
+     * start there or later are mapped to bytes from there (a window's look-back is not walked).
+     */
+    boolean edit(
+        byte[] b,
+        int from,
+        int to,
+        char[] chars,
+        List<Finding> found,
+        int markChar,
+        int markByte) {
+      List<Finding> resolved = Findings.resolve(found);
+      int n = resolved.size();
+      if (resolved.get(0).start() < markChar) {
+        markChar = 0;
+        markByte = from;
+      }
+      if (ranges.length < 2 * (count + n)) {
+        ranges = Arrays.copyOf(ranges, Math.max(2 * (count + n), 2 * ranges.length));
+      }
+      if (entities.length < count + n) {
+        int m = Math.max(count + n, 2 * entities.length);
+        entities = Arrays.copyOf(entities, m);
+        replacements = Arrays.copyOf(replacements, m);
+      }
+      int at = 2 * count;
+      for (int k = 0; k < n; k++) {
+        Finding f = resolved.get(k);
+        ranges[at + 2 * k] = f.start() - markChar;
+        ranges[at + 2 * k + 1] = f.end() - markChar;
+      }
+      if (!Utf8Json.toRawOffsets(b, markByte, to, json, ranges, at, 2 * n)) {
+        return false;
+      }
+      for (int k = 0; k < n; k++) {
+        Finding f = resolved.get(k);
+        String replacement;
+        try {
+          replacement = anonymizer.replacement(f.entityType(), chars, f.start(), f.end());
+        } catch (RuntimeException e) {
+          return false; // the String path fails the same way, and handles that
+        }
+        int raw = ranges[at + 2 * k + 1] - ranges[at + 2 * k];
+        if (replacement != null) {
+          int length =
+              json ? Utf8Json.escapedLength(replacement) : Utf8Json.utf8Length(replacement);
+          if (length < 0) {
+            return false; // a lone surrogate
+          }
+          size += length - raw;
+        }
+        replacements[count] = replacement;
+        entities[count++] = f.entityType();
+      }
+      return true;
+    }
+
+    /** The value {@code b[base, end)} edited: null as the new value when no byte changed. */
+    TextValue finish(byte[] b) {
+      AnyValue edited = null;
+      boolean replaces = false;
+      for (int k = 0; k < count; k++) {
+        replaces |= replacements[k] != null;
+      }
+      if (replaces) {
+        Utf8Json.ByteSink out = new Utf8Json.ByteSink(size);
+        int copied = base;
+        for (int k = 0; k < count; k++) {
+          int rawStart = ranges[2 * k];
+          int rawEnd = ranges[2 * k + 1];
+          String replacement = replacements[k];
+          out.write(b, copied, rawStart);
+          if (replacement == null) {
+            out.write(b, rawStart, rawEnd);
+          } else if (json) {
+            Utf8Json.writeLeaf(replacement, out);
+          } else {
+            Utf8Json.writeUtf8(replacement, out);
+          }
+          copied = rawEnd;
+        }
+        out.write(b, copied, end);
+        if (!out.contentEquals(b, base, end)) {
+          // Exactly the new value's size: its array is the value's, no copy.
+          edited =
+              AnyValue.newBuilder()
+                  .setStringValueBytes(UnsafeByteOperations.unsafeWrap(out.array()))
+                  .build();
+        }
+      }
+      String[] types = Arrays.copyOf(entities, count);
+      forget();
+      return new TextValue(edited, types);
     }
   }
 
@@ -822,6 +1074,16 @@ final class RedactionProcessor implements Processor {
     boolean drop = false;
     boolean changed = false;
     for (TextValue tv : t.texts) {
+      if (tv.entities != null) {
+        // Edited on its bytes already: what the anonymizer would have counted, and whether the
+        // edit changed anything.
+        for (String e : tv.entities) {
+          counts.merge(e, 1, Integer::sum);
+        }
+        changed |= tv.edited != null;
+        byteEdited.increment();
+        continue;
+      }
       for (Segment s : tv.segments) {
         if (s.unscanned && onError == OnError.DROP_CONTENT) {
           drop = true;
@@ -936,6 +1198,11 @@ final class RedactionProcessor implements Processor {
                 .tag("processor", processorId)
                 .tag("entity_type", l)
                 .register(registry));
+  }
+
+  /** How many values were edited on their bytes so far (for tests). */
+  long byteEditedValues() {
+    return byteEdited.sum();
   }
 
   // ------------------------------------------------------------------ lifecycle

@@ -56,7 +56,7 @@ class RedactionDifferentialTest {
     "service.note", // not scanned
   };
 
-  private static List<RedactionConfig> configs() {
+  static List<RedactionConfig> configs() {
     RedactionConfig d = RedactionConfig.defaults();
     List<RedactionConfig> out = new ArrayList<>();
     out.add(d);
@@ -175,9 +175,11 @@ class RedactionDifferentialTest {
     int untouched = 0;
     int changedSpans = 0;
     int spans = 0;
+    long edited = 0;
     for (RedactionConfig config : configs()) {
       Run actual = new Run(config, false);
       Run expected = new Run(config, true);
+      Run stringPath = new Run(config, Mode.STRING_PATH);
       for (int batch = 0; batch < 80; batch++) {
         List<Span.Builder> built = new ArrayList<>();
         int n = 1 + random.nextInt(8);
@@ -196,13 +198,21 @@ class RedactionDifferentialTest {
         }
         ExportTraceServiceRequest ref = expected.run(request);
         assertThat(out).as("batch %d under %s", batch, config).isEqualTo(ref);
+        // Values edited on their bytes: the very bytes the String path writes.
+        assertThat(out.toByteArray())
+            .as("batch %d under %s, against the String path", batch, config)
+            .isEqualTo(stringPath.run(request).toByteArray());
         spans += n;
         if (!out.equals(request)) {
           changedSpans++;
         }
       }
       assertThat(actual.counts()).as("entity counters").isEqualTo(expected.counts());
+      assertThat(stringPath.counts()).as("entity counters").isEqualTo(expected.counts());
+      edited += ((RedactionProcessor) actual.processor).byteEditedValues();
+      assertThat(((RedactionProcessor) stringPath.processor).byteEditedValues()).isZero();
     }
+    assertThat(edited).as("values edited on their bytes").isGreaterThan(100);
     // Most batches carry something to redact, and some stay as they were.
     assertThat(changedSpans).isBetween(spans / 20, spans - 1);
     if (bytes) {
@@ -465,18 +475,42 @@ class RedactionDifferentialTest {
     return JsonText.rewrite(json, texts);
   }
 
+  /** Which processor a {@link Run} runs. */
+  enum Mode {
+    /** The processor as the factory makes it. */
+    CURRENT,
+    /** The processor without its edits on bytes: every changed value goes through a String. */
+    STRING_PATH,
+    /** {@link ReferenceRedactionProcessor}. */
+    REFERENCE
+  }
+
   /** One processor (the current one or the reference) with its own registry and sink. */
-  private static final class Run {
+  static final class Run {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final RecordingConsumer sink = new RecordingConsumer();
     final Processor processor;
 
     Run(RedactionConfig config, boolean reference) {
+      this(config, reference ? Mode.REFERENCE : Mode.CURRENT);
+    }
+
+    Run(RedactionConfig config, Mode mode) {
       ComponentContext ctx =
           ComponentContext.builder(ComponentKind.PROCESSOR, ComponentId.of("redaction"))
               .meterRegistry(registry)
               .build();
-      if (reference) {
+      if (mode == Mode.STRING_PATH) {
+        processor =
+            new RedactionProcessor(
+                config,
+                ctx,
+                sink,
+                RedactionProcessorFactory.scanner(config),
+                RedactionProcessorFactory.anonymizer(config),
+                null,
+                false);
+      } else if (mode == Mode.REFERENCE) {
         List<TextScanner.CustomPattern> custom = new ArrayList<>();
         for (RecognizersConfig.Custom c : config.recognizers().custom()) {
           custom.add(

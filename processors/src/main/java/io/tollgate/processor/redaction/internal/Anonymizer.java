@@ -5,6 +5,7 @@ import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -30,6 +31,8 @@ public final class Anonymizer {
   private final Operator fallback;
   private final int hashLength;
   private final ThreadLocal<Mac> mac;
+  // "<ENTITY_TYPE>" per entity type seen: the default replacement, made once.
+  private final Map<String, String> tags = new ConcurrentHashMap<>();
 
   /** Builders longer than this are not kept for the next text on the thread. */
   private static final int MAX_KEPT_CHARS = 1 << 17;
@@ -97,6 +100,34 @@ public final class Anonymizer {
       BUILDERS.set(new StringBuilder(1024));
     }
     return result;
+  }
+
+  /**
+   * What {@link #apply} writes for one finding {@code chars[start, end)} of {@code entityType}, or
+   * null when the operator keeps it as it is ({@code keep}): for a caller that copies the rest of
+   * the text as it came and writes only the replacements.
+   */
+  public String replacement(String entityType, char[] chars, int start, int end) {
+    Operator op = operatorFor(entityType);
+    switch (op.kind()) {
+      case REPLACE:
+        return op.newValue().isEmpty()
+            ? tags.computeIfAbsent(entityType, e -> '<' + e + '>')
+            : op.newValue();
+      case MASK:
+        {
+          StringBuilder out = new StringBuilder(end - start);
+          mask(out, new String(chars, start, end - start), op);
+          return out.toString();
+        }
+      case HASH:
+        return '<' + entityType + ':' + hash(new String(chars, start, end - start)) + '>';
+      case REDACT:
+        return "";
+      case KEEP:
+      default:
+        return null;
+    }
   }
 
   private void write(StringBuilder out, String entity, String value) {

@@ -114,6 +114,15 @@ public final class Utf8Json {
     return canonical;
   }
 
+  /**
+   * During a {@link #walk} (from a {@link LeafVisitor}): whether the document read so far, up to
+   * the end of the leaf being visited, is canonical. Once false it stays false, so a visitor can
+   * stop preparing an edit of the bytes that {@link #canonical()} would refuse at the end.
+   */
+  public boolean canonicalSoFar() {
+    return canonical;
+  }
+
   private int skipSpace(int i) {
     while (i < end) {
       byte c = doc[i];
@@ -611,6 +620,164 @@ public final class Utf8Json {
   }
 
   /**
+   * Turns the ascending character offsets {@code at[0, count)} of the text whose raw bytes are
+   * {@code b[from, to)} into byte offsets in {@code b}, in place: the text is a JSON leaf's raw
+   * bytes ({@code json}: well-formed UTF-8 and escapes, as {@link #walk} gave them) or plain
+   * well-formed UTF-8. An offset may be the text's length ({@code to}). Returns false when an
+   * offset falls between the two chars of a surrogate pair (a 4-byte sequence) or past the end.
+   */
+  public static boolean toRawOffsets(
+      byte[] b, int from, int to, boolean json, int[] at, int count) {
+    return toRawOffsets(b, from, to, json, at, 0, count);
+  }
+
+  /**
+   * {@link #toRawOffsets(byte[], int, int, boolean, int[], int)} of {@code at[first, first +
+   * count)}.
+   */
+  public static boolean toRawOffsets(
+      byte[] b, int from, int to, boolean json, int[] at, int first, int count) {
+    int i = from;
+    int c = 0; // chars before b[i]
+    for (int k = first; k < first + count; k++) {
+      int target = at[k];
+      while (c < target) {
+        // Eight ASCII bytes (without a backslash in JSON) are eight chars.
+        while (target - c >= 8 && i + 8 <= to) {
+          long v = (long) LONGS.get(b, i);
+          long stop = json ? (eq(v & LOW7, BACKSLASHES) | v) & HIGH : v & HIGH;
+          if (stop != 0) {
+            break;
+          }
+          i += 8;
+          c += 8;
+        }
+        if (c >= target) {
+          break;
+        }
+        if (i >= to) {
+          return false;
+        }
+        byte x = b[i];
+        if (x >= 0) {
+          i += json && x == '\\' ? (b[i + 1] == 'u' ? 6 : 2) : 1;
+          c++;
+        } else if ((x & 0xE0) == 0xC0) {
+          i += 2;
+          c++;
+        } else if ((x & 0xF0) == 0xE0) {
+          i += 3;
+          c++;
+        } else {
+          i += 4;
+          c += 2;
+        }
+      }
+      if (c != target) {
+        return false;
+      }
+      at[k] = i;
+    }
+    return true;
+  }
+
+  /** The bytes {@link #writeUtf8} writes for {@code s}; -1 when it holds a lone surrogate. */
+  public static int utf8Length(String s) {
+    int n = s.length();
+    int length = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        length++;
+      } else if (c < 0x800) {
+        length += 2;
+      } else if (!Character.isSurrogate(c)) {
+        length += 3;
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < n
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        length += 4;
+        i++;
+      } else {
+        return -1;
+      }
+    }
+    return length;
+  }
+
+  /** The bytes {@link #writeLeaf} writes for {@code s}; -1 when it holds a lone surrogate. */
+  public static int escapedLength(String s) {
+    int n = s.length();
+    int length = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        if (c < 0x800) {
+          length += 2;
+        } else if (!Character.isSurrogate(c)) {
+          length += 3;
+        } else if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          length += 4;
+          i++;
+        } else {
+          return -1;
+        }
+      } else if (c >= 0x20) {
+        length += c == '"' || c == '\\' ? 2 : 1;
+      } else {
+        length += SHORT_ESCAPES.indexOf(c) >= 0 ? 2 : 6;
+      }
+    }
+    return length;
+  }
+
+  /**
+   * Appends {@code s} to {@code out} as UTF-8, as {@code ByteString.copyFromUtf8} encodes it;
+   * returns false (having written part of it) when {@code s} holds a lone surrogate, which
+   * protobuf would write as {@code ?}: the caller then keeps the String.
+   */
+  public static boolean writeUtf8(String s, ByteSink out) {
+    int n = s.length();
+    int need = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      need += c < 0x80 ? 1 : c < 0x800 ? 2 : 3; // a surrogate pair: 3 + 3 for 4 bytes
+    }
+    out.ensure(need);
+    byte[] b = out.bytes;
+    int p = out.size;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        b[p++] = (byte) c;
+      } else if (c < 0x800) {
+        b[p++] = (byte) (0xC0 | c >> 6);
+        b[p++] = (byte) (0x80 | (c & 0x3F));
+      } else if (Character.isSurrogate(c)) {
+        if (!Character.isHighSurrogate(c)
+            || i + 1 >= n
+            || !Character.isLowSurrogate(s.charAt(i + 1))) {
+          out.size = p;
+          return false;
+        }
+        int cp = Character.toCodePoint(c, s.charAt(++i));
+        b[p++] = (byte) (0xF0 | cp >> 18);
+        b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+        b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+        b[p++] = (byte) (0x80 | (cp & 0x3F));
+      } else {
+        b[p++] = (byte) (0xE0 | c >> 12);
+        b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        b[p++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    out.size = p;
+    return true;
+  }
+
+  /**
    * Appends {@code s} to {@code out} as Jackson's generator writes a JSON string's contents (see
    * {@link JsonText#rewrite}), in UTF-8: {@code "} and {@code \} escaped, control characters as
    * {@code \b \t \n \f \r} or {@code \\u00XX}, everything else as it is. Returns false (having
@@ -623,7 +790,20 @@ public final class Utf8Json {
   /** {@link #writeLeaf(String, ByteSink)} of {@code s[start, end)}. */
   static boolean writeLeaf(String s, int start, int end, ByteSink out) {
     int n = end;
-    out.ensure((end - start) * 6);
+    // Exactly the room needed (at most six bytes a char), so that an edited value's array keeps
+    // little unused space (see ByteSink#array).
+    int need = 0;
+    for (int i = start; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        need += c < 0x800 ? 2 : 3; // a surrogate pair: 3 + 3 for 4 bytes
+      } else if (c >= 0x20) {
+        need += c == '"' || c == '\\' ? 2 : 1;
+      } else {
+        need += SHORT_ESCAPES.indexOf(c) >= 0 ? 2 : 6;
+      }
+    }
+    out.ensure(need);
     byte[] b = out.bytes;
     int p = out.size;
     for (int i = start; i < n; i++) {
@@ -687,6 +867,9 @@ public final class Utf8Json {
     return true;
   }
 
+  // The control characters Jackson writes as a two-byte escape.
+  private static final String SHORT_ESCAPES = "\b\t\n\f\r";
+
   private static final byte[] HEX_DIGITS = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
   /** A growable byte buffer, reused per thread by the caller. */
@@ -718,6 +901,16 @@ public final class Utf8Json {
 
     public int size() {
       return size;
+    }
+
+    /** Whether the bytes written are {@code b[from, to)}. */
+    public boolean contentEquals(byte[] b, int from, int to) {
+      return size == to - from && java.util.Arrays.equals(bytes, 0, size, b, from, to);
+    }
+
+    /** The array written into: bytes {@code [0, size())}. */
+    public byte[] array() {
+      return bytes;
     }
 
     /** A copy of the bytes written. */

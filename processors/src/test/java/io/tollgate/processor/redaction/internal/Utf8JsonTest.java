@@ -106,6 +106,108 @@ class Utf8JsonTest {
     assertThat(straddling).isGreaterThan(500);
   }
 
+  /**
+   * {@link Utf8Json#toRawOffsets}: the byte offset of char {@code c} of a leaf (or of plain
+   * UTF-8) is where the first {@code c} chars end when decoded, and an offset inside a surrogate
+   * pair is refused.
+   */
+  @Test
+  void rawOffsetsAreWhereTheCharsEnd() {
+    RedactionTexts texts = new RedactionTexts(77L);
+    Random random = new Random(77L);
+    int[] checked = new int[2];
+    for (int k = 0; k < 1_500; k++) {
+      String s = k % 2 == 0 ? messages(texts, random) : texts.json();
+      if (hasLoneSurrogate(s)) {
+        continue; // not what a value's bytes decode to
+      }
+      byte[] doc = s.getBytes(StandardCharsets.UTF_8);
+      Utf8Json.get()
+          .walk(
+              doc,
+              0,
+              doc.length,
+              (index, b, from, to, escaped, field) -> {
+                char[] chars = new char[to - from];
+                int n = Utf8Json.decodeLeaf(b, from, to, escaped, chars);
+                checkRawOffsets(b, from, to, true, chars, n, escaped, random);
+                checked[0]++;
+              });
+      // The same text as plain UTF-8: a backslash is one char there.
+      char[] chars = s.toCharArray();
+      checkRawOffsets(doc, 0, doc.length, false, chars, chars.length, false, random);
+      checked[1]++;
+    }
+    assertThat(checked[0]).isGreaterThan(3_000);
+  }
+
+  private static void checkRawOffsets(
+      byte[] b,
+      int from,
+      int to,
+      boolean json,
+      char[] chars,
+      int n,
+      boolean escaped,
+      Random random) {
+    int count = random.nextInt(6);
+    int[] at = new int[count];
+    for (int k = 0; k < count; k++) {
+      at[k] = random.nextInt(n + 1);
+    }
+    java.util.Arrays.sort(at);
+    int[] raw = at.clone();
+    boolean splits = false;
+    for (int c : at) {
+      splits |= c > 0 && c < n && Character.isHighSurrogate(chars[c - 1]);
+    }
+    boolean ok = Utf8Json.toRawOffsets(b, from, to, json, raw, count);
+    assertThat(ok).as("offsets %s", java.util.Arrays.toString(at)).isEqualTo(!splits);
+    if (!ok) {
+      return;
+    }
+    for (int k = 0; k < count; k++) {
+      char[] prefix = new char[raw[k] - from];
+      int m =
+          json
+              ? Utf8Json.decodeLeaf(b, from, raw[k], escaped, prefix)
+              : Utf8Text.decode(b, from, raw[k] - from, prefix);
+      assertThat(new String(prefix, 0, m)).isEqualTo(new String(chars, 0, at[k]));
+    }
+  }
+
+  /**
+   * {@link Utf8Json#writeUtf8}: what {@code getBytes(UTF_8)} gives, or false for a lone surrogate;
+   * {@link Utf8Json#utf8Length} and {@link Utf8Json#escapedLength} count what is written.
+   */
+  @Test
+  void writeUtf8IsStandardUtf8AndRefusesLoneSurrogates() {
+    RedactionTexts texts = new RedactionTexts(78L);
+    Utf8Json.ByteSink out = new Utf8Json.ByteSink(4);
+    for (int k = 0; k < 500; k++) {
+      String s = texts.text() + "é日😀𝐀\\\"\n";
+      if (hasLoneSurrogate(s)) {
+        continue;
+      }
+      out.reset();
+      assertThat(Utf8Json.writeUtf8(s, out)).isTrue();
+      assertThat(java.util.Arrays.copyOf(out.array(), out.size()))
+          .isEqualTo(s.getBytes(StandardCharsets.UTF_8));
+      assertThat(Utf8Json.utf8Length(s)).isEqualTo(out.size());
+      // And as a JSON leaf: escapedLength is what writeLeaf writes.
+      String leaf = s + "\u0001\b\t\f\r\u001f\u007f";
+      out.reset();
+      assertThat(Utf8Json.writeLeaf(leaf, out)).isTrue();
+      assertThat(Utf8Json.escapedLength(leaf)).isEqualTo(out.size());
+    }
+    for (String lone : new String[] {"a\uD800", "\uDC00b", "x\uD83Dy"}) {
+      out.reset();
+      assertThat(Utf8Json.writeUtf8(lone, out)).as(lone).isFalse();
+      assertThat(Utf8Json.utf8Length(lone)).isEqualTo(-1);
+      assertThat(Utf8Json.escapedLength(lone)).isEqualTo(-1);
+    }
+  }
+
   /** Bytes that are not well-formed UTF-8 are never taken: the char path decides on them. */
   @Test
   void malformedUtf8IsNotTaken() {
