@@ -13,10 +13,10 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>It only ever says "done" for a document on which {@link JsonLeafWalker} says "done" over the
  * decoded characters, with the same leaves (same characters) and fields, in the same order: it
- * follows the same grammar, and gives up in every case where that walker does, and in a few more
- * (a name of more than 1,000 <em>bytes</em>, a leaf of more than 2<sup>20</sup> raw bytes, an
- * escaped surrogate, bytes that are not well-formed UTF-8). Then the caller takes the char path,
- * which decides as before.
+ * follows the same grammar, and gives up in every case where that walker does, and in a few more (a
+ * name of more than 1,000 <em>bytes</em>, a leaf of more than 2<sup>20</sup> raw bytes, an escaped
+ * surrogate, bytes that are not well-formed UTF-8). Then the caller takes the char path, which
+ * decides as before.
  *
  * <p>After a successful {@link #walk}, {@link #canonical()} says whether the document is written
  * exactly as Jackson's generator writes it back ({@link JsonText#rewrite}): no white space between
@@ -510,7 +510,13 @@ public final class Utf8Json {
    * #writeLeaf}).
    */
   public static boolean splice(
-      byte[] b, int from, int to, int[] rawFrom, int[] rawTo, String[] leaves, int count,
+      byte[] b,
+      int from,
+      int to,
+      int[] rawFrom,
+      int[] rawTo,
+      String[] leaves,
+      int count,
       ByteSink out) {
     return splice(b, from, to, rawFrom, rawTo, leaves, null, null, null, count, out);
   }
@@ -518,10 +524,10 @@ public final class Utf8Json {
   /**
    * {@link #splice(byte[], int, int, int[], int[], String[], int, ByteSink)} where, for each leaf
    * {@code k} with {@code keepBefore[k] >= 0}, the new leaf is known to begin with the old leaf's
-   * first {@code keepBefore[k]} characters and to end with its characters from {@code
-   * keepAfter[k]} to its end ({@code oldLength[k]}), as the anonymizer leaves the text before the
-   * first finding and after the last one: those stay as their raw bytes (the same bytes Jackson
-   * writes for them in a canonical document), and only the characters between are written.
+   * first {@code keepBefore[k]} characters and to end with its characters from {@code keepAfter[k]}
+   * to its end ({@code oldLength[k]}), as the anonymizer leaves the text before the first finding
+   * and after the last one: those stay as their raw bytes (the same bytes Jackson writes for them
+   * in a canonical document), and only the characters between are written.
    */
   public static boolean splice(
       byte[] b,
@@ -569,9 +575,9 @@ public final class Utf8Json {
   }
 
   /**
-   * The raw byte offsets in the leaf {@code b[from, to)} of its characters {@code first} and
-   * {@code second} ({@code first <= second}), packed as {@code first << 32 | second}; -1 when one
-   * of them falls between the two chars of a surrogate pair (a 4-byte sequence) or past the end.
+   * The raw byte offsets in the leaf {@code b[from, to)} of its characters {@code first} and {@code
+   * second} ({@code first <= second}), packed as {@code first << 32 | second}; -1 when one of them
+   * falls between the two chars of a surrogate pair (a 4-byte sequence) or past the end.
    */
   static long rawOffsets(byte[] b, int from, int to, int first, int second) {
     int i = from;
@@ -735,8 +741,8 @@ public final class Utf8Json {
 
   /**
    * Appends {@code s} to {@code out} as UTF-8, as {@code ByteString.copyFromUtf8} encodes it;
-   * returns false (having written part of it) when {@code s} holds a lone surrogate, which
-   * protobuf would write as {@code ?}: the caller then keeps the String.
+   * returns false (having written part of it) when {@code s} holds a lone surrogate, which protobuf
+   * would write as {@code ?}: the caller then keeps the String.
    */
   public static boolean writeUtf8(String s, ByteSink out) {
     int n = s.length();
@@ -752,29 +758,47 @@ public final class Utf8Json {
       char c = s.charAt(i);
       if (c < 0x80) {
         b[p++] = (byte) c;
-      } else if (c < 0x800) {
-        b[p++] = (byte) (0xC0 | c >> 6);
-        b[p++] = (byte) (0x80 | (c & 0x3F));
-      } else if (Character.isSurrogate(c)) {
-        if (!Character.isHighSurrogate(c)
-            || i + 1 >= n
-            || !Character.isLowSurrogate(s.charAt(i + 1))) {
+      } else {
+        int next = putNonAscii(s, i, n, b, p);
+        if (next < 0) {
           out.size = p;
           return false;
         }
-        int cp = Character.toCodePoint(c, s.charAt(++i));
-        b[p++] = (byte) (0xF0 | cp >> 18);
-        b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-        b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-        b[p++] = (byte) (0x80 | (cp & 0x3F));
-      } else {
-        b[p++] = (byte) (0xE0 | c >> 12);
-        b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-        b[p++] = (byte) (0x80 | (c & 0x3F));
+        i += next - p == 4 ? 1 : 0; // a surrogate pair took two chars
+        p = next;
       }
     }
     out.size = p;
     return true;
+  }
+
+  /**
+   * Writes the non-ASCII char {@code s[i]} as UTF-8 at {@code b[p]} (with the low surrogate after
+   * it, as one code point, when it is a high surrogate); returns the position after it, or -1 for a
+   * lone surrogate.
+   */
+  private static int putNonAscii(String s, int i, int n, byte[] b, int p) {
+    char c = s.charAt(i);
+    if (c < 0x800) {
+      b[p++] = (byte) (0xC0 | c >> 6);
+      b[p++] = (byte) (0x80 | (c & 0x3F));
+    } else if (Character.isSurrogate(c)) {
+      if (!Character.isHighSurrogate(c)
+          || i + 1 >= n
+          || !Character.isLowSurrogate(s.charAt(i + 1))) {
+        return -1;
+      }
+      int cp = Character.toCodePoint(c, s.charAt(i + 1));
+      b[p++] = (byte) (0xF0 | cp >> 18);
+      b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+      b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+      b[p++] = (byte) (0x80 | (cp & 0x3F));
+    } else {
+      b[p++] = (byte) (0xE0 | c >> 12);
+      b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+      b[p++] = (byte) (0x80 | (c & 0x3F));
+    }
+    return p;
   }
 
   /**
@@ -842,25 +866,14 @@ public final class Utf8Json {
             b[p++] = HEX_DIGITS[c & 0xF];
             break;
         }
-      } else if (c < 0x800) {
-        b[p++] = (byte) (0xC0 | c >> 6);
-        b[p++] = (byte) (0x80 | (c & 0x3F));
-      } else if (Character.isSurrogate(c)) {
-        if (!Character.isHighSurrogate(c)
-            || i + 1 >= n
-            || !Character.isLowSurrogate(s.charAt(i + 1))) {
+      } else {
+        int next = putNonAscii(s, i, n, b, p);
+        if (next < 0) {
           out.size = p;
           return false;
         }
-        int cp = Character.toCodePoint(c, s.charAt(++i));
-        b[p++] = (byte) (0xF0 | cp >> 18);
-        b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-        b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-        b[p++] = (byte) (0x80 | (cp & 0x3F));
-      } else {
-        b[p++] = (byte) (0xE0 | c >> 12);
-        b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-        b[p++] = (byte) (0x80 | (c & 0x3F));
+        i += next - p == 4 ? 1 : 0; // a surrogate pair took two chars
+        p = next;
       }
     }
     out.size = p;
