@@ -168,27 +168,22 @@ class OtlpGrpcReceiverTest {
   @Test
   void aMessageOverTheLimitIsResourceExhaustedAndTheLogNamesTheKey() {
     double failuresBefore = server.requests("grpc", "failure");
-    ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    logs.start();
-    Logger logger = (Logger) LoggerFactory.getLogger(GrpcOversizeLog.class);
-    logger.addAppender(logs);
     StatusRuntimeException e;
-    try {
+    List<String> lines;
+    try (LogCapture logs = new LogCapture(GrpcOversizeLog.class)) {
       e =
           catchThrowableOfType(
               StatusRuntimeException.class,
               () -> stub().export(GenAiSpans.requestOfSize((LIMIT_MIB + 1) * 1024 * 1024)));
       // The tracer hears of the closed stream just after the client does.
-      await().atMost(Duration.ofSeconds(10)).until(() -> !logs.list.isEmpty());
-    } finally {
-      logger.detachAppender(logs);
+      await().atMost(Duration.ofSeconds(10)).until(() -> !logs.lines().isEmpty());
+      lines = logs.lines();
     }
     // grpc-java refuses it from the length prefix, before reading it, in its own words.
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(e.getStatus().getDescription()).startsWith(GrpcOversizeLog.GRPC_JAVA_TEXT);
     assertThat(server.consumer.batches()).isEmpty();
-    assertThat(logs.list)
-        .extracting(ILoggingEvent::getFormattedMessage)
+    assertThat(lines)
         .singleElement(STRING)
         .startsWith("A gRPC request was refused because its message is larger than 4 MiB")
         .contains("raise receivers.otlp.protocols.grpc.max_recv_msg_size_mib");
@@ -281,22 +276,17 @@ class OtlpGrpcReceiverTest {
         b -> {
           throw new IllegalStateException("boom");
         });
-    ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    logs.start();
-    Logger logger = (Logger) LoggerFactory.getLogger(ExportService.class);
-    logger.addAppender(logs);
     StatusRuntimeException broken;
-    try {
+    List<String> lines;
+    try (LogCapture logs = new LogCapture(ExportService.class)) {
       broken =
           catchThrowableOfType(
               StatusRuntimeException.class, () -> stub().export(GenAiSpans.chatRequest()));
-    } finally {
-      logger.detachAppender(logs);
+      lines = logs.lines();
     }
     assertThat(broken.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(broken.getStatus().getDescription()).contains("IllegalStateException: boom");
-    assertThat(logs.list)
-        .extracting(ILoggingEvent::getFormattedMessage)
+    assertThat(lines)
         .contains(
             "otlp: the pipeline failed unexpectedly on 1 span; answering UNAVAILABLE so that the"
                 + " sender retries");
@@ -376,6 +366,29 @@ class OtlpGrpcReceiverTest {
     @Override
     public OutputStream compress(OutputStream os) {
       return os;
+    }
+  }
+
+  /** Lines {@code source} logs from now until closed. */
+  private static final class LogCapture implements AutoCloseable {
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private final Logger logger;
+
+    LogCapture(Class<?> source) {
+      logger = (Logger) LoggerFactory.getLogger(source);
+      appender.start();
+      logger.addAppender(appender);
+    }
+
+    List<String> lines() {
+      synchronized (appender) { // logback appends under the appender's lock
+        return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+      }
+    }
+
+    @Override
+    public void close() {
+      logger.detachAppender(appender);
     }
   }
 }
