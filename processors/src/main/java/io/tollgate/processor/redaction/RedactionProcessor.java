@@ -17,6 +17,7 @@ import io.tollgate.core.model.SpanEvent;
 import io.tollgate.core.model.SpanRecord;
 import io.tollgate.core.model.TraceBatch;
 import io.tollgate.core.model.Values;
+import io.tollgate.core.telemetry.Counts;
 import io.tollgate.processor.redaction.internal.Anonymizer;
 import io.tollgate.processor.redaction.internal.Finding;
 import io.tollgate.processor.redaction.internal.Findings;
@@ -400,7 +401,8 @@ final class RedactionProcessor implements Processor {
       return process(batch);
     } catch (RuntimeException e) {
       // Never pass on a batch that was not fully scanned.
-      log.error("redaction: failed to process a batch of {} spans", batch.spanCount(), e);
+      log.error(
+          "redaction: failed to process a batch of {}", Counts.of(batch.spanCount(), "span"), e);
       return CompletableFuture.failedFuture(e);
     }
   }
