@@ -194,7 +194,11 @@ public final class Collector {
           interrupted = true;
         }
       }
-      service.shutdown(Duration.between(Instant.now(), deadline));
+      // Whole milliseconds: the drain's log line says how long it may take, "7999ms" rather
+      // than "7999283779ns".
+      service.shutdown(
+          Duration.between(Instant.now(), deadline)
+              .truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     } finally {
       releaseResources();
       if (interrupted) {

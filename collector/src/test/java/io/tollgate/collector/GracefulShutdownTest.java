@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.tollgate.collector.testing.TestCollectors;
 import io.tollgate.config.ServiceConfig;
+import io.tollgate.core.pipeline.Service;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 
 /**
  * A shutdown begins with a not-ready window: the health endpoint answers 503 while the receivers
@@ -74,16 +79,29 @@ class GracefulShutdownTest {
     assertThat(status(healthUrl)).isEqualTo(200);
     assertThat(export(otlp)).isEqualTo(200);
 
-    Thread stopping = new Thread(collector::shutdown, "test-shutdown");
-    stopping.start();
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    Logger serviceLog = (Logger) LoggerFactory.getLogger(Service.class);
+    serviceLog.addAppender(logs);
+    try {
+      Thread stopping = new Thread(collector::shutdown, "test-shutdown");
+      stopping.start();
 
-    await().atMost(Duration.ofSeconds(2)).until(() -> status(healthUrl) == 503);
-    // Not ready, but still receiving: a sender the balancer has not yet moved loses nothing.
-    assertThat(export(otlp)).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(2)).until(() -> status(healthUrl) == 503);
+      // Not ready, but still receiving: a sender the balancer has not yet moved loses nothing.
+      assertThat(export(otlp)).isEqualTo(200);
 
-    collector.awaitShutdown();
-    stopping.join();
+      collector.awaitShutdown();
+      stopping.join();
+    } finally {
+      serviceLog.detachAppender(logs);
+    }
     assertThatThrownBy(() -> export(otlp)).isInstanceOf(IOException.class);
+    // What is left of the 10 s budget after the 2 s window, in whole milliseconds.
+    assertThat(logs.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .anySatisfy(
+            line -> assertThat(line).matches("Shutting down; draining for at most [0-9]{4}ms"));
   }
 
   @Test
