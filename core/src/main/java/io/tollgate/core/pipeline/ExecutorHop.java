@@ -98,7 +98,14 @@ public final class ExecutorHop implements TracesConsumer {
     if (parts < 2) {
       return consumeOrFail(batch);
     }
-    List<TraceBatch> pieces = batch.split((batch.spanCount() + parts - 1) / parts);
+    List<TraceBatch> pieces;
+    try {
+      pieces = batch.split((batch.spanCount() + parts - 1) / parts);
+    } catch (RuntimeException e) {
+      // Cutting is an optimisation: a batch that cannot be cut goes down whole, and the
+      // processors report whatever is wrong with it.
+      return consumeOrFail(batch);
+    }
     CompletableFuture<?>[] answers = new CompletableFuture<?>[pieces.size()];
     for (int i = 1; i < pieces.size(); i++) {
       TraceBatch piece = pieces.get(i);
