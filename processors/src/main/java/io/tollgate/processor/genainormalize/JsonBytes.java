@@ -7,9 +7,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Byte scans over UTF-8 JSON text, eight bytes at a time: message text is kilobytes, and the
- * answer is almost always "nothing there". Each word test is exact (SWAR "has a zero byte"): a
- * word that passes holds none of the bytes looked for.
+ * Byte scans over UTF-8 JSON text, eight bytes at a time: message text is kilobytes, and the answer
+ * is almost always "nothing there". Each word test is exact (SWAR "has a zero byte"): a word that
+ * passes holds none of the bytes looked for.
  */
 final class JsonBytes {
 
@@ -26,13 +26,13 @@ final class JsonBytes {
    * Jackson's escapes for ASCII (0: none; above 0: backslash and that character; below 0:
    * backslash-u and four upper-case hex digits), the table its UTF-8 writer uses.
    */
-  private static final int[] ESCAPES = CharTypes.get7BitOutputEscapes();
+  static final int[] ESCAPES = CharTypes.get7BitOutputEscapes();
 
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
   /**
-   * Whether {@link #ESCAPES} escapes exactly the bytes {@link #needsEscape} looks for; if a
-   * Jackson version ever escaped more, {@link #escape} is not used and Jackson escapes.
+   * Whether {@link #ESCAPES} escapes exactly the bytes {@link #needsEscape} looks for; if a Jackson
+   * version ever escaped more, {@link #escape} is not used and Jackson escapes.
    */
   static final boolean ESCAPES_AS_SCANNED = escapesAsScanned();
 
@@ -50,8 +50,8 @@ final class JsonBytes {
 
   /**
    * Writes {@code b[off, off + len)} to {@code out} as the body of a JSON string (no quotes),
-   * escaped as Jackson's UTF-8 writer escapes it; returns the length written. {@code out} holds
-   * at least {@code 6 * len} bytes. Runs between escapes are copied whole.
+   * escaped as Jackson's UTF-8 writer escapes it; returns the length written. {@code out} holds at
+   * least {@code 6 * len} bytes. Runs between escapes are copied whole.
    */
   static int escape(byte[] b, int off, int len, byte[] out) {
     return escape(b, off, len, out, 0);
@@ -70,17 +70,7 @@ final class JsonBytes {
         return o - outOff;
       }
       int c = b[j];
-      int e = ESCAPES[c];
-      out[o++] = '\\';
-      if (e > 0) {
-        out[o++] = (byte) e;
-      } else {
-        out[o++] = 'u';
-        out[o++] = '0';
-        out[o++] = '0';
-        out[o++] = HEX[c >> 4];
-        out[o++] = HEX[c & 0xF];
-      }
+      o = escapeAscii(out, o, c, ESCAPES[c]);
       i = j + 1;
     }
   }
@@ -155,5 +145,24 @@ final class JsonBytes {
   /** Non-zero when a byte of {@code v} is zero. */
   private static long hasZero(long v) {
     return (v - ONES) & ~v & HIGHS;
+  }
+
+  /**
+   * Writes the escape of the ASCII char {@code c} at {@code out[o]}, where {@code e} is its entry
+   * in {@link #ESCAPES} (not 0): backslash and {@code e}, or backslash-u and four hex digits.
+   * Returns the position after it.
+   */
+  static int escapeAscii(byte[] out, int o, int c, int e) {
+    out[o++] = '\\';
+    if (e > 0) {
+      out[o++] = (byte) e;
+    } else {
+      out[o++] = 'u';
+      out[o++] = '0';
+      out[o++] = '0';
+      out[o++] = HEX[c >> 4];
+      out[o++] = HEX[c & 0xF];
+    }
+    return o;
   }
 }

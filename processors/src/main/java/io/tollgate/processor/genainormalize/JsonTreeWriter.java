@@ -20,21 +20,21 @@ import java.util.Map;
 
 /**
  * Writes a document of the node types the normaliser builds (objects, arrays, strings, {@link
- * Utf8TextNode}s, numbers, booleans, null) as compact UTF-8 JSON, the same bytes as {@code
- * Json}'s Jackson mapper writes, without Jackson's generator: the message JSON of every GenAI
- * span is written here, and the generator's per-character string loop (through a char buffer,
- * segment by segment) was the largest part of the normaliser's time.
+ * Utf8TextNode}s, numbers, booleans, null) as compact UTF-8 JSON, the same bytes as {@code Json}'s
+ * Jackson mapper writes, without Jackson's generator: the message JSON of every GenAI span is
+ * written here, and the generator's per-character string loop (through a char buffer, segment by
+ * segment) was the largest part of the normaliser's time.
  *
- * <p>What it writes as Jackson does: structure without whitespace; strings escaped by Jackson's
- * own table ({@link CharTypes#get7BitOutputEscapes}: control characters, quote, backslash;
- * {@code \\u00XX} with upper-case hex), other characters as their UTF-8 bytes, a surrogate pair as
- * one four-byte character (the mapper combines pairs); numbers as {@code toString} of their value
- * (what the generator writes for ints, longs, BigDecimals without the plain-writing feature,
- * BigIntegers and finite doubles and floats). Anything else answers "not written here" and the
- * caller uses Jackson: a lone surrogate (Jackson escapes it, the normaliser then writes the
- * document as a String), a non-finite number, binary or POJO nodes, nesting deeper than {@link
- * #MAX_DEPTH}. {@code JsonTreeWriterTest} compares the two writers on generated documents and on
- * the benchmark workload's spans.
+ * <p>What it writes as Jackson does: structure without whitespace; strings escaped by Jackson's own
+ * table ({@link CharTypes#get7BitOutputEscapes}: control characters, quote, backslash; {@code
+ * \\u00XX} with upper-case hex), other characters as their UTF-8 bytes, a surrogate pair as one
+ * four-byte character (the mapper combines pairs); numbers as {@code toString} of their value (what
+ * the generator writes for ints, longs, BigDecimals without the plain-writing feature, BigIntegers
+ * and finite doubles and floats). Anything else answers "not written here" and the caller uses
+ * Jackson: a lone surrogate (Jackson escapes it, the normaliser then writes the document as a
+ * String), a non-finite number, binary or POJO nodes, nesting deeper than {@link #MAX_DEPTH}.
+ * {@code JsonTreeWriterTest} compares the two writers on generated documents and on the benchmark
+ * workload's spans.
  *
  * <p>The output is valid UTF-8 by construction: string nodes' bytes are copied from values that
  * protobuf holds as valid UTF-8, and Strings are encoded here with lone surrogates refused.
@@ -42,11 +42,7 @@ import java.util.Map;
 final class JsonTreeWriter {
 
   /** Jackson's escapes for ASCII: 0 none, above 0 backslash and that character, below 0 \\u. */
-  private static final int[] ESCAPES = CharTypes.get7BitOutputEscapes();
-
-  private static final byte[] HEX = {
-    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'A', 'B', 'C', 'D', 'E', 'F'
-  };
+  private static final int[] ESCAPES = JsonBytes.ESCAPES;
 
   /** Deeper documents go to Jackson (which enforces its own nesting limit). */
   static final int MAX_DEPTH = 200;
@@ -194,7 +190,7 @@ final class JsonTreeWriter {
           if (e == 0) {
             b[o++] = (byte) c;
           } else {
-            o = escape(b, o, c, e);
+            o = JsonBytes.escapeAscii(b, o, c, e);
           }
         } else if (c < 0x800) {
           b[o++] = (byte) (0xC0 | (c >> 6));
@@ -225,24 +221,10 @@ final class JsonTreeWriter {
     return true;
   }
 
-  private static int escape(byte[] b, int o, int c, int e) {
-    b[o++] = '\\';
-    if (e > 0) {
-      b[o++] = (byte) e;
-    } else {
-      b[o++] = 'u';
-      b[o++] = '0';
-      b[o++] = '0';
-      b[o++] = HEX[c >> 4];
-      b[o++] = HEX[c & 0xF];
-    }
-    return o;
-  }
-
   /**
-   * A string value's UTF-8 bytes as a JSON string: copied as they are, runs between escapes
-   * copied whole. Always true: the bytes are valid UTF-8 (protobuf checked them when they were
-   * set), so they hold no surrogate.
+   * A string value's UTF-8 bytes as a JSON string: copied as they are, runs between escapes copied
+   * whole. Always true: the bytes are valid UTF-8 (protobuf checked them when they were set), so
+   * they hold no surrogate.
    */
   private boolean utf8(ByteString text) {
     int len = text.size();
