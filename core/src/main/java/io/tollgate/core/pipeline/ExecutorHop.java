@@ -94,13 +94,14 @@ public final class ExecutorHop implements TracesConsumer {
 
   /** On a worker: the batch in as many parts as there are idle workers to take them. */
   private CompletionStage<Void> consumeInParts(TraceBatch batch) {
-    int parts = parts(batch.spanCount(), idleWorkers.getAsInt());
+    int spans = batch.spanCount();
+    int parts = parts(spans, idleWorkers.getAsInt());
     if (parts < 2) {
       return consumeOrFail(batch);
     }
     List<TraceBatch> pieces;
     try {
-      pieces = batch.split((batch.spanCount() + parts - 1) / parts);
+      pieces = batch.split((spans + parts - 1) / parts);
     } catch (RuntimeException e) {
       // Cutting is an optimisation: a batch that cannot be cut goes down whole, and the
       // processors report whatever is wrong with it.
