@@ -11,12 +11,12 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.tollgate.collector.testing.OtlpSink;
 import io.tollgate.collector.testing.TestCollectors;
+import io.tollgate.core.model.TraceBatch;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -88,7 +88,7 @@ class LargeRequestEndToEndTest {
       sent++;
       int expected = sent * SPANS;
       await().atMost(Duration.ofSeconds(20)).until(() -> backend.spans().size() >= expected);
-      cut = backend.requests().stream().anyMatch(r -> spans(r) < SPANS);
+      cut = backend.requests().stream().anyMatch(r -> TraceBatch.of(r).spanCount() < SPANS);
     }
 
     Set<String> ids = new HashSet<>();
@@ -103,13 +103,6 @@ class LargeRequestEndToEndTest {
         .as("a collector with one worker never has one idle")
         .isGreaterThan(1);
     assertThat(cut).as("one of %d requests of %d spans cut in parts", sent, SPANS).isTrue();
-  }
-
-  private static int spans(ExportTraceServiceRequest r) {
-    return r.getResourceSpansList().stream()
-        .flatMap(rs -> rs.getScopeSpansList().stream())
-        .mapToInt(ss -> ss.getSpansCount())
-        .sum();
   }
 
   /** {@value #SPANS} OpenLLMetry chat spans in one export call, as the SDK batches them. */
