@@ -42,14 +42,6 @@ public record ServiceConfig(
     shutdownDelay = shutdownDelay == null ? DEFAULT_SHUTDOWN_DELAY : shutdownDelay;
   }
 
-  public ServiceConfig(
-      List<String> extensions,
-      Map<String, PipelineConfig> pipelines,
-      TelemetryConfig telemetry,
-      Duration shutdownTimeout) {
-    this(extensions, pipelines, telemetry, shutdownTimeout, null);
-  }
-
   public static ServiceConfig defaults() {
     return new ServiceConfig(
         List.of(),
