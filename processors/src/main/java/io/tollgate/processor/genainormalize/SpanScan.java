@@ -5,6 +5,7 @@ import io.opentelemetry.proto.common.v1.AnyValue;
 import io.tollgate.core.model.AttributeView;
 import io.tollgate.core.model.SpanRecord;
 import io.tollgate.core.model.Values;
+import io.tollgate.processor.internal.VercelAiSpans;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -297,10 +298,7 @@ final class SpanScan implements Converter.Context {
       case ALWAYS:
         return true;
       case VERCEL_MODEL_CALL:
-        return aiOperationId == null
-            || aiOperationId.endsWith(".doGenerate")
-            || aiOperationId.endsWith(".doStream")
-            || aiOperationId.endsWith(".doEmbed");
+        return aiOperationId == null || VercelAiSpans.isModelCall(aiOperationId);
       case VERCEL_EMBEDDING_CALL:
         return aiOperationId != null && aiOperationId.endsWith(".doEmbed");
       case OI_LLM:

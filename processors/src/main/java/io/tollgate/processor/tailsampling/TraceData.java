@@ -7,6 +7,7 @@ import io.tollgate.core.model.AttributeView;
 import io.tollgate.core.model.SpanRecord;
 import io.tollgate.core.model.TraceBatch;
 import io.tollgate.core.model.Values;
+import io.tollgate.processor.internal.VercelAiSpans;
 import io.tollgate.processor.tailsampling.Policies.SpanCondition;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,7 +49,6 @@ final class TraceData {
   static final String COST = "gen_ai.usage.cost";
   static final String FINISH_REASONS = "gen_ai.response.finish_reasons";
   static final String ERROR_TYPE = "error.type";
-  static final String VERCEL_OPERATION_ID = "ai.operationId";
 
   private static final Set<String> LLM_OPERATIONS =
       Set.of("chat", "text_completion", "generate_content", "embeddings");
@@ -243,14 +243,11 @@ final class TraceData {
    * {@code ai.embed}, ...) rather than one of its model calls ({@code ai.*.doGenerate}, {@code
    * .doStream}, {@code .doEmbed}). A wrapper names the model (so {@code genai_normalize} gives it
    * {@code gen_ai.request.model}) and repeats its steps' usage: counting it would count each call
-   * twice. Same test as {@code genai_normalize}'s {@code vercel_model_call} condition.
+   * twice.
    */
   private static boolean isVercelWrapper(AttributeView a) {
-    String id = a.getString(VERCEL_OPERATION_ID);
-    return id != null
-        && !id.endsWith(".doGenerate")
-        && !id.endsWith(".doStream")
-        && !id.endsWith(".doEmbed");
+    String id = a.getString(VercelAiSpans.OPERATION_ID);
+    return id != null && !VercelAiSpans.isModelCall(id);
   }
 
   /**
