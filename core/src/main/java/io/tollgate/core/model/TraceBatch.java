@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
 
 /**
@@ -92,11 +93,11 @@ public final class TraceBatch {
   }
 
   /**
-   * A batch over a request that this process encoded itself with {@link #encode()}, kept as
-   * encoded parts: nothing is decoded or validated again, so a component that holds batches
-   * encoded for a while (tail sampling) forwards them as bytes. The bytes are trusted, not
-   * checked: they must come from {@link #encode()} (or {@link EncodedTraces#of}) in this process.
-   * The array is shared, not copied.
+   * A batch over a request that this process encoded itself with {@link #encode()}, kept as encoded
+   * parts: nothing is decoded or validated again, so a component that holds batches encoded for a
+   * while (tail sampling) forwards them as bytes. The bytes are trusted, not checked: they must
+   * come from {@link #encode()} (or {@link EncodedTraces#of}) in this process. The array is shared,
+   * not copied.
    */
   public static TraceBatch ofEncoded(EncodedTraces encoded) {
     WirePart[] found = TracesWireScanner.partsOfEncoded(encoded.bytes());
@@ -193,7 +194,9 @@ public final class TraceBatch {
       total += size;
       if (total > Integer.MAX_VALUE - 16) {
         throw new IllegalStateException(
-            "the batch is more than " + total + " bytes encoded, more than a request holds; split it");
+            "the batch is more than "
+                + total
+                + " bytes encoded, more than a request holds; split it");
       }
       frameSizes[i] = (int) size;
     }
@@ -225,6 +228,71 @@ public final class TraceBatch {
       i = j;
     }
     return segments.toEncoded((int) total, spans);
+  }
+
+  /**
+   * The batch encoded as {@link #encode()} encodes it, written into one region of an array that
+   * {@code place} gives for the encoded size: for a component that keeps many encoded batches for a
+   * while and packs them into large arrays it reuses (tail sampling), so that the garbage collector
+   * does not copy each of them out of the young generation while they wait. When {@code place}
+   * answers null, the encoding gets a new array of its own; an empty batch does not ask {@code
+   * place}. Does not change the batch.
+   *
+   * <p>The result reads the region, it does not copy it: the caller must keep the region as it is
+   * for as long as the result is used. Every part is copied or encoded into the region, so the
+   * result keeps no received array alive.
+   *
+   * @throws IllegalArgumentException when the region is too small for the encoding
+   */
+  public EncodedTraces encodeInto(IntFunction<? extends ByteRegion> place) {
+    Objects.requireNonNull(place, "place");
+    int n = parts.size();
+    if (n == 0) {
+      return EncodedTraces.empty();
+    }
+    int spans = spanCount();
+    ResourceSpans[] built = new ResourceSpans[n];
+    long total = 0;
+    for (int i = 0; i < n; i++) {
+      Object part = parts.get(i);
+      if (part instanceof WirePart) {
+        total += ((WirePart) part).frameSize();
+      } else {
+        built[i] = ((ResourceSpans.Builder) part).build();
+        total += TracesWireScanner.framed(built[i].getSerializedSize());
+      }
+      if (total > Integer.MAX_VALUE - 16) {
+        throw new IllegalStateException(
+            "the batch is more than "
+                + total
+                + " bytes encoded, more than a request holds; split it");
+      }
+    }
+    int size = (int) total;
+    ByteRegion region = place.apply(size);
+    byte[] out = region == null ? new byte[size] : region.array();
+    int start = region == null ? 0 : region.offset();
+    if (start < 0 || start > out.length - size) {
+      throw new IllegalArgumentException(
+          "the region at "
+              + start
+              + " of a "
+              + out.length
+              + "-byte array has no room for "
+              + size
+              + " bytes");
+    }
+    int at = start;
+    for (int i = 0; i < n; i++) {
+      at = writePart(parts.get(i), built[i], out, at);
+    }
+    if (at != start + size) {
+      throw new IllegalStateException("encoded " + (at - start) + " of " + size + " bytes");
+    }
+    if (start == 0 && size == out.length) {
+      return new EncodedTraces(out, spans);
+    }
+    return new EncodedTraces(new byte[][] {out}, new int[] {start}, new int[] {size}, size, spans);
   }
 
   /** Writes a part's field ({@code resource_spans}: tag, length, message) at {@code at}. */

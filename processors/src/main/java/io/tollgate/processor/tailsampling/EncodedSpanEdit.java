@@ -30,10 +30,20 @@ final class EncodedSpanEdit {
   private static final int FIELD_2 = 18;
 
   private final byte[] b;
+
+  /** Where the request starts in {@link #b}. */
+  private final int start;
+
+  /** Where the request ends in {@link #b}. */
+  private final int end;
+
   private int pos;
 
-  private EncodedSpanEdit(byte[] b) {
+  private EncodedSpanEdit(byte[] b, int offset, int length) {
     this.b = b;
+    this.start = offset;
+    this.end = offset + length;
+    this.pos = offset;
   }
 
   /**
@@ -42,11 +52,27 @@ final class EncodedSpanEdit {
    * @throws IndexOutOfBoundsException when the request has no such span
    */
   static EncodedTraces edit(EncodedTraces request, int spanIndex, Consumer<SpanRecord> edit) {
-    return new EncodedSpanEdit(request.bytes()).apply(request.spanCount(), spanIndex, edit);
+    byte[] bytes = request.bytes();
+    return edit(bytes, 0, bytes.length, request.spanCount(), spanIndex, edit);
+  }
+
+  /**
+   * The request at {@code array[offset, offset + length)}, of {@code spanCount} spans, with its
+   * {@code spanIndex}-th span changed by {@code edit}, in an array of its own.
+   *
+   * @throws IndexOutOfBoundsException when the request has no such span
+   */
+  static EncodedTraces edit(
+      byte[] array,
+      int offset,
+      int length,
+      int spanCount,
+      int spanIndex,
+      Consumer<SpanRecord> edit) {
+    return new EncodedSpanEdit(array, offset, length).apply(spanCount, spanIndex, edit);
   }
 
   private EncodedTraces apply(int spanCount, int spanIndex, Consumer<SpanRecord> edit) {
-    int end = b.length;
     int seen = 0;
     while (pos < end) {
       int rsFrame = pos;
@@ -89,9 +115,9 @@ final class EncodedSpanEdit {
             int newSsFrame = ssTagEnd - ssFrame + varintSize(newSs) + newSs;
             int newRs = rsLength - (ssEnd - ssFrame) + newSsFrame;
             int newRsFrame = rsTagEnd - rsFrame + varintSize(newRs) + newRs;
-            byte[] out = new byte[end - (rsEnd - rsFrame) + newRsFrame];
-            System.arraycopy(b, 0, out, 0, rsTagEnd);
-            int at = writeVarint(out, rsTagEnd, newRs);
+            byte[] out = new byte[end - start - (rsEnd - rsFrame) + newRsFrame];
+            System.arraycopy(b, start, out, 0, rsTagEnd - start);
+            int at = writeVarint(out, rsTagEnd - start, newRs);
             at = copy(rsStart, ssTagEnd, out, at);
             at = writeVarint(out, at, newSs);
             at = copy(ssStart, spanTagEnd, out, at);

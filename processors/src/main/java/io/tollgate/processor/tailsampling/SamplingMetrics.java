@@ -63,7 +63,8 @@ final class SamplingMetrics {
       ComponentContext ctx,
       List<String> policyNames,
       Supplier<Number> tracesInMemory,
-      Supplier<Number> bufferedBytes) {
+      Supplier<Number> bufferedBytes,
+      Supplier<Number> slabBytes) {
     MeterRegistry r = ctx.meterRegistry();
     Tags tags =
         Tags.of(MetricNames.PROCESSOR, ctx.id().toString(), MetricNames.PIPELINE, ctx.pipeline());
@@ -132,6 +133,13 @@ final class SamplingMetrics {
     Gauge.builder(OWN_PREFIX + "buffered_bytes", bufferedBytes)
         .description(
             "Heap taken by the spans waiting for a decision (estimated, see HeapEstimate).")
+        .baseUnit("bytes")
+        .tags(tags)
+        .register(r);
+    Gauge.builder(OWN_PREFIX + "buffer_slab_bytes", slabBytes)
+        .description(
+            "Heap of the reused arrays that buffered spans are encoded into, in use or idle (see"
+                + " SlabArena).")
         .baseUnit("bytes")
         .tags(tags)
         .register(r);

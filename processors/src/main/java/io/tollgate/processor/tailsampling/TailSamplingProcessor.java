@@ -54,11 +54,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Buffered spans stay encoded.</b> When spans arrive, what the policies need of them is
  * folded into their trace's {@link TraceData} at once (every policy is an aggregate over spans: any
  * span matches, counts, earliest start, latest end, sums), and the spans are kept as the bytes of
- * {@link TraceBatch#encode()}: one array per arrival instead of a protobuf object per attribute,
- * which a young collection would copy for the whole {@code decision_wait}. A kept trace leaves as
- * those bytes ({@link TraceBatch#ofEncoded}), so {@code batch} and the OTLP exporters forward them
- * without decoding; only the one span that gets the sampling attributes is decoded again, and
- * spliced back ({@link EncodedSpanEdit}). Spans decided at once (memory) are never encoded here.
+ * {@link TraceBatch#encodeInto}: packed into large reused arrays ({@link SlabArena}) instead of a
+ * protobuf object per attribute, or even an array per arrival, which young collections would copy
+ * for as long as the trace waits. A kept trace is copied out of its slab and leaves as those bytes
+ * ({@link TraceBatch#ofEncoded}), so {@code batch} and the OTLP exporters forward them without
+ * decoding; only the one span that gets the sampling attributes is decoded again, and spliced back
+ * ({@link EncodedSpanEdit}). Spans decided at once (memory) are never encoded here.
  *
  * <p><b>Threads.</b> The buffer is split into shards by trace id, each with its own lock, held only
  * to move spans in and out. A ticker on {@code ctx.scheduler()} finds shards with traces due and
@@ -91,6 +92,15 @@ final class TailSamplingProcessor implements Processor {
   private final Cache<TraceKey, Boolean> notSampledCache;
   private final SamplingMetrics metrics;
   private final AtomicLong bufferedBytes = new AtomicLong();
+
+  /**
+   * Where buffered arrivals are encoded (see {@link SlabArena}): one arena for arrivals that bring
+   * their trace's root, decided {@code decision_wait_after_root} later, and one for the others,
+   * which may wait up to {@code decision_wait}, so that slabs hold arrivals of similar lifetimes.
+   */
+  private final SlabArena withRoot;
+
+  private final SlabArena withoutRoot;
   private final AtomicInteger tracesInMemory = new AtomicInteger();
   private final AtomicLong lastRefusalLog = new AtomicLong(Long.MIN_VALUE);
   private final AtomicLong refusedSinceLog = new AtomicLong();
@@ -115,6 +125,11 @@ final class TailSamplingProcessor implements Processor {
     this.tickNanos =
         Math.max(
             TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), base / 20));
+    int slabBytes = SlabArena.slabBytesForThisJvm();
+    // Idle slabs of both arenas together: at most a sixteenth of the heap (see SlabArena).
+    int maxIdle = (int) Math.min(1024, Runtime.getRuntime().maxMemory() / 16 / slabBytes / 2);
+    this.withRoot = new SlabArena(slabBytes, maxIdle);
+    this.withoutRoot = new SlabArena(slabBytes, maxIdle);
     this.shards = new Shard[config.numShards()];
     for (int i = 0; i < shards.length; i++) {
       shards[i] = new Shard();
@@ -141,7 +156,13 @@ final class TailSamplingProcessor implements Processor {
         notSampledSize == 0
             ? null
             : Caffeine.newBuilder().maximumSize(notSampledSize).executor(Runnable::run).build();
-    this.metrics = new SamplingMetrics(ctx, names, tracesInMemory::get, bufferedBytes::get);
+    this.metrics =
+        new SamplingMetrics(
+            ctx,
+            names,
+            tracesInMemory::get,
+            bufferedBytes::get,
+            () -> withRoot.heldBytes() + withoutRoot.heldBytes());
   }
 
   @Override
@@ -174,7 +195,11 @@ final class TailSamplingProcessor implements Processor {
     boolean reserved = reserve(total, emission);
     long now = clock.getAsLong();
     for (Arrival a : arrivals) {
-      route(a, now, reserved, !reserved, emission);
+      try {
+        route(a, now, reserved, !reserved, emission);
+      } finally {
+        a.releaseIfNotHeld();
+      }
     }
     emit(emission);
     return Completions.done();
@@ -195,6 +220,12 @@ final class TailSamplingProcessor implements Processor {
     final int spans;
     private TraceData facts;
     private EncodedTraces encoded;
+
+    /** The region of a slab {@link #encoded} is in; null when it has an array of its own. */
+    private SlabArena.Lease lease;
+
+    /** Whether a buffered trace holds {@link #encoded} (and so owns {@link #lease}). */
+    private boolean held;
 
     Arrival(ByteString traceId, TraceBatch batch) {
       this.traceId = traceId;
@@ -225,9 +256,28 @@ final class TailSamplingProcessor implements Processor {
     /** The spans as bytes, to buffer. */
     EncodedTraces encoded() {
       if (encoded == null) {
-        encoded = batch.encode();
+        SlabArena arena = hasRoot() ? withRoot : withoutRoot;
+        encoded = batch.encodeInto(size -> lease = arena.lease(size));
+        if (lease != null) {
+          lease.encoded(encoded);
+        }
       }
       return encoded;
+    }
+
+    /** The spans as a buffered trace holds them: their lease of a slab, or their own array. */
+    Object hold() {
+      EncodedTraces e = encoded();
+      held = true;
+      return lease != null ? lease : e;
+    }
+
+    /** Gives back the slab region of spans that were encoded but not buffered after all. */
+    void releaseIfNotHeld() {
+      if (lease != null && !held) {
+        lease.release();
+        lease = null;
+      }
     }
 
     boolean hasRoot() {
@@ -259,7 +309,7 @@ final class TailSamplingProcessor implements Processor {
           decideNow = t;
           trigger = force ? Trigger.MAX_BUFFERED_BYTES : Trigger.MAX_TRACE_BYTES;
         } else {
-          t.add(a.encoded(), a.facts(), a.bytes, a.spans);
+          t.add(a.hold(), a.facts(), a.bytes, a.spans);
           release -= a.bytes;
           if (a.hasRoot() && t.rootSeenNanos < 0) {
             t.rootSeenNanos = now;
@@ -284,7 +334,7 @@ final class TailSamplingProcessor implements Processor {
             decideNow = t;
             trigger = force ? Trigger.MAX_BUFFERED_BYTES : Trigger.MAX_TRACE_BYTES;
           } else {
-            t.add(a.encoded(), a.facts(), a.bytes, a.spans);
+            t.add(a.hold(), a.facts(), a.bytes, a.spans);
             release -= a.bytes;
             s.pending.put(a.key, t);
             tracesInMemory.incrementAndGet();
@@ -511,12 +561,40 @@ final class TailSamplingProcessor implements Processor {
       metrics.joined(sampled, lateSpans);
     }
     if (!sampled) {
+      for (Object held : arrivals) {
+        if (held instanceof SlabArena.Lease) {
+          ((SlabArena.Lease) held).release();
+        }
+      }
       return;
     }
     for (int i = 0; i < arrivals.size(); i++) {
       Object held = arrivals.get(i);
       TraceBatch b;
-      if (held instanceof EncodedTraces) {
+      if (held instanceof SlabArena.Lease) {
+        // Read out of the slab before the region is given back: the spans go on in an array of
+        // their own, so that nothing downstream ever reads a slab.
+        SlabArena.Lease lease = (SlabArena.Lease) held;
+        EncodedTraces encoded;
+        try {
+          if (i == data.targetArrival) {
+            String by = keptBy;
+            encoded =
+                EncodedSpanEdit.edit(
+                    lease.array(),
+                    lease.offset(),
+                    lease.length(),
+                    lease.encoded().spanCount(),
+                    data.targetSpan,
+                    span -> annotate(span, data, by, trigger));
+          } else {
+            encoded = lease.copyOut();
+          }
+        } finally {
+          lease.release();
+        }
+        b = TraceBatch.ofEncoded(encoded);
+      } else if (held instanceof EncodedTraces) {
         EncodedTraces encoded = (EncodedTraces) held;
         if (i == data.targetArrival) {
           String by = keptBy;

@@ -52,6 +52,27 @@ class EncodedSpanEditTest {
   }
 
   @Test
+  void aRequestInTheMiddleOfALargerArrayIsEditedAsItself() {
+    RandomTraces random = new RandomTraces(47, true);
+    for (int r = 0; r < 20; r++) {
+      ExportTraceServiceRequest request = random.request(1 + r % 3, 1 + r % 4);
+      byte[] alone = TraceBatch.of(request).encode().bytes();
+      // Bytes of other arrivals around it, as in a slab: none of them may leak in.
+      byte[] slab = new byte[alone.length + 300];
+      java.util.Arrays.fill(slab, (byte) 0x5a);
+      System.arraycopy(alone, 0, slab, 123, alone.length);
+      int spans = TraceBatch.of(request).spanCount();
+      for (int k = 0; k < spans; k++) {
+        EncodedTraces inSlab = EncodedSpanEdit.edit(slab, 123, alone.length, spans, k, EDIT);
+        EncodedTraces own = EncodedSpanEdit.edit(EncodedTraces.ofStored(alone, spans), k, EDIT);
+
+        assertThat(inSlab.bytes()).isEqualTo(own.bytes());
+        assertThat(inSlab.spanCount()).isEqualTo(spans);
+      }
+    }
+  }
+
+  @Test
   void aSpanThatIsNotThereIsAnError() {
     RandomTraces random = new RandomTraces(2, true);
     ExportTraceServiceRequest request = random.request(2, 2);
