@@ -3,6 +3,9 @@ package io.tollgate.core.exporterhelper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.tollgate.core.component.ByteSize;
 import io.tollgate.core.component.ConfigIssues;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,6 +58,40 @@ class SettingsTest {
                 RetrySettings.defaults()
                     .withIntervals(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ZERO)))
         .isEmpty();
+  }
+
+  @Test
+  void theDefaultByteBudgetIsAQuarterOfDirectMemory() {
+    long quarter = DirectMemory.MAX / 4 / (1024 * 1024) * (1024 * 1024);
+    assertThat(QueueSettings.defaults().maxInFlightBytes().bytes())
+        .isEqualTo(Math.max(1024 * 1024, quarter))
+        .isEqualTo(QueueSettings.defaultMaxInFlightBytes().bytes());
+    assertThat(QueueSettings.disabled().maxInFlightBytes())
+        .isEqualTo(QueueSettings.defaultMaxInFlightBytes());
+  }
+
+  @Test
+  void queueSettingsBindWithTheCollectorsKeys() throws Exception {
+    ObjectMapper json =
+        new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    QueueSettings q =
+        json.readValue(
+            "{\"enabled\":true,\"num_consumers\":4,\"queue_size\":50,"
+                + "\"max_in_flight_bytes\":\"8MiB\"}",
+            QueueSettings.class);
+    assertThat(q).isEqualTo(new QueueSettings(true, 4, 50, ByteSize.ofMiB(8)));
+    assertThat(json.writeValueAsString(q)).contains("\"max_in_flight_bytes\":\"8MiB\"");
+    assertThat(json.readValue(json.writeValueAsString(q), QueueSettings.class)).isEqualTo(q);
+    // A key given without a value gets the default, as an absent one does after the merge.
+    assertThat(
+            json.readValue(
+                    "{\"enabled\":true,\"num_consumers\":4,\"queue_size\":50,"
+                        + "\"max_in_flight_bytes\":null}",
+                    QueueSettings.class)
+                .maxInFlightBytes())
+        .isEqualTo(QueueSettings.defaultMaxInFlightBytes());
+    assertThat(json.readValue("{\"max_in_flight_bytes\":0}", QueueSettings.class).maxInFlightBytes())
+        .isEqualTo(ByteSize.ofBytes(0));
   }
 
   @Test
