@@ -143,7 +143,7 @@ public final class QueuedRetryExporter implements Exporter {
     if (maxInFlightBytes > DirectMemory.MAX) {
       log.warn(
           "Exporter {}: sending_queue.max_in_flight_bytes ({}) is more than this JVM's direct"
-              + " memory ({}), so it does not keep sends within it; lower it or raise"
+              + " memory ({}): a gRPC exporter may run out of it while sending; lower it or raise"
               + " -XX:MaxDirectMemorySize",
           id,
           b.queueSettings.maxInFlightBytes(),
