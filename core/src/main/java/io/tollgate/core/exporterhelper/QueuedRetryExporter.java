@@ -108,6 +108,7 @@ public final class QueuedRetryExporter implements Exporter {
   private final RateLimitedLog dropLog;
   private final RateLimitedLog partialLog;
   private final RateLimitedLog retryLog;
+  private final RateLimitedLog oversizeLog;
 
   /** Consumer slots taken: a slot is held from poll until the request is finished. */
   private final AtomicInteger busyConsumers = new AtomicInteger();
@@ -156,6 +157,7 @@ public final class QueuedRetryExporter implements Exporter {
     this.dropLog = new RateLimitedLog(log, LOG_INTERVAL);
     this.partialLog = new RateLimitedLog(log, LOG_INTERVAL);
     this.retryLog = new RateLimitedLog(log, LOG_INTERVAL);
+    this.oversizeLog = new RateLimitedLog(log, LOG_INTERVAL);
     if (queue != null) {
       metrics.gauge(
           MetricNames.EXPORTER_QUEUE_SIZE,
@@ -327,6 +329,16 @@ public final class QueuedRetryExporter implements Exporter {
    */
   private boolean reserveBytes(Delivery d) {
     long size = d.request.traces().size();
+    if (size > maxInFlightBytes && maxInFlightBytes > 0 && d.attempts == 0) {
+      oversizeLog.warn(
+          "Exporter {}: a request of {} ({}) is larger than sending_queue.max_in_flight_bytes"
+              + " ({}), so it is sent alone, when nothing else is in flight; lower the batch"
+              + " processor's send_batch_max_bytes below the budget, or raise the budget",
+          id,
+          new ByteSize(size),
+          Counts.of(d.request.spanCount(), "span"),
+          new ByteSize(maxInFlightBytes));
+    }
     synchronized (budget) {
       if (waitingForBytes.isEmpty() && fits(size)) {
         inFlightBytes += size;

@@ -345,6 +345,41 @@ class QueuedRetryExporterTest {
   }
 
   @Test
+  void failedAttemptsGiveTheirBytesBack() throws Exception {
+    // Out of memory, a sender that throws, a stage that fails: each attempt must release what it
+    // reserved, or the budget of one request would never let the next one go.
+    sender.answer(
+        n -> {
+          if (n == 1) {
+            throw new OutOfMemoryError("Cannot reserve 2097152 bytes of direct buffer memory");
+          }
+          if (n == 2) {
+            throw new IllegalStateException("bug");
+          }
+          if (n == 3) {
+            return CompletableFuture.failedFuture(new java.io.IOException("reset"));
+          }
+          return CompletableFuture.completedFuture(SendResult.success());
+        });
+    start(QueueSettings.defaults().withMaxInFlightBytes(ByteSize.ofBytes(size(2))), FAST);
+
+    exporter.consume(batch(2)); // attempt 1 (OOM), retried as attempt 3 (fails), then 4
+    await().until(() -> sender.attempts.size() >= 1);
+    exporter.consume(batch(2)); // attempt 2 (throws: dropped), or later
+
+    await()
+        .until(
+            () ->
+                counter(MetricNames.EXPORTER_SENT_SPANS)
+                        + counter(MetricNames.EXPORTER_SEND_FAILED_SPANS)
+                    == 4);
+    assertThat(counter(MetricNames.EXPORTER_SENT_SPANS)).isEqualTo(2);
+    assertThat(counter(MetricNames.EXPORTER_SEND_FAILED_SPANS)).isEqualTo(2);
+    assertThat(gauge(QueuedRetryExporter.IN_FLIGHT_BYTES)).isZero();
+    assertThat(gauge(QueuedRetryExporter.WAITING_FOR_BYTES)).isZero();
+  }
+
+  @Test
   void withoutQueueTheCallerWaitsForTheByteBudget() throws Exception {
     HoldingSender holding = new HoldingSender();
     start(
