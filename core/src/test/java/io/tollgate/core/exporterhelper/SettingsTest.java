@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.tollgate.core.component.ByteSize;
 import io.tollgate.core.component.ConfigIssues;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +69,28 @@ class SettingsTest {
         .isEqualTo(QueueSettings.defaultMaxInFlightBytes().bytes());
     assertThat(QueueSettings.disabled().maxInFlightBytes())
         .isEqualTo(QueueSettings.defaultMaxInFlightBytes());
+  }
+
+  @Test
+  void directMemoryIsWhatTheJvmWasGiven() {
+    // -XX:MaxDirectMemorySize when set on the command line, else the heap's maximum (the JDK's
+    // rule), whichever of the two this test JVM runs with.
+    long expected = Runtime.getRuntime().maxMemory();
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("-XX:MaxDirectMemorySize=")) {
+        String v = arg.substring(arg.indexOf('=') + 1).toLowerCase(java.util.Locale.ROOT);
+        long unit =
+            switch (v.charAt(v.length() - 1)) {
+              case 'k' -> 1024L;
+              case 'm' -> 1024L * 1024;
+              case 'g' -> 1024L * 1024 * 1024;
+              default -> 1L;
+            };
+        String digits = unit == 1 ? v : v.substring(0, v.length() - 1);
+        expected = Long.parseLong(digits) * unit;
+      }
+    }
+    assertThat(DirectMemory.MAX).isEqualTo(expected);
   }
 
   @Test
