@@ -9,6 +9,7 @@ import io.tollgate.core.component.ComponentContext;
 import io.tollgate.core.component.ComponentId;
 import io.tollgate.core.component.ComponentKind;
 import io.tollgate.core.component.Exporter;
+import io.tollgate.core.exporterhelper.QueueSettings;
 import io.tollgate.core.exporterhelper.TlsSettings;
 import io.tollgate.exporter.otlpgrpc.OtlpGrpcConfig;
 import io.tollgate.exporter.otlpgrpc.OtlpGrpcExporterFactory;
@@ -45,7 +46,13 @@ class PrometheusNamesTest {
           .contains("otelcol_exporter_enqueue_failed_spans_total{exporter=\"otlp/tempo\"} 0.0")
           .contains("otelcol_exporter_queue_size{exporter=\"otlp/tempo\"} 0.0")
           .contains("otelcol_exporter_queue_capacity{exporter=\"otlp/tempo\"} 1000.0")
-          .contains("otelcol_exporter_in_flight_requests{exporter=\"otlp/tempo\"} 0.0");
+          .contains("otelcol_exporter_in_flight_requests{exporter=\"otlp/tempo\"} 0.0")
+          // Ours, next to it: the byte budget (README, "Sizing direct memory").
+          .contains("tollgate_exporter_in_flight_bytes{exporter=\"otlp/tempo\"} 0.0")
+          .contains(
+              "tollgate_exporter_in_flight_bytes_limit{exporter=\"otlp/tempo\"} "
+                  + (double) QueueSettings.defaultMaxInFlightBytes().bytes())
+          .contains("tollgate_exporter_waiting_for_bytes_requests{exporter=\"otlp/tempo\"} 0.0");
       e.shutdown(Instant.now().plusSeconds(1));
     }
   }

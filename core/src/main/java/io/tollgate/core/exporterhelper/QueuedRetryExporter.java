@@ -1,5 +1,6 @@
 package io.tollgate.core.exporterhelper;
 
+import io.tollgate.core.component.ByteSize;
 import io.tollgate.core.component.ComponentContext;
 import io.tollgate.core.component.ConfigIssues;
 import io.tollgate.core.component.Durations;
@@ -12,6 +13,7 @@ import io.tollgate.core.telemetry.Counts;
 import io.tollgate.core.telemetry.MetricNames;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -47,12 +49,22 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Consumers</b>: at most {@code num_consumers} requests are being sent or waiting for a
  *       retry at once. They are not threads: sends are asynchronous, waits are timers, and the
  *       work runs on the context's shared workers.
+ *   <li><b>Byte budget</b> ({@code max_in_flight_bytes}): an attempt starts only when the encoded
+ *       bytes of the attempts awaiting the backend plus its own fit in the budget, or when none
+ *       awaits (so one request larger than the budget still goes, alone). Attempts that do not fit
+ *       wait in arrival order, and while one waits no further request leaves the queue. Bytes are
+ *       held from the send until its answer (success or failure); a request waiting for its retry
+ *       holds none. Why: a gRPC transport holds a request whole in direct buffers until it is
+ *       written, and {@code num_consumers} requests of several MiB each are more than a JVM with
+ *       {@code -XX:MaxDirectMemorySize=64m} has next to its receiver.
  *   <li><b>Retry</b>: retryable results are tried again after an exponential backoff with jitter,
  *       or after the delay the server asked for when longer, until {@code max_elapsed_time};
  *       permanent failures and partial successes are never retried.
  *   <li><b>No queue</b>: {@link #consume} sends (with retries) and completes when the backend has
  *       the data, failing with {@link RefusedException#unavailable} when retries ran out and
- *       {@link PermanentException} when the backend refused the data for good.
+ *       {@link PermanentException} when the backend refused the data for good. {@code
+ *       num_consumers} does not apply (the callers bound how many they send); the byte budget does:
+ *       an attempt that does not fit waits, and its caller with it.
  *   <li><b>Shutdown</b>: stops accepting, keeps sending until the queue is empty or the deadline
  *       passes (a retry that would start after the deadline is given up at once), then logs one
  *       line with the spans that could not be delivered.
@@ -62,12 +74,18 @@ import org.slf4j.LoggerFactory;
  * _send_failed_spans} (permanent failures, retries given up, spans rejected in a partial success,
  * spans dropped at shutdown), {@code _enqueue_failed_spans}, {@code _queue_size}, {@code
  * _queue_capacity} (both in requests; only with a queue) and {@code _in_flight_requests} (send
- * calls awaiting the backend's answer).
+ * calls awaiting the backend's answer); ours: {@code tollgate_exporter_in_flight_bytes} (their
+ * encoded bytes), {@code tollgate_exporter_in_flight_bytes_limit} (the budget; 0 when off) and
+ * {@code tollgate_exporter_waiting_for_bytes_requests} (attempts waiting for the budget).
  */
 public final class QueuedRetryExporter implements Exporter {
 
   private static final Logger log = LoggerFactory.getLogger(QueuedRetryExporter.class);
   private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
+
+  static final String IN_FLIGHT_BYTES = "tollgate_exporter_in_flight_bytes";
+  static final String IN_FLIGHT_BYTES_LIMIT = "tollgate_exporter_in_flight_bytes_limit";
+  static final String WAITING_FOR_BYTES = "tollgate_exporter_waiting_for_bytes_requests";
 
   private enum State {
     NEW,
@@ -81,6 +99,8 @@ public final class QueuedRetryExporter implements Exporter {
   private final RetrySettings retry;
   private final SendingQueue queue; // null: send directly from consume
   private final int numConsumers;
+  /** {@code max_in_flight_bytes}; 0: no byte budget. */
+  private final long maxInFlightBytes;
   private final ScheduledExecutorService scheduler;
   private final Executor workers;
   private final ExporterMetrics metrics;
@@ -88,6 +108,7 @@ public final class QueuedRetryExporter implements Exporter {
   private final RateLimitedLog dropLog;
   private final RateLimitedLog partialLog;
   private final RateLimitedLog retryLog;
+  private final RateLimitedLog oversizeLog;
 
   /** Consumer slots taken: a slot is held from poll until the request is finished. */
   private final AtomicInteger busyConsumers = new AtomicInteger();
@@ -100,6 +121,14 @@ public final class QueuedRetryExporter implements Exporter {
   /** Spans given up during shutdown because the deadline came first. */
   private final AtomicLong lostDuringDrain = new AtomicLong();
 
+  /** Guards {@link #inFlightBytes} and {@link #waitingForBytes} together. */
+  private final Object budget = new Object();
+  /** Encoded bytes of the send calls awaiting the backend (counted with or without a budget). */
+  private long inFlightBytes;
+  /** Attempts that did not fit in the budget, oldest first; started as bytes are released. */
+  private final ArrayDeque<Delivery> waitingForBytes = new ArrayDeque<>();
+  private volatile int waitingForBytesCount;
+
   private final Object lifecycle = new Object();
   private volatile State state = State.NEW;
   private volatile long deadlineNanos;
@@ -111,6 +140,16 @@ public final class QueuedRetryExporter implements Exporter {
     this.retry = b.retry;
     this.queue = b.queue;
     this.numConsumers = b.queueSettings.numConsumers();
+    this.maxInFlightBytes = b.queueSettings.maxInFlightBytes().bytes();
+    if (maxInFlightBytes > DirectMemory.MAX) {
+      log.warn(
+          "Exporter {}: sending_queue.max_in_flight_bytes ({}) is more than this JVM's direct"
+              + " memory ({}): a gRPC exporter may run out of it while sending; lower it or raise"
+              + " -XX:MaxDirectMemorySize",
+          id,
+          b.queueSettings.maxInFlightBytes(),
+          new ByteSize(DirectMemory.MAX));
+    }
     this.scheduler = b.context.scheduler();
     this.workers = b.context.workers();
     this.random = b.random;
@@ -118,6 +157,7 @@ public final class QueuedRetryExporter implements Exporter {
     this.dropLog = new RateLimitedLog(log, LOG_INTERVAL);
     this.partialLog = new RateLimitedLog(log, LOG_INTERVAL);
     this.retryLog = new RateLimitedLog(log, LOG_INTERVAL);
+    this.oversizeLog = new RateLimitedLog(log, LOG_INTERVAL);
     if (queue != null) {
       metrics.gauge(
           MetricNames.EXPORTER_QUEUE_SIZE,
@@ -132,6 +172,25 @@ public final class QueuedRetryExporter implements Exporter {
         MetricNames.EXPORTER_IN_FLIGHT_REQUESTS,
         "Number of export requests awaiting the destination's answer.",
         inFlight::get);
+    metrics.gauge(
+        IN_FLIGHT_BYTES,
+        "Encoded bytes of the export requests awaiting the destination's answer.",
+        this::inFlightBytes);
+    metrics.gauge(
+        IN_FLIGHT_BYTES_LIMIT,
+        "sending_queue.max_in_flight_bytes: the most bytes of requests awaiting the"
+            + " destination's answer before others wait (0: no limit).",
+        () -> maxInFlightBytes);
+    metrics.gauge(
+        WAITING_FOR_BYTES,
+        "Export requests waiting for in-flight bytes to be answered before they are sent.",
+        () -> waitingForBytesCount);
+  }
+
+  private long inFlightBytes() {
+    synchronized (budget) {
+      return inFlightBytes;
+    }
   }
 
   /** Starts building an exporter that sends with {@code sender}. */
@@ -220,6 +279,11 @@ public final class QueuedRetryExporter implements Exporter {
   /** Hands waiting requests to free consumer slots. Safe to call from any thread, any time. */
   private void dispatch() {
     while (state == State.RUNNING || state == State.DRAINING) {
+      if (waitingForBytesCount > 0) {
+        // The budget is spent: requests stay in the queue (counted in its size, kept by a
+        // persistent queue) rather than leaving it to wait here. Releasing bytes calls us again.
+        return;
+      }
       int busy = busyConsumers.get();
       if (busy >= numConsumers) {
         return; // a finishing consumer calls dispatch again
@@ -239,15 +303,107 @@ public final class QueuedRetryExporter implements Exporter {
       }
       Delivery d = new Delivery(lease.request(), lease, null);
       active.add(d);
-      runOnWorkers(() -> attempt(d));
+      // Reserved here, not on the worker: the next turn of this loop must see whether it fits.
+      if (reserveBytes(d)) {
+        runOnWorkers(() -> send(d));
+      }
     }
   }
 
+  /** Starts an attempt of {@code d} if its bytes fit in the budget, else queues it for them. */
   private void attempt(Delivery d) {
     if (d.finished.get()) {
       return;
     }
     d.waiting = false;
+    if (reserveBytes(d)) {
+      send(d);
+    }
+  }
+
+  /**
+   * Takes {@code d}'s bytes from the budget when they fit (or when nothing is in flight) and no
+   * older attempt waits; otherwise puts {@code d} at the end of the waiting line.
+   *
+   * @return whether the caller may send {@code d} now
+   */
+  private boolean reserveBytes(Delivery d) {
+    long size = d.request.traces().size();
+    if (size > maxInFlightBytes && maxInFlightBytes > 0 && d.attempts == 0) {
+      oversizeLog.warn(
+          "Exporter {}: a request of {} ({}) is larger than sending_queue.max_in_flight_bytes"
+              + " ({}), so it is sent alone, when nothing else is in flight; lower the batch"
+              + " processor's send_batch_max_bytes below the budget, or raise the budget",
+          id,
+          new ByteSize(size),
+          Counts.of(d.request.spanCount(), "span"),
+          new ByteSize(maxInFlightBytes));
+    }
+    synchronized (budget) {
+      if (waitingForBytes.isEmpty() && fits(size)) {
+        inFlightBytes += size;
+        d.heldBytes = size;
+        return true;
+      }
+      waitingForBytes.addLast(d);
+      waitingForBytesCount = waitingForBytes.size();
+      return false;
+    }
+  }
+
+  /** Under {@link #budget}. A request larger than the budget goes when nothing else is out. */
+  private boolean fits(long size) {
+    return maxInFlightBytes == 0
+        || inFlightBytes == 0
+        || inFlightBytes + size <= maxInFlightBytes;
+  }
+
+  /**
+   * Gives back what {@code d}'s attempt held and starts the waiting attempts that now fit, oldest
+   * first (a large one at the head is not overtaken by smaller ones behind it, so it cannot
+   * starve).
+   */
+  private void releaseBytes(Delivery d) {
+    List<Delivery> ready = null;
+    synchronized (budget) {
+      inFlightBytes -= d.heldBytes;
+      d.heldBytes = 0;
+      Delivery next;
+      while ((next = waitingForBytes.peekFirst()) != null) {
+        if (next.finished.get()) {
+          waitingForBytes.pollFirst(); // abandoned at the shutdown deadline
+          continue;
+        }
+        long size = next.request.traces().size();
+        if (!fits(size)) {
+          break;
+        }
+        waitingForBytes.pollFirst();
+        inFlightBytes += size;
+        next.heldBytes = size;
+        if (ready == null) {
+          ready = new ArrayList<>(2);
+        }
+        ready.add(next);
+      }
+      waitingForBytesCount = waitingForBytes.size();
+    }
+    if (ready != null) {
+      for (Delivery r : ready) {
+        runOnWorkers(() -> send(r));
+      }
+    }
+    if (queue != null && waitingForBytesCount == 0) {
+      dispatch(); // consumer slots may be free that the waiting line kept from the queue
+    }
+  }
+
+  /** One attempt of {@code d}, whose bytes are reserved. */
+  private void send(Delivery d) {
+    if (d.finished.get()) {
+      releaseBytes(d); // abandoned at the shutdown deadline while it waited for bytes
+      return;
+    }
     if (d.attempts++ == 0) {
       d.firstAttemptNanos = System.nanoTime();
     }
@@ -265,17 +421,22 @@ public final class QueuedRetryExporter implements Exporter {
       // rather than escaping: an escaping error would leave this delivery unfinished, and its
       // spans neither sent nor counted.
       dropLog.warn(
-          "Exporter {}: out of memory while sending {} ({}); retrying. If this repeats, give"
-              + " the JVM more memory (-Xmx, -XX:MaxDirectMemorySize) or send smaller batches"
-              + " (batch: send_batch_max_bytes) with fewer sending_queue.num_consumers",
+          "Exporter {}: out of memory while sending {} ({}) with {} in flight; retrying. If"
+              + " this repeats, lower sending_queue.max_in_flight_bytes (now {}) or the"
+              + " receiver's admission.request_limit_mib, or give the JVM more direct memory"
+              + " (-XX:MaxDirectMemorySize); see the README's \"Sizing direct memory\"",
           id,
           Counts.of(d.request.spanCount(), "span"),
-          e.getMessage());
+          e.getMessage(),
+          new ByteSize(inFlightBytes()),
+          maxInFlightBytes == 0 ? "0, no limit" : new ByteSize(maxInFlightBytes));
       stage = CompletableFuture.completedFuture(SendResult.retryable("out of memory: " + e));
     }
     stage.whenComplete(
         (result, error) -> {
           inFlight.decrementAndGet();
+          // Before the result is handled: a retry must not keep bytes while it waits.
+          releaseBytes(d);
           SendResult r;
           if (error != null) {
             r = SendResult.retryable(String.valueOf(Completions.unwrap(error)));
@@ -618,6 +779,8 @@ public final class QueuedRetryExporter implements Exporter {
     volatile boolean waiting;
     volatile long retryAtNanos;
     volatile ScheduledFuture<?> timer;
+    /** Bytes this delivery's current attempt holds of the budget; guarded by {@code budget}. */
+    long heldBytes;
 
     Delivery(QueuedRequest request, SendingQueue.Lease lease, CompletableFuture<Void> caller) {
       this.request = request;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tollgate.core.component.ByteSize;
 import io.tollgate.core.component.ComponentContext;
 import io.tollgate.core.component.ComponentId;
 import io.tollgate.core.component.ComponentKind;
@@ -51,6 +52,18 @@ class QueuedRetryExporterTest {
     exporter = QueuedRetryExporter.builder(context, sender).queue(queue).retry(retry).build();
     exporter.start();
     return exporter;
+  }
+
+  private QueuedRetryExporter start(Sender s, QueueSettings queue, RetrySettings retry)
+      throws Exception {
+    exporter = QueuedRetryExporter.builder(context, s).queue(queue).retry(retry).build();
+    exporter.start();
+    return exporter;
+  }
+
+  /** The encoded size of {@code batch(spans)}: every such batch has the same. */
+  private static int size(int spans) {
+    return batch(spans).encode().size();
   }
 
   private static TraceBatch batch(int spans) {
@@ -238,6 +251,197 @@ class QueuedRetryExporterTest {
     gate.complete(SendResult.success());
     await().until(() -> counter(MetricNames.EXPORTER_SENT_SPANS) == 10);
     assertThat(sender.maxConcurrent.get()).isLessThanOrEqualTo(3);
+  }
+
+  @Test
+  void requestsBeyondTheByteBudgetWaitUntilBytesAreAnswered() throws Exception {
+    HoldingSender holding = new HoldingSender();
+    long one = size(5);
+    // Room for two requests, not three; ten consumers would send all six at once.
+    start(
+        holding,
+        QueueSettings.defaults().withMaxInFlightBytes(ByteSize.ofBytes(one * 5 / 2)),
+        FAST);
+
+    for (int i = 0; i < 6; i++) {
+      exporter.consume(batch(5));
+    }
+    await().until(() -> holding.held.size() == 2);
+    // The first one that does not fit waits for bytes; the others stay in the queue.
+    await().until(() -> gauge(QueuedRetryExporter.WAITING_FOR_BYTES) == 1);
+    assertThat(gauge(MetricNames.EXPORTER_QUEUE_SIZE)).isEqualTo(3);
+    assertThat(gauge(QueuedRetryExporter.IN_FLIGHT_BYTES)).isEqualTo(2.0 * one);
+    assertThat(gauge(QueuedRetryExporter.IN_FLIGHT_BYTES_LIMIT)).isEqualTo(one * 5 / 2);
+    assertThat(gauge(MetricNames.EXPORTER_IN_FLIGHT_REQUESTS)).isEqualTo(2);
+
+    // Each answer lets exactly one more go.
+    holding.held.get(0).succeed();
+    await().until(() -> holding.held.size() == 3);
+    assertThat(holding.unanswered()).hasSize(2);
+    for (int answered = 1; answered < 6; answered++) {
+      int next = answered;
+      await().until(() -> holding.held.size() >= Math.min(6, next + 2));
+      holding.held.get(next).succeed();
+    }
+
+    await().until(() -> counter(MetricNames.EXPORTER_SENT_SPANS) == 30);
+    assertThat(holding.held).hasSize(6);
+    assertThat(holding.maxBytesAtOnce()).isEqualTo(2 * one);
+    await().until(() -> gauge(QueuedRetryExporter.IN_FLIGHT_BYTES) == 0);
+    assertThat(gauge(QueuedRetryExporter.WAITING_FOR_BYTES)).isZero();
+  }
+
+  @Test
+  void aRequestLargerThanTheBudgetGoesAloneAndIsNotOvertaken() throws Exception {
+    HoldingSender holding = new HoldingSender();
+    long small = size(1);
+    long large = size(40);
+    long budget = small * 3;
+    assertThat(large).isGreaterThan(budget);
+    start(holding, QueueSettings.defaults().withMaxInFlightBytes(ByteSize.ofBytes(budget)), FAST);
+
+    exporter.consume(batch(1));
+    exporter.consume(batch(1));
+    exporter.consume(batch(40));
+    exporter.consume(batch(1));
+    await().until(() -> holding.held.size() == 2);
+    await().until(() -> gauge(QueuedRetryExporter.WAITING_FOR_BYTES) == 1);
+    // The small request behind the large one would fit, but it does not overtake it.
+    await().during(Duration.ofMillis(50)).until(() -> holding.held.size() == 2);
+
+    holding.held.get(0).succeed();
+    await().during(Duration.ofMillis(50)).until(() -> holding.held.size() == 2);
+    holding.held.get(1).succeed();
+
+    // Nothing else is out now: the large request goes, alone.
+    await().until(() -> holding.held.size() == 3);
+    assertThat(holding.held.get(2).size()).isEqualTo(large);
+    await().during(Duration.ofMillis(50)).until(() -> holding.held.size() == 3);
+    assertThat(holding.unanswered()).hasSize(1);
+
+    holding.held.get(2).succeed();
+    await().until(() -> holding.held.size() == 4);
+    holding.held.get(3).succeed();
+    await().until(() -> counter(MetricNames.EXPORTER_SENT_SPANS) == 43);
+    assertThat(holding.maxBytesAtOnce()).isEqualTo(large);
+  }
+
+  @Test
+  void aRequestWaitingForItsRetryHoldsNoBytes() throws Exception {
+    long one = size(2);
+    // The first attempt is told to come back in a minute; the budget has room for one request.
+    sender.answerNow(
+        n -> n == 1 ? SendResult.retryable("429", Duration.ofSeconds(60)) : SendResult.success());
+    start(QueueSettings.defaults().withMaxInFlightBytes(ByteSize.ofBytes(one)), FAST);
+
+    exporter.consume(batch(2));
+    await().until(() -> sender.attempts.size() == 1);
+    exporter.consume(batch(2));
+
+    // The second request is sent and answered while the first waits for its retry.
+    await().until(() -> counter(MetricNames.EXPORTER_SENT_SPANS) == 2);
+    assertThat(sender.attempts).hasSize(2);
+    assertThat(gauge(QueuedRetryExporter.IN_FLIGHT_BYTES)).isZero();
+  }
+
+  @Test
+  void failedAttemptsGiveTheirBytesBack() throws Exception {
+    // Out of memory, a sender that throws, a stage that fails: each attempt must release what it
+    // reserved, or the budget of one request would never let the next one go.
+    sender.answer(
+        n -> {
+          if (n == 1) {
+            throw new OutOfMemoryError("Cannot reserve 2097152 bytes of direct buffer memory");
+          }
+          if (n == 2) {
+            throw new IllegalStateException("bug");
+          }
+          if (n == 3) {
+            return CompletableFuture.failedFuture(new java.io.IOException("reset"));
+          }
+          return CompletableFuture.completedFuture(SendResult.success());
+        });
+    start(QueueSettings.defaults().withMaxInFlightBytes(ByteSize.ofBytes(size(2))), FAST);
+
+    exporter.consume(batch(2)); // attempt 1 (OOM), retried as attempt 3 (fails), then 4
+    await().until(() -> sender.attempts.size() >= 1);
+    exporter.consume(batch(2)); // attempt 2 (throws: dropped), or later
+
+    await()
+        .until(
+            () ->
+                counter(MetricNames.EXPORTER_SENT_SPANS)
+                        + counter(MetricNames.EXPORTER_SEND_FAILED_SPANS)
+                    == 4);
+    assertThat(counter(MetricNames.EXPORTER_SENT_SPANS)).isEqualTo(2);
+    assertThat(counter(MetricNames.EXPORTER_SEND_FAILED_SPANS)).isEqualTo(2);
+    assertThat(gauge(QueuedRetryExporter.IN_FLIGHT_BYTES)).isZero();
+    assertThat(gauge(QueuedRetryExporter.WAITING_FOR_BYTES)).isZero();
+  }
+
+  @Test
+  void withoutQueueTheCallerWaitsForTheByteBudget() throws Exception {
+    HoldingSender holding = new HoldingSender();
+    start(
+        holding,
+        QueueSettings.disabled().withMaxInFlightBytes(ByteSize.ofBytes(size(3))),
+        FAST);
+
+    CompletableFuture<Void> first = exporter.consume(batch(3)).toCompletableFuture();
+    CompletableFuture<Void> second = exporter.consume(batch(3)).toCompletableFuture();
+    await().until(() -> holding.held.size() == 1);
+    await().until(() -> gauge(QueuedRetryExporter.WAITING_FOR_BYTES) == 1);
+    assertThat(second).isNotDone();
+
+    holding.held.get(0).succeed();
+    assertThat(first).succeedsWithin(Duration.ofSeconds(5));
+    await().until(() -> holding.held.size() == 2);
+    assertThat(second).isNotDone();
+    holding.held.get(1).succeed();
+    assertThat(second).succeedsWithin(Duration.ofSeconds(5));
+    assertThat(holding.maxBytesAtOnce()).isEqualTo(size(3));
+    assertThat(counter(MetricNames.EXPORTER_SENT_SPANS)).isEqualTo(6);
+  }
+
+  @Test
+  void aZeroBudgetLeavesOnlyNumConsumers() throws Exception {
+    HoldingSender holding = new HoldingSender();
+    start(
+        holding,
+        QueueSettings.defaults().withNumConsumers(4).withMaxInFlightBytes(ByteSize.ofBytes(0)),
+        FAST);
+
+    for (int i = 0; i < 6; i++) {
+      exporter.consume(batch(20));
+    }
+    await().until(() -> holding.held.size() == 4);
+    assertThat(gauge(QueuedRetryExporter.IN_FLIGHT_BYTES)).isEqualTo(4.0 * size(20));
+    assertThat(gauge(QueuedRetryExporter.IN_FLIGHT_BYTES_LIMIT)).isZero();
+    holding.held.forEach(HoldingSender.Held::succeed);
+    await().until(() -> holding.held.size() == 6);
+    holding.held.forEach(HoldingSender.Held::succeed);
+    await().until(() -> counter(MetricNames.EXPORTER_SENT_SPANS) == 120);
+  }
+
+  @Test
+  void shutdownAbandonsRequestsWaitingForBytesAtTheDeadline() throws Exception {
+    HoldingSender holding = new HoldingSender();
+    start(
+        holding, QueueSettings.defaults().withMaxInFlightBytes(ByteSize.ofBytes(size(3))), FAST);
+    for (int i = 0; i < 3; i++) {
+      exporter.consume(batch(3));
+    }
+    await().until(() -> gauge(QueuedRetryExporter.WAITING_FOR_BYTES) == 1);
+
+    exporter.shutdown(Instant.now().plusMillis(100)); // the backend never answers
+
+    assertThat(holding.held).hasSize(1);
+    assertThat(counter(MetricNames.EXPORTER_SEND_FAILED_SPANS)).isEqualTo(9);
+    assertThat(counter(MetricNames.EXPORTER_SENT_SPANS)).isZero();
+    // An answer after the deadline starts nothing.
+    holding.held.get(0).succeed();
+    await().during(Duration.ofMillis(50)).until(() -> holding.held.size() == 1);
+    exporter = null;
   }
 
   @Test

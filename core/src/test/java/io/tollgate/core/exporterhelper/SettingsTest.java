@@ -3,7 +3,11 @@ package io.tollgate.core.exporterhelper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.tollgate.core.component.ByteSize;
 import io.tollgate.core.component.ConfigIssues;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +59,62 @@ class SettingsTest {
                 RetrySettings.defaults()
                     .withIntervals(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ZERO)))
         .isEmpty();
+  }
+
+  @Test
+  void theDefaultByteBudgetIsAQuarterOfDirectMemory() {
+    long quarter = DirectMemory.MAX / 4 / (1024 * 1024) * (1024 * 1024);
+    assertThat(QueueSettings.defaults().maxInFlightBytes().bytes())
+        .isEqualTo(Math.max(1024 * 1024, quarter))
+        .isEqualTo(QueueSettings.defaultMaxInFlightBytes().bytes());
+    assertThat(QueueSettings.disabled().maxInFlightBytes())
+        .isEqualTo(QueueSettings.defaultMaxInFlightBytes());
+  }
+
+  @Test
+  void directMemoryIsWhatTheJvmWasGiven() {
+    // -XX:MaxDirectMemorySize when set on the command line, else the heap's maximum (the JDK's
+    // rule), whichever of the two this test JVM runs with.
+    long expected = Runtime.getRuntime().maxMemory();
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("-XX:MaxDirectMemorySize=")) {
+        String v = arg.substring(arg.indexOf('=') + 1).toLowerCase(java.util.Locale.ROOT);
+        long unit =
+            switch (v.charAt(v.length() - 1)) {
+              case 'k' -> 1024L;
+              case 'm' -> 1024L * 1024;
+              case 'g' -> 1024L * 1024 * 1024;
+              default -> 1L;
+            };
+        String digits = unit == 1 ? v : v.substring(0, v.length() - 1);
+        expected = Long.parseLong(digits) * unit;
+      }
+    }
+    assertThat(DirectMemory.MAX).isEqualTo(expected);
+  }
+
+  @Test
+  void queueSettingsBindWithTheCollectorsKeys() throws Exception {
+    ObjectMapper json =
+        new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    QueueSettings q =
+        json.readValue(
+            "{\"enabled\":true,\"num_consumers\":4,\"queue_size\":50,"
+                + "\"max_in_flight_bytes\":\"8MiB\"}",
+            QueueSettings.class);
+    assertThat(q).isEqualTo(new QueueSettings(true, 4, 50, ByteSize.ofMiB(8)));
+    assertThat(json.writeValueAsString(q)).contains("\"max_in_flight_bytes\":\"8MiB\"");
+    assertThat(json.readValue(json.writeValueAsString(q), QueueSettings.class)).isEqualTo(q);
+    // A key given without a value gets the default, as an absent one does after the merge.
+    assertThat(
+            json.readValue(
+                    "{\"enabled\":true,\"num_consumers\":4,\"queue_size\":50,"
+                        + "\"max_in_flight_bytes\":null}",
+                    QueueSettings.class)
+                .maxInFlightBytes())
+        .isEqualTo(QueueSettings.defaultMaxInFlightBytes());
+    assertThat(json.readValue("{\"max_in_flight_bytes\":0}", QueueSettings.class).maxInFlightBytes())
+        .isEqualTo(ByteSize.ofBytes(0));
   }
 
   @Test
