@@ -115,7 +115,9 @@ final class GrpcTraceService {
         service.malformed(Transport.GRPC);
         reply(obs, ExportService.Outcome.failed(tooLarge(maxMessageBytes, sizeKey)));
         return;
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
+        // zstd-jni reports some corrupt frames with unchecked exceptions; the sender must get an
+        // answer either way, not wait for its deadline.
         service.malformed(Transport.GRPC);
         String name = decoded.encoding().name().toLowerCase(java.util.Locale.ROOT);
         reply(

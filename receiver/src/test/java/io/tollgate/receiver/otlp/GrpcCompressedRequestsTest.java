@@ -26,6 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Compressed gRPC requests are inflated by the collector's workers, not on the network thread: with
@@ -41,7 +43,7 @@ class GrpcCompressedRequestsTest {
   private ThreadPoolExecutor workers;
   private TestReceiver server;
   private ManagedChannel channel;
-  private ManagedChannel preGzipChannel;
+  private ManagedChannel preEncodedChannel;
 
   @BeforeEach
   void start() throws Exception {
@@ -63,12 +65,13 @@ class GrpcCompressedRequestsTest {
             .usePlaintext()
             .compressorRegistry(gzip)
             .build();
-    CompressorRegistry preGzip = CompressorRegistry.newEmptyInstance();
-    preGzip.register(new PreEncodedGzip());
-    preGzipChannel =
+    CompressorRegistry preEncoded = CompressorRegistry.newEmptyInstance();
+    preEncoded.register(new PreEncoded("gzip"));
+    preEncoded.register(new PreEncoded(Zstd.ENCODING));
+    preEncodedChannel =
         NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
             .usePlaintext()
-            .compressorRegistry(preGzip)
+            .compressorRegistry(preEncoded)
             .build();
   }
 
@@ -76,7 +79,7 @@ class GrpcCompressedRequestsTest {
   void stop() throws Exception {
     workersHeld.countDown();
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    preGzipChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    preEncodedChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     server.close();
   }
 
@@ -117,32 +120,39 @@ class GrpcCompressedRequestsTest {
     assertThat(server.consumer.spans()).extracting(SpanRecord::name).contains("chat gpt-4o");
   }
 
-  @Test
-  void bytesThatAreNotGzipAreInvalidArgumentSayingSo() {
+  @ParameterizedTest
+  @ValueSource(strings = {"gzip", "zstd"})
+  void bytesThatAreNotInTheirEncodingAreInvalidArgumentSayingSo(String encoding) {
     workersHeld.countDown();
     StatusRuntimeException e =
         catchThrowableOfType(
             StatusRuntimeException.class,
             () ->
                 ClientCalls.blockingUnaryCall(
-                    preGzipChannel,
+                    preEncodedChannel,
                     RawExportMethod.EXPORT,
                     CallOptions.DEFAULT
                         .withDeadlineAfter(20, TimeUnit.SECONDS)
-                        .withCompression("gzip"),
+                        .withCompression(encoding),
                     GenAiSpans.chatRequest().toByteArray()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription())
-        .startsWith("the request is not valid gzip")
+        .startsWith("the request is not valid " + encoding)
         .contains("Do not resend");
     assertThat(server.consumer.batches()).isEmpty();
   }
 
-  /** Marks messages "gzip" but sends them as they are. */
-  private static final class PreEncodedGzip implements Compressor {
+  /** Marks messages with an encoding but sends them as they are. */
+  private static final class PreEncoded implements Compressor {
+    private final String encoding;
+
+    PreEncoded(String encoding) {
+      this.encoding = encoding;
+    }
+
     @Override
     public String getMessageEncoding() {
-      return "gzip";
+      return encoding;
     }
 
     @Override
