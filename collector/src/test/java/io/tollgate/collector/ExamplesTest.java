@@ -8,11 +8,21 @@ import io.tollgate.config.CollectorConfig;
 import io.tollgate.config.Components;
 import io.tollgate.config.ConfigException;
 import io.tollgate.config.ConfigLoader;
+import io.tollgate.config.ConfiguredComponent;
+import io.tollgate.core.component.ComponentContext;
+import io.tollgate.core.component.ComponentKind;
+import io.tollgate.core.component.Processor;
+import io.tollgate.core.component.ProcessorFactory;
+import io.tollgate.core.model.AttributeView;
+import io.tollgate.core.testing.RecordingConsumer;
+import io.tollgate.core.testing.Spans;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -77,6 +87,52 @@ class ExamplesTest {
           .startsWith(
               "exporters.otlp/primary.headers.authorization: environment variable OTLP_TOKEN")
           .endsWith("set OTLP_TOKEN to the backend's API token");
+    }
+  }
+
+  /**
+   * Tempo cuts attribute values over 2048 bytes on its own, breaking message JSON; the example's
+   * {@code truncate} must leave nothing that long, whatever the script: {@code max_length} counts
+   * characters, which take up to 4 bytes.
+   */
+  @Test
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void theTempoExampleLeavesNoValueOverTemposByteLimit() throws Exception {
+    CollectorConfig config =
+        ConfigLoader.builder()
+            .components(Components.load())
+            .env(ENV)
+            .build()
+            .load(List.of(Path.of("..", "examples", "tempo.yaml").toString()), List.of());
+    ConfiguredComponent truncate =
+        config.component(ComponentKind.PROCESSOR, "truncate").orElseThrow();
+    RecordingConsumer next = new RecordingConsumer();
+    Processor processor =
+        ((ProcessorFactory) truncate.factory())
+            .create(
+                truncate.config(),
+                ComponentContext.builder(ComponentKind.PROCESSOR, truncate.id()).build(),
+                next);
+    String japanese = "東京の天気を教えてください。".repeat(200);
+    String emoji = "😀".repeat(3000);
+    String messages =
+        "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\""
+            + japanese
+            + "\"}]}]";
+    processor
+        .consume(
+            Spans.batch(
+                Spans.span(
+                    "chat gpt-4o",
+                    Map.of("gen_ai.input.messages", messages, "input.value", emoji))))
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+
+    AttributeView attrs = next.spans().get(0).attributes();
+    for (String key : List.of("gen_ai.input.messages", "input.value")) {
+      String value = attrs.getString(key);
+      assertThat(value).as(key).contains("truncated");
+      assertThat(value.getBytes(StandardCharsets.UTF_8).length).as(key).isLessThanOrEqualTo(2048);
     }
   }
 }

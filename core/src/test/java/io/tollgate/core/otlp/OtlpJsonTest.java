@@ -49,15 +49,76 @@ class OtlpJsonTest {
   }
 
   @Test
-  void invalidHexBecomesAnInvalidIdNotAFailedRequest() throws Exception {
+  void anIdThatIsNotHexFailsTheRequestNamingTheFieldAndTheSpan() {
     String json =
-        "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"zz\",\"spanId\":\"0102030405060708\"}]}]}]}";
+        "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":["
+            + "{\"traceId\":\"0102030405060708090a0b0c0d0e0f10\",\"spanId\":\"0102030405060708\"},"
+            + "{\"traceId\":\"0102030405060708090a0b0c0d0e0f10\",\"spanId\":\"01020304050607zz\"}"
+            + "]}]}]}";
+    assertThatThrownBy(() -> OtlpJson.decodeRequest(json.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(InvalidProtocolBufferException.class)
+        .hasMessageStartingWith(
+            "resourceSpans[0].scopeSpans[0].spans[1].spanId is not hex: \"01020304050607zz\" has"
+                + " 'z' at 14")
+        .hasMessageContaining("span ids 16")
+        .hasMessageNotContaining("length");
+  }
+
+  @Test
+  void base64IdsAreRecognisedAsSuch() {
+    // What protobuf's own JsonFormat writes for a 16-byte id, in the proto field names.
+    String json =
+        "{\"resource_spans\":[{\"scope_spans\":[{\"spans\":[{\"trace_id\":"
+            + "\"AQIDBAUGBwgJCgsMDQ4PEA==\",\"span_id\":\"AQIDBAUGBwg=\"}]}]}]}";
+    assertThatThrownBy(() -> OtlpJson.decodeRequest(json.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(InvalidProtocolBufferException.class)
+        .hasMessageStartingWith(
+            "resource_spans[0].scope_spans[0].spans[0].trace_id is not hex:"
+                + " \"AQIDBAUGBwgJCgsMDQ4PEA==\" has 'Q' at 1")
+        .hasMessageContaining("looks like base64");
+  }
+
+  @Test
+  void notHexInALinkOrAParentIdIsNamedToo() {
+    String span =
+        "{\"traceId\":\"0102030405060708090a0b0c0d0e0f10\",\"spanId\":\"0102030405060708\",";
+    assertThatThrownBy(
+            () ->
+                OtlpJson.decodeRequest(
+                    ("{\"resourceSpans\":[{},{\"scopeSpans\":[{},{\"spans\":["
+                            + span
+                            + "\"links\":[{\"traceId\":\"0102030405060708090a0b0c0d0e0f10\","
+                            + "\"spanId\":\"0102030405060708\"},{\"traceId\":\"abc\"}]}]}]}]}")
+                        .getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(InvalidProtocolBufferException.class)
+        .hasMessageStartingWith(
+            "resourceSpans[1].scopeSpans[1].spans[0].links[1].traceId is not hex: \"abc\" has an"
+                + " odd number of digits (3)");
+    assertThatThrownBy(
+            () ->
+                OtlpJson.decodeRequest(
+                    ("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":["
+                            + span
+                            + "\"parentSpanId\":\"01020304 5060708\"}]}]}]}")
+                        .getBytes(StandardCharsets.UTF_8)))
+        .hasMessageStartingWith(
+            "resourceSpans[0].scopeSpans[0].spans[0].parentSpanId is not hex: \"01020304 5060708\""
+                + " has ' ' at 8");
+  }
+
+  @Test
+  void hexOfTheWrongLengthDecodesToItsBytes() throws Exception {
+    // The receiver rejects such a span on its own (partial success); the request is not failed.
+    String json =
+        "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"0A0b\","
+            + "\"spanId\":\"0102030405060708\",\"parentSpanId\":\"\"}]}]}]}";
     Span span =
         OtlpJson.decodeRequest(json.getBytes(StandardCharsets.UTF_8))
             .getResourceSpans(0)
             .getScopeSpans(0)
             .getSpans(0);
-    assertThat(Ids.isValidTraceId(span.getTraceId())).isFalse();
+    assertThat(span.getTraceId().toByteArray()).containsExactly(0x0a, 0x0b);
+    assertThat(span.getParentSpanId().isEmpty()).isTrue();
   }
 
   @Test

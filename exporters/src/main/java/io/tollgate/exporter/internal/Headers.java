@@ -3,6 +3,7 @@ package io.tollgate.exporter.internal;
 import io.tollgate.core.component.ConfigIssues;
 import io.tollgate.core.component.Secret;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -75,6 +76,49 @@ public final class Headers {
         return;
       }
     }
+    // What an environment variable that is set but empty leaves behind, e.g. "Bearer ${env:TOKEN}"
+    // becomes "Bearer ". Sent, it fails every request with 401 long after start; refused here,
+    // the user learns it from `tollgate validate`. (${env:NAME:?…} makes the loader refuse the
+    // empty variable itself; this catches the configs that do not use it.)
+    String stripped = v.strip();
+    if (stripped.isEmpty()) {
+      issues.add(
+          name,
+          "is empty (an environment variable that is empty or not set?): give it a value, write"
+              + " the variable as ${env:NAME:?what to set} so that an empty one stops Tollgate"
+              + " at start, or remove the header");
+      return;
+    }
+    if (stripped.indexOf(' ') >= 0 || stripped.indexOf('\t') >= 0) {
+      return; // a scheme and its credentials, or a value of several words
+    }
+    String scheme = knownScheme(stripped);
+    boolean authorization =
+        name.equalsIgnoreCase("authorization") || name.equalsIgnoreCase("proxy-authorization");
+    if (scheme != null || (authorization && stripped.length() < v.length())) {
+      // Name a known scheme only: any other single word may be the credential itself.
+      issues.add(
+          name,
+          (scheme != null ? "is only the scheme \"" + scheme + "\"" : "is one word and a space")
+              + " with no credentials after it (an environment variable that is empty or not"
+              + " set?): write it as \""
+              + (scheme != null ? scheme : "Scheme")
+              + " ${env:TOKEN:?set TOKEN to the backend's token}\" so that an empty variable"
+              + " stops Tollgate at start, or remove the header");
+    }
+  }
+
+  // Authorization schemes that observability backends use, as they are written.
+  private static final List<String> SCHEMES =
+      List.of("Bearer", "Basic", "Token", "ApiKey", "Api-Key", "Api-Token", "Digest", "Splunk");
+
+  private static String knownScheme(String word) {
+    for (String scheme : SCHEMES) {
+      if (scheme.equalsIgnoreCase(word)) {
+        return scheme;
+      }
+    }
+    return null;
   }
 
   /**

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -18,6 +19,7 @@ import io.tollgate.core.model.SpanRecord;
 import io.tollgate.core.model.TraceBatch;
 import io.tollgate.core.model.Values;
 import io.tollgate.core.telemetry.Counts;
+import io.tollgate.core.telemetry.MetricNames;
 import io.tollgate.processor.redaction.internal.Anonymizer;
 import io.tollgate.processor.redaction.internal.Finding;
 import io.tollgate.processor.redaction.internal.Findings;
@@ -83,7 +85,7 @@ final class RedactionProcessor implements Processor {
   private final PresidioAnalyzer presidio;
   private final OnError onError;
   private final MeterRegistry registry;
-  private final String processorId;
+  private final Tags componentTags;
   private final Map<String, Counter> entityCounters = new ConcurrentHashMap<>();
   private final Counter degradedSpans;
   // Reused per thread: a clean value allocates nothing.
@@ -135,13 +137,23 @@ final class RedactionProcessor implements Processor {
     this.presidio = presidio;
     this.onError = config.presidio().onError();
     this.registry = ctx.meterRegistry();
-    this.processorId = ctx.id().toString();
+    this.componentTags = componentTags(ctx);
     this.degradedSpans =
         Counter.builder("tollgate_redaction_presidio_degraded_spans")
             .description("Spans with content Presidio could not scan, handled as on_error says.")
-            .tag("processor", processorId)
+            .tags(componentTags)
             .tag("on_error", onError.configName())
             .register(registry);
+  }
+
+  /**
+   * The labels of every redaction metric: the processor id and its pipeline, as the collector's
+   * processor metrics have them. A processor id used in two pipelines is two instances; without
+   * the pipeline their counts would add up in one series. Bounded by the configuration.
+   */
+  static Tags componentTags(ComponentContext ctx) {
+    return Tags.of(
+        MetricNames.PROCESSOR, ctx.id().toString(), MetricNames.PIPELINE, ctx.pipeline());
   }
 
   // ------------------------------------------------------------------ the work of one batch
@@ -1197,7 +1209,7 @@ final class RedactionProcessor implements Processor {
         l ->
             Counter.builder("tollgate_redaction_entities")
                 .description("Entities redacted, by entity type.")
-                .tag("processor", processorId)
+                .tags(componentTags)
                 .tag("entity_type", l)
                 .register(registry));
   }

@@ -60,7 +60,7 @@ public final class RedactionProcessorFactory implements ProcessorFactory<Redacti
                 context.scheduler(),
                 context.workers(),
                 context.meterRegistry(),
-                context.id().toString())
+                RedactionProcessor.componentTags(context))
             : null;
     return new RedactionProcessor(
         config, context, next, scanner(config), anonymizer(config), presidio);

@@ -159,6 +159,49 @@ class PresidioRedactionTest {
     assertThat(registry.get("tollgate_redaction_presidio_latency").timer().count()).isEqualTo(1);
   }
 
+  /** Every Presidio metric carries the processor's pipeline, so two pipelines are two series. */
+  @Test
+  void presidioMetricsCarryThePipeline() throws Exception {
+    RedactionConfig config = RedactionConfig.defaults().withPresidio(config(OnError.FALLBACK));
+    ComponentContext ctx =
+        ComponentContext.builder(ComponentKind.PROCESSOR, ComponentId.of("redaction"))
+            .meterRegistry(registry)
+            .pipeline("traces/genai")
+            .build();
+    Processor p = new RedactionProcessorFactory().create(config, ctx, next);
+    await(
+        p.consume(Spans.batch(chat(SYSTEM_PROMPT, "I am Jane Doe from Berlin, mail jane@example.com")))
+            .toCompletableFuture());
+
+    List<String> names =
+        List.of(
+            "tollgate_redaction_presidio_requests",
+            "tollgate_redaction_presidio_latency",
+            "tollgate_redaction_presidio_cache",
+            "tollgate_redaction_presidio_degraded_spans",
+            "tollgate_redaction_presidio_circuit_open",
+            "tollgate_redaction_presidio_in_flight",
+            "tollgate_redaction_entities");
+    for (String name : names) {
+      assertThat(registry.find(name).meters()).as(name).isNotEmpty();
+      assertThat(registry.find(name).meters())
+          .as(name)
+          .allSatisfy(
+              m -> {
+                assertThat(m.getId().getTag("processor")).isEqualTo("redaction");
+                assertThat(m.getId().getTag("pipeline")).isEqualTo("traces/genai");
+              });
+    }
+    assertThat(
+            registry
+                .get("tollgate_redaction_presidio_requests")
+                .tag("pipeline", "traces/genai")
+                .tag("outcome", "success")
+                .counter()
+                .count())
+        .isEqualTo(1);
+  }
+
   @Test
   void aSpanMarkedUpstreamIsUnmarkedOnceScanned() throws Exception {
     Processor p = processor(config(OnError.FALLBACK));

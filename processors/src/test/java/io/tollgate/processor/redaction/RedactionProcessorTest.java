@@ -434,4 +434,43 @@ class RedactionProcessorTest {
         .isEqualTo(
             "[{\"role\":\"user\",\"content\":\"call me:\\n<PHONE_NUMBER> or <EMAIL_ADDRESS>");
   }
+
+  /**
+   * The same redaction id in two pipelines is two instances: their metrics are told apart by the
+   * {@code pipeline} label, as the collector's processor metrics are, instead of adding up.
+   */
+  @Test
+  void entityCountsCarryThePipeline() throws Exception {
+    Processor[] processors = new Processor[2];
+    String[] pipelines = {"traces/genai", "traces/audit"};
+    for (int i = 0; i < 2; i++) {
+      ComponentContext ctx =
+          ComponentContext.builder(ComponentKind.PROCESSOR, ComponentId.of("redaction"))
+              .meterRegistry(registry)
+              .pipeline(pipelines[i])
+              .build();
+      processors[i] = new RedactionProcessorFactory().create(RedactionConfig.defaults(), ctx, next);
+    }
+    processors[0]
+        .consume(Spans.batch(Spans.span("chat", attrs("input.value", "a@example.com"))))
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+    processors[1]
+        .consume(
+            Spans.batch(Spans.span("chat", attrs("input.value", "b@example.com c@example.com"))))
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+
+    for (int i = 0; i < 2; i++) {
+      assertThat(
+              registry
+                  .get("tollgate_redaction_entities")
+                  .tag("processor", "redaction")
+                  .tag("pipeline", pipelines[i])
+                  .tag("entity_type", "EMAIL_ADDRESS")
+                  .counter()
+                  .count())
+          .isEqualTo(i + 1);
+    }
+  }
 }

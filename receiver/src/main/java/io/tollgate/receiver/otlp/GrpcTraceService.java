@@ -10,6 +10,7 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import io.netty.buffer.Unpooled;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import java.io.IOException;
@@ -26,12 +27,14 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>Threads: the server runs calls on the network thread ({@link GrpcAdmission} decides there
  * whether a call may start). The marshaller only copies the message out of Netty's buffers into one
- * array (inflating it if it came compressed), as soon as it is complete; the handler then hands it
- * to the collector's workers, which scan it ({@link ReceivedTraces#fromProtobuf}) and run the
- * pipeline. Copying at once matters: grpc-netty keeps a message as slices of the buffers it read
- * the connection into, so a message left waiting for a worker there pins those buffers, with
- * whatever else they hold, in direct memory; under overload that exhausted {@code
- * -XX:MaxDirectMemorySize} (BENCHMARKS.md, "Overload").
+ * array, as soon as it is complete, compressed as it came ({@link GrpcCompressedMessages}); the
+ * handler then hands it to the collector's workers, which inflate it if it came compressed, scan it
+ * ({@link ReceivedTraces#fromProtobuf}) and run the pipeline. Copying at once matters: grpc-netty
+ * keeps a message as slices of the buffers it read the connection into, so a message left waiting
+ * for a worker there pins those buffers, with whatever else they hold, in direct memory; under
+ * overload that exhausted {@code -XX:MaxDirectMemorySize} (BENCHMARKS.md, "Overload"). Inflating
+ * on the worker matters as much: a large gzip request inflated on the event loop stalled every
+ * connection of that loop meanwhile.
  */
 final class GrpcTraceService {
 
@@ -40,8 +43,12 @@ final class GrpcTraceService {
 
   private GrpcTraceService() {}
 
-  /** A request as read: its bytes, or why they could not be read. */
-  record Decoded(byte[] bytes, ExportFailure failure) {}
+  /**
+   * A request as read: its bytes, or why they could not be read. {@code encoding} is {@code
+   * IDENTITY} for a message as it is; otherwise {@code bytes} are the message compressed in that
+   * encoding, after one tag byte.
+   */
+  record Decoded(byte[] bytes, RequestBodies.Encoding encoding, ExportFailure failure) {}
 
   static ServerServiceDefinition definition(
       ExportService service,
@@ -58,7 +65,9 @@ final class GrpcTraceService {
         .addMethod(
             method,
             admission.refusing(
-                ServerCalls.asyncUnaryCall((req, obs) -> handOff(service, workers, req, obs))))
+                ServerCalls.asyncUnaryCall(
+                    (req, obs) ->
+                        handOff(service, workers, req, obs, maxMessageBytes, sizeKey))))
         .build();
   }
 
@@ -67,14 +76,16 @@ final class GrpcTraceService {
       ExportService service,
       Executor workers,
       Decoded decoded,
-      StreamObserver<ExportTraceServiceResponse> obs) {
+      StreamObserver<ExportTraceServiceResponse> obs,
+      int maxMessageBytes,
+      String sizeKey) {
     if (decoded.failure() != null) {
       service.malformed(Transport.GRPC);
       reply(obs, ExportService.Outcome.failed(decoded.failure()));
       return;
     }
     try {
-      workers.execute(() -> export(service, decoded.bytes(), obs));
+      workers.execute(() -> export(service, decoded, obs, maxMessageBytes, sizeKey));
     } catch (RejectedExecutionException e) {
       reply(
           obs,
@@ -83,12 +94,52 @@ final class GrpcTraceService {
     }
   }
 
-  /** On a worker: scans the request and runs the pipeline. */
+  /** On a worker: inflates the request if it came compressed, scans it and runs the pipeline. */
   private static void export(
-      ExportService service, byte[] bytes, StreamObserver<ExportTraceServiceResponse> obs) {
+      ExportService service,
+      Decoded decoded,
+      StreamObserver<ExportTraceServiceResponse> obs,
+      int maxMessageBytes,
+      String sizeKey) {
+    byte[] bytes = decoded.bytes();
+    int length = bytes.length;
+    if (decoded.encoding() != RequestBodies.Encoding.IDENTITY) {
+      RequestBodies.Body body;
+      try {
+        body =
+            RequestBodies.decompress(
+                Unpooled.wrappedBuffer(bytes, 1, bytes.length - 1),
+                decoded.encoding(),
+                maxMessageBytes);
+      } catch (RequestBodies.TooLargeException e) {
+        service.malformed(Transport.GRPC);
+        reply(obs, ExportService.Outcome.failed(tooLarge(maxMessageBytes, sizeKey)));
+        return;
+      } catch (IOException | RuntimeException e) {
+        // zstd-jni reports some corrupt frames with unchecked exceptions; the sender must get an
+        // answer either way, not wait for its deadline.
+        service.malformed(Transport.GRPC);
+        String name = decoded.encoding().name().toLowerCase(java.util.Locale.ROOT);
+        reply(
+            obs,
+            ExportService.Outcome.failed(
+                ExportFailure.badRequest(
+                    "the request is not valid "
+                        + name
+                        + " ("
+                        + e.getMessage()
+                        + "); compress it with "
+                        + name
+                        + " or send it uncompressed. Do not resend this one.")));
+        return;
+      }
+      // The batch keeps the array until export: do not keep much more than the message with it.
+      length = body.length();
+      bytes = body.bytes().length - length > length / 8 ? body.exact() : body.bytes();
+    }
     ReceivedTraces traces;
     try {
-      traces = ReceivedTraces.fromProtobuf(bytes, 0, bytes.length);
+      traces = ReceivedTraces.fromProtobuf(bytes, 0, length);
     } catch (InvalidProtocolBufferException e) {
       service.malformed(Transport.GRPC);
       reply(obs, ExportService.Outcome.failed(RequestMarshaller.malformed(e)));
@@ -119,6 +170,16 @@ final class GrpcTraceService {
     }
   }
 
+  static ExportFailure tooLarge(int maxMessageBytes, String sizeKey) {
+    return ExportFailure.tooLarge(
+        "the request is larger than "
+            + (maxMessageBytes / (1024 * 1024))
+            + " MiB once decompressed. Send smaller batches (e.g. a smaller max export batch size"
+            + " in the SDK) or raise "
+            + sizeKey
+            + ".");
+  }
+
   /** Reads requests without throwing, so that the handler can answer with a useful status. */
   private static final class RequestMarshaller implements MethodDescriptor.Marshaller<Decoded> {
     private final int maxMessageBytes;
@@ -131,38 +192,44 @@ final class GrpcTraceService {
 
     @Override
     public InputStream stream(Decoded value) {
+      // Only the server's side of the method is used, which parses; never called for a response.
       return new java.io.ByteArrayInputStream(value.bytes());
     }
 
     @Override
     public Decoded parse(InputStream stream) {
       try {
-        byte[] bytes;
         if (stream instanceof KnownLength) {
           // An uncompressed message, already framed (and within the size limit): one exact-size
           // copy out of gRPC's buffers.
-          bytes = readExactly(stream, stream.available());
-        } else {
-          // A decompressing stream: grpc-java enforces the size limit while we read.
-          bytes = stream.readAllBytes();
-        }
-        return new Decoded(bytes, null);
-      } catch (StatusRuntimeException e) {
-        // grpc-java's limit on the decompressed size trips while we read.
-        if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
           return new Decoded(
-              null,
-              ExportFailure.tooLarge(
-                  "the request is larger than "
-                      + (maxMessageBytes / (1024 * 1024))
-                      + " MiB once decompressed. Send smaller batches (e.g. a smaller max export"
-                      + " batch size in the SDK) or raise "
-                      + sizeKey
-                      + "."));
+              readExactly(stream, stream.available()), RequestBodies.Encoding.IDENTITY, null);
+        }
+        // A compressed message, which GrpcCompressedMessages passes through as a tag byte and the
+        // compressed bytes (their size within the limit, as gRPC checked the frame's length):
+        // copied out as they are; a worker inflates them.
+        byte[] bytes = readExactly(stream, stream.available());
+        int more = stream.read();
+        if (more >= 0) {
+          // available() fell short; not expected of gRPC's buffers, but never lose the rest.
+          byte[] rest = stream.readAllBytes();
+          byte[] all = java.util.Arrays.copyOf(bytes, bytes.length + 1 + rest.length);
+          all[bytes.length] = (byte) more;
+          System.arraycopy(rest, 0, all, bytes.length + 1, rest.length);
+          bytes = all;
+        }
+        if (bytes.length == 0) {
+          throw new java.io.EOFException("the compressed message is empty");
+        }
+        return new Decoded(bytes, GrpcCompressedMessages.encodingOf(bytes[0]), null);
+      } catch (StatusRuntimeException e) {
+        // grpc-java's limit on a message's size trips while we read.
+        if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+          return new Decoded(null, null, tooLarge(maxMessageBytes, sizeKey));
         }
         throw e;
       } catch (IOException e) {
-        return new Decoded(null, malformed(e));
+        return new Decoded(null, null, malformed(e));
       }
     }
 

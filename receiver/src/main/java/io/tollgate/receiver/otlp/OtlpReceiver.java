@@ -1,6 +1,5 @@
 package io.tollgate.receiver.otlp;
 
-import io.grpc.DecompressorRegistry;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.EventLoopGroup;
@@ -114,8 +113,8 @@ final class OtlpReceiver implements Receiver {
                 new GrpcOversizeLog(service, maxBytes, configKey + ".grpc.max_recv_msg_size_mib")
                     .tracerFactory())
             .maxInboundMessageSize(maxBytes)
-            .decompressorRegistry(
-                DecompressorRegistry.getDefaultInstance().with(new Zstd.GrpcCodec(maxBytes), true))
+            // gzip and zstd messages are inflated by the workers, not here.
+            .decompressorRegistry(GrpcCompressedMessages.registry())
             .addService(
                 GrpcTraceService.definition(
                     service,

@@ -1,13 +1,13 @@
 package io.tollgate.receiver.otlp;
 
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
-import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
-import io.grpc.Codec;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 
-/** zstd for both transports, with the decoder's window bounded by the body limit. */
+/**
+ * zstd for both transports (gRPC's through {@link GrpcCompressedMessages}), with the decoder's
+ * window bounded by the body limit.
+ */
 final class Zstd {
 
   static final String ENCODING = "zstd";
@@ -30,29 +30,5 @@ final class Zstd {
   static int windowLogFor(long maxBytes) {
     int log = 64 - Long.numberOfLeadingZeros(Math.max(1, maxBytes - 1));
     return Math.min(MAX_WINDOW_LOG, Math.max(MIN_WINDOW_LOG, log));
-  }
-
-  /** grpc-java has gzip built in; this adds zstd, as the collector's gRPC server has. */
-  static final class GrpcCodec implements Codec {
-    private final long maxDecodedBytes;
-
-    GrpcCodec(long maxDecodedBytes) {
-      this.maxDecodedBytes = maxDecodedBytes;
-    }
-
-    @Override
-    public String getMessageEncoding() {
-      return ENCODING;
-    }
-
-    @Override
-    public OutputStream compress(OutputStream os) throws IOException {
-      return new ZstdOutputStreamNoFinalizer(os);
-    }
-
-    @Override
-    public InputStream decompress(InputStream is) throws IOException {
-      return decoding(is, maxDecodedBytes);
-    }
   }
 }

@@ -57,7 +57,7 @@ class OtlpGrpcReceiverTest {
     server = TestReceiver.start(TestReceiver.grpc(LIMIT_MIB), null);
     CompressorRegistry compressors = CompressorRegistry.newEmptyInstance();
     compressors.register(new io.grpc.Codec.Gzip());
-    compressors.register(new Zstd.GrpcCodec(Long.MAX_VALUE));
+    compressors.register(new ZstdCompressor());
     channel =
         NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
             .usePlaintext()
@@ -355,6 +355,19 @@ class OtlpGrpcReceiverTest {
     }
     return ClientCalls.blockingUnaryCall(
         preGzipChannel, RawExportMethod.EXPORT, options.withCompression(preEncodedAs), message);
+  }
+
+  /** What a zstd-capable client sends (grpc-java's client has no zstd of its own). */
+  private static final class ZstdCompressor implements Compressor {
+    @Override
+    public String getMessageEncoding() {
+      return Zstd.ENCODING;
+    }
+
+    @Override
+    public OutputStream compress(OutputStream os) throws java.io.IOException {
+      return new com.github.luben.zstd.ZstdOutputStreamNoFinalizer(os);
+    }
   }
 
   private static final class PreEncodedGzip implements Compressor {

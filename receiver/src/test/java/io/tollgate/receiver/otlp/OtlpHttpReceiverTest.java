@@ -212,19 +212,20 @@ class OtlpHttpReceiverTest {
   }
 
   @Test
-  void invalidHexIdsInJsonAreRejectedPerSpan() throws Exception {
+  void anIdInJsonThatIsNotHexIs400NamingTheFieldAndTheSpan() throws Exception {
     String json =
         OtlpJson.encodeRequest(GenAiSpans.chatRequest())
             .replaceFirst("\"traceId\":\"[0-9a-f]+\"", "\"traceId\":\"not-hex\"");
     HttpResponse<byte[]> r = post(JSON, null, json.getBytes(StandardCharsets.UTF_8));
-    assertThat(r.statusCode()).isEqualTo(200);
-    ExportTraceServiceResponse answer = OtlpJson.decodeResponse(r.body());
-    assertThat(answer.getPartialSuccess().getRejectedSpans()).isEqualTo(1);
-    assertThat(answer.getPartialSuccess().getErrorMessage())
-        .contains("trace_id must be 16 bytes (span 'chat gpt-4o' had 1)")
-        .contains("32 hex digits");
+    assertThat(r.statusCode()).isEqualTo(400);
+    Status status = parseJsonStatus(r.body());
+    assertThat(status.getCode()).isEqualTo(Code.INVALID_ARGUMENT_VALUE);
+    assertThat(status.getMessage())
+        .contains(
+            "resourceSpans[0].scopeSpans[0].spans[0].traceId is not hex: \"not-hex\" has 'n' at 0")
+        .contains("do not resend")
+        .doesNotContain("16 bytes");
     assertThat(server.consumer.batches()).isEmpty();
-    assertThat(server.counter(MetricNames.RECEIVER_REFUSED_SPANS, "http")).isPositive();
   }
 
   // ---- errors the client caused ----

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.tollgate.core.component.Durations;
 import io.tollgate.processor.redaction.PresidioConfig;
@@ -52,12 +53,16 @@ public final class PresidioAnalyzer {
   private final Counter cacheMisses;
   private final Map<String, Boolean> loggedFailures = new ConcurrentHashMap<>();
 
+  /**
+   * @param componentTags the processor's {@code processor} and {@code pipeline} labels, put on
+   *     every metric so that the same redaction id in two pipelines gives two series
+   */
   public PresidioAnalyzer(
       PresidioConfig config,
       ScheduledExecutorService scheduler,
       Executor executor,
       MeterRegistry registry,
-      String processorId) {
+      Tags componentTags) {
     this(
         config,
         HttpClient.newBuilder()
@@ -67,7 +72,7 @@ public final class PresidioAnalyzer {
             .build(),
         scheduler,
         registry,
-        processorId);
+        componentTags);
   }
 
   PresidioAnalyzer(
@@ -75,7 +80,7 @@ public final class PresidioAnalyzer {
       HttpClient http,
       ScheduledExecutorService scheduler,
       MeterRegistry registry,
-      String processorId) {
+      Tags componentTags) {
     this.config = config;
     this.client = new PresidioClient(http, config);
     this.limiter = new AsyncLimiter(config.maxConcurrency(), MAX_QUEUED_REQUESTS, scheduler);
@@ -96,35 +101,35 @@ public final class PresidioAnalyzer {
           o,
           Counter.builder("tollgate_redaction_presidio_requests")
               .description("Presidio /analyze requests, by outcome.")
-              .tag("processor", processorId)
+              .tags(componentTags)
               .tag("outcome", o.label())
               .register(registry));
     }
     this.latency =
         Timer.builder("tollgate_redaction_presidio_latency")
             .description("Time from sending a Presidio /analyze request to its answer.")
-            .tag("processor", processorId)
+            .tags(componentTags)
             .publishPercentileHistogram()
             .register(registry);
-    this.cacheHits = cacheCounter(registry, processorId, "hit");
-    this.cacheMisses = cacheCounter(registry, processorId, "miss");
+    this.cacheHits = cacheCounter(registry, componentTags, "hit");
+    this.cacheMisses = cacheCounter(registry, componentTags, "miss");
     Gauge.builder(
             "tollgate_redaction_presidio_circuit_open",
             breaker,
             b -> b.state() == CircuitBreaker.State.CLOSED ? 0 : 1)
         .description("1 while Presidio is not called after repeated failures.")
-        .tag("processor", processorId)
+        .tags(componentTags)
         .register(registry);
     Gauge.builder("tollgate_redaction_presidio_in_flight", limiter, AsyncLimiter::inFlight)
         .description("Presidio requests in flight.")
-        .tag("processor", processorId)
+        .tags(componentTags)
         .register(registry);
   }
 
-  private static Counter cacheCounter(MeterRegistry registry, String processorId, String result) {
+  private static Counter cacheCounter(MeterRegistry registry, Tags componentTags, String result) {
     return Counter.builder("tollgate_redaction_presidio_cache")
         .description("Presidio result cache lookups, by result.")
-        .tag("processor", processorId)
+        .tags(componentTags)
         .tag("result", result)
         .register(registry);
   }
