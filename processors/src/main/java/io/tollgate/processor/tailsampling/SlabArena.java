@@ -69,6 +69,9 @@ final class SlabArena {
   private int slabsInUse;
   private long slabsAllocated;
 
+  /** Bytes of the leases not yet released. */
+  private long leasedBytes;
+
   /** The most slabs in use lately (see the class comment), and when it last decayed. */
   private int peakInUse;
 
@@ -152,10 +155,12 @@ final class SlabArena {
     Lease lease = new Lease(this, s, s.used, size);
     s.used += size;
     s.leases++;
+    leasedBytes += size;
     return lease;
   }
 
   private synchronized void release(Lease lease) {
+    leasedBytes -= lease.length;
     Slab s = lease.slab;
     if (--s.leases == 0) {
       if (s == current) {
@@ -196,6 +201,11 @@ final class SlabArena {
   /** The heap the arena's slabs take: those in use and the idle ones. */
   synchronized long heldBytes() {
     return (long) (slabsInUse + idle.size()) * slabBytes;
+  }
+
+  /** What the slabs take beyond the bytes leased: unused tails, released regions, idle slabs. */
+  synchronized long unusedBytes() {
+    return heldBytes() - leasedBytes;
   }
 
   // Visible for testing

@@ -769,6 +769,11 @@ final class TailSamplingProcessor implements Processor {
     return bufferedBytes.get();
   }
 
+  // Visible for testing: heap the slabs take beyond the buffered bytes they hold.
+  long slabUnusedBytes() {
+    return withRoot.unusedBytes() + withoutRoot.unusedBytes();
+  }
+
   // Visible for testing
   int tracesInMemory() {
     return tracesInMemory.get();
