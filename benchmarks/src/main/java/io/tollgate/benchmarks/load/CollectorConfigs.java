@@ -28,6 +28,10 @@ final class CollectorConfigs {
    * lighter. Its decision waits are shortened from 30 s / 2 s to 2 s / 500 ms, because at full rate
    * 30 s of buffered GenAI spans would be gigabytes (the byte budget would then decide early
    * anyway).
+   *
+   * <p>Direct memory is sized as the README advises ("Sizing direct memory"): two receivers and two
+   * gRPC exporters share the gateway's 64 MiB, so each receiver admits 16 MiB and each exporter
+   * keeps 8 MiB in flight (48 MiB, three quarters of it).
    */
   static String twoPipelines(Ports p, String exportCompression) {
     return twoPipelines(p, exportCompression, "2s", "500ms");
@@ -43,10 +47,12 @@ final class CollectorConfigs {
         "    protocols:",
         "      grpc: {endpoint: \"127.0.0.1:" + p.passGrpc() + "\"}",
         "      http: {endpoint: \"127.0.0.1:" + p.passHttp() + "\"}",
+        "    admission: {request_limit_mib: 16}",
         "  otlp/genai:",
         "    protocols:",
         "      grpc: {endpoint: \"127.0.0.1:" + p.genaiGrpc() + "\"}",
         "      http: {endpoint: \"127.0.0.1:" + p.genaiHttp() + "\"}",
+        "    admission: {request_limit_mib: 16}",
         "processors:",
         "  batch: {}",
         "  memory_limiter: {limit_percentage: 80, spike_limit_percentage: 20}",
@@ -64,10 +70,12 @@ final class CollectorConfigs {
         "    endpoint: \"127.0.0.1:" + p.sinkPass() + "\"",
         "    tls: {insecure: true}",
         "    compression: " + exportCompression,
+        "    sending_queue: {max_in_flight_bytes: 8MiB}",
         "  otlp_grpc/b:",
         "    endpoint: \"127.0.0.1:" + p.sinkGenai() + "\"",
         "    tls: {insecure: true}",
         "    compression: " + exportCompression,
+        "    sending_queue: {max_in_flight_bytes: 8MiB}",
         telemetry(p),
         "  pipelines:",
         "    traces/passthrough:",
@@ -82,7 +90,11 @@ final class CollectorConfigs {
         "");
   }
 
-  /** A sidecar: one receiver, the default GenAI pipeline, one exporter. */
+  /**
+   * A sidecar: one receiver, the default GenAI pipeline, one exporter. Its receiver admits 16 MiB,
+   * which with the exporter's default budget (a quarter of 32 MiB) fits the sidecar's direct memory
+   * as the README advises.
+   */
   static String sidecar(Ports p, String exportCompression) {
     return String.join(
         "\n",
@@ -91,6 +103,7 @@ final class CollectorConfigs {
         "    protocols:",
         "      grpc: {endpoint: \"127.0.0.1:" + p.genaiGrpc() + "\"}",
         "      http: {endpoint: \"127.0.0.1:" + p.genaiHttp() + "\"}",
+        "    admission: {request_limit_mib: 16}",
         "processors:",
         "  memory_limiter: {limit_percentage: 80, spike_limit_percentage: 20}",
         "  genai_normalize: {}",
