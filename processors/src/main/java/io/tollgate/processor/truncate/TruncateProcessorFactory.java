@@ -52,6 +52,8 @@ public final class TruncateProcessorFactory implements ProcessorFactory<Truncate
         Counter.builder(CUT_ATTRIBUTES)
             .description("Attributes of spans and span events cut to their length limit.")
             .tag(MetricNames.PROCESSOR, context.id().toString())
+            // One truncate id in two pipelines: two series, as the other processors count them.
+            .tag(MetricNames.PIPELINE, context.pipeline())
             .register(context.meterRegistry());
     return new TruncateProcessor(
         new KeyRules(config), new Cutter(config.suffixFormat()), cut, next);

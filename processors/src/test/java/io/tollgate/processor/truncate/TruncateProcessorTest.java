@@ -40,9 +40,44 @@ class TruncateProcessorTest {
     assertThat(v.codePointCount(0, v.length())).isEqualTo(4096);
     assertThat(s.attributes().getLong("n")).isEqualTo(7);
     assertThat(s.attributes().getLong("tollgate.truncate.count")).isEqualTo(1);
-    assertThat(registry.get("tollgate_truncate_attributes").tag("processor", "truncate")
-            .counter().count())
+    assertThat(
+            registry
+                .get("tollgate_truncate_attributes")
+                .tag("processor", "truncate")
+                .counter()
+                .count())
         .isEqualTo(1.0);
+  }
+
+  @Test
+  void oneTruncateIdInTwoPipelinesCountsInTwoSeries() {
+    for (String pipeline : List.of("traces/a", "traces/b", "traces/b")) {
+      ComponentContext ctx =
+          ComponentContext.builder(ComponentKind.PROCESSOR, ComponentId.of("truncate"))
+              .pipeline(pipeline)
+              .meterRegistry(registry)
+              .build();
+      new TruncateProcessorFactory()
+          .create(defaults(), ctx, out)
+          .consume(Spans.batch(span(Map.of("tool.output", "a".repeat(5000)))))
+          .toCompletableFuture()
+          .join();
+    }
+
+    assertThat(
+            registry
+                .get("tollgate_truncate_attributes")
+                .tags("processor", "truncate", "pipeline", "traces/a")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
+    assertThat(
+            registry
+                .get("tollgate_truncate_attributes")
+                .tags("processor", "truncate", "pipeline", "traces/b")
+                .counter()
+                .count())
+        .isEqualTo(2.0);
   }
 
   @Test
@@ -160,8 +195,7 @@ class TruncateProcessorTest {
   @Test
   void suffixWithoutCountAndSuffixLongerThanTheLimit() {
     TruncateConfig d = TruncateConfig.defaults();
-    TruncateConfig plain =
-        new TruncateConfig(10, Map.of(), d.neverTruncate(), "...", d.jsonKeys());
+    TruncateConfig plain = new TruncateConfig(10, Map.of(), d.neverTruncate(), "...", d.jsonKeys());
     assertThat(run(plain, span(Map.of("k", "0123456789abc"))).attributes().getString("k"))
         .isEqualTo("0123456...");
 
@@ -190,7 +224,12 @@ class TruncateProcessorTest {
                         "arguments", Map.of("query", "q".repeat(3000)))),
                 message(
                     "tool",
-                    Map.of("type", "tool_call_response", "id", "call_1", "response",
+                    Map.of(
+                        "type",
+                        "tool_call_response",
+                        "id",
+                        "call_1",
+                        "response",
                         "r".repeat(7000))),
                 message("user", part("text", "content", "Thanks!"))));
     int limit = 4096;
@@ -216,8 +255,7 @@ class TruncateProcessorTest {
     assertThat(call.get("id").asText()).isEqualTo("call_1");
     assertThat(call.get("name").asText()).isEqualTo("search");
     assertThat(call.get("arguments").get("query").asText()).contains("…[truncated ");
-    assertThat(root.get(3).get("parts").get(0).get("response").asText())
-        .contains("…[truncated ");
+    assertThat(root.get(3).get("parts").get(0).get("response").asText()).contains("…[truncated ");
   }
 
   @Test
@@ -307,8 +345,7 @@ class TruncateProcessorTest {
 
   static TruncateConfig config(int maxLength, Map<String, Integer> keys) {
     TruncateConfig d = TruncateConfig.defaults();
-    return new TruncateConfig(
-        maxLength, keys, d.neverTruncate(), d.suffixFormat(), d.jsonKeys());
+    return new TruncateConfig(maxLength, keys, d.neverTruncate(), d.suffixFormat(), d.jsonKeys());
   }
 
   private static Map<String, Integer> ordered(Object... kv) {
