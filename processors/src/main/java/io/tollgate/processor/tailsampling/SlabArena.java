@@ -305,6 +305,10 @@ final class SlabArena {
       arena.release(this);
     }
 
+    boolean released() {
+      return released;
+    }
+
     private void checkNotReleased() {
       if (released) {
         throw new IllegalStateException("the lease was released; its bytes may be another's");

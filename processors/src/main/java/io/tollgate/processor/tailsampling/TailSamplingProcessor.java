@@ -568,15 +568,15 @@ final class TailSamplingProcessor implements Processor {
       }
       return;
     }
-    for (int i = 0; i < arrivals.size(); i++) {
-      Object held = arrivals.get(i);
-      TraceBatch b;
-      if (held instanceof SlabArena.Lease) {
-        // Read out of the slab before the region is given back: the spans go on in an array of
-        // their own, so that nothing downstream ever reads a slab.
-        SlabArena.Lease lease = (SlabArena.Lease) held;
-        EncodedTraces encoded;
-        try {
+    try {
+      for (int i = 0; i < arrivals.size(); i++) {
+        Object held = arrivals.get(i);
+        TraceBatch b;
+        if (held instanceof SlabArena.Lease) {
+          // Read out of the slab before the region is given back: the spans go on in an array of
+          // their own, so that nothing downstream ever reads a slab.
+          SlabArena.Lease lease = (SlabArena.Lease) held;
+          EncodedTraces encoded;
           if (i == data.targetArrival) {
             String by = keptBy;
             encoded =
@@ -590,26 +590,33 @@ final class TailSamplingProcessor implements Processor {
           } else {
             encoded = lease.copyOut();
           }
-        } finally {
           lease.release();
+          b = TraceBatch.ofEncoded(encoded);
+        } else if (held instanceof EncodedTraces) {
+          EncodedTraces encoded = (EncodedTraces) held;
+          if (i == data.targetArrival) {
+            String by = keptBy;
+            encoded =
+                EncodedSpanEdit.edit(
+                    encoded, data.targetSpan, span -> annotate(span, data, by, trigger));
+          }
+          b = TraceBatch.ofEncoded(encoded);
+        } else {
+          b = (TraceBatch) held;
+          if (i == data.targetArrival) {
+            annotate(b.spans().get(data.targetSpan), data, keptBy, trigger);
+          }
         }
-        b = TraceBatch.ofEncoded(encoded);
-      } else if (held instanceof EncodedTraces) {
-        EncodedTraces encoded = (EncodedTraces) held;
-        if (i == data.targetArrival) {
-          String by = keptBy;
-          encoded =
-              EncodedSpanEdit.edit(
-                  encoded, data.targetSpan, span -> annotate(span, data, by, trigger));
-        }
-        b = TraceBatch.ofEncoded(encoded);
-      } else {
-        b = (TraceBatch) held;
-        if (i == data.targetArrival) {
-          annotate(b.spans().get(data.targetSpan), data, keptBy, trigger);
+        emission.add(b, 0);
+      }
+    } finally {
+      // After a failure part way (a bug), give back the regions not yet read, so that the arena's
+      // count of slabs in use stays true; the trace's spans are lost either way.
+      for (Object held : arrivals) {
+        if (held instanceof SlabArena.Lease && !((SlabArena.Lease) held).released()) {
+          ((SlabArena.Lease) held).release();
         }
       }
-      emission.add(b, 0);
     }
     if (late != null) {
       for (TraceBatch b : late) {
