@@ -178,27 +178,13 @@ public final class TraceBatch {
     }
     ResourceSpans[] built = new ResourceSpans[n];
     int[] frameSizes = new int[n];
+    int total = buildAndSize(built, frameSizes);
     boolean[] shared = new boolean[n];
-    long total = 0;
     for (int i = 0; i < n; i++) {
-      Object part = parts.get(i);
-      long size;
-      if (part instanceof WirePart) {
-        WirePart w = (WirePart) part;
-        size = w.frameSize();
+      if (parts.get(i) instanceof WirePart) {
+        WirePart w = (WirePart) parts.get(i);
         shared[i] = 2 * used.get(w.bytes)[0] >= w.bytes.length;
-      } else {
-        built[i] = ((ResourceSpans.Builder) part).build();
-        size = TracesWireScanner.framed(built[i].getSerializedSize());
       }
-      total += size;
-      if (total > Integer.MAX_VALUE - 16) {
-        throw new IllegalStateException(
-            "the batch is more than "
-                + total
-                + " bytes encoded, more than a request holds; split it");
-      }
-      frameSizes[i] = (int) size;
     }
     Segments segments = new Segments(n);
     int i = 0;
@@ -227,7 +213,37 @@ public final class TraceBatch {
       segments.add(out, 0, run);
       i = j;
     }
-    return segments.toEncoded((int) total, spans);
+    return segments.toEncoded(total, spans);
+  }
+
+  /**
+   * Builds the builder parts into {@code built} (encoded parts stay null there) and puts each
+   * part's framed size in {@code frameSizes}.
+   *
+   * @return the size of the whole encoded request
+   * @throws IllegalStateException when that is more than a request can hold
+   */
+  private int buildAndSize(ResourceSpans[] built, int[] frameSizes) {
+    long total = 0;
+    for (int i = 0; i < built.length; i++) {
+      Object part = parts.get(i);
+      long size;
+      if (part instanceof WirePart) {
+        size = ((WirePart) part).frameSize();
+      } else {
+        built[i] = ((ResourceSpans.Builder) part).build();
+        size = TracesWireScanner.framed(built[i].getSerializedSize());
+      }
+      total += size;
+      if (total > Integer.MAX_VALUE - 16) {
+        throw new IllegalStateException(
+            "the batch is more than "
+                + total
+                + " bytes encoded, more than a request holds; split it");
+      }
+      frameSizes[i] = (int) size;
+    }
+    return (int) total;
   }
 
   /**
@@ -252,23 +268,7 @@ public final class TraceBatch {
     }
     int spans = spanCount();
     ResourceSpans[] built = new ResourceSpans[n];
-    long total = 0;
-    for (int i = 0; i < n; i++) {
-      Object part = parts.get(i);
-      if (part instanceof WirePart) {
-        total += ((WirePart) part).frameSize();
-      } else {
-        built[i] = ((ResourceSpans.Builder) part).build();
-        total += TracesWireScanner.framed(built[i].getSerializedSize());
-      }
-      if (total > Integer.MAX_VALUE - 16) {
-        throw new IllegalStateException(
-            "the batch is more than "
-                + total
-                + " bytes encoded, more than a request holds; split it");
-      }
-    }
-    int size = (int) total;
+    int size = buildAndSize(built, new int[n]);
     ByteRegion region = place.apply(size);
     byte[] out = region == null ? new byte[size] : region.array();
     int start = region == null ? 0 : region.offset();
