@@ -1,8 +1,7 @@
 package io.tollgate.core.exporterhelper;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
 import io.tollgate.core.component.ByteSize;
-import java.lang.management.ManagementFactory;
+import io.tollgate.core.jvm.VmOptions;
 
 /** This JVM's cap on direct buffers, read once, and the exporters' default share of it. */
 final class DirectMemory {
@@ -18,16 +17,9 @@ final class DirectMemory {
   private DirectMemory() {}
 
   private static long readMax() {
-    long heap = Runtime.getRuntime().maxMemory();
-    try {
-      HotSpotDiagnosticMXBean hotSpot =
-          ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-      long set = Long.parseLong(hotSpot.getVMOption("MaxDirectMemorySize").getValue());
-      // 0 means "not set": the JDK then allows as much direct memory as heap.
-      return set > 0 ? set : heap;
-    } catch (RuntimeException | LinkageError e) {
-      // Not HotSpot, or java.management left out of the runtime: the JDK's default.
-      return heap;
-    }
+    // 0 means "not set", and an option that cannot be read the JDK's default: as much direct
+    // memory as heap.
+    long set = VmOptions.get("MaxDirectMemorySize").map(Long::parseLong).orElse(0L);
+    return set > 0 ? set : Runtime.getRuntime().maxMemory();
   }
 }

@@ -1,6 +1,6 @@
 package io.tollgate.processor.memorylimiter;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
+import io.tollgate.core.jvm.VmOptions;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Optional;
@@ -40,16 +40,12 @@ record G1Marking(boolean g1, boolean adaptiveIhop, int ihopPercent) {
     if (!g1) {
       return new G1Marking(false, false, 0);
     }
-    try {
-      HotSpotDiagnosticMXBean hotSpot =
-          ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-      return new G1Marking(
-          true,
-          Boolean.parseBoolean(hotSpot.getVMOption("G1UseAdaptiveIHOP").getValue()),
-          Integer.parseInt(hotSpot.getVMOption("InitiatingHeapOccupancyPercent").getValue()));
-    } catch (RuntimeException | LinkageError e) {
+    Optional<String> adaptive = VmOptions.get("G1UseAdaptiveIHOP");
+    Optional<String> ihop = VmOptions.get("InitiatingHeapOccupancyPercent");
+    if (adaptive.isEmpty() || ihop.isEmpty()) {
       return new G1Marking(false, false, 0);
     }
+    return new G1Marking(true, Boolean.parseBoolean(adaptive.get()), Integer.parseInt(ihop.get()));
   }
 
   /** The IHOP to advise for a soft limit at {@code softPercent} of the heap. */

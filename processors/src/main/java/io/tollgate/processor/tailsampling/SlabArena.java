@@ -1,8 +1,8 @@
 package io.tollgate.processor.tailsampling;
 
+import io.tollgate.core.jvm.VmOptions;
 import io.tollgate.core.model.ByteRegion;
 import io.tollgate.core.model.EncodedTraces;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -107,18 +107,13 @@ final class SlabArena {
    * generation copies once or twice before promoting it for good.
    */
   static int slabBytesForThisJvm() {
-    try {
-      var hotspot =
-          ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-      if (hotspot != null && "true".equals(hotspot.getVMOption("UseG1GC").getValue())) {
-        long region = Long.parseLong(hotspot.getVMOption("G1HeapRegionSize").getValue());
-        if (region >= DEFAULT_SLAB_BYTES && region <= MAX_REGION_SLAB) {
-          return (int) region - ARRAY_HEADER_ROOM;
-        }
+    if (VmOptions.get("UseG1GC").filter("true"::equals).isPresent()) {
+      long region = VmOptions.get("G1HeapRegionSize").map(Long::parseLong).orElse(0L);
+      if (region >= DEFAULT_SLAB_BYTES && region <= MAX_REGION_SLAB) {
+        return (int) region - ARRAY_HEADER_ROOM;
       }
-    } catch (RuntimeException | LinkageError e) {
-      // Not HotSpot, or no jdk.management module: the default works everywhere.
     }
+    // Not G1, or not HotSpot: the default works everywhere.
     return DEFAULT_SLAB_BYTES;
   }
 
