@@ -49,6 +49,21 @@ record ExportFailure(Kind kind, String message, Duration retryAfter) {
     return new ExportFailure(Kind.TOO_LARGE, message, null);
   }
 
+  /**
+   * A request over the size limit: {@code what} says which limit it passed, and the answer what to
+   * do about it (both the sender's side and the collector's key, {@code sizeKey}).
+   */
+  static ExportFailure tooLarge(String what, String sizeKey) {
+    return tooLarge(what + ". " + smallerBatchesOrRaise(sizeKey));
+  }
+
+  /** What to do about a request over the size limit {@code sizeKey}. */
+  static String smallerBatchesOrRaise(String sizeKey) {
+    return "Send smaller batches (e.g. a smaller max export batch size in the SDK) or raise "
+        + sizeKey
+        + ".";
+  }
+
   static ExportFailure unavailable(String message) {
     return new ExportFailure(Kind.UNAVAILABLE, message, null);
   }

@@ -55,12 +55,10 @@ final class GrpcOversizeLog {
           if (isOversize(status)) {
             service.malformed(Transport.GRPC);
             warnings.warn(
-                "A gRPC request was refused because its message is larger than {} MiB ({}). The"
-                    + " sender should send smaller batches (e.g. a smaller max export batch size in"
-                    + " the SDK), or raise {}.",
+                "A gRPC request was refused because its message is larger than {} MiB ({}). {}",
                 maxMessageBytes / (1024 * 1024),
                 status.getDescription(),
-                sizeKey);
+                ExportFailure.smallerBatchesOrRaise(sizeKey));
           }
         }
       };

@@ -32,8 +32,8 @@ import java.util.concurrent.RejectedExecutionException;
  * ({@link ReceivedTraces#fromProtobuf}) and run the pipeline. Copying at once matters: grpc-netty
  * keeps a message as slices of the buffers it read the connection into, so a message left waiting
  * for a worker there pins those buffers, with whatever else they hold, in direct memory; under
- * overload that exhausted {@code -XX:MaxDirectMemorySize} (BENCHMARKS.md, "Overload"). Inflating
- * on the worker matters as much: a large gzip request inflated on the event loop stalled every
+ * overload that exhausted {@code -XX:MaxDirectMemorySize} (BENCHMARKS.md, "Overload"). Inflating on
+ * the worker matters as much: a large gzip request inflated on the event loop stalled every
  * connection of that loop meanwhile.
  */
 final class GrpcTraceService {
@@ -66,8 +66,7 @@ final class GrpcTraceService {
             method,
             admission.refusing(
                 ServerCalls.asyncUnaryCall(
-                    (req, obs) ->
-                        handOff(service, workers, req, obs, maxMessageBytes, sizeKey))))
+                    (req, obs) -> handOff(service, workers, req, obs, maxMessageBytes, sizeKey))))
         .build();
   }
 
@@ -174,10 +173,8 @@ final class GrpcTraceService {
     return ExportFailure.tooLarge(
         "the request is larger than "
             + (maxMessageBytes / (1024 * 1024))
-            + " MiB once decompressed. Send smaller batches (e.g. a smaller max export batch size"
-            + " in the SDK) or raise "
-            + sizeKey
-            + ".");
+            + " MiB once decompressed",
+        sizeKey);
   }
 
   /** Reads requests without throwing, so that the handler can answer with a useful status. */

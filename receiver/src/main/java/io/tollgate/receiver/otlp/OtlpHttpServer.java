@@ -112,12 +112,7 @@ final class OtlpHttpServer {
         WireFormat.fromContentType(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
     return HttpResponses.failure(
         ExportFailure.tooLarge(
-            "the request body is larger than "
-                + new ByteSize(maxBodyBytes)
-                + ". Send smaller batches (e.g. a smaller max export batch size in the SDK) or"
-                + " raise "
-                + sizeKey
-                + "."),
+            "the request body is larger than " + new ByteSize(maxBodyBytes), sizeKey),
         format == null ? WireFormat.JSON : format);
   }
 
