@@ -148,8 +148,8 @@ final class RedactionProcessor implements Processor {
 
   /**
    * The labels of every redaction metric: the processor id and its pipeline, as the collector's
-   * processor metrics have them. A processor id used in two pipelines is two instances; without
-   * the pipeline their counts would add up in one series. Bounded by the configuration.
+   * processor metrics have them. A processor id used in two pipelines is two instances; without the
+   * pipeline their counts would add up in one series. Bounded by the configuration.
    */
   static Tags componentTags(ComponentContext ctx) {
     return Tags.of(
@@ -639,9 +639,9 @@ final class RedactionProcessor implements Processor {
   }
 
   /**
-   * {@link #localTextValue(String, String)} of the string whose UTF-8 is {@code utf8}: decoded
-   * into a per-thread buffer and scanned there; a String of it is made only when something is
-   * found. Offsets of findings are in chars of that String, as on the String path.
+   * {@link #localTextValue(String, String)} of the string whose UTF-8 is {@code utf8}: decoded into
+   * a per-thread buffer and scanned there; a String of it is made only when something is found.
+   * Offsets of findings are in chars of that String, as on the String path.
    */
   private TextValue localTextValue(ByteString utf8, String context) {
     Utf8Text text = Utf8Text.get();
@@ -723,8 +723,7 @@ final class RedactionProcessor implements Processor {
       if (segments == null) {
         return TextValue.CLEAN;
       }
-      TextValue tv =
-          new TextValue(s, true, segments, Arrays.copyOf(indexes, segments.size()));
+      TextValue tv = new TextValue(s, true, segments, Arrays.copyOf(indexes, segments.size()));
       segments = null;
       return tv;
     }
@@ -754,11 +753,11 @@ final class RedactionProcessor implements Processor {
 
   /**
    * {@link JsonLeaves} on a document's UTF-8 bytes ({@link Utf8Json}): a leaf is decoded and
-   * scanned only when {@link TextScanner#mayFind} on its raw bytes says it may hold something.
-   * That is the pre-filter's own promise, applied to one leaf: its characters are its raw bytes
-   * with the JSON escapes decoded, scanned on their own with their field as the context, which is
-   * exactly the case the pre-filter covers (a JSON leaf); positions before the leaf's first byte
-   * count as a word start and are never looked at, as in the scan of the leaf. One per thread.
+   * scanned only when {@link TextScanner#mayFind} on its raw bytes says it may hold something. That
+   * is the pre-filter's own promise, applied to one leaf: its characters are its raw bytes with the
+   * JSON escapes decoded, scanned on their own with their field as the context, which is exactly
+   * the case the pre-filter covers (a JSON leaf); positions before the leaf's first byte count as a
+   * word start and are never looked at, as in the scan of the leaf. One per thread.
    *
    * <p>While the document is canonical, the leaves with findings are also edited on the bytes
    * ({@link ByteEditor}) as they come; at the end a canonical document takes that edit, any other
@@ -919,14 +918,14 @@ final class RedactionProcessor implements Processor {
   }
 
   /**
-   * Edits a value on its UTF-8 bytes while its findings come, in document order: the bytes
-   * between them are copied as they came, each replacement is written in the place of its
-   * finding's bytes (JSON-escaped in a JSON leaf). That is the anonymizer's output, as the String
-   * path would encode it, without a String of the text or of the result: in plain UTF-8 the bytes
-   * of unchanged text are its encoding, and in a canonical document ({@link Utf8Json#canonical()})
-   * they are what Jackson writes for it. Refuses (the caller takes the String path) where that
-   * could differ: a finding's edge inside a surrogate pair, or a replacement with a lone surrogate.
-   * The new value is written once, into an array of exactly its size. One per thread.
+   * Edits a value on its UTF-8 bytes while its findings come, in document order: the bytes between
+   * them are copied as they came, each replacement is written in the place of its finding's bytes
+   * (JSON-escaped in a JSON leaf). That is the anonymizer's output, as the String path would encode
+   * it, without a String of the text or of the result: in plain UTF-8 the bytes of unchanged text
+   * are its encoding, and in a canonical document ({@link Utf8Json#canonical()}) they are what
+   * Jackson writes for it. Refuses (the caller takes the String path) where that could differ: a
+   * finding's edge inside a surrogate pair, or a replacement with a lone surrogate. The new value
+   * is written once, into an array of exactly its size. One per thread.
    */
   private final class ByteEditor {
     private int base;
@@ -962,13 +961,7 @@ final class RedactionProcessor implements Processor {
      * start there or later are mapped to bytes from there (a window's look-back is not walked).
      */
     boolean edit(
-        byte[] b,
-        int from,
-        int to,
-        char[] chars,
-        List<Finding> found,
-        int markChar,
-        int markByte) {
+        byte[] b, int from, int to, char[] chars, List<Finding> found, int markChar, int markByte) {
       List<Finding> resolved = Findings.resolve(found);
       int n = resolved.size();
       if (resolved.get(0).start() < markChar) {
@@ -1002,8 +995,7 @@ final class RedactionProcessor implements Processor {
         }
         int raw = ranges[at + 2 * k + 1] - ranges[at + 2 * k];
         if (replacement != null) {
-          int length =
-              json ? Utf8Json.escapedLength(replacement) : Utf8Json.utf8Length(replacement);
+          int length = Utf8Json.encodedLength(replacement, json);
           if (length < 0) {
             return false; // a lone surrogate
           }
@@ -1110,8 +1102,7 @@ final class RedactionProcessor implements Processor {
           continue;
         }
         List<Finding> resolved = Findings.resolve(all);
-        s.result =
-            anonymizer.apply(s.text, resolved, (e, n) -> counts.merge(e, n, Integer::sum));
+        s.result = anonymizer.apply(s.text, resolved, (e, n) -> counts.merge(e, n, Integer::sum));
         if (!resolved.isEmpty()) {
           s.keepBefore = resolved.get(0).start();
           s.keepAfter = resolved.get(resolved.size() - 1).end();

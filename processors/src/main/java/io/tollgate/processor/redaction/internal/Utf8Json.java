@@ -687,14 +687,17 @@ public final class Utf8Json {
     return true;
   }
 
-  /** The bytes {@link #writeUtf8} writes for {@code s}; -1 when it holds a lone surrogate. */
-  public static int utf8Length(String s) {
+  /**
+   * The bytes that {@link #writeUtf8} ({@code escaped} false) or {@link #writeLeaf} ({@code
+   * escaped} true) writes for {@code s}; -1 when it holds a lone surrogate.
+   */
+  public static int encodedLength(String s, boolean escaped) {
     int n = s.length();
     int length = 0;
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
       if (c < 0x80) {
-        length++;
+        length += !escaped || (c >= 0x20 && c != '"' && c != '\\') ? 1 : asciiEscapeLength(c);
       } else if (c < 0x800) {
         length += 2;
       } else if (!Character.isSurrogate(c)) {
@@ -711,32 +714,9 @@ public final class Utf8Json {
     return length;
   }
 
-  /** The bytes {@link #writeLeaf} writes for {@code s}; -1 when it holds a lone surrogate. */
-  public static int escapedLength(String s) {
-    int n = s.length();
-    int length = 0;
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c >= 0x80) {
-        if (c < 0x800) {
-          length += 2;
-        } else if (!Character.isSurrogate(c)) {
-          length += 3;
-        } else if (Character.isHighSurrogate(c)
-            && i + 1 < n
-            && Character.isLowSurrogate(s.charAt(i + 1))) {
-          length += 4;
-          i++;
-        } else {
-          return -1;
-        }
-      } else if (c >= 0x20) {
-        length += c == '"' || c == '\\' ? 2 : 1;
-      } else {
-        length += SHORT_ESCAPES.indexOf(c) >= 0 ? 2 : 6;
-      }
-    }
-    return length;
+  /** The bytes of the JSON escape of an ASCII character that needs one. */
+  private static int asciiEscapeLength(char c) {
+    return c == '"' || c == '\\' || SHORT_ESCAPES.indexOf(c) >= 0 ? 2 : 6;
   }
 
   /**

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  * too, with the same leaves, characters and fields; a document it calls canonical is the one
  * Jackson writes back, and splicing new leaves into its bytes gives Jackson's rewrite byte for
  * byte; and a leaf whose raw bytes the pre-filter clears holds nothing for the reference scanner.
- * On generated documents in every escaping style the tests use (with 2-, 3- and 4-byte
- * characters, raw and as escapes), their Jackson-written forms, odd and broken ones.
+ * On generated documents in every escaping style the tests use (with 2-, 3- and 4-byte characters,
+ * raw and as escapes), their Jackson-written forms, odd and broken ones.
  */
 class Utf8JsonTest {
 
@@ -107,9 +107,9 @@ class Utf8JsonTest {
   }
 
   /**
-   * {@link Utf8Json#toRawOffsets}: the byte offset of char {@code c} of a leaf (or of plain
-   * UTF-8) is where the first {@code c} chars end when decoded, and an offset inside a surrogate
-   * pair is refused.
+   * {@link Utf8Json#toRawOffsets}: the byte offset of char {@code c} of a leaf (or of plain UTF-8)
+   * is where the first {@code c} chars end when decoded, and an offset inside a surrogate pair is
+   * refused.
    */
   @Test
   void rawOffsetsAreWhereTheCharsEnd() {
@@ -178,7 +178,7 @@ class Utf8JsonTest {
 
   /**
    * {@link Utf8Json#writeUtf8}: what {@code getBytes(UTF_8)} gives, or false for a lone surrogate;
-   * {@link Utf8Json#utf8Length} and {@link Utf8Json#escapedLength} count what is written.
+   * {@link Utf8Json#encodedLength} counts what is written, plain and escaped.
    */
   @Test
   void writeUtf8IsStandardUtf8AndRefusesLoneSurrogates() {
@@ -193,18 +193,18 @@ class Utf8JsonTest {
       assertThat(Utf8Json.writeUtf8(s, out)).isTrue();
       assertThat(java.util.Arrays.copyOf(out.array(), out.size()))
           .isEqualTo(s.getBytes(StandardCharsets.UTF_8));
-      assertThat(Utf8Json.utf8Length(s)).isEqualTo(out.size());
-      // And as a JSON leaf: escapedLength is what writeLeaf writes.
+      assertThat(Utf8Json.encodedLength(s, false)).isEqualTo(out.size());
+      // And as a JSON leaf: the escaped length is what writeLeaf writes.
       String leaf = s + "\u0001\b\t\f\r\u001f\u007f";
       out.reset();
       assertThat(Utf8Json.writeLeaf(leaf, out)).isTrue();
-      assertThat(Utf8Json.escapedLength(leaf)).isEqualTo(out.size());
+      assertThat(Utf8Json.encodedLength(leaf, true)).isEqualTo(out.size());
     }
     for (String lone : new String[] {"a\uD800", "\uDC00b", "x\uD83Dy"}) {
       out.reset();
       assertThat(Utf8Json.writeUtf8(lone, out)).as(lone).isFalse();
-      assertThat(Utf8Json.utf8Length(lone)).isEqualTo(-1);
-      assertThat(Utf8Json.escapedLength(lone)).isEqualTo(-1);
+      assertThat(Utf8Json.encodedLength(lone, false)).isEqualTo(-1);
+      assertThat(Utf8Json.encodedLength(lone, true)).isEqualTo(-1);
     }
   }
 
@@ -248,8 +248,13 @@ class Utf8JsonTest {
       int parts = 1 + random.nextInt(4);
       for (int p = 0; p < parts; p++) {
         if (random.nextInt(6) == 0) {
-          sb.append(texts.text().replace("\\", "\\\\").replace("\"", "\\\"")
-              .replace("\n", "\\n").replaceAll("[\\x00-\\x1f]", " "));
+          sb.append(
+              texts
+                  .text()
+                  .replace("\\", "\\\\")
+                  .replace("\"", "\\\"")
+                  .replace("\n", "\\n")
+                  .replaceAll("[\\x00-\\x1f]", " "));
         } else {
           sb.append(PROSE[random.nextInt(PROSE.length)]);
         }
@@ -454,7 +459,8 @@ class Utf8JsonTest {
   private static boolean hasLoneSurrogate(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length()
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
           && Character.isLowSurrogate(s.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
