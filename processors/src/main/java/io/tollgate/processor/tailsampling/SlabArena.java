@@ -189,10 +189,6 @@ final class SlabArena {
     }
   }
 
-  int slabBytes() {
-    return slabBytes;
-  }
-
   /** The heap the arena's slabs take: those in use and the idle ones. */
   synchronized long heldBytes() {
     return (long) (slabsInUse + idle.size()) * slabBytes;
