@@ -8,6 +8,7 @@ import io.tollgate.core.model.SpanEvent;
 import io.tollgate.core.model.SpanRecord;
 import io.tollgate.core.model.Values;
 import io.tollgate.processor.genainormalize.GenAiNormalizeConfig.FinishReasons;
+import io.tollgate.processor.internal.GenAiOperations;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
@@ -42,10 +43,6 @@ final class SpanNormalizer {
   private static final String OUTPUT_MESSAGES = "gen_ai.output.messages";
   private static final String TOOL_DEFINITIONS = "gen_ai.tool.definitions";
   private static final String RETRIEVAL_DOCUMENTS = "gen_ai.retrieval.documents";
-
-  /** Operations whose spans the conventions name {@code {operation} {model}}. */
-  private static final Set<String> INFERENCE =
-      Set.of("chat", "text_completion", "generate_content", "embeddings");
 
   /** What happened to one span; the processor sums these per batch for its metrics. */
   static final class Outcome {
@@ -405,10 +402,7 @@ final class SpanNormalizer {
       return false;
     }
     if (c.json != null || currentJson != null) {
-      JsonNode mine =
-          c.json != null
-              ? c.json
-              : Json.parseContainer(c.value);
+      JsonNode mine = c.json != null ? c.json : Json.parseContainer(c.value);
       return mine != null && currentJson != null && Json.sameJson(mine, currentJson);
     }
     if (isNumber(c.value) && isNumber(current)) {
@@ -418,9 +412,9 @@ final class SpanNormalizer {
   }
 
   /**
-   * {@code a.equals(b)}, but two string values are compared by their UTF-8 bytes: protobuf's
-   * {@code equals} turns both into Strings, which a value received as bytes and moved unchanged
-   * must not become (export would encode the String again).
+   * {@code a.equals(b)}, but two string values are compared by their UTF-8 bytes: protobuf's {@code
+   * equals} turns both into Strings, which a value received as bytes and moved unchanged must not
+   * become (export would encode the String again).
    */
   static boolean sameValue(AnyValue a, AnyValue b) {
     if (a == b) {
@@ -442,7 +436,9 @@ final class SpanNormalizer {
 
   private String inferenceSpanName(SpanRecord span, AnyValue[] resolved) {
     AnyValue op = operationTarget >= 0 ? resolved[operationTarget] : null;
-    if (op == null || !op.hasStringValue() || !INFERENCE.contains(op.getStringValue())) {
+    if (op == null
+        || !op.hasStringValue()
+        || !GenAiOperations.MODEL_CALLS.contains(op.getStringValue())) {
       return null;
     }
     AnyValue model = requestModelTarget >= 0 ? resolved[requestModelTarget] : null;

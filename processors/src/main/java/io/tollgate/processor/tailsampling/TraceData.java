@@ -7,6 +7,7 @@ import io.tollgate.core.model.AttributeView;
 import io.tollgate.core.model.SpanRecord;
 import io.tollgate.core.model.TraceBatch;
 import io.tollgate.core.model.Values;
+import io.tollgate.processor.internal.GenAiOperations;
 import io.tollgate.processor.internal.VercelAiSpans;
 import io.tollgate.processor.tailsampling.Policies.SpanCondition;
 import java.util.ArrayList;
@@ -49,9 +50,6 @@ final class TraceData {
   static final String COST = "gen_ai.usage.cost";
   static final String FINISH_REASONS = "gen_ai.response.finish_reasons";
   static final String ERROR_TYPE = "error.type";
-
-  private static final Set<String> LLM_OPERATIONS =
-      Set.of("chat", "text_completion", "generate_content", "embeddings");
 
   /** A condition's outcome: no span met it (yet). */
   static final byte NO_MATCH = 0;
@@ -197,7 +195,7 @@ final class TraceData {
     String responseModel = a.getString(RESPONSE_MODEL);
     boolean isLlm =
         op != null
-            ? LLM_OPERATIONS.contains(op)
+            ? GenAiOperations.MODEL_CALLS.contains(op)
             : (requestModel != null || responseModel != null) && !isVercelWrapper(a);
     if (!isLlm) {
       return;
