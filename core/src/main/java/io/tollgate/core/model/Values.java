@@ -1,5 +1,7 @@
 package io.tollgate.core.model;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
 import java.util.ArrayList;
@@ -25,6 +27,23 @@ public final class Values {
 
   public static AnyValue of(boolean v) {
     return AnyValue.newBuilder().setBoolValue(v).build();
+  }
+
+  /**
+   * A string value holding {@code utf8} as it is (not copied), which the caller guarantees is
+   * well-formed UTF-8: unlike {@code setStringValueBytes}, protobuf does not check it again. For
+   * bytes that are valid by construction: a received value (the receiver validated it) cut at a
+   * character boundary or with ASCII spliced in, or text encoded from a String without lone
+   * surrogates. Anything else must go through {@code setStringValueBytes}: proto3 requires strings
+   * to be UTF-8, and the receiving end may refuse the whole request otherwise.
+   */
+  public static AnyValue ofValidUtf8(ByteString utf8) {
+    return ValidUtf8Strings.set(AnyValue.newBuilder(), utf8).build();
+  }
+
+  /** {@link #ofValidUtf8(ByteString)} of the whole array, which is not copied. */
+  public static AnyValue ofValidUtf8(byte[] utf8) {
+    return ofValidUtf8(UnsafeByteOperations.unsafeWrap(utf8));
   }
 
   public static AnyValue ofStrings(List<String> values) {
@@ -145,7 +164,9 @@ public final class Values {
           if (i > 0) {
             kv.append(", ");
           }
-          kv.append(list.get(i).getKey()).append('=').append(toDisplayString(list.get(i).getValue()));
+          kv.append(list.get(i).getKey())
+              .append('=')
+              .append(toDisplayString(list.get(i).getValue()));
         }
         return kv.append('}').toString();
       case BYTES_VALUE:

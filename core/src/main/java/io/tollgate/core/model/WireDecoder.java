@@ -31,17 +31,17 @@ import java.util.Arrays;
  *       ByteString} holding its own copy of the value's bytes: no UTF-16. protobuf-java keeps such
  *       a field as bytes: its size is known and encoding copies the bytes; only a {@code getXxx()}
  *       String getter converts (and caches the String). So a prompt that no processor reads as a
- *       String crosses the pipeline as the bytes it came in. Ids and {@code bytes_value} are
- *       copies too.
- *   <li><b>Attribute keys are Strings</b>, shared through {@link KeyCache}: every attribute
- *       lookup ({@link AttributeView#indexOf}) reads every key it passes as a String, so a key kept
- *       as bytes would be converted anyway, after a {@code ByteString} and a UTF-8 check ({@code
+ *       String crosses the pipeline as the bytes it came in. Ids and {@code bytes_value} are copies
+ *       too.
+ *   <li><b>Attribute keys are Strings</b>, shared through {@link KeyCache}: every attribute lookup
+ *       ({@link AttributeView#indexOf}) reads every key it passes as a String, so a key kept as
+ *       bytes would be converted anyway, after a {@code ByteString} and a UTF-8 check ({@code
  *       setKeyBytes} validates again) that are thrown away. Measured on the GenAI workload ({@code
  *       CodecCpuTime}, 10 keys per span): with one lookup per span, String keys cost 6.9 µs of CPU
  *       and 2,627 B per span, ByteString keys 9.0 µs and 2,970 B; even with no key read at all,
- *       ByteString keys were not faster (8.8 against 7.6 µs; 337 B less). A workload repeats a
- *       few dozen keys on every span, so the decoder hands out one String per distinct key (its
- *       hash computed once): no String per key per span, and the per-key caches of the processors
+ *       ByteString keys were not faster (8.8 against 7.6 µs; 337 B less). A workload repeats a few
+ *       dozen keys on every span, so the decoder hands out one String per distinct key (its hash
+ *       computed once): no String per key per span, and the per-key caches of the processors
  *       ({@code ConcurrentHashMap}s keyed by attribute key) find their entry without hashing the
  *       key again and compare it by identity.
  *   <li><b>Builders in place.</b> Scopes and spans are filled as nested builders ({@code
@@ -60,12 +60,12 @@ import java.util.Arrays;
  * protobuf-java.
  *
  * <p><b>Copies, not views.</b> A value could alias the received array ({@code
- *     UnsafeByteOperations.unsafeWrap}) and skip the copy. That was measured and given up: every
- *     aliased value keeps its whole request alive, so the traces that tail sampling holds pinned
- *     whole requests, the heap filled, and under load {@code memory_limiter} refused 430–5,000
- *     requests per 20 s round where copies made it refuse none, at 30–50% less throughput
- *     (BENCHMARKS.md, 2026-11-22 07:29). A copy of each value's bytes is a memory copy; the
- *     request array becomes garbage as soon as its batch is decoded.
+ * UnsafeByteOperations.unsafeWrap}) and skip the copy. That was measured and given up: every
+ * aliased value keeps its whole request alive, so the traces that tail sampling holds pinned whole
+ * requests, the heap filled, and under load {@code memory_limiter} refused 430–5,000 requests per
+ * 20 s round where copies made it refuse none, at 30–50% less throughput (BENCHMARKS.md, 2026-11-22
+ * 07:29). A copy of each value's bytes is a memory copy; the request array becomes garbage as soon
+ * as its batch is decoded.
  *
  * <p>The input is trusted: it was validated by the scan (structure, UTF-8, nesting, bounds), so the
  * reads here do not check bounds again. The varint and tag reads are written out rather than shared
@@ -75,6 +75,12 @@ final class WireDecoder {
 
   private final byte[] b;
   private int pos;
+
+  /** How many {@link #keyValue} calls are under way: more than one inside a key-value list. */
+  private int nesting;
+
+  private final KeyValue.Builder keyValueScratch = KeyValue.newBuilder();
+  private final AnyValue.Builder valueScratch = AnyValue.newBuilder();
 
   private WireDecoder(byte[] bytes) {
     this.b = bytes;
@@ -368,7 +374,22 @@ final class WireDecoder {
   }
 
   private KeyValue keyValue(int end) throws IOException {
-    KeyValue.Builder kv = KeyValue.newBuilder();
+    // An attribute that is not inside another value reuses this decoder's two builders: a span
+    // has dozens of attributes, and their builders were 3% of the GenAI pipeline's allocation. A
+    // builder is free to reuse once built (build() copies its fields into the message) and
+    // cleared. A key-value list inside a value is decoded while its attribute's builders are in
+    // use, so it makes its own.
+    boolean outer = nesting++ == 0;
+    try {
+      KeyValue.Builder kv = outer ? keyValueScratch.clear() : KeyValue.newBuilder();
+      return keyValue(kv, outer ? valueScratch.clear() : AnyValue.newBuilder(), end);
+    } finally {
+      nesting--;
+    }
+  }
+
+  private KeyValue keyValue(KeyValue.Builder kv, AnyValue.Builder value, int end)
+      throws IOException {
     UnknownFieldSet.Builder unknown = null;
     while (pos < end) {
       int tag = readVarint32();
@@ -382,7 +403,6 @@ final class WireDecoder {
             if (kv.hasValue()) {
               merge(kv.getValueBuilder(), subEnd);
             } else {
-              AnyValue.Builder value = AnyValue.newBuilder();
               anyValue(value, subEnd);
               kv.setValue(value.build());
             }
@@ -407,7 +427,8 @@ final class WireDecoder {
       int tag = readVarint32();
       switch (tag) {
         case LEN_1:
-          value.setStringValueBytes(bytes());
+          // The scan validated this string's UTF-8; protobuf's setter would check it again.
+          ValidUtf8Strings.set(value, bytes());
           break;
         case VARINT_2:
           value.setBoolValue(readVarint64() != 0);
@@ -592,12 +613,12 @@ final class WireDecoder {
    * <p>Bounded and lock-free: a fixed table of {@value #SLOTS} slots, two candidate slots per key
    * (so two frequent keys that share a slot do not evict each other forever), each holding an
    * immutable {@link Entry}. Decoding threads read and write slots without synchronisation: an
-   * {@code Entry}'s fields are final, so a thread sees either no entry, an older one or a whole
-   * new one, and every one of them maps bytes to the String of exactly those bytes. A key that is
-   * not in its slots is decoded as before and replaces one of them, so a burst of one-off keys
-   * (indexed keys such as {@code gen_ai.prompt.17.content}, or garbage) costs one small entry per
-   * key and never memory beyond the table. Long keys are not cached (their comparison would cost
-   * what decoding costs).
+   * {@code Entry}'s fields are final, so a thread sees either no entry, an older one or a whole new
+   * one, and every one of them maps bytes to the String of exactly those bytes. A key that is not
+   * in its slots is decoded as before and replaces one of them, so a burst of one-off keys (indexed
+   * keys such as {@code gen_ai.prompt.17.content}, or garbage) costs one small entry per key and
+   * never memory beyond the table. Long keys are not cached (their comparison would cost what
+   * decoding costs).
    */
   static final class KeyCache {
 
