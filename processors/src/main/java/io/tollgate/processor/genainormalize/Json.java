@@ -219,7 +219,7 @@ final class Json {
   static AnyValue writeValue(JsonNode node) {
     byte[] utf8 = jacksonOnly ? null : JsonTreeWriter.write(node);
     if (utf8 != null) {
-      return ValidUtf8Values.of(utf8); // valid by construction: not checked again
+      return Values.ofValidUtf8(utf8); // valid by construction: not checked again
     }
     return writeValueWithJackson(node);
   }

@@ -1007,6 +1007,22 @@ final class RedactionProcessor implements Processor {
       return true;
     }
 
+    /**
+     * Whether every finding's range starts and ends at a character of the value (not inside one's
+     * UTF-8 sequence). The value was valid UTF-8 and each replacement is written from a String
+     * without lone surrogates, so then the edited value is valid by construction and protobuf need
+     * not check it again (2.4% of this processor's CPU samples in the 22:15 GenAI profile).
+     */
+    private boolean cutsAtCharacters(byte[] b) {
+      for (int k = 0; k < 2 * count; k++) {
+        int p = ranges[k];
+        if (p < end && (b[p] & 0xC0) == 0x80) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     /** The value {@code b[base, end)} edited: null as the new value when no byte changed. */
     TextValue finish(byte[] b) {
       AnyValue edited = null;
@@ -1035,9 +1051,11 @@ final class RedactionProcessor implements Processor {
         if (!out.contentEquals(b, base, end)) {
           // Exactly the new value's size: its array is the value's, no copy.
           edited =
-              AnyValue.newBuilder()
-                  .setStringValueBytes(UnsafeByteOperations.unsafeWrap(out.array()))
-                  .build();
+              cutsAtCharacters(b)
+                  ? Values.ofValidUtf8(out.array())
+                  : AnyValue.newBuilder()
+                      .setStringValueBytes(UnsafeByteOperations.unsafeWrap(out.array()))
+                      .build();
         }
       }
       String[] types = Arrays.copyOf(entities, count);
