@@ -54,6 +54,7 @@ final class SamplingMetrics {
   private final Counter lateNotSampled;
   private final Counter evaluationErrors;
   private final Counter downstreamRefused;
+  private final Counter decisionFailed;
   private final Timer evaluation;
   private final Map<Trigger, Timer> decisionDelay = new EnumMap<>(Trigger.class);
   private final Counter earlyForTrace;
@@ -108,6 +109,14 @@ final class SamplingMetrics {
             .description(
                 "Spans of kept traces that the next component refused after this processor had"
                     + " already accepted them; they are lost.")
+            .baseUnit("spans")
+            .tags(tags)
+            .register(r);
+    decisionFailed =
+        Counter.builder(OWN_PREFIX + "decision_failed_spans")
+            .description(
+                "Spans of traces whose decision failed part way (the heap ran out while a kept"
+                    + " trace was read out of its slab, or a bug); they are lost.")
             .baseUnit("spans")
             .tags(tags)
             .register(r);
@@ -207,5 +216,9 @@ final class SamplingMetrics {
 
   void downstreamRefused(int spans) {
     downstreamRefused.increment(spans);
+  }
+
+  void decisionFailed(int spans) {
+    decisionFailed.increment(spans);
   }
 }

@@ -277,6 +277,11 @@ final class SlabArena {
       return encoded;
     }
 
+    /** How many spans were encoded into the region; also after release (it reads no slab). */
+    int spanCount() {
+      return encoded.spanCount();
+    }
+
     /** The encoded arrival in an array of its own, to send on after the lease is released. */
     EncodedTraces copyOut() {
       checkNotReleased();

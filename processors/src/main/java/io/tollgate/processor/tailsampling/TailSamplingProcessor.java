@@ -19,6 +19,7 @@ import io.tollgate.processor.tailsampling.SamplingMetrics.Trigger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -102,8 +103,16 @@ final class TailSamplingProcessor implements Processor {
 
   private final SlabArena withoutRoot;
   private final AtomicInteger tracesInMemory = new AtomicInteger();
-  private final AtomicLong lastRefusalLog = new AtomicLong(Long.MIN_VALUE);
-  private final AtomicLong refusedSinceLog = new AtomicLong();
+  private final LossLog refusedLosses =
+      new LossLog("the next component refused kept traces:", "", false);
+  private final LossLog decisionFailures =
+      new LossLog(
+          "deciding traces failed part way for",
+          " An OutOfMemoryError means the heap is too small for the spans tail_sampling waits"
+              + " for: lower max_buffered_bytes or give the JVM more heap (-Xmx), and keep"
+              + " memory_limiter first in the pipeline. Anything else is a bug: please report it"
+              + " with this stack trace.",
+          true);
   private volatile ScheduledFuture<?> ticker;
   private volatile boolean closed;
 
@@ -491,7 +500,9 @@ final class TailSamplingProcessor implements Processor {
           return;
         }
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | OutOfMemoryError e) {
+      // Each trace's failure is handled in decide(); this is taking traces out of the shard or
+      // sending a round on. Logged; the next tick tries again.
       log.error("tail_sampling {}: deciding traces failed", ctx.id(), e);
     } finally {
       s.scheduled.set(false);
@@ -506,12 +517,82 @@ final class TailSamplingProcessor implements Processor {
   /**
    * Evaluates the policies over a trace already taken out of the buffer (state DECIDING, bytes
    * released), records the decision, and adds the trace to {@code emission} when kept.
+   *
+   * <p>Never throws. A decision that fails part way (an {@code OutOfMemoryError} while a kept trace
+   * is copied out of its slab is the one expected cause; anything else is a bug) must not take the
+   * other traces of its round with it, nor leave this trace "deciding" for ever (its late spans
+   * would pile up in it): the trace is closed, its slab regions are given back, and the spans that
+   * did not reach {@code emission} are counted and logged as lost.
    */
   private void decide(PendingTrace t, Trigger trigger, Emission emission) {
     List<Object> arrivals = t.arrivals;
     t.arrivals = null;
-    long evalStart = System.nanoTime();
-    TraceData data = t.data;
+    int added = 0; // arrivals already in the emission
+    List<TraceBatch> late = null;
+    boolean lateAdded = false;
+    boolean dropped = false; // decided not to keep: nothing of it would have gone on
+    try {
+      TraceData data = t.data;
+      long evalStart = System.nanoTime();
+      String keptBy = evaluate(data);
+      long evalNanos = System.nanoTime() - evalStart;
+      boolean sampled = keptBy != null;
+      dropped = !sampled;
+      Shard s = t.shard;
+      s.lock.lock();
+      try {
+        // Cache first, then leave "deciding": a span arriving in between finds one or the other.
+        if (sampled) {
+          if (sampledCache != null) {
+            sampledCache.put(t.key, keptBy);
+          }
+        } else if (notSampledCache != null) {
+          notSampledCache.put(t.key, Boolean.TRUE);
+        }
+        s.deciding.remove(t.key);
+        t.state = PendingTrace.State.DONE;
+        late = t.late;
+        t.late = null;
+      } finally {
+        s.lock.unlock();
+      }
+      metrics.decided(
+          sampled, data.spanCount(), trigger, clock.getAsLong() - t.firstSeenNanos, evalNanos);
+      int lateSpans = 0;
+      if (late != null) {
+        for (TraceBatch b : late) {
+          lateSpans += b.spanCount();
+        }
+        metrics.joined(sampled, lateSpans);
+      }
+      if (!sampled) {
+        return; // the finally gives the regions back
+      }
+      for (; added < arrivals.size(); added++) {
+        emission.add(keptArrival(arrivals.get(added), added, data, keptBy, trigger), 0);
+      }
+      if (late != null) {
+        for (TraceBatch b : late) {
+          emission.add(b, 0);
+        }
+      }
+      lateAdded = true;
+      emission.spans += data.spanCount() + lateSpans;
+    } catch (RuntimeException | OutOfMemoryError e) {
+      decisionFailed(t, arrivals, added, late, lateAdded || dropped, emission, e);
+    } finally {
+      // Every region not read is given back, also after a failure, so that the arena's count of
+      // slabs in use stays true.
+      for (Object held : arrivals) {
+        if (held instanceof SlabArena.Lease && !((SlabArena.Lease) held).released()) {
+          ((SlabArena.Lease) held).release();
+        }
+      }
+    }
+  }
+
+  /** The policy that keeps the trace, or null when none keeps it or one drops it. */
+  private String evaluate(TraceData data) {
     String keptBy = null;
     boolean dropped = false;
     for (int i = 0; i < policies.length; i++) {
@@ -530,100 +611,109 @@ final class TailSamplingProcessor implements Processor {
         keptBy = policyNames[i];
       }
     }
-    boolean sampled = !dropped && keptBy != null;
-    long evalNanos = System.nanoTime() - evalStart;
-    List<TraceBatch> late;
-    Shard s = t.shard;
-    s.lock.lock();
+    return dropped ? null : keptBy;
+  }
+
+  /**
+   * Arrival {@code i} of a kept trace as a batch to send on, the decision written on its target
+   * span. A slab's region is read out before it is given back: the spans go on in an array of their
+   * own, so that nothing downstream ever reads a slab.
+   */
+  private TraceBatch keptArrival(
+      Object held, int i, TraceData data, String keptBy, Trigger trigger) {
+    if (held instanceof SlabArena.Lease) {
+      SlabArena.Lease lease = (SlabArena.Lease) held;
+      EncodedTraces encoded;
+      if (i == data.targetArrival) {
+        encoded =
+            EncodedSpanEdit.edit(
+                lease.array(),
+                lease.offset(),
+                lease.length(),
+                lease.encoded().spanCount(),
+                data.targetSpan,
+                span -> annotate(span, data, keptBy, trigger));
+      } else {
+        encoded = lease.copyOut();
+      }
+      lease.release();
+      return TraceBatch.ofEncoded(encoded);
+    }
+    if (held instanceof EncodedTraces) {
+      EncodedTraces encoded = (EncodedTraces) held;
+      if (i == data.targetArrival) {
+        encoded =
+            EncodedSpanEdit.edit(
+                encoded, data.targetSpan, span -> annotate(span, data, keptBy, trigger));
+      }
+      return TraceBatch.ofEncoded(encoded);
+    }
+    TraceBatch b = (TraceBatch) held;
+    if (i == data.targetArrival) {
+      annotate(b.spans().get(data.targetSpan), data, keptBy, trigger);
+    }
+    return b;
+  }
+
+  /**
+   * Closes a trace whose decision failed part way, and counts and logs the spans that did not reach
+   * the emission: arrivals from {@code added} on, and its late spans; none when {@code settled}
+   * (everything was added, or the trace was not kept and nothing of it would go on).
+   */
+  private void decisionFailed(
+      PendingTrace t,
+      List<Object> arrivals,
+      int added,
+      List<TraceBatch> late,
+      boolean settled,
+      Emission emission,
+      Throwable e) {
+    int lost = 0;
+    int emitted = 0;
     try {
-      // Cache first, then leave "deciding": a span arriving in between finds one or the other.
-      if (sampled) {
-        if (sampledCache != null) {
-          sampledCache.put(t.key, keptBy);
+      Shard s = t.shard;
+      s.lock.lock();
+      try {
+        if (t.state != PendingTrace.State.DONE) {
+          s.deciding.remove(t.key);
+          t.state = PendingTrace.State.DONE;
+          late = t.late;
+          t.late = null;
         }
-      } else if (notSampledCache != null) {
-        notSampledCache.put(t.key, Boolean.TRUE);
+      } finally {
+        s.lock.unlock();
       }
-      s.deciding.remove(t.key);
-      t.state = PendingTrace.State.DONE;
-      late = t.late;
-      t.late = null;
-    } finally {
-      s.lock.unlock();
-    }
-    metrics.decided(
-        sampled, data.spanCount(), trigger, clock.getAsLong() - t.firstSeenNanos, evalNanos);
-    int lateSpans = 0;
-    if (late != null) {
-      for (TraceBatch b : late) {
-        lateSpans += b.spanCount();
-      }
-      metrics.joined(sampled, lateSpans);
-    }
-    if (!sampled) {
-      for (Object held : arrivals) {
-        if (held instanceof SlabArena.Lease) {
-          ((SlabArena.Lease) held).release();
-        }
-      }
-      return;
-    }
-    try {
       for (int i = 0; i < arrivals.size(); i++) {
-        Object held = arrivals.get(i);
-        TraceBatch b;
-        if (held instanceof SlabArena.Lease) {
-          // Read out of the slab before the region is given back: the spans go on in an array of
-          // their own, so that nothing downstream ever reads a slab.
-          SlabArena.Lease lease = (SlabArena.Lease) held;
-          EncodedTraces encoded;
-          if (i == data.targetArrival) {
-            String by = keptBy;
-            encoded =
-                EncodedSpanEdit.edit(
-                    lease.array(),
-                    lease.offset(),
-                    lease.length(),
-                    lease.encoded().spanCount(),
-                    data.targetSpan,
-                    span -> annotate(span, data, by, trigger));
-          } else {
-            encoded = lease.copyOut();
-          }
-          lease.release();
-          b = TraceBatch.ofEncoded(encoded);
-        } else if (held instanceof EncodedTraces) {
-          EncodedTraces encoded = (EncodedTraces) held;
-          if (i == data.targetArrival) {
-            String by = keptBy;
-            encoded =
-                EncodedSpanEdit.edit(
-                    encoded, data.targetSpan, span -> annotate(span, data, by, trigger));
-          }
-          b = TraceBatch.ofEncoded(encoded);
-        } else {
-          b = (TraceBatch) held;
-          if (i == data.targetArrival) {
-            annotate(b.spans().get(data.targetSpan), data, keptBy, trigger);
-          }
-        }
-        emission.add(b, 0);
-      }
-    } finally {
-      // After a failure part way (a bug), give back the regions not yet read, so that the arena's
-      // count of slabs in use stays true; the trace's spans are lost either way.
-      for (Object held : arrivals) {
-        if (held instanceof SlabArena.Lease && !((SlabArena.Lease) held).released()) {
-          ((SlabArena.Lease) held).release();
+        int n = spanCount(arrivals.get(i));
+        if (i < added) {
+          emitted += n;
+        } else if (!settled) {
+          lost += n;
         }
       }
-    }
-    if (late != null) {
-      for (TraceBatch b : late) {
-        emission.add(b, 0);
+      if (late != null && !settled) {
+        for (TraceBatch b : late) {
+          lost += b.spanCount();
+        }
       }
+    } catch (RuntimeException | OutOfMemoryError again) {
+      e.addSuppressed(again);
     }
-    emission.spans += data.spanCount() + lateSpans;
+    emission.spans += emitted; // the part already in the emission goes on, and is counted there
+    if (lost > 0) {
+      metrics.decisionFailed(lost);
+      decisionFailures.lost(lost, e);
+    }
+  }
+
+  private static int spanCount(Object held) {
+    if (held instanceof SlabArena.Lease) {
+      return ((SlabArena.Lease) held).spanCount();
+    }
+    if (held instanceof EncodedTraces) {
+      return ((EncodedTraces) held).spanCount();
+    }
+    return ((TraceBatch) held).spanCount();
   }
 
   /**
@@ -680,7 +770,7 @@ final class TailSamplingProcessor implements Processor {
     CompletionStage<Void> stage;
     try {
       stage = next.consume(emission.batch);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | OutOfMemoryError e) {
       stage = CompletableFuture.failedFuture(e);
     }
     stage.whenComplete(
@@ -693,17 +783,44 @@ final class TailSamplingProcessor implements Processor {
 
   private void downstreamRefused(int spans, Throwable cause) {
     metrics.downstreamRefused(spans);
-    refusedSinceLog.addAndGet(spans);
-    long now = System.nanoTime();
-    long last = lastRefusalLog.get();
-    if ((last == Long.MIN_VALUE || now - last >= LOG_INTERVAL_NANOS)
-        && lastRefusalLog.compareAndSet(last, now)) {
-      log.warn(
-          "tail_sampling {}: the next component refused {} of kept traces since the last"
-              + " report; they are lost ({})",
-          ctx.id(),
-          Counts.of(refusedSinceLog.getAndSet(0), "span"),
-          cause.toString());
+    refusedLosses.lost(spans, cause);
+  }
+
+  /**
+   * Spans lost for one reason, logged at most once per {@link #LOG_INTERVAL_NANOS} with the count
+   * since the last line, so that a burst of losses neither floods the log nor hides.
+   */
+  private final class LossLog {
+    private final String what;
+    private final String advice;
+    private final boolean withStackTrace;
+    private final AtomicLong lastLog = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong sinceLog = new AtomicLong();
+
+    LossLog(String what, String advice, boolean withStackTrace) {
+      this.what = what;
+      this.advice = advice;
+      this.withStackTrace = withStackTrace;
+    }
+
+    void lost(int spans, Throwable cause) {
+      sinceLog.addAndGet(spans);
+      long now = System.nanoTime();
+      long last = lastLog.get();
+      if ((last == Long.MIN_VALUE || now - last >= LOG_INTERVAL_NANOS)
+          && lastLog.compareAndSet(last, now)) {
+        String line = "tail_sampling {}: {} {} since the last report; they are lost ({}).{}";
+        Object[] args = {
+          ctx.id(), what, Counts.of(sinceLog.getAndSet(0), "span"), cause.toString(), advice
+        };
+        if (withStackTrace) {
+          Object[] withCause = Arrays.copyOf(args, args.length + 1);
+          withCause[args.length] = cause;
+          log.error(line, withCause);
+        } else {
+          log.warn(line, args);
+        }
+      }
     }
   }
 

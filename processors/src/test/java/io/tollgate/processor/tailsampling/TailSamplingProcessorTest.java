@@ -26,7 +26,9 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 class TailSamplingProcessorTest {
@@ -343,6 +345,81 @@ class TailSamplingProcessorTest {
     p.tick();
     assertThat(out.spanCount()).isEqualTo(2);
     assertThat(counter("tollgate_processor_downstream_refused_spans")).isEqualTo(2);
+  }
+
+  @Test
+  void aDownstreamThatThrowsAnErrorIsCountedAndTheShardGoesOn() {
+    out.answer(
+        b -> {
+          throw new OutOfMemoryError("test: the heap ran out downstream");
+        });
+    TailSamplingProcessor p = processor(KEEP_ALL);
+    ByteString t = TestTraces.traceId(random);
+    send(p, span(t, 1, 0, "root", 0, 1), span(t, 2, 1, "child", 0, 1));
+    advance(Duration.ofSeconds(2));
+    p.tick(); // before: the error left the decision task, and nothing counted the spans
+
+    assertThat(counter("tollgate_processor_downstream_refused_spans")).isEqualTo(2);
+    assertThat(p.idle()).isTrue();
+  }
+
+  @Test
+  void aDecisionThatFailsPartWayLosesOnlyItsTraceCountsItAndTheShardGoesOn() {
+    // The heap runs out once while a kept trace is being decided (the clock is read there, after
+    // the policies voted); the other trace of the same round must still go on.
+    AtomicBoolean failOnce = new AtomicBoolean(true);
+    LongSupplier failingClock =
+        () -> {
+          if (failOnce.get() && insideDecide() && failOnce.compareAndSet(true, false)) {
+            throw new OutOfMemoryError("test: the heap ran out");
+          }
+          return clock.get();
+        };
+    TailSamplingConfig config =
+        ComponentConfigs.bindValid(ComponentKind.PROCESSOR, "tail_sampling", KEEP_ALL);
+    ComponentContext ctx =
+        ComponentContext.builder(ComponentKind.PROCESSOR, ComponentId.of("tail_sampling"))
+            .pipeline("traces")
+            .meterRegistry(registry)
+            .workers(Runnable::run)
+            .build();
+    TailSamplingProcessor p = new TailSamplingProcessor(config, ctx, out, failingClock);
+    ByteString a = TestTraces.traceId(random);
+    ByteString b = TestTraces.traceId(random);
+    send(p, span(a, 1, 0, "root", 0, 1), span(a, 2, 1, "child", 0, 1));
+    send(p, span(b, 1, 0, "root", 0, 1), span(b, 2, 1, "child", 0, 1));
+    advance(Duration.ofSeconds(2));
+
+    p.tick(); // before: the error left the task, and both traces of the round were lost uncounted
+
+    assertThat(failOnce).isFalse();
+    assertThat(out.spanCount()).isEqualTo(2);
+    ByteString delivered = out.spans().get(0).traceId();
+    assertThat(out.spans()).allMatch(s -> s.traceId().equals(delivered));
+    assertThat(counter("tollgate_processor_tail_sampling_decision_failed_spans")).isEqualTo(2);
+    // Nothing is left behind: no trace stuck "deciding", every slab region given back.
+    assertThat(p.tracesInMemory()).isZero();
+    assertThat(p.bufferedBytes()).isZero();
+    assertThat(p.idle()).isTrue();
+
+    // A late span of the failed trace starts afresh; the processor goes on deciding.
+    ByteString failed = delivered.equals(a) ? b : a;
+    send(p, span(failed, 3, 1, "late", 0, 1));
+    ByteString c = TestTraces.traceId(random);
+    send(p, span(c, 1, 0, "root", 0, 1));
+    advance(Duration.ofSeconds(30));
+    p.tick();
+    assertThat(out.spanCount()).isEqualTo(4);
+  }
+
+  private static boolean insideDecide() {
+    return StackWalker.getInstance()
+        .walk(
+            frames ->
+                frames.anyMatch(
+                    f ->
+                        f.getMethodName().equals("decide")
+                            && f.getClassName().equals(TailSamplingProcessor.class.getName())));
   }
 
   @Test
