@@ -1,5 +1,6 @@
 package io.tollgate.processor.tailsampling;
 
+import io.tollgate.core.model.TraceBatch;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -39,6 +40,19 @@ final class Shard {
   void markDeciding(PendingTrace t) {
     t.state = PendingTrace.State.DECIDING;
     deciding.put(t.key, t);
+  }
+
+  /**
+   * Ends {@code t}'s decision: out of {@link #deciding}, DONE, so that spans arriving from now on
+   * follow the decision caches. Returns the spans that arrived while it was being decided (null
+   * when none did). Caller holds the lock.
+   */
+  List<TraceBatch> markDone(PendingTrace t) {
+    deciding.remove(t.key);
+    t.state = PendingTrace.State.DONE;
+    List<TraceBatch> late = t.late;
+    t.late = null;
+    return late;
   }
 
   /** The oldest buffered trace, or null. Caller holds the lock. */

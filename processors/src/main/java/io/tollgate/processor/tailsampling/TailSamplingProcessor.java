@@ -549,10 +549,7 @@ final class TailSamplingProcessor implements Processor {
         } else if (notSampledCache != null) {
           notSampledCache.put(t.key, Boolean.TRUE);
         }
-        s.deciding.remove(t.key);
-        t.state = PendingTrace.State.DONE;
-        late = t.late;
-        t.late = null;
+        late = s.markDone(t);
       } finally {
         s.lock.unlock();
       }
@@ -675,10 +672,7 @@ final class TailSamplingProcessor implements Processor {
       s.lock.lock();
       try {
         if (t.state != PendingTrace.State.DONE) {
-          s.deciding.remove(t.key);
-          t.state = PendingTrace.State.DONE;
-          late = t.late;
-          t.late = null;
+          late = s.markDone(t);
         }
       } finally {
         s.lock.unlock();

@@ -40,6 +40,10 @@ class TailSamplingProcessorTest {
 
   /** Workers run inline, so that a tick decides synchronously; the clock is ours. */
   private TailSamplingProcessor processor(String yaml) {
+    return processor(yaml, clock::get);
+  }
+
+  private TailSamplingProcessor processor(String yaml, LongSupplier clock) {
     TailSamplingConfig config =
         ComponentConfigs.bindValid(ComponentKind.PROCESSOR, "tail_sampling", yaml);
     ComponentContext ctx =
@@ -48,7 +52,7 @@ class TailSamplingProcessorTest {
             .meterRegistry(registry)
             .workers(Runnable::run)
             .build();
-    return new TailSamplingProcessor(config, ctx, out, clock::get);
+    return new TailSamplingProcessor(config, ctx, out, clock);
   }
 
   private static final String KEEP_ERRORS =
@@ -375,15 +379,7 @@ class TailSamplingProcessorTest {
           }
           return clock.get();
         };
-    TailSamplingConfig config =
-        ComponentConfigs.bindValid(ComponentKind.PROCESSOR, "tail_sampling", KEEP_ALL);
-    ComponentContext ctx =
-        ComponentContext.builder(ComponentKind.PROCESSOR, ComponentId.of("tail_sampling"))
-            .pipeline("traces")
-            .meterRegistry(registry)
-            .workers(Runnable::run)
-            .build();
-    TailSamplingProcessor p = new TailSamplingProcessor(config, ctx, out, failingClock);
+    TailSamplingProcessor p = processor(KEEP_ALL, failingClock);
     ByteString a = TestTraces.traceId(random);
     ByteString b = TestTraces.traceId(random);
     send(p, span(a, 1, 0, "root", 0, 1), span(a, 2, 1, "child", 0, 1));
