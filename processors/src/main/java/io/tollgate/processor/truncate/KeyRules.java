@@ -56,13 +56,14 @@ final class KeyRules {
 
   Rule ruleFor(String key) {
     // Keys are mostly the decoder's shared Strings (their hash computed once): a plain array slot
-    // and an identity test find the rule, without the map's hashing and node chain. The slots are
-    // immutable entries, so a racing write only ever shows a whole entry, or an older one.
+    // and an identity test find the rule, without the map's volatile reads and node chain. Equal
+    // keys in other instances hit too (same hash, equals). The slots hold immutable entries, so a
+    // racing write only ever shows a whole entry, or an older one.
     int h = key.hashCode();
     int slot = (h ^ (h >>> 16)) & (RECENT_SLOTS - 1);
     Recent r = recent[slot];
-    if (r != null && (r.key == key || (r.hash == h && r.key.equals(key)))) {
-      return r.rule;
+    if (r != null && (r.key() == key || (r.hash() == h && r.key().equals(key)))) {
+      return r.rule();
     }
     Rule rule = cache.get(key);
     if (rule == null) {
@@ -77,17 +78,7 @@ final class KeyRules {
   }
 
   /** A key and its rule, in front of the map. Final fields: safe to publish through a race. */
-  private static final class Recent {
-    final String key;
-    final int hash;
-    final Rule rule;
-
-    Recent(String key, int hash, Rule rule) {
-      this.key = key;
-      this.hash = hash;
-      this.rule = rule;
-    }
-  }
+  private record Recent(String key, int hash, Rule rule) {}
 
   private Rule resolve(String key) {
     boolean isNever = never.stream().anyMatch(p -> p.matches(key));

@@ -9,10 +9,10 @@ import java.nio.ByteBuffer;
 
 /**
  * The bytes of a {@code ByteString} as a {@code byte[]} to read, without copying them when the
- * string is a whole array: what the decoder makes of every string value ({@code ByteString.copyFrom}
- * of exactly the value's bytes) and what the normaliser and this processor set ({@code unsafeWrap}
- * of an array of their own). {@link ByteString#toByteArray} would copy the whole value, to read
- * it once and keep a prefix of it.
+ * string is a whole array: what the decoder makes of every string value ({@code
+ * ByteString.copyFrom} of exactly the value's bytes) and what the normaliser and this processor set
+ * ({@code unsafeWrap} of an array of their own). {@link ByteString#toByteArray} would copy the
+ * whole value, to read it once and keep a prefix of it.
  *
  * <p>protobuf hands out its array only through {@link UnsafeByteOperations#unsafeWriteTo}, with the
  * promise that the reader does not write into it. The array may be read and copied from here,

@@ -142,7 +142,8 @@ class TruncateUtf8InputTest {
           List.of(
               UnsafeByteOperations.unsafeWrap(in), // read in place
               UnsafeByteOperations.unsafeWrap(padded, 4, in.length), // a slice: copied
-              ByteString.copyFrom(in, 0, 100).concat(ByteString.copyFrom(in, 100, in.length - 100)));
+              ByteString.copyFrom(in, 0, 100)
+                  .concat(ByteString.copyFrom(in, 100, in.length - 100))); // a rope: copied
       for (ByteString form : forms) {
         AnyValue input = AnyValue.newBuilder().setStringValueBytes(form).build();
         Span out = run(TruncateConfig.defaults(), spanWith(key, input));

@@ -7,6 +7,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Test;
  */
 class Utf8ArraysTest {
 
-  private static final byte[] TEXT = "Grüße, 漢字 😀 and more".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] TEXT =
+      "Grüße, 漢字 😀 and more".getBytes(StandardCharsets.UTF_8);
 
   @Test
   void aWholeArrayIsReadInPlace() {
@@ -39,7 +41,7 @@ class Utf8ArraysTest {
 
     byte[] fromSlice = Utf8Arrays.readOnly(slice);
     assertThat(fromSlice).isEqualTo(TEXT).isNotSameAs(larger);
-    assertThat(Utf8Arrays.readOnly(prefix)).isEqualTo(java.util.Arrays.copyOf(TEXT, 10));
+    assertThat(Utf8Arrays.readOnly(prefix)).isEqualTo(Arrays.copyOf(TEXT, 10));
     assertThat(Utf8Arrays.readOnly(rope)).isEqualTo(TEXT);
     assertThat(Utf8Arrays.readOnly(nio)).isEqualTo(TEXT);
     assertThat(Utf8Arrays.readOnly(ByteString.EMPTY)).isEmpty();

@@ -2,6 +2,7 @@ package io.tollgate.processor.truncate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ class Utf8LengthTest {
       }
       long stops = Utf8Length.runEnds(Utf8Length.word(word, 0));
       int found = stops == 0 ? 8 : Long.numberOfTrailingZeros(stops) >>> 3;
-      assertThat(found).as("first stop in %s", java.util.Arrays.toString(word)).isEqualTo(first);
+      assertThat(found).as("first stop in %s", Arrays.toString(word)).isEqualTo(first);
     }
   }
 }
