@@ -18,6 +18,8 @@ final class KeyRules {
 
   // Keys are few in practice; the bound protects against indexed keys (gen_ai.prompt.N.content).
   private static final int CACHE_SIZE = 10_000;
+  // A power of two; only keys with long values are looked up, a few dozen in practice.
+  private static final int RECENT_SLOTS = 64;
 
   private final int defaultLimit;
   private final List<KeyPattern> limits; // most specific first
@@ -27,6 +29,8 @@ final class KeyRules {
   // Looked up for every long value of every span: a plain map read, no eviction bookkeeping. When
   // full it starts over, so a burst of one-off keys costs resolutions, never memory.
   private final ConcurrentHashMap<String, Rule> cache = new ConcurrentHashMap<>();
+  // In front of the map: one entry per slot, by hash (see ruleFor).
+  private final Recent[] recent = new Recent[RECENT_SLOTS];
 
   KeyRules(TruncateConfig config) {
     this.defaultLimit = config.maxLength();
@@ -51,6 +55,16 @@ final class KeyRules {
   }
 
   Rule ruleFor(String key) {
+    // Keys are mostly the decoder's shared Strings (their hash computed once): a plain array slot
+    // and an identity test find the rule, without the map's volatile reads and node chain. Equal
+    // keys in other instances hit too (same hash, equals). The slots hold immutable entries, so a
+    // racing write only ever shows a whole entry, or an older one.
+    int h = key.hashCode();
+    int slot = (h ^ (h >>> 16)) & (RECENT_SLOTS - 1);
+    Recent r = recent[slot];
+    if (r != null && (r.key() == key || (r.hash() == h && r.key().equals(key)))) {
+      return r.rule();
+    }
     Rule rule = cache.get(key);
     if (rule == null) {
       rule = resolve(key);
@@ -59,8 +73,12 @@ final class KeyRules {
       }
       cache.putIfAbsent(key, rule);
     }
+    recent[slot] = new Recent(key, h, rule);
     return rule;
   }
+
+  /** A key and its rule, in front of the map. Final fields: safe to publish through a race. */
+  private record Recent(String key, int hash, Rule rule) {}
 
   private Rule resolve(String key) {
     boolean isNever = never.stream().anyMatch(p -> p.matches(key));

@@ -530,11 +530,15 @@ final class MessageJson {
    */
   private static long plainUtf8(byte[] u, int i, int n) {
     int continuation = 0;
-    // Eight bytes at a time while none of them ends the run (prompts are long runs).
+    // Eight bytes at a time (prompts are long runs). The word that ends the run says where: its
+    // lowest flagged byte is the first one that ends it, so no byte is read twice.
     for (; i + 8 <= n; i += 8) {
       long x = Utf8Length.word(u, i);
-      if (Utf8Length.hasByte(x, '"') || Utf8Length.hasByte(x, '\\') || Utf8Length.hasControl(x)) {
-        break; // one of these eight: found below
+      long stops = Utf8Length.runEnds(x);
+      if (stops != 0) {
+        int before = Long.numberOfTrailingZeros(stops) >>> 3; // bytes of the run in this word
+        continuation += Utf8Length.continuationBytes(x & ((1L << (before << 3)) - 1));
+        return ((long) (i + before) << 32) | continuation;
       }
       continuation += Utf8Length.continuationBytes(x);
     }

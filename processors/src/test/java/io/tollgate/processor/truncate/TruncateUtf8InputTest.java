@@ -3,6 +3,7 @@ package io.tollgate.processor.truncate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
@@ -12,6 +13,7 @@ import io.tollgate.core.model.Values;
 import io.tollgate.core.testing.RecordingConsumer;
 import io.tollgate.core.testing.Spans;
 import io.tollgate.core.testing.StringForm;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +122,44 @@ class TruncateUtf8InputTest {
     assertThat(v.codePointCount(0, v.length())).isEqualTo(4096);
     assertThat(v).startsWith(text.substring(0, text.offsetByCodePoints(0, 4000)));
     TruncateProcessorTest.assertNoLoneSurrogate(v);
+  }
+
+  @Test
+  void aCutValueIsItsOwnExactArrayWhateverFormTheInputBytesHave() {
+    String text = repeatToCodePoints("a" + CJK + EMOJI + ACCENTS, 6000);
+    String json =
+        "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\""
+            + text
+            + "\"}]}]";
+    for (String key : List.of("tool.output", "gen_ai.input.messages")) {
+      String value = key.equals("tool.output") ? text : json;
+      byte[] in = value.getBytes(StandardCharsets.UTF_8);
+      byte[] padded = new byte[in.length + 8];
+      System.arraycopy(in, 0, padded, 4, in.length);
+      byte[] paddedBefore = padded.clone();
+      Span expected = run(TruncateConfig.defaults(), spanWith(key, Values.of(value)));
+      List<ByteString> forms =
+          List.of(
+              UnsafeByteOperations.unsafeWrap(in), // read in place
+              UnsafeByteOperations.unsafeWrap(padded, 4, in.length), // a slice: copied
+              ByteString.copyFrom(in, 0, 100)
+                  .concat(ByteString.copyFrom(in, 100, in.length - 100))); // a rope: copied
+      for (ByteString form : forms) {
+        AnyValue input = AnyValue.newBuilder().setStringValueBytes(form).build();
+        Span out = run(TruncateConfig.defaults(), spanWith(key, input));
+        assertThat(out.getAttributesList()).as(key).isEqualTo(expected.getAttributesList());
+        // The cut value is one whole array of exactly its size: not the input's, which it must
+        // not keep alive.
+        ByteString cut = out.getAttributes(0).getValue().getStringValueBytes();
+        byte[] own = Utf8Arrays.readOnly(cut);
+        assertThat(Utf8Arrays.readOnly(cut)).isSameAs(own);
+        assertThat(own).hasSize(cut.size()).isNotSameAs(in).isNotSameAs(padded);
+        assertThat(cut.size()).isLessThan(in.length);
+      }
+      // Read, never written.
+      assertThat(new String(in, StandardCharsets.UTF_8)).isEqualTo(value);
+      assertThat(padded).isEqualTo(paddedBefore);
+    }
   }
 
   @Test
