@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Most attributes are short. For them the cost is one length comparison against the smallest
  * configured limit; only longer ones are looked up in the key rules. Lengths are first read from
- * the UTF-8 bytes (at least one byte per code point), so a value that fits is never converted to
- * a {@code String} (a value received as bytes) nor encoded (a value held as a String). A value that
+ * the UTF-8 bytes (at least one byte per code point), so a value that fits is never converted to a
+ * {@code String} (a value received as bytes) nor encoded (a value held as a String). A value that
  * is cut is cut on its UTF-8 bytes as well (plain text, and message JSON as Jackson writes it) and
  * passed on as bytes: neither decoded to UTF-16 nor encoded back for export.
  */
@@ -41,8 +41,7 @@ final class TruncateProcessor implements Processor {
   private final Counter cutAttributes;
   private final TracesConsumer next;
 
-  TruncateProcessor(
-      KeyRules rules, Cutter cutter, Counter cutAttributes, TracesConsumer next) {
+  TruncateProcessor(KeyRules rules, Cutter cutter, Counter cutAttributes, TracesConsumer next) {
     this.rules = rules;
     this.cutter = cutter;
     this.json = new JsonCutter(cutter);
@@ -114,8 +113,8 @@ final class TruncateProcessor implements Processor {
   }
 
   /**
-   * The value cut to the rule's limit, or null when nothing needed cutting. In arrays and maps
-   * the limit applies to each string inside.
+   * The value cut to the rule's limit, or null when nothing needed cutting. In arrays and maps the
+   * limit applies to each string inside.
    */
   private AnyValue cut(AnyValue v, KeyRules.Rule rule) {
     switch (v.getValueCase()) {
@@ -164,20 +163,20 @@ final class TruncateProcessor implements Processor {
   }
 
   /**
-   * An upper bound of the code points of a string value, or of each string in an array or map,
-   * that converts nothing: its encoded size (the UTF-8 bytes, at least one per code point, plus
-   * tags and lengths). Free for a value held as bytes; a value held as a String is measured once
-   * and protobuf keeps the size, which export needs anyway. (Asking for its bytes would encode it,
-   * and drop the String it holds.)
+   * An upper bound of the code points of a string value, or of each string in an array or map, that
+   * converts nothing: its encoded size (the UTF-8 bytes, at least one per code point, plus tags and
+   * lengths). Free for a value held as bytes; a value held as a String is measured once and
+   * protobuf keeps the size, which export needs anyway. (Asking for its bytes would encode it, and
+   * drop the String it holds.)
    */
   private static int encodedSize(AnyValue v) {
     return v.getSerializedSize();
   }
 
   /**
-   * A string value held as {@code utf8} cut to {@code limit} code points, or null when it fits:
-   * the same text as {@link #cutString} gives for the decoded value. Decided and cut on the bytes:
-   * a value that fits stays bytes, and a cut one is made of its bytes, never decoded to UTF-16 and
+   * A string value held as {@code utf8} cut to {@code limit} code points, or null when it fits: the
+   * same text as {@link #cutString} gives for the decoded value. Decided and cut on the bytes: a
+   * value that fits stays bytes, and a cut one is made of its bytes, never decoded to UTF-16 and
    * encoded back. The rare value that the bytes path does not take (message JSON not written as
    * Jackson writes it, a suffix with a lone surrogate) is decoded and cut as a String.
    */
@@ -214,7 +213,7 @@ final class TruncateProcessor implements Processor {
     // The array is ours and never written again: the value wraps it without a copy. It is valid
     // UTF-8 by construction (a prefix cut before a lead byte of valid UTF-8, and a suffix without
     // lone surrogates), so protobuf need not check it again.
-    return ValidUtf8Values.of(out);
+    return Values.ofValidUtf8(out);
   }
 
   /** Whether the value starts with a character that {@link #looksLikeJson} skips as blank. */

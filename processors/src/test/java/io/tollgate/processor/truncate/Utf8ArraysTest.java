@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
-import io.opentelemetry.proto.common.v1.AnyValue;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -16,8 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class Utf8ArraysTest {
 
-  private static final byte[] TEXT =
-      "Grüße, 漢字 😀 and more".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] TEXT = "Grüße, 漢字 😀 and more".getBytes(StandardCharsets.UTF_8);
 
   @Test
   void aWholeArrayIsReadInPlace() {
@@ -45,16 +43,5 @@ class Utf8ArraysTest {
     assertThat(Utf8Arrays.readOnly(rope)).isEqualTo(TEXT);
     assertThat(Utf8Arrays.readOnly(nio)).isEqualTo(TEXT);
     assertThat(Utf8Arrays.readOnly(ByteString.EMPTY)).isEmpty();
-  }
-
-  @Test
-  void valuesAreBuiltWithoutTheCheckAndEqualCheckedOnes() {
-    assertThat(ValidUtf8Values.unchecked()).isTrue();
-    AnyValue mine = ValidUtf8Values.of(TEXT.clone());
-    AnyValue checked =
-        AnyValue.newBuilder().setStringValueBytes(ByteString.copyFrom(TEXT)).build();
-    assertThat(mine).isEqualTo(checked);
-    assertThat(mine.toByteString()).isEqualTo(checked.toByteString());
-    assertThat(mine.getStringValue()).isEqualTo(new String(TEXT, StandardCharsets.UTF_8));
   }
 }
