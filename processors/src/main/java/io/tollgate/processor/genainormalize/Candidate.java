@@ -10,6 +10,7 @@ import java.util.List;
  */
 final class Candidate {
 
+  /** No attributes or events; shared, so never written to (as are {@link #only}'s arrays). */
   static final int[] NONE = new int[0];
 
   final Dialect dialect;
@@ -48,7 +49,23 @@ final class Candidate {
         rule.hint(),
         rule.fallback(),
         c,
-        rule.hint() ? NONE : new int[] {attr},
+        rule.hint() ? NONE : only(attr),
         NONE);
+  }
+
+  /**
+   * {@code {attr}}: shared for the first attributes (a candidate of one attribute is the common
+   * case, one per source the span has), so never written to.
+   */
+  static int[] only(int attr) {
+    return attr < ONLY.length ? ONLY[attr] : new int[] {attr};
+  }
+
+  private static final int[][] ONLY = new int[256][];
+
+  static {
+    for (int i = 0; i < ONLY.length; i++) {
+      ONLY[i] = new int[] {i};
+    }
   }
 }

@@ -46,8 +46,52 @@ final class MappingTable {
 
   private final boolean[] targetHasFamilies;
 
-  /** What the table knows about one attribute key; one lookup per key in the scan. */
-  record KeyInfo(int target, List<Rule> rules) {}
+  /**
+   * What the table knows about one attribute key; one lookup per key in the scan. Its rules come
+   * as an array with each rule's target ordinal beside it: the scan of every GenAI span walks them
+   * without an iterator and without looking each target up by name.
+   */
+  static final class KeyInfo {
+    private final int target;
+    private final List<Rule> rules;
+    private final Rule[] ruleArray;
+    private final int[] ruleTargets;
+
+    KeyInfo(int target, List<Rule> rules, Map<String, Integer> targetIndex) {
+      this.target = target;
+      this.rules = rules;
+      int n = rules == null ? 0 : rules.size();
+      this.ruleArray = new Rule[n];
+      this.ruleTargets = new int[n];
+      for (int i = 0; i < n; i++) {
+        ruleArray[i] = rules.get(i);
+        ruleTargets[i] = targetIndex.get(ruleArray[i].target());
+      }
+    }
+
+    /** The ordinal of the target this key is, or -1. */
+    int target() {
+      return target;
+    }
+
+    /** The rules reading this key, or null. */
+    List<Rule> rules() {
+      return rules;
+    }
+
+    int ruleCount() {
+      return ruleArray.length;
+    }
+
+    Rule rule(int i) {
+      return ruleArray[i];
+    }
+
+    /** The target ordinal of {@link #rule}{@code (i)}. */
+    int ruleTarget(int i) {
+      return ruleTargets[i];
+    }
+  }
 
   /** Targets that indexed families or events can also feed (see Families). */
   private static final Set<String> FAMILY_TARGETS =
@@ -105,8 +149,9 @@ final class MappingTable {
       targetHasFamilies[i] = FAMILY_TARGETS.contains(targetNames[i]);
     }
     Map<String, KeyInfo> k = new HashMap<>((index.size() + rulesByKey.size()) * 2);
-    index.forEach((name, ordinal) -> k.put(name, new KeyInfo(ordinal, rulesByKey.get(name))));
-    rulesByKey.forEach((name, rules) -> k.putIfAbsent(name, new KeyInfo(-1, rules)));
+    index.forEach(
+        (name, ordinal) -> k.put(name, new KeyInfo(ordinal, rulesByKey.get(name), index)));
+    rulesByKey.forEach((name, rules) -> k.putIfAbsent(name, new KeyInfo(-1, rules, index)));
     this.keys = k; // never handed out; a plain HashMap keeps the per-key lookup short
     for (String key : k.keySet()) {
       int n = key.length();
