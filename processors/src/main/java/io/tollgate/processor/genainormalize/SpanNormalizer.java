@@ -504,6 +504,12 @@ final class SpanNormalizer {
         }
       }
     }
+    // Removals first: the list then has room for what is added (removing sources frees more
+    // places than the targets take), instead of growing into a new array. The result is the same
+    // list: no key written is removed, and what is added goes to the end either way.
+    if (ch.removeCount > 0) {
+      out.changed |= attrs.removeIf(ch) > 0;
+    }
     for (int w = 0; w < ch.writeCount; w++) {
       String key = ch.writeKeys[w];
       AnyValue value = ch.writeValues[w];
@@ -514,9 +520,6 @@ final class SpanNormalizer {
         attrs.putAt(at, key, value);
         out.changed = true;
       }
-    }
-    if (ch.removeCount > 0) {
-      out.changed |= attrs.removeIf(ch) > 0;
     }
     if (removeEvents != null) {
       Set<Span.Event.Builder> evs = removeEvents;

@@ -290,7 +290,7 @@ final class SpanScan implements Converter.Context {
           boolean oi = key.startsWith("prompt.", restOf(p));
           Family f = oi ? Family.OI_PROMPTS : Family.OLD_PROMPTS;
           if (table.enabled(f.dialect)) {
-            add(f, indexOf(p), key.substring(restOf(p)), i);
+            add(f, indexOf(p), field(key, restOf(p)), i);
           }
         }
         return;
@@ -339,9 +339,32 @@ final class SpanScan implements Converter.Context {
     if (p < 0) {
       return false;
     }
-    add(f, indexOf(p), key.substring(restOf(p)), i);
+    add(f, indexOf(p), field(key, restOf(p)), i);
     return true;
   }
+
+  /**
+   * {@code key.substring(from)}, the field of a family element ({@code role}, {@code content},
+   * {@code message.content}...): taken from a small cache of the fields met before, which are the
+   * same few on every span. The cache holds attribute keys, never values, and stays this size.
+   */
+  private String field(String key, int from) {
+    int n = key.length() - from;
+    int h = n;
+    for (int i = from, end = key.length(); i < end; i++) {
+      h = 31 * h + key.charAt(i);
+    }
+    int slot = (h ^ (h >>> 16)) & (fieldNames.length - 1);
+    String f = fieldNames[slot];
+    if (f != null && f.length() == n && key.startsWith(f, from)) {
+      return f;
+    }
+    f = key.substring(from);
+    fieldNames[slot] = f;
+    return f;
+  }
+
+  private final String[] fieldNames = new String[64];
 
   private void add(Family f, int index, String field, int attr) {
     Indexed ix = families[f.ordinal()];
