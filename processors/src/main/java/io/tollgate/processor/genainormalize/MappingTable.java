@@ -56,10 +56,12 @@ final class MappingTable {
     private final List<Rule> rules;
     private final Rule[] ruleArray;
     private final int[] ruleTargets;
+    private final Fact fact;
 
-    KeyInfo(int target, List<Rule> rules, Map<String, Integer> targetIndex) {
+    KeyInfo(String key, int target, List<Rule> rules, Map<String, Integer> targetIndex) {
       this.target = target;
       this.rules = rules;
+      this.fact = Fact.of(key);
       int n = rules == null ? 0 : rules.size();
       this.ruleArray = new Rule[n];
       this.ruleTargets = new int[n];
@@ -90,6 +92,32 @@ final class MappingTable {
     /** The target ordinal of {@link #rule}{@code (i)}. */
     int ruleTarget(int i) {
       return ruleTargets[i];
+    }
+
+    /** What the scan notes about the span when it meets this key (see {@link SpanScan}). */
+    Fact fact() {
+      return fact;
+    }
+  }
+
+  /** Keys whose value conditions other rules ({@link Condition}): the scan keeps their value. */
+  enum Fact {
+    NONE,
+    AI_OPERATION_ID,
+    OPENINFERENCE_SPAN_KIND,
+    TRACELOOP_SPAN_KIND;
+
+    static Fact of(String key) {
+      switch (key) {
+        case "ai.operationId":
+          return AI_OPERATION_ID;
+        case "openinference.span.kind":
+          return OPENINFERENCE_SPAN_KIND;
+        case "traceloop.span.kind":
+          return TRACELOOP_SPAN_KIND;
+        default:
+          return NONE;
+      }
     }
   }
 
@@ -150,8 +178,8 @@ final class MappingTable {
     }
     Map<String, KeyInfo> k = new HashMap<>((index.size() + rulesByKey.size()) * 2);
     index.forEach(
-        (name, ordinal) -> k.put(name, new KeyInfo(ordinal, rulesByKey.get(name), index)));
-    rulesByKey.forEach((name, rules) -> k.putIfAbsent(name, new KeyInfo(-1, rules, index)));
+        (name, ordinal) -> k.put(name, new KeyInfo(name, ordinal, rulesByKey.get(name), index)));
+    rulesByKey.forEach((name, rules) -> k.putIfAbsent(name, new KeyInfo(name, -1, rules, index)));
     this.keys = k; // never handed out; a plain HashMap keeps the per-key lookup short
     for (String key : k.keySet()) {
       int n = key.length();

@@ -628,10 +628,9 @@ final class SpanNormalizer {
     /** Whether attributes with {@code key} are removed. */
     @Override
     public boolean test(String key) {
-      int hash = key.hashCode();
       for (int i = 0; i < removeCount; i++) {
         String k = removeKeys[i];
-        if (k == key || (k.hashCode() == hash && k.equals(key))) {
+        if (k == key || k.equals(key)) { // most keys differ in length: no hash, no bytes read
           return true;
         }
       }

@@ -248,20 +248,20 @@ final class SpanScan implements Converter.Context {
         for (int r = 0, k = info.ruleCount(); r < k; r++) {
           addHit(info.rule(r), info.ruleTarget(r), i);
         }
-        captureFacts(key, i);
+        captureFact(info.fact(), i);
       }
     }
   }
 
-  private void captureFacts(String key, int i) {
-    switch (key) {
-      case "ai.operationId":
+  private void captureFact(MappingTable.Fact fact, int i) {
+    switch (fact) {
+      case AI_OPERATION_ID:
         aiOperationId = stringAt(i);
         break;
-      case "openinference.span.kind":
+      case OPENINFERENCE_SPAN_KIND:
         oiKind = stringAt(i);
         break;
-      case "traceloop.span.kind":
+      case TRACELOOP_SPAN_KIND:
         traceloopKind = stringAt(i);
         break;
       default:
