@@ -19,6 +19,7 @@ import io.tollgate.core.model.Values;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
@@ -345,6 +346,11 @@ final class Json {
 
   static ArrayNode array() {
     return NODES.arrayNode();
+  }
+
+  /** An array that will hold about {@code elements} elements (the factory's grows to ten). */
+  static ArrayNode array(int elements) {
+    return new ArrayNode(NODES, new ArrayList<>(elements));
   }
 
   /** An OTLP value as JSON: maps become objects, arrays arrays, bytes base64. */

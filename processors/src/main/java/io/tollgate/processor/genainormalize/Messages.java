@@ -44,7 +44,7 @@ final class Messages {
   static ObjectNode message(String role) {
     ObjectNode m = Json.object(5); // role, parts; a tool call id, a name, a finish reason
     m.put("role", role);
-    m.putArray("parts");
+    m.set("parts", Json.array(2)); // mostly one part: the text
     return m;
   }
 
