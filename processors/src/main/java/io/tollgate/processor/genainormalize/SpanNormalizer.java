@@ -120,7 +120,7 @@ final class SpanNormalizer {
     }
     w.inUse = true;
     try {
-      normalize(span, out, w.scan, w.changes, w.resolved, w.cands);
+      normalize(span, out, w.scan, w.changes, w.resolved, w.cands, w.pool);
     } finally {
       w.release();
     }
@@ -133,7 +133,8 @@ final class SpanNormalizer {
       SpanScan s,
       Changes ch,
       AnyValue[] resolved,
-      List<Candidate> cands) {
+      List<Candidate> cands,
+      Candidate.Pool pool) {
     s.start(span);
     s.scan();
     for (int t = 0; t < table.targetCount(); t++) {
@@ -144,13 +145,14 @@ final class SpanNormalizer {
       String name = table.targetName(t);
       ValueType type = table.targetType(t);
       cands.clear();
+      pool.reuse(); // the candidates of the previous target are done with
       boolean deferred = false;
       for (int h = first; h >= 0; h = s.nextHit(h)) {
         if (isDeferrable(s.hitRule(h))) {
           deferred = true;
           continue;
         }
-        addCandidate(s, h, cands, ch);
+        addCandidate(s, h, cands, ch, pool);
       }
       if (table.hasFamilies(t)) {
         familyCandidates(s, name, cands, out);
@@ -160,7 +162,7 @@ final class SpanNormalizer {
         // request, is parsed and rewritten only on spans that have nothing better).
         for (int h = first; h >= 0; h = s.nextHit(h)) {
           if (isDeferrable(s.hitRule(h))) {
-            addCandidate(s, h, cands, ch);
+            addCandidate(s, h, cands, ch, pool);
           }
         }
       }
@@ -182,7 +184,8 @@ final class SpanNormalizer {
   }
 
   /** Converts the source of one hit into a candidate, or records why it stays. */
-  private void addCandidate(SpanScan s, int h, List<Candidate> cands, Changes ch) {
+  private void addCandidate(
+      SpanScan s, int h, List<Candidate> cands, Changes ch, Candidate.Pool pool) {
     Rule r = s.hitRule(h);
     int attr = s.hitAttr(h);
     if (!s.holds(r.when())) {
@@ -204,7 +207,7 @@ final class SpanNormalizer {
       ch.keepAttr(attr);
       ch.partlyRead.set(attr);
     }
-    cands.add(Candidate.of(r, c, attr));
+    cands.add(pool.next().set(r, c, attr));
   }
 
   /**
@@ -544,6 +547,7 @@ final class SpanNormalizer {
     final Changes changes = new Changes();
     final AnyValue[] resolved;
     final ArrayList<Candidate> cands = new ArrayList<>();
+    final Candidate.Pool pool = new Candidate.Pool();
     boolean inUse;
 
     Scratch(MappingTable table) {
@@ -556,6 +560,7 @@ final class SpanNormalizer {
       changes.clear();
       Arrays.fill(resolved, null);
       cands.clear();
+      pool.release();
       inUse = false;
     }
   }
