@@ -101,7 +101,12 @@ final class Candidate {
       }
       used = 0;
       reached = 0;
+      if (candidates.length > KEEP) { // a span with thousands of sources: not kept for the next
+        candidates = new Candidate[8];
+      }
     }
+
+    private static final int KEEP = 1024;
   }
 
   /**

@@ -590,6 +590,8 @@ final class SpanNormalizer {
     /** What is removed: consumed and not kept (attributes, then events). */
     final BitSet gone = new BitSet();
 
+    private static final int KEEP = 1024;
+
     /** Keys of the attributes to remove (every entry with such a key goes). */
     private String[] removeKeys = new String[16];
 
@@ -671,6 +673,9 @@ final class SpanNormalizer {
       writeCount = 0;
       Arrays.fill(removeKeys, 0, removeCount, null);
       removeCount = 0;
+      if (removeKeys.length > KEEP) { // a span with thousands of sources: not kept for the next
+        removeKeys = new String[16];
+      }
       consumedAttrs.clear();
       keptAttrs.clear();
       consumedEvents.clear();

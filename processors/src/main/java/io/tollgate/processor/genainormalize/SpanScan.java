@@ -108,6 +108,9 @@ final class SpanScan implements Converter.Context {
 
   private static final int FAMILIES = Family.values().length;
 
+  /** Hit arrays that grew past this are let go after the span. */
+  private static final int KEEP_HITS = 1024;
+
   String aiOperationId;
   String oiKind;
   String traceloopKind;
@@ -155,6 +158,11 @@ final class SpanScan implements Converter.Context {
     attrs = null;
     Arrays.fill(hitRules, 0, hitCount, null);
     hitCount = 0;
+    if (hitRules.length > KEEP_HITS) { // a span with thousands of sources: not kept for the next
+      hitRules = new Rule[16];
+      hitAttrs = new int[16];
+      nextHit = new int[16];
+    }
     if (anyFamily) {
       Arrays.fill(families, null);
       anyFamily = false;

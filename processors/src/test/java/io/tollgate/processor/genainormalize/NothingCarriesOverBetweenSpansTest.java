@@ -161,6 +161,23 @@ class NothingCarriesOverBetweenSpansTest {
     }
   }
 
+  @Test
+  void aSpanWithThousandsOfSourcesLeavesNothingBehind() throws Exception {
+    // The same sources thousands of times over (the working arrays grow, then are let go).
+    Span.Builder huge = span("openai.chat", "gen_ai.system", "openai");
+    for (int i = 0; i < 3000; i++) {
+      huge.addAttributes(Spans.kv("gen_ai.usage.prompt_tokens", 10 + i));
+      huge.addAttributes(Spans.kv("llm.request.model", "gpt-4o"));
+    }
+    Fixture shared = new Fixture();
+    SpanRecord out = shared.run(huge);
+    assertThat(out.attributes().getLong("gen_ai.usage.input_tokens")).isNotNull();
+    for (int i = 0; i < SPANS.size(); i++) {
+      byte[] alone = bytes(new Fixture().run(SPANS.get(i).get()));
+      assertSame(bytes(shared.run(SPANS.get(i).get())), alone, "span " + i + " after the big one");
+    }
+  }
+
   /** The spans in {@code order} as one batch, each as it leaves the processor. */
   private static List<byte[]> run(Fixture f, List<Integer> order) {
     Span.Builder[] spans = new Span.Builder[order.size()];
