@@ -978,7 +978,26 @@ final class Families {
       for (TreeMap<String, Integer> f : ix.byIndex.values()) {
         total += f.size();
       }
-      return total - new java.util.HashSet<>(used).size();
+      return total - distinctUsed();
+    }
+
+    /** How many attributes were read (one read twice counts once), without a set of boxes. */
+    private int distinctUsed() {
+      int n = used.size();
+      if (n < 2) {
+        return n;
+      }
+      long[] seen = new long[(attrs.size() + 63) >>> 6];
+      int distinct = 0;
+      for (int i = 0; i < n; i++) {
+        int a = used.get(i);
+        long bit = 1L << a;
+        if ((seen[a >>> 6] & bit) == 0) {
+          seen[a >>> 6] |= bit;
+          distinct++;
+        }
+      }
+      return distinct;
     }
   }
 }

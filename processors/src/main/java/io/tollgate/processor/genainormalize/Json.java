@@ -19,9 +19,11 @@ import io.tollgate.core.model.Values;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 
 /** JSON reading and writing with numbers kept exactly as sent. */
 final class Json {
@@ -333,8 +335,22 @@ final class Json {
     return NODES.objectNode();
   }
 
+  /**
+   * An object that will hold about {@code fields} fields: its map is sized for them (the
+   * factory's starts at sixteen places, and the message JSON is mostly objects of two to five
+   * fields, built for every GenAI span). The same node as {@link #object()} otherwise.
+   */
+  static ObjectNode object(int fields) {
+    return new ObjectNode(NODES, new LinkedHashMap<>((int) Math.ceil(fields / 0.75)));
+  }
+
   static ArrayNode array() {
     return NODES.arrayNode();
+  }
+
+  /** An array that will hold about {@code elements} elements (the factory's grows to ten). */
+  static ArrayNode array(int elements) {
+    return new ArrayNode(NODES, new ArrayList<>(elements));
   }
 
   /** An OTLP value as JSON: maps become objects, arrays arrays, bytes base64. */

@@ -76,6 +76,143 @@ final class JsonBytes {
   }
 
   /**
+   * Where the JSON string body from {@code from} ends (the index of its closing quote), when every
+   * escape in it is exactly what {@link #escape} writes for the character it stands for (so the
+   * body is the escaped form of its text, byte for byte); -1 when one is not (e.g. {@code \/},
+   * {@code \\u00e9}, {@code \\u000A} for {@code \n}, lower-case hex), on a raw control character,
+   * or when there is no closing quote. {@code from} is in the body (its start, or any byte of it
+   * before the first escape).
+   */
+  static int canonicalEnd(byte[] b, int from, int end) {
+    int j = nextEscape(b, from, end);
+    while (j < end) {
+      int c = b[j];
+      if (c == '"') {
+        return j;
+      }
+      if (c != '\\') {
+        return -1; // a raw control character: not JSON
+      }
+      int n = canonicalEscapeLength(b, j, end);
+      if (n == 0) {
+        return -1;
+      }
+      j = nextEscape(b, j + n, end);
+    }
+    return -1;
+  }
+
+  /**
+   * The length of the escape at {@code b[j]} (a backslash) when it is the one {@link #escape}
+   * writes for the character it stands for, else 0.
+   */
+  private static int canonicalEscapeLength(byte[] b, int j, int end) {
+    if (j + 1 >= end) {
+      return 0;
+    }
+    int e = b[j + 1];
+    int c;
+    switch (e) {
+      case '"':
+      case '\\':
+        c = e;
+        break;
+      case 'b':
+        c = '\b';
+        break;
+      case 'f':
+        c = '\f';
+        break;
+      case 'n':
+        c = '\n';
+        break;
+      case 'r':
+        c = '\r';
+        break;
+      case 't':
+        c = '\t';
+        break;
+      case 'u':
+        {
+          if (j + 5 >= end || b[j + 2] != '0' || b[j + 3] != '0') {
+            return 0;
+          }
+          int hi = upperHex(b[j + 4]);
+          int lo = upperHex(b[j + 5]);
+          if (hi < 0 || lo < 0) {
+            return 0;
+          }
+          int u = hi << 4 | lo;
+          return u < 0x80 && ESCAPES[u] < 0 ? 6 : 0; // escapeAscii: backslash, u00, upper-case hex
+        }
+      default:
+        return 0;
+    }
+    return ESCAPES[c] == e ? 2 : 0;
+  }
+
+  /** The value of an upper-case hex digit as {@link #escapeAscii} writes them, or -1. */
+  private static int upperHex(int d) {
+    if (d >= '0' && d <= '9') {
+      return d - '0';
+    }
+    if (d >= 'A' && d <= 'F') {
+      return d - 'A' + 10;
+    }
+    return -1;
+  }
+
+  /**
+   * Decodes a body that {@link #canonicalEnd} accepted: {@code b[off, off + len)} to {@code out}
+   * (at least {@code len} long); returns the length written.
+   */
+  static int unescapeCanonical(byte[] b, int off, int len, byte[] out) {
+    int o = 0;
+    int i = off;
+    int end = off + len;
+    while (i < end) {
+      int j = nextEscape(b, i, end);
+      System.arraycopy(b, i, out, o, j - i);
+      o += j - i;
+      if (j == end) {
+        break;
+      }
+      int e = b[j + 1];
+      switch (e) {
+        case 'b':
+          out[o++] = '\b';
+          i = j + 2;
+          break;
+        case 'f':
+          out[o++] = '\f';
+          i = j + 2;
+          break;
+        case 'n':
+          out[o++] = '\n';
+          i = j + 2;
+          break;
+        case 'r':
+          out[o++] = '\r';
+          i = j + 2;
+          break;
+        case 't':
+          out[o++] = '\t';
+          i = j + 2;
+          break;
+        case 'u':
+          out[o++] = (byte) (upperHex(b[j + 4]) << 4 | upperHex(b[j + 5]));
+          i = j + 6;
+          break;
+        default: // a quote or a backslash
+          out[o++] = (byte) e;
+          i = j + 2;
+          break;
+      }
+    }
+    return o;
+  }
+
+  /**
    * The index of the first byte from {@code i} that is escaped (a control character, a quote or a
    * backslash), or {@code end}.
    */

@@ -23,14 +23,15 @@ import java.math.BigDecimal;
  * it into a String (then {@link JsonTreeWriter} encoded it again).
  *
  * <p>Only plain, valid JSON is read here, and the answer is then the same document: objects,
- * arrays, strings (escapes decoded to UTF-8; a string without escapes is a view of the source, no
- * copy), integers of up to 18 digits (an {@code IntNode} when the value fits an int, else a {@code
- * LongNode}), other numbers as {@code BigDecimal}s of their text (the mapper reads floats so and
- * keeps trailing zeros), {@code true}, {@code false}, {@code null}. Anything else, valid or not, is
- * left to Jackson (the answer is null): an escaped lone surrogate, a repeated key, a number with
- * more digits, nesting deeper than {@link #MAX_DEPTH}, very long strings and keys (Jackson limits
- * them), any syntax error, content after the document. {@code JsonTreeReaderTest} compares both
- * readers on generated documents.
+ * arrays, strings (a view of the source, no copy, when it has no escapes or only escapes exactly as
+ * {@link JsonTreeWriter} writes them, the text then decoded only when asked for; otherwise escapes
+ * decoded to UTF-8), integers of up to 18 digits (an {@code IntNode} when the value fits an int,
+ * else a {@code LongNode}), other numbers as {@code BigDecimal}s of their text (the mapper reads
+ * floats so and keeps trailing zeros), {@code true}, {@code false}, {@code null}. Anything else,
+ * valid or not, is left to Jackson (the answer is null): an escaped lone surrogate, a repeated key,
+ * a number with more digits, nesting deeper than {@link #MAX_DEPTH}, very long strings and keys
+ * (Jackson limits them), any syntax error, content after the document. {@code JsonTreeReaderTest}
+ * compares both readers on generated documents.
  */
 final class JsonTreeReader {
 
@@ -207,6 +208,15 @@ final class JsonTreeReader {
     if (close < end && b[close] == '"' && close - start <= MAX_STRING) {
       pos = close + 1;
       return new Utf8TextNode(source.substring(start - base, close - base));
+    }
+    if (JsonBytes.ESCAPES_AS_SCANNED && close < end && b[close] == '\\') {
+      // Escapes as the writer writes them (a prompt's newlines and quotes): the node keeps the
+      // escaped bytes, which the writer copies back as they are; the text is decoded if asked for.
+      int quote = JsonBytes.canonicalEnd(b, close, end);
+      if (quote >= 0 && quote - start <= MAX_STRING) {
+        pos = quote + 1;
+        return Utf8TextNode.ofEscaped(source.substring(start - base, quote - base));
+      }
     }
     byte[] text = unescape(start, MAX_STRING);
     if (text == null) {

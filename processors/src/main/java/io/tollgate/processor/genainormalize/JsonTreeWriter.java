@@ -84,7 +84,9 @@ final class JsonTreeWriter {
 
   private boolean value(JsonNode n, int depth) {
     if (n instanceof Utf8TextNode) {
-      return utf8(((Utf8TextNode) n).utf8());
+      Utf8TextNode t = (Utf8TextNode) n;
+      ByteString escaped = t.escaped();
+      return escaped != null ? escaped(escaped) : utf8(t.utf8());
     }
     Class<?> c = n.getClass();
     if (c == ObjectNode.class) {
@@ -248,6 +250,17 @@ final class JsonTreeWriter {
       size += JsonBytes.escape(array, off + i, n, buf, size);
     }
     ensure(1);
+    buf[size++] = '"';
+    return true;
+  }
+
+  /** A string already escaped as {@link #utf8} escapes (see {@link Utf8TextNode#ofEscaped}). */
+  private boolean escaped(ByteString body) {
+    int len = body.size();
+    ensure(len + 2);
+    buf[size++] = '"';
+    body.copyTo(buf, 0, size, len);
+    size += len;
     buf[size++] = '"';
     return true;
   }

@@ -46,8 +46,80 @@ final class MappingTable {
 
   private final boolean[] targetHasFamilies;
 
-  /** What the table knows about one attribute key; one lookup per key in the scan. */
-  record KeyInfo(int target, List<Rule> rules) {}
+  /**
+   * What the table knows about one attribute key; one lookup per key in the scan. Its rules come
+   * as an array with each rule's target ordinal beside it: the scan of every GenAI span walks them
+   * without an iterator and without looking each target up by name.
+   */
+  static final class KeyInfo {
+    private final int target;
+    private final List<Rule> rules;
+    private final Rule[] ruleArray;
+    private final int[] ruleTargets;
+    private final Fact fact;
+
+    KeyInfo(String key, int target, List<Rule> rules, Map<String, Integer> targetIndex) {
+      this.target = target;
+      this.rules = rules;
+      this.fact = Fact.of(key);
+      int n = rules == null ? 0 : rules.size();
+      this.ruleArray = new Rule[n];
+      this.ruleTargets = new int[n];
+      for (int i = 0; i < n; i++) {
+        ruleArray[i] = rules.get(i);
+        ruleTargets[i] = targetIndex.get(ruleArray[i].target());
+      }
+    }
+
+    /** The ordinal of the target this key is, or -1. */
+    int target() {
+      return target;
+    }
+
+    /** The rules reading this key, or null. */
+    List<Rule> rules() {
+      return rules;
+    }
+
+    int ruleCount() {
+      return ruleArray.length;
+    }
+
+    Rule rule(int i) {
+      return ruleArray[i];
+    }
+
+    /** The target ordinal of {@link #rule}{@code (i)}. */
+    int ruleTarget(int i) {
+      return ruleTargets[i];
+    }
+
+    /** What the scan notes about the span when it meets this key (see {@link SpanScan}). */
+    Fact fact() {
+      return fact;
+    }
+  }
+
+  /** Keys whose value conditions other rules ({@link Condition}): the scan keeps their value. */
+  enum Fact {
+    NONE,
+    AI_OPERATION_ID,
+    OPENINFERENCE_SPAN_KIND,
+    TRACELOOP_SPAN_KIND;
+
+    static Fact of(String key) {
+      switch (key) {
+        case "ai.operationId":
+          return AI_OPERATION_ID;
+        case "openinference.span.kind":
+          return OPENINFERENCE_SPAN_KIND;
+        case "traceloop.span.kind":
+          return TRACELOOP_SPAN_KIND;
+        default:
+          return NONE;
+      }
+    }
+  }
 
   /** Targets that indexed families or events can also feed (see Families). */
   private static final Set<String> FAMILY_TARGETS =
@@ -105,8 +177,9 @@ final class MappingTable {
       targetHasFamilies[i] = FAMILY_TARGETS.contains(targetNames[i]);
     }
     Map<String, KeyInfo> k = new HashMap<>((index.size() + rulesByKey.size()) * 2);
-    index.forEach((name, ordinal) -> k.put(name, new KeyInfo(ordinal, rulesByKey.get(name))));
-    rulesByKey.forEach((name, rules) -> k.putIfAbsent(name, new KeyInfo(-1, rules)));
+    index.forEach(
+        (name, ordinal) -> k.put(name, new KeyInfo(name, ordinal, rulesByKey.get(name), index)));
+    rulesByKey.forEach((name, rules) -> k.putIfAbsent(name, new KeyInfo(name, -1, rules, index)));
     this.keys = k; // never handed out; a plain HashMap keeps the per-key lookup short
     for (String key : k.keySet()) {
       int n = key.length();

@@ -42,9 +42,9 @@ final class Messages {
   private Messages() {}
 
   static ObjectNode message(String role) {
-    ObjectNode m = Json.object();
+    ObjectNode m = Json.object(5); // role, parts; a tool call id, a name, a finish reason
     m.put("role", role);
-    m.putArray("parts");
+    m.set("parts", Json.array(2)); // mostly one part: the text
     return m;
   }
 
@@ -58,21 +58,21 @@ final class Messages {
 
   /** A text part whose content is {@code content}, a string node (kept, not copied). */
   static ObjectNode textPart(JsonNode content) {
-    ObjectNode p = Json.object();
+    ObjectNode p = Json.object(2);
     p.put("type", "text");
     p.set("content", content);
     return p;
   }
 
   static ObjectNode reasoningPart(JsonNode content) {
-    ObjectNode p = Json.object();
+    ObjectNode p = Json.object(2);
     p.put("type", "reasoning");
     p.set("content", content);
     return p;
   }
 
   static ObjectNode toolCallPart(String id, String name, JsonNode arguments) {
-    ObjectNode p = Json.object();
+    ObjectNode p = Json.object(4);
     p.put("type", "tool_call");
     if (id != null) {
       p.put("id", id);
@@ -87,7 +87,7 @@ final class Messages {
   }
 
   static ObjectNode toolResponsePart(String id, JsonNode response) {
-    ObjectNode p = Json.object();
+    ObjectNode p = Json.object(3);
     p.put("type", "tool_call_response");
     if (id != null) {
       p.put("id", id);

@@ -10,21 +10,21 @@ import io.tollgate.core.model.Values;
 import io.tollgate.processor.genainormalize.GenAiNormalizeConfig.FinishReasons;
 import io.tollgate.processor.internal.GenAiOperations;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Normalises one span at a time: scan, then for each target in the table's order pick a value, then
  * write, remove and rename in one go. Nothing is changed until every decision is made, so a span
  * that makes the normaliser fail is passed on untouched.
  *
- * <p>Thread-safe: all state is per call.
+ * <p>Thread-safe: the working state of a span (its scan, the decisions, the candidates) is the
+ * calling thread's, reused from span to span and emptied after each (see {@link Scratch}).
  */
 final class SpanNormalizer {
 
@@ -45,7 +45,7 @@ final class SpanNormalizer {
   private static final String RETRIEVAL_DOCUMENTS = "gen_ai.retrieval.documents";
 
   /** What happened to one span; the processor sums these per batch for its metrics. */
-  static final class Outcome {
+  static final class Outcome implements Families.Unknowns {
     /** Bit per {@link Dialect} ordinal that contributed a value or a removal. */
     int dialects;
 
@@ -57,6 +57,11 @@ final class SpanNormalizer {
     int conflicts;
     int unconvertible;
     int unknownFields;
+
+    @Override
+    public void unknown(int count) {
+      unknownFields += count;
+    }
 
     void reset() {
       dialects = 0;
@@ -81,6 +86,9 @@ final class SpanNormalizer {
   private final int responseModelTarget;
   private final int finishReasonsTarget;
 
+  /** Each thread's working state; see {@link Scratch}. */
+  private final ThreadLocal<Scratch> scratch;
+
   SpanNormalizer(MappingTable table, GenAiNormalizeConfig config) {
     this.table = table;
     this.mode = config.finishReasons();
@@ -93,6 +101,7 @@ final class SpanNormalizer {
     this.requestModelTarget = table.targetOrdinal(REQUEST_MODEL);
     this.responseModelTarget = table.targetOrdinal(RESPONSE_MODEL);
     this.finishReasonsTarget = table.targetOrdinal(FINISH_REASONS);
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(table));
   }
 
   /**
@@ -105,49 +114,55 @@ final class SpanNormalizer {
     if (!SpanScan.isCandidate(span, table)) {
       return false;
     }
-    SpanScan s = new SpanScan(span, table);
-    s.scan();
-    Changes ch = new Changes(s.attrs.size());
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    List<SpanScan.Hit>[] byTarget = new List[table.targetCount()];
-    for (SpanScan.Hit h : s.hits) {
-      int t = table.targetOrdinal(h.rule().target());
-      if (byTarget[t] == null) {
-        byTarget[t] = new ArrayList<>(2);
-      }
-      byTarget[t].add(h);
+    Scratch w = scratch.get();
+    if (w.inUse) {
+      w = new Scratch(table); // not expected (nothing here calls back into the normaliser)
     }
+    w.inUse = true;
+    try {
+      normalize(span, out, w.scan, w.changes, w.resolved, w.cands, w.pool);
+    } finally {
+      w.release();
+    }
+    return true;
+  }
 
-    AnyValue[] resolved = new AnyValue[table.targetCount()];
-    List<Candidate> cands = new ArrayList<>();
-    Families.Unknowns unknowns = n -> out.unknownFields += n;
+  private void normalize(
+      SpanRecord span,
+      Outcome out,
+      SpanScan s,
+      Changes ch,
+      AnyValue[] resolved,
+      List<Candidate> cands,
+      Candidate.Pool pool) {
+    s.start(span);
+    s.scan();
     for (int t = 0; t < table.targetCount(); t++) {
-      if (byTarget[t] == null && s.existing[t] < 0 && !table.hasFamilies(t)) {
+      int first = s.firstHit(t);
+      if (first < 0 && s.existing[t] < 0 && !table.hasFamilies(t)) {
         continue;
       }
       String name = table.targetName(t);
       ValueType type = table.targetType(t);
       cands.clear();
+      pool.reuse(); // the candidates of the previous target are done with
       boolean deferred = false;
-      if (byTarget[t] != null) {
-        for (SpanScan.Hit h : byTarget[t]) {
-          if (isDeferrable(h.rule())) {
-            deferred = true;
-            continue;
-          }
-          addCandidate(s, h, cands, ch);
+      for (int h = first; h >= 0; h = s.nextHit(h)) {
+        if (isDeferrable(s.hitRule(h))) {
+          deferred = true;
+          continue;
         }
+        addCandidate(s, h, cands, ch, pool);
       }
       if (table.hasFamilies(t)) {
-        familyCandidates(s, name, cands, unknowns);
+        familyCandidates(s, name, cands, out);
       }
       if (deferred && s.existing[t] < 0 && allFallbacks(cands)) {
         // Only now may a fallback win: convert them (OpenInference's input.value, a whole
         // request, is parsed and rewritten only on spans that have nothing better).
-        for (SpanScan.Hit h : byTarget[t]) {
-          if (isDeferrable(h.rule())) {
-            addCandidate(s, h, cands, ch);
+        for (int h = first; h >= 0; h = s.nextHit(h)) {
+          if (isDeferrable(s.hitRule(h))) {
+            addCandidate(s, h, cands, ch, pool);
           }
         }
       }
@@ -166,32 +181,33 @@ final class SpanNormalizer {
     out.unknownFields += ch.partlyRead.cardinality();
     String newName = renameSpans ? inferenceSpanName(span, resolved) : null;
     apply(s, ch, newName, out);
-    return true;
   }
 
   /** Converts the source of one hit into a candidate, or records why it stays. */
-  private void addCandidate(SpanScan s, SpanScan.Hit h, List<Candidate> cands, Changes ch) {
-    Rule r = h.rule();
+  private void addCandidate(
+      SpanScan s, int h, List<Candidate> cands, Changes ch, Candidate.Pool pool) {
+    Rule r = s.hitRule(h);
+    int attr = s.hitAttr(h);
     if (!s.holds(r.when())) {
       return;
     }
-    Converted c = converter.convert(r, s.valueFor(r, h.attr()), s);
+    Converted c = converter.convert(r, s.valueFor(r, attr), s);
     if (c == Converted.ABSENT) {
       return;
     }
     if (!c.ok()) {
       if (!r.hint() && !r.fallback()) {
-        ch.keepAttr(h.attr());
-        ch.unconvertible.set(h.attr());
+        ch.keepAttr(attr);
+        ch.unconvertible.set(attr);
       }
       return;
     }
-    if (!r.hint() && !s.readWhole(r, h.attr())) {
+    if (!r.hint() && !s.readWhole(r, attr)) {
       // Part of the source has no home here: the value is written, the source stays.
-      ch.keepAttr(h.attr());
-      ch.partlyRead.set(h.attr());
+      ch.keepAttr(attr);
+      ch.partlyRead.set(attr);
     }
-    cands.add(Candidate.of(r, c, h.attr()));
+    cands.add(pool.next().set(r, c, attr));
   }
 
   /**
@@ -204,8 +220,8 @@ final class SpanNormalizer {
   }
 
   private static boolean allFallbacks(List<Candidate> cands) {
-    for (Candidate c : cands) {
-      if (!c.fallback) {
+    for (int i = 0, n = cands.size(); i < n; i++) {
+      if (!cands.get(i).fallback) {
         return false;
       }
     }
@@ -265,12 +281,14 @@ final class SpanNormalizer {
       cands.sort((a, b) -> Integer.compare(a.priority, b.priority));
     }
     boolean hasNonFallback = false;
-    for (Candidate c : cands) {
-      hasNonFallback |= !c.fallback;
+    int count = cands.size();
+    for (int i = 0; i < count; i++) {
+      hasNonFallback |= !cands.get(i).fallback;
     }
     Candidate winner = null;
     if (existing == null || overwrite) {
-      for (Candidate c : cands) {
+      for (int i = 0; i < count; i++) {
+        Candidate c = cands.get(i);
         if (existing != null && c.hint) {
           continue; // an inference never replaces what the span says
         }
@@ -293,7 +311,8 @@ final class SpanNormalizer {
         asSent = winner.asSent;
       }
     }
-    for (Candidate c : cands) {
+    for (int i = 0; i < count; i++) {
+      Candidate c = cands.get(i);
       if (c == winner || c.hint || c.fallback) {
         continue;
       }
@@ -454,29 +473,31 @@ final class SpanNormalizer {
   }
 
   private void apply(SpanScan s, Changes ch, String newName, Outcome out) {
-    if (ch.writes.isEmpty()
+    if (ch.writeCount == 0
         && ch.consumedAttrs.isEmpty()
         && ch.consumedEvents.isEmpty()
         && newName == null) {
       return; // the common case for spans already on the conventions
     }
     AttributeView attrs = s.attrs;
-    Set<String> removeKeys = Collections.emptySet();
     if (removeOriginals) {
-      BitSet gone = (BitSet) ch.consumedAttrs.clone();
+      BitSet gone = ch.gone;
+      gone.clear();
+      gone.or(ch.consumedAttrs);
       gone.andNot(ch.keptAttrs);
-      if (!gone.isEmpty()) {
-        removeKeys = new HashSet<>();
-        for (int i = gone.nextSetBit(0); i >= 0; i = gone.nextSetBit(i + 1)) {
-          removeKeys.add(attrs.key(i));
-        }
+      for (int i = gone.nextSetBit(0); i >= 0; i = gone.nextSetBit(i + 1)) {
         // A custom mapping may write a key it also reads from (a → b, b → c): keep what we wrote.
-        removeKeys.removeAll(ch.writes.keySet());
+        String key = attrs.key(i);
+        if (ch.writeIndex(key) < 0) {
+          ch.removeKey(key);
+        }
       }
     }
     Set<Span.Event.Builder> removeEvents = null;
     if (removeOriginals) {
-      BitSet gone = (BitSet) ch.consumedEvents.clone();
+      BitSet gone = ch.gone;
+      gone.clear();
+      gone.or(ch.consumedEvents);
       gone.andNot(ch.keptEvents);
       if (!gone.isEmpty()) {
         List<SpanEvent> events = s.span.events();
@@ -486,18 +507,22 @@ final class SpanNormalizer {
         }
       }
     }
-    for (Map.Entry<String, AnyValue> w : ch.writes.entrySet()) {
+    // Removals first: the list then has room for what is added (removing sources frees more
+    // places than the targets take), instead of growing into a new array. The result is the same
+    // list: no key written is removed, and what is added goes to the end either way.
+    if (ch.removeCount > 0) {
+      out.changed |= attrs.removeIf(ch) > 0;
+    }
+    for (int w = 0; w < ch.writeCount; w++) {
+      String key = ch.writeKeys[w];
+      AnyValue value = ch.writeValues[w];
       // One scan per write: the index found serves the comparison and the write.
-      int at = attrs.indexOf(w.getKey());
+      int at = attrs.indexOf(key);
       AnyValue before = at < 0 ? null : attrs.value(at);
-      if (!sameValue(w.getValue(), before)) {
-        attrs.putAt(at, w.getKey(), w.getValue());
+      if (!sameValue(value, before)) {
+        attrs.putAt(at, key, value);
         out.changed = true;
       }
-    }
-    if (!removeKeys.isEmpty()) {
-      Set<String> keys = removeKeys;
-      out.changed |= attrs.removeIf(keys::contains) > 0;
     }
     if (removeEvents != null) {
       Set<Span.Event.Builder> evs = removeEvents;
@@ -510,11 +535,49 @@ final class SpanNormalizer {
     }
   }
 
-  /** The decisions for one span, applied together at the end. */
-  private static final class Changes {
-    final Map<String, AnyValue> writes = new LinkedHashMap<>();
-    final BitSet consumedAttrs;
-    final BitSet keptAttrs;
+  /**
+   * A thread's working state for one span at a time: the scan, the decisions, the values resolved
+   * per target and the candidates of the target at hand. Reused from span to span (a GenAI span
+   * used to cost a dozen collections and arrays here) and emptied by {@link #release} after each,
+   * so that nothing of one span (its values, documents, the span itself) is kept alive by the
+   * thread or seen by the next span.
+   */
+  private static final class Scratch {
+    final SpanScan scan;
+    final Changes changes = new Changes();
+    final AnyValue[] resolved;
+    final ArrayList<Candidate> cands = new ArrayList<>();
+    final Candidate.Pool pool = new Candidate.Pool();
+    boolean inUse;
+
+    Scratch(MappingTable table) {
+      this.scan = new SpanScan(table);
+      this.resolved = new AnyValue[table.targetCount()];
+    }
+
+    void release() {
+      scan.release();
+      changes.clear();
+      Arrays.fill(resolved, null);
+      cands.clear();
+      pool.release();
+      inUse = false;
+    }
+  }
+
+  /**
+   * The decisions for one span, applied together at the end. Also the test {@link
+   * AttributeView#removeIf} applies: whether a key is one of those to remove.
+   */
+  private static final class Changes implements Predicate<String> {
+    /** The values to write, in the order first written; a key written again keeps its place. */
+    String[] writeKeys = new String[8];
+
+    AnyValue[] writeValues = new AnyValue[8];
+    int writeCount;
+
+    final BitSet consumedAttrs = new BitSet();
+    final BitSet keptAttrs = new BitSet();
     final BitSet consumedEvents = new BitSet();
     final BitSet keptEvents = new BitSet();
 
@@ -524,13 +587,61 @@ final class SpanNormalizer {
     /** Sources kept because only part of them was read (a JSON object with unmapped fields). */
     final BitSet partlyRead = new BitSet();
 
-    Changes(int attrCount) {
-      consumedAttrs = new BitSet(attrCount);
-      keptAttrs = new BitSet(attrCount);
-    }
+    /** What is removed: consumed and not kept (attributes, then events). */
+    final BitSet gone = new BitSet();
+
+    private static final int KEEP = 1024;
+
+    /** Keys of the attributes to remove (every entry with such a key goes). */
+    private String[] removeKeys = new String[16];
+
+    int removeCount;
 
     void write(String key, AnyValue value) {
-      writes.put(key, value);
+      int i = writeIndex(key);
+      if (i >= 0) {
+        writeValues[i] = value;
+        return;
+      }
+      if (writeCount == writeKeys.length) {
+        writeKeys = Arrays.copyOf(writeKeys, 2 * writeCount);
+        writeValues = Arrays.copyOf(writeValues, 2 * writeCount);
+      }
+      writeKeys[writeCount] = key;
+      writeValues[writeCount] = value;
+      writeCount++;
+    }
+
+    /** Where {@code key} is among the writes, or -1. */
+    int writeIndex(String key) {
+      for (int i = 0; i < writeCount; i++) {
+        if (writeKeys[i].equals(key)) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    void removeKey(String key) {
+      if (test(key)) {
+        return;
+      }
+      if (removeCount == removeKeys.length) {
+        removeKeys = Arrays.copyOf(removeKeys, 2 * removeCount);
+      }
+      removeKeys[removeCount++] = key;
+    }
+
+    /** Whether attributes with {@code key} are removed. */
+    @Override
+    public boolean test(String key) {
+      for (int i = 0; i < removeCount; i++) {
+        String k = removeKeys[i];
+        if (k == key || k.equals(key)) { // most keys differ in length: no hash, no bytes read
+          return true;
+        }
+      }
+      return false;
     }
 
     void consume(Candidate c) {
@@ -553,6 +664,25 @@ final class SpanNormalizer {
 
     void keepAttr(int a) {
       keptAttrs.set(a);
+    }
+
+    /** Forgets every decision (and lets go of the values) for the next span. */
+    void clear() {
+      Arrays.fill(writeKeys, 0, writeCount, null);
+      Arrays.fill(writeValues, 0, writeCount, null);
+      writeCount = 0;
+      Arrays.fill(removeKeys, 0, removeCount, null);
+      removeCount = 0;
+      if (removeKeys.length > KEEP) { // a span with thousands of sources: not kept for the next
+        removeKeys = new String[16];
+      }
+      consumedAttrs.clear();
+      keptAttrs.clear();
+      consumedEvents.clear();
+      keptEvents.clear();
+      unconvertible.clear();
+      partlyRead.clear();
+      gone.clear();
     }
   }
 }

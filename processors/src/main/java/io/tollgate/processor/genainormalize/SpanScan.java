@@ -15,7 +15,10 @@ import java.util.TreeMap;
 
 /**
  * What one pass over a span's attributes found: the table's rules that apply, the canonical
- * attributes already there, and the indexed message families. Lives for one span.
+ * attributes already there, and the indexed message families. Describes one span at a time: a
+ * thread's normaliser keeps one and {@link #start starts} it on each span (its arrays are reused:
+ * most spans of a GenAI application are scanned), then {@link #release releases} it, so that it
+ * holds nothing of a span once that span is done.
  */
 final class SpanScan implements Converter.Context {
 
@@ -61,10 +64,10 @@ final class SpanScan implements Converter.Context {
       for (Map.Entry<String, Integer> e : fields.entrySet()) {
         String k = e.getKey();
         if (k.startsWith(prefix)) {
-          int[] parsed = parseIndex(k, prefix.length());
-          if (parsed != null) {
-            out.computeIfAbsent(parsed[0], x -> new TreeMap<>())
-                .put(k.substring(parsed[1]), e.getValue());
+          long parsed = parseIndex(k, prefix.length());
+          if (parsed >= 0) {
+            out.computeIfAbsent(indexOf(parsed), x -> new TreeMap<>())
+                .put(k.substring(restOf(parsed)), e.getValue());
           }
         }
       }
@@ -79,19 +82,34 @@ final class SpanScan implements Converter.Context {
   static final int VERCEL_TOOL_CALLS = 2;
   static final int VERCEL_OBJECT = 3;
 
-  record Hit(Rule rule, int attr) {}
-
-  final SpanRecord span;
-  final AttributeView attrs;
+  SpanRecord span;
+  AttributeView attrs;
   final MappingTable table;
-  final List<Hit> hits = new ArrayList<>();
+
+  /*
+   * The rules that apply ("hits"), in the order of the scan: hit h is rule hitRules[h] reading
+   * attribute hitAttrs[h]. The hits of one target are chained in that order from firstHit[t]
+   * through nextHit[h] to -1, so that the normaliser takes them target by target without
+   * grouping them into lists.
+   */
+  private Rule[] hitRules = new Rule[16];
+  private int[] hitAttrs = new int[16];
+  private int[] nextHit = new int[16];
+  private int hitCount;
+  private final int[] firstHit;
+  private final int[] lastHit;
 
   /** Per target ordinal: the index of the canonical attribute already on the span, or -1. */
   final int[] existing;
 
   final int[] vercelOutput = {-1, -1, -1, -1};
-  private final Indexed[] families = new Indexed[Family.values().length];
+  private final Indexed[] families = new Indexed[FAMILIES];
   private boolean anyFamily;
+
+  private static final int FAMILIES = Family.values().length;
+
+  /** Hit arrays that grew past this are let go after the span. */
+  private static final int KEEP_HITS = 1024;
 
   String aiOperationId;
   String oiKind;
@@ -113,12 +131,89 @@ final class SpanScan implements Converter.Context {
 
   private LangfuseUsage usage;
 
-  SpanScan(SpanRecord span, MappingTable table) {
-    this.span = span;
-    this.attrs = span.attributes();
+  SpanScan(MappingTable table) {
     this.table = table;
     this.existing = new int[table.targetCount()];
+    this.firstHit = new int[table.targetCount()];
+    this.lastHit = new int[table.targetCount()];
+  }
+
+  /** Starts on {@code span}: nothing found yet. */
+  void start(SpanRecord span) {
+    this.span = span;
+    this.attrs = span.attributes();
     Arrays.fill(existing, -1);
+    Arrays.fill(firstHit, -1);
+    Arrays.fill(lastHit, -1);
+    Arrays.fill(vercelOutput, -1);
+    hitCount = 0;
+  }
+
+  /**
+   * Lets go of everything the span's scan holds (the span, its values, documents read from them),
+   * so that a thread's scan keeps nothing alive between spans and starts from nothing.
+   */
+  void release() {
+    span = null;
+    attrs = null;
+    Arrays.fill(hitRules, 0, hitCount, null);
+    hitCount = 0;
+    if (hitRules.length > KEEP_HITS) { // a span with thousands of sources: not kept for the next
+      hitRules = new Rule[16];
+      hitAttrs = new int[16];
+      nextHit = new int[16];
+    }
+    if (anyFamily) {
+      Arrays.fill(families, null);
+      anyFamily = false;
+    }
+    aiOperationId = null;
+    oiKind = null;
+    traceloopKind = null;
+    events = null;
+    resolvedFinishReasons = null;
+    finishReasonList = null;
+    parsedJson = null;
+    fullyRead = null;
+    usageSource = null;
+    usage = null;
+  }
+
+  /** The first hit of target {@code t}, or -1. */
+  int firstHit(int t) {
+    return firstHit[t];
+  }
+
+  /** The hit after {@code h} of the same target, or -1. */
+  int nextHit(int h) {
+    return nextHit[h];
+  }
+
+  Rule hitRule(int h) {
+    return hitRules[h];
+  }
+
+  int hitAttr(int h) {
+    return hitAttrs[h];
+  }
+
+  private void addHit(Rule r, int target, int attr) {
+    int h = hitCount;
+    if (h == hitRules.length) {
+      hitRules = Arrays.copyOf(hitRules, 2 * h);
+      hitAttrs = Arrays.copyOf(hitAttrs, 2 * h);
+      nextHit = Arrays.copyOf(nextHit, 2 * h);
+    }
+    hitRules[h] = r;
+    hitAttrs[h] = attr;
+    nextHit[h] = -1;
+    if (lastHit[target] < 0) {
+      firstHit[target] = h;
+    } else {
+      nextHit[lastHit[target]] = h;
+    }
+    lastHit[target] = h;
+    hitCount = h + 1;
   }
 
   /**
@@ -158,23 +253,23 @@ final class SpanScan implements Converter.Context {
         existing[target] = i;
       }
       if (info.rules() != null) {
-        for (Rule r : info.rules()) {
-          hits.add(new Hit(r, i));
+        for (int r = 0, k = info.ruleCount(); r < k; r++) {
+          addHit(info.rule(r), info.ruleTarget(r), i);
         }
-        captureFacts(key, i);
+        captureFact(info.fact(), i);
       }
     }
   }
 
-  private void captureFacts(String key, int i) {
-    switch (key) {
-      case "ai.operationId":
+  private void captureFact(MappingTable.Fact fact, int i) {
+    switch (fact) {
+      case AI_OPERATION_ID:
         aiOperationId = stringAt(i);
         break;
-      case "openinference.span.kind":
+      case OPENINFERENCE_SPAN_KIND:
         oiKind = stringAt(i);
         break;
-      case "traceloop.span.kind":
+      case TRACELOOP_SPAN_KIND:
         traceloopKind = stringAt(i);
         break;
       default:
@@ -198,12 +293,12 @@ final class SpanScan implements Converter.Context {
       }
     } else if (key.startsWith("llm.")) {
       if (key.startsWith("llm.prompts.")) {
-        int[] p = parseIndex(key, Family.OLD_PROMPTS.prefix.length());
-        if (p != null) {
-          boolean oi = key.startsWith("prompt.", p[1]);
+        long p = parseIndex(key, Family.OLD_PROMPTS.prefix.length());
+        if (p >= 0) {
+          boolean oi = key.startsWith("prompt.", restOf(p));
           Family f = oi ? Family.OI_PROMPTS : Family.OLD_PROMPTS;
           if (table.enabled(f.dialect)) {
-            add(f, p[0], key.substring(p[1]), i);
+            add(f, indexOf(p), field(key, restOf(p)), i);
           }
         }
         return;
@@ -248,13 +343,36 @@ final class SpanScan implements Converter.Context {
     if (!key.startsWith(f.prefix)) {
       return false;
     }
-    int[] p = parseIndex(key, f.prefix.length());
-    if (p == null) {
+    long p = parseIndex(key, f.prefix.length());
+    if (p < 0) {
       return false;
     }
-    add(f, p[0], key.substring(p[1]), i);
+    add(f, indexOf(p), field(key, restOf(p)), i);
     return true;
   }
+
+  /**
+   * {@code key.substring(from)}, the field of a family element ({@code role}, {@code content},
+   * {@code message.content}...): taken from a small cache of the fields met before, which are the
+   * same few on every span. The cache holds attribute keys, never values, and stays this size.
+   */
+  private String field(String key, int from) {
+    int n = key.length() - from;
+    int h = n;
+    for (int i = from, end = key.length(); i < end; i++) {
+      h = 31 * h + key.charAt(i);
+    }
+    int slot = (h ^ (h >>> 16)) & (fieldNames.length - 1);
+    String f = fieldNames[slot];
+    if (f != null && f.length() == n && key.startsWith(f, from)) {
+      return f;
+    }
+    f = key.substring(from);
+    fieldNames[slot] = f;
+    return f;
+  }
+
+  private final String[] fieldNames = new String[64];
 
   private void add(Family f, int index, String field, int attr) {
     Indexed ix = families[f.ordinal()];
@@ -267,10 +385,11 @@ final class SpanScan implements Converter.Context {
   }
 
   /**
-   * Parses {@code <digits>.} at {@code from}: returns {index, start of the rest}, or null when
-   * there is no index there or nothing after it.
+   * Parses {@code <digits>.} at {@code from}: returns the index and the start of the rest in one
+   * long (read them with {@link #indexOf} and {@link #restOf}: no array per key), or -1 when there
+   * is no index there or nothing after it.
    */
-  static int[] parseIndex(String key, int from) {
+  static long parseIndex(String key, int from) {
     int n = key.length();
     int i = from;
     int value = 0;
@@ -283,9 +402,19 @@ final class SpanScan implements Converter.Context {
       i++;
     }
     if (i == from || i >= n - 1 || key.charAt(i) != '.') {
-      return null;
+      return -1;
     }
-    return new int[] {value, i + 1};
+    return ((long) value << 32) | (i + 1);
+  }
+
+  /** The index of what {@link #parseIndex} parsed. */
+  static int indexOf(long parsed) {
+    return (int) (parsed >>> 32);
+  }
+
+  /** Where the rest of the key starts after what {@link #parseIndex} parsed. */
+  static int restOf(long parsed) {
+    return (int) parsed;
   }
 
   /** The family's elements, or null when the span has none. */

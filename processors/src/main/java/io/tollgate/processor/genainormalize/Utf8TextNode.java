@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.node.ValueNode;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
 
 /**
@@ -17,6 +18,11 @@ import java.io.IOException;
  * written. {@link JsonTreeWriter} (or Jackson's UTF-8 generator, {@link
  * JsonGenerator#writeUTF8String}) writes its bytes as they are, escaped: the same bytes as its
  * text written as a String, for every character (see {@code Utf8InputTest}).
+ *
+ * <p>A string read from a JSON document whose escapes are all as that writer writes them (a quote,
+ * a backslash, {@code \n} and the like) is held in its escaped form, the document's own bytes:
+ * {@link JsonTreeWriter} copies them as they are, and the text is decoded only when asked for. A
+ * prompt read from {@code ai.prompt.messages} is then neither decoded nor escaped again.
  *
  * <p>Otherwise it behaves as a {@link TextNode} of its text: textual, {@code asText()} the text
  * (decoded when first asked), equal to a {@code TextNode} of the same text (though a {@code
@@ -29,23 +35,65 @@ final class Utf8TextNode extends ValueNode {
   /** Longer text is escaped by Jackson, in its buffer, not in one six times its size. */
   private static final int MAX_ESCAPED_HERE = 1 << 20;
 
-  /** Valid UTF-8: a string value's bytes always are (protobuf checks what is set). */
-  private final ByteString utf8;
+  /**
+   * Valid UTF-8: a string value's bytes always are (protobuf checks what is set). Null until first
+   * asked for when the node holds its escaped form.
+   */
+  private ByteString utf8;
+
+  /** The text JSON-escaped as {@link JsonBytes#escape} escapes it (valid UTF-8), or null. */
+  private final ByteString escaped;
 
   private transient String text;
 
   Utf8TextNode(ByteString utf8) {
     this.utf8 = utf8;
+    this.escaped = null;
+  }
+
+  private Utf8TextNode(ByteString utf8, ByteString escaped) {
+    this.utf8 = utf8;
+    this.escaped = escaped;
+  }
+
+  /**
+   * The string whose body in a JSON document is {@code escaped}: bytes that {@link
+   * JsonBytes#canonicalEnd} accepted, so exactly what {@link JsonBytes#escape} writes for its text.
+   */
+  static Utf8TextNode ofEscaped(ByteString escaped) {
+    return new Utf8TextNode(null, escaped);
   }
 
   ByteString utf8() {
-    return utf8;
+    ByteString u = utf8;
+    if (u == null) {
+      ByteSlice s = new ByteSlice();
+      byte[] b;
+      int off;
+      if (s.of(escaped) && s.array != null) {
+        b = s.array;
+        off = s.offset;
+      } else {
+        b = escaped.toByteArray();
+        off = 0;
+      }
+      byte[] out = new byte[escaped.size()]; // the text is never longer than its escaped form
+      int n = JsonBytes.unescapeCanonical(b, off, escaped.size(), out);
+      u = UnsafeByteOperations.unsafeWrap(out, 0, n);
+      utf8 = u;
+    }
+    return u;
+  }
+
+  /** The text in its escaped form (see {@link #ofEscaped}), or null when not held so. */
+  ByteString escaped() {
+    return escaped;
   }
 
   private String text() {
     String t = text;
     if (t == null) {
-      t = utf8.toStringUtf8();
+      t = utf8().toStringUtf8();
       text = t;
     }
     return t;
@@ -104,6 +152,7 @@ final class Utf8TextNode extends ValueNode {
       g.writeString(text()); // a character writer (toString, Json.write) cannot take bytes
       return;
     }
+    ByteString utf8 = utf8();
     ByteSlice s = new ByteSlice();
     if (s.of(utf8) && s.array != null) {
       write(g, s.array, s.offset, utf8.size()); // read only: the array stays the value's
@@ -135,7 +184,7 @@ final class Utf8TextNode extends ValueNode {
       return true;
     }
     if (o instanceof Utf8TextNode) {
-      return utf8.equals(((Utf8TextNode) o).utf8); // valid UTF-8: same bytes, same text
+      return utf8().equals(((Utf8TextNode) o).utf8()); // valid UTF-8: same bytes, same text
     }
     return o instanceof TextNode && text().equals(((TextNode) o).textValue());
   }

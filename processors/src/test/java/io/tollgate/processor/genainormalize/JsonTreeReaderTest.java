@@ -25,7 +25,7 @@ class JsonTreeReaderTest {
     "a", "hello world", " ", "é", "漢字", "😀", "/", "<b>", "?",
     "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t",
     "\\u00e9", "\\u00E9", "\\u0000", "\\u001f", "\\u6F22", "\\uD83D\\uDE00", "\\ud83d\\ude00",
-    "\\uFFFF",
+    "\\uFFFF", "\\u001F", "\\u0007", "\\u000A", "\\u000a", "\\u0022", "\\u005C", "\\u0041",
   };
 
   /** Escapes and bytes Jackson rejects or that are left to it. */
@@ -101,6 +101,34 @@ class JsonTreeReaderTest {
     assertThat(n.get("n").textValue()).isEqualTo("a\nb");
   }
 
+  @Test
+  void stringsWithEscapesAsTheWriterWritesThemAreKeptEscaped() {
+    String[] asWritten = {
+      "a\\nb", "say \\\"hi\\\"", "C:\\\\x", "\\t\\r\\b\\f", "bell \\u0007 \\u001F"
+    };
+    String[] decoded = {"a\nb", "say \"hi\"", "C:\\x", "\t\r\b\f", "bell \u0007 \u001F"};
+    for (int i = 0; i < asWritten.length; i++) {
+      String doc = "[\"" + asWritten[i] + "\"]";
+      Utf8TextNode n = (Utf8TextNode) JsonTreeReader.read(ByteString.copyFromUtf8(doc)).get(0);
+      assertThat(n.escaped()).as(doc).isNotNull();
+      assertThat(n.escaped().toStringUtf8()).as(doc).isEqualTo(asWritten[i]);
+      assertThat(n.textValue()).as(doc).isEqualTo(decoded[i]);
+      assertThat(n.utf8().toStringUtf8()).as(doc).isEqualTo(decoded[i]);
+      assertThat(n).as(doc).isEqualTo(new Utf8TextNode(ByteString.copyFromUtf8(decoded[i])));
+      assertThat(n).as(doc).isEqualTo(new TextNode(decoded[i]));
+      assertThat(n.hashCode()).as(doc).isEqualTo(new TextNode(decoded[i]).hashCode());
+      compare(doc);
+    }
+    // Escapes the writer would write otherwise: decoded, then escaped again when written.
+    String[] rewritten = {"\\/", "\\u00e9", "\\u000A", "\\u001f", "\\u0041", "a\\nb\\/"};
+    for (String other : rewritten) {
+      String doc = "[\"" + other + "\"]";
+      Utf8TextNode n = (Utf8TextNode) JsonTreeReader.read(ByteString.copyFromUtf8(doc)).get(0);
+      assertThat(n.escaped()).as(doc).isNull();
+      compare(doc);
+    }
+  }
+
   /** Compares both readers on {@code text}; true when this reader read it. */
   private static boolean compare(String text) {
     ByteString utf8 = ByteString.copyFromUtf8(text);
@@ -118,6 +146,10 @@ class JsonTreeReaderTest {
     assertThat(jackson).as("Jackson rejects what was read: %s", text).isNotNull();
     assertSameTree(mine, jackson, text);
     assertThat(Json.write(mine)).as(text).isEqualTo(Json.write(jackson));
+    // As bytes too: strings held in their escaped form are copied as they are.
+    assertThat(Json.writeValue(mine).getStringValueBytes())
+        .as(text)
+        .isEqualTo(Json.writeValueWithJackson(jackson).getStringValueBytes());
     return true;
   }
 
