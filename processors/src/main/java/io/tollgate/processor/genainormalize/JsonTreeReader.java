@@ -13,14 +13,15 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.tollgate.core.model.ByteSlice;
 import java.math.BigDecimal;
 
 /**
  * Reads a JSON object or array held as UTF-8 (a string value's bytes) into the tree Jackson's
- * mapper in {@link Json} would build, except that string values are {@link Utf8TextNode}s over
- * the value's own bytes: the message text of Vercel's {@code ai.prompt.messages} and of other JSON
- * sources is only copied into the conventions' messages, and Jackson decoded every character of
- * it into a String (then {@link JsonTreeWriter} encoded it again).
+ * mapper in {@link Json} would build, except that string values are {@link Utf8TextNode}s over the
+ * value's own bytes: the message text of Vercel's {@code ai.prompt.messages} and of other JSON
+ * sources is only copied into the conventions' messages, and Jackson decoded every character of it
+ * into a String (then {@link JsonTreeWriter} encoded it again).
  *
  * <p>Only plain, valid JSON is read here, and the answer is then the same document: objects,
  * arrays, strings (a view of the source, no copy, when it has no escapes or only escapes exactly as
@@ -65,12 +66,12 @@ final class JsonTreeReader {
    */
   static JsonNode read(ByteString utf8) {
     ByteSlice slice = SLICES.get();
-    if (!slice.of(utf8) || slice.array == null) {
+    if (!slice.of(utf8)) {
       slice.clear();
       return null; // a rope or a buffer: not worth a copy here
     }
     JsonTreeReader r =
-        new JsonTreeReader(utf8, slice.array, slice.offset, slice.offset + utf8.size());
+        new JsonTreeReader(utf8, slice.array(), slice.offset(), slice.offset() + utf8.size());
     slice.clear();
     r.skipBlanks();
     int c = r.at(r.pos);
@@ -291,8 +292,7 @@ final class JsonTreeReader {
             }
             i = j + 6;
             if (Character.isHighSurrogate((char) c)) {
-              int low =
-                  i + 1 < close && b[i] == '\\' && b[i + 1] == 'u' ? hex4(i + 2, close) : -1;
+              int low = i + 1 < close && b[i] == '\\' && b[i + 1] == 'u' ? hex4(i + 2, close) : -1;
               if (low < 0 || !Character.isLowSurrogate((char) low)) {
                 return null; // a lone surrogate: not UTF-8
               }
@@ -364,13 +364,7 @@ final class JsonTreeReader {
   /** Whether a number or literal ends here (Jackson rejects "truex" and "1x"). */
   private boolean endsToken() {
     int c = at(pos);
-    return c == -1
-        || c == ','
-        || c == ']'
-        || c == '}'
-        || c == ' '
-        || c == '\n'
-        || c == '\r'
+    return c == -1 || c == ',' || c == ']' || c == '}' || c == ' ' || c == '\n' || c == '\r'
         || c == '\t';
   }
 

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.ShortNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.google.protobuf.ByteString;
+import io.tollgate.core.model.ByteSlice;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -233,8 +234,8 @@ final class JsonTreeWriter {
     byte[] array;
     int off;
     if (slice.of(text) && len > 0) {
-      array = slice.array; // read only: the array stays the value's
-      off = slice.offset;
+      array = slice.array(); // read only: the array stays the value's
+      off = slice.offset();
     } else {
       array = text.toByteArray(); // pieces (a rope) or a buffer
       off = 0;

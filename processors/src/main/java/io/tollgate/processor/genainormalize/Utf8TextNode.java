@@ -9,15 +9,16 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.node.ValueNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.tollgate.core.model.ByteSlice;
 import java.io.IOException;
 
 /**
  * A JSON string held as UTF-8 bytes: those of the attribute value it was copied from, or of the
- * JSON document it was read from ({@link JsonTreeReader}). A message's text is only copied into
- * the message JSON; as a {@link TextNode} it would be decoded to a String and encoded again to be
+ * JSON document it was read from ({@link JsonTreeReader}). A message's text is only copied into the
+ * message JSON; as a {@link TextNode} it would be decoded to a String and encoded again to be
  * written. {@link JsonTreeWriter} (or Jackson's UTF-8 generator, {@link
- * JsonGenerator#writeUTF8String}) writes its bytes as they are, escaped: the same bytes as its
- * text written as a String, for every character (see {@code Utf8InputTest}).
+ * JsonGenerator#writeUTF8String}) writes its bytes as they are, escaped: the same bytes as its text
+ * written as a String, for every character (see {@code Utf8InputTest}).
  *
  * <p>A string read from a JSON document whose escapes are all as that writer writes them (a quote,
  * a backslash, {@code \n} and the like) is held in its escaped form, the document's own bytes:
@@ -70,9 +71,9 @@ final class Utf8TextNode extends ValueNode {
       ByteSlice s = new ByteSlice();
       byte[] b;
       int off;
-      if (s.of(escaped) && s.array != null) {
-        b = s.array;
-        off = s.offset;
+      if (s.of(escaped)) {
+        b = s.array();
+        off = s.offset();
       } else {
         b = escaped.toByteArray();
         off = 0;
@@ -154,8 +155,8 @@ final class Utf8TextNode extends ValueNode {
     }
     ByteString utf8 = utf8();
     ByteSlice s = new ByteSlice();
-    if (s.of(utf8) && s.array != null) {
-      write(g, s.array, s.offset, utf8.size()); // read only: the array stays the value's
+    if (s.of(utf8)) {
+      write(g, s.array(), s.offset(), utf8.size()); // read only: the array stays the value's
     } else {
       byte[] copy = utf8.toByteArray(); // pieces (a rope) or a buffer: one string, in one go
       write(g, copy, 0, copy.length);
@@ -163,9 +164,9 @@ final class Utf8TextNode extends ValueNode {
   }
 
   /**
-   * Text with nothing to escape is copied as it is; other text is escaped as Jackson escapes it
-   * (by its own table), runs between escapes copied whole: Jackson's escaping writer looks at
-   * every byte on its own to find what the scan finds eight bytes at a time.
+   * Text with nothing to escape is copied as it is; other text is escaped as Jackson escapes it (by
+   * its own table), runs between escapes copied whole: Jackson's escaping writer looks at every
+   * byte on its own to find what the scan finds eight bytes at a time.
    */
   private static void write(JsonGenerator g, byte[] b, int off, int len) throws IOException {
     if (!JsonBytes.needsEscape(b, off, len)) {

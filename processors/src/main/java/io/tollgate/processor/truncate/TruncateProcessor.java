@@ -9,6 +9,7 @@ import io.opentelemetry.proto.common.v1.KeyValueList;
 import io.tollgate.core.component.Processor;
 import io.tollgate.core.component.TracesConsumer;
 import io.tollgate.core.model.AttributeView;
+import io.tollgate.core.model.ByteSlice;
 import io.tollgate.core.model.SpanEvent;
 import io.tollgate.core.model.SpanRecord;
 import io.tollgate.core.model.TraceBatch;
@@ -186,7 +187,7 @@ final class TruncateProcessor implements Processor {
     }
     // Read in place: the value's own array, not a copy of it (a copy was 5.7% of all the bytes
     // the GenAI pipeline allocated). Only read: a cut value is a new array of its own.
-    byte[] bytes = Utf8Arrays.readOnly(utf8);
+    byte[] bytes = ByteSlice.readOnlyArray(utf8);
     MessageJson doc = null;
     boolean viaString = !cutter.utf8Exact();
     if (jsonKey && !viaString) {

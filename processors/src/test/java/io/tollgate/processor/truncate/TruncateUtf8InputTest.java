@@ -9,6 +9,7 @@ import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.tollgate.core.model.ByteSlice;
 import io.tollgate.core.model.Values;
 import io.tollgate.core.testing.RecordingConsumer;
 import io.tollgate.core.testing.Spans;
@@ -128,9 +129,7 @@ class TruncateUtf8InputTest {
   void aCutValueIsItsOwnExactArrayWhateverFormTheInputBytesHave() {
     String text = repeatToCodePoints("a" + CJK + EMOJI + ACCENTS, 6000);
     String json =
-        "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\""
-            + text
-            + "\"}]}]";
+        "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"" + text + "\"}]}]";
     for (String key : List.of("tool.output", "gen_ai.input.messages")) {
       String value = key.equals("tool.output") ? text : json;
       byte[] in = value.getBytes(StandardCharsets.UTF_8);
@@ -151,8 +150,8 @@ class TruncateUtf8InputTest {
         // The cut value is one whole array of exactly its size: not the input's, which it must
         // not keep alive.
         ByteString cut = out.getAttributes(0).getValue().getStringValueBytes();
-        byte[] own = Utf8Arrays.readOnly(cut);
-        assertThat(Utf8Arrays.readOnly(cut)).isSameAs(own);
+        byte[] own = ByteSlice.readOnlyArray(cut);
+        assertThat(ByteSlice.readOnlyArray(cut)).isSameAs(own);
         assertThat(own).hasSize(cut.size()).isNotSameAs(in).isNotSameAs(padded);
         assertThat(cut.size()).isLessThan(in.length);
       }
@@ -218,9 +217,7 @@ class TruncateUtf8InputTest {
     int onBytes = 0;
     // As Jackson writes them (cut on the bytes), then escapes it never writes (an escaped
     // surrogate pair, an escaped slash: these go through the String path).
-    String[] written = {
-      "\\n", "\\\"", "\\\\", "\\u0001", "é", "漢", "😀", "\\uD83D\\uDE00", "\\/"
-    };
+    String[] written = {"\\n", "\\\"", "\\\\", "\\u0001", "é", "漢", "😀", "\\uD83D\\uDE00", "\\/"};
     for (String at : written) {
       for (int before = 0; before < 6; before++) {
         String text = "x".repeat(before) + at + repeatToCodePoints("é漢😀\\n", 40);

@@ -1,12 +1,9 @@
 package io.tollgate.processor.redaction.internal;
 
-import com.google.protobuf.ByteOutput;
 import com.google.protobuf.ByteString;
-import com.google.protobuf.UnsafeByteOperations;
-import java.io.IOException;
+import io.tollgate.core.model.ByteSlice;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
@@ -45,7 +42,7 @@ public final class Utf8Text {
   private byte[] array;
   private int offset;
   private int size;
-  private final Capture capture = new Capture();
+  private final ByteSlice slice = new ByteSlice();
 
   private Utf8Text() {}
 
@@ -79,10 +76,10 @@ public final class Utf8Text {
    */
   public void load(ByteString utf8) {
     size = utf8.size();
-    if (capture.of(utf8)) {
-      array = capture.array;
-      offset = capture.offset;
-      capture.array = null;
+    if (slice.of(utf8)) {
+      array = slice.array();
+      offset = slice.offset();
+      slice.clear();
     } else {
       // Not one array (a rope, a direct buffer): copy the bytes once.
       if (copy.length < size || (copy.length > MAX_KEPT && size <= MAX_KEPT)) {
@@ -210,57 +207,5 @@ public final class Utf8Text {
       }
     }
     return j - at;
-  }
-
-  /**
-   * The array behind a ByteString that is one (a decoded value aliasing the received bytes, or a
-   * copied one), without copying it: protobuf hands it to {@link ByteOutput#writeLazy}.
-   */
-  private static final class Capture extends ByteOutput {
-    byte[] array;
-    int offset;
-    int calls;
-
-    boolean of(ByteString s) {
-      array = null;
-      calls = 0;
-      try {
-        UnsafeByteOperations.unsafeWriteTo(s, this);
-      } catch (IOException e) {
-        return false; // not thrown by this output
-      }
-      if (calls != 1 || array == null) {
-        array = null;
-        return false;
-      }
-      return true;
-    }
-
-    @Override
-    public void write(byte value) {
-      calls++;
-    }
-
-    @Override
-    public void write(byte[] value, int offset, int length) {
-      calls++;
-    }
-
-    @Override
-    public void writeLazy(byte[] value, int offset, int length) {
-      calls++;
-      array = value;
-      this.offset = offset;
-    }
-
-    @Override
-    public void write(ByteBuffer value) {
-      calls++;
-    }
-
-    @Override
-    public void writeLazy(ByteBuffer value) {
-      calls++;
-    }
   }
 }
