@@ -169,17 +169,22 @@ final class MemoryLimiterProcessor implements Processor {
     lastUsed = used;
     State before = state;
     state = s;
+    // Each pipeline that lists this limiter has its own instance, and each refuses on its own:
+    // the line says which pipeline, or two identical lines would stand for two pipelines.
     if (before == State.NORMAL && s != State.NORMAL) {
       log.warn(
-          "memory_limiter {}: heap use {} MiB is above the soft limit {} MiB; refusing data until"
-              + " it drops",
+          "memory_limiter {} in pipeline {}: heap use {} MiB is above the soft limit {} MiB;"
+              + " refusing data until it drops",
           ctx.id(),
+          ctx.pipeline(),
           used / MIB,
           l.softBytes() / MIB);
     } else if (before != State.NORMAL && s == State.NORMAL) {
       log.info(
-          "memory_limiter {}: heap use {} MiB is below the soft limit again; accepting data",
+          "memory_limiter {} in pipeline {}: heap use {} MiB is below the soft limit again;"
+              + " accepting data",
           ctx.id(),
+          ctx.pipeline(),
           used / MIB);
     }
   }

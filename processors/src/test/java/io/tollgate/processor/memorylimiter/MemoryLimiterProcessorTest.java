@@ -189,6 +189,38 @@ class MemoryLimiterProcessorTest {
   }
 
   @Test
+  void theLinesThatSayItRefusesAndRecoversNameThePipeline() {
+    Logger logger = (Logger) LoggerFactory.getLogger(MemoryLimiterProcessor.class);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    logger.addAppender(logs);
+    try {
+      MemoryLimiterProcessor p = processor("limit_mib: 500\nspike_limit_mib: 100");
+      used.set(420 * MIB);
+      p.check();
+      used.set(100 * MIB);
+      p.check();
+
+      // Every pipeline that lists the limiter refuses on its own: two pipelines, two lines, and
+      // each must say which it is.
+      assertThat(logs.list)
+          .filteredOn(e -> e.getLevel() == Level.WARN)
+          .singleElement()
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .asString()
+          .startsWith("memory_limiter memory_limiter in pipeline traces: heap use 420 MiB");
+      assertThat(logs.list)
+          .filteredOn(e -> e.getFormattedMessage().contains("below the soft limit again"))
+          .singleElement()
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .asString()
+          .startsWith("memory_limiter memory_limiter in pipeline traces: heap use 100 MiB");
+    } finally {
+      logger.detachAppender(logs);
+    }
+  }
+
+  @Test
   void betweenSoftAndHardCollectsOnlyEveryTenIntervals() {
     MemoryLimiterProcessor p = processor("limit_mib: 500\nspike_limit_mib: 100");
     used.set(450 * MIB);
