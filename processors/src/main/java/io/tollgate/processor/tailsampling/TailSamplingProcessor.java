@@ -697,6 +697,9 @@ final class TailSamplingProcessor implements Processor {
     if (lost > 0) {
       metrics.decisionFailed(lost);
       decisionFailures.lost(lost, e);
+    } else {
+      // Nothing was lost (the trace was not kept, or all of it had gone on): still a failure.
+      log.debug("tail_sampling {}: deciding a trace failed after the fact", ctx.id(), e);
     }
   }
 
