@@ -69,7 +69,7 @@ public final class LoadTool implements Callable<Integer> {
       description = "JVM options of the collector under test (default: ${DEFAULT-VALUE})")
   String jvmOpts =
       "-Xms256m -Xmx256m -XX:+UseG1GC -XX:MaxDirectMemorySize=64m -XX:-G1UseAdaptiveIHOP"
-          + " -XX:InitiatingHeapOccupancyPercent=30";
+          + " -XX:InitiatingHeapOccupancyPercent=30 -XX:-ClassUnloadingWithConcurrentMark";
 
   @Option(
       names = "--target",
