@@ -190,34 +190,44 @@ class MemoryLimiterProcessorTest {
 
   @Test
   void theLinesThatSayItRefusesAndRecoversNameThePipeline() {
+    List<ILoggingEvent> logs =
+        logsDuring(
+            () -> {
+              MemoryLimiterProcessor p = processor("limit_mib: 500\nspike_limit_mib: 100");
+              used.set(420 * MIB);
+              p.check();
+              used.set(100 * MIB);
+              p.check();
+            });
+
+    // Every pipeline that lists the limiter refuses on its own: two pipelines, two lines, and
+    // each must say which it is.
+    assertThat(logs)
+        .filteredOn(e -> e.getLevel() == Level.WARN)
+        .singleElement()
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .asString()
+        .startsWith("memory_limiter memory_limiter in pipeline traces: heap use 420 MiB");
+    assertThat(logs)
+        .filteredOn(e -> e.getFormattedMessage().contains("below the soft limit again"))
+        .singleElement()
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .asString()
+        .startsWith("memory_limiter memory_limiter in pipeline traces: heap use 100 MiB");
+  }
+
+  /** What the limiter logged while {@code action} ran. */
+  private static List<ILoggingEvent> logsDuring(Runnable action) {
     Logger logger = (Logger) LoggerFactory.getLogger(MemoryLimiterProcessor.class);
     ListAppender<ILoggingEvent> logs = new ListAppender<>();
     logs.start();
     logger.addAppender(logs);
     try {
-      MemoryLimiterProcessor p = processor("limit_mib: 500\nspike_limit_mib: 100");
-      used.set(420 * MIB);
-      p.check();
-      used.set(100 * MIB);
-      p.check();
-
-      // Every pipeline that lists the limiter refuses on its own: two pipelines, two lines, and
-      // each must say which it is.
-      assertThat(logs.list)
-          .filteredOn(e -> e.getLevel() == Level.WARN)
-          .singleElement()
-          .extracting(ILoggingEvent::getFormattedMessage)
-          .asString()
-          .startsWith("memory_limiter memory_limiter in pipeline traces: heap use 420 MiB");
-      assertThat(logs.list)
-          .filteredOn(e -> e.getFormattedMessage().contains("below the soft limit again"))
-          .singleElement()
-          .extracting(ILoggingEvent::getFormattedMessage)
-          .asString()
-          .startsWith("memory_limiter memory_limiter in pipeline traces: heap use 100 MiB");
+      action.run();
     } finally {
       logger.detachAppender(logs);
     }
+    return logs.list;
   }
 
   @Test
@@ -305,44 +315,40 @@ class MemoryLimiterProcessorTest {
 
   @Test
   void warnsAtStartWhenG1WouldMarkTheOldGenerationTooLateForTheSoftLimit() {
-    Logger logger = (Logger) LoggerFactory.getLogger(MemoryLimiterProcessor.class);
-    ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    logs.start();
-    logger.addAppender(logs);
-    try {
-      // Soft limit at 60% of the heap (hard 80%, spike 20%).
-      String yaml = "limit_percentage: 80\nspike_limit_percentage: 20";
-      // Adaptive; fixed but late; fixed early enough; not G1. Only the first two are told.
-      for (G1Marking m :
-          List.of(
-              new G1Marking(true, true, 45),
-              new G1Marking(true, false, 55),
-              new G1Marking(true, false, 30),
-              new G1Marking(false, false, 0))) {
-        marking = m;
-        MemoryLimiterProcessor p = processor(yaml);
-        p.start();
-        p.shutdown(Instant.now());
-      }
+    // Soft limit at 60% of the heap (hard 80%, spike 20%).
+    String yaml = "limit_percentage: 80\nspike_limit_percentage: 20";
+    List<ILoggingEvent> logs =
+        logsDuring(
+            () -> {
+              // Adaptive; fixed but late; fixed early enough; not G1. Only the first two are told.
+              for (G1Marking m :
+                  List.of(
+                      new G1Marking(true, true, 45),
+                      new G1Marking(true, false, 55),
+                      new G1Marking(true, false, 30),
+                      new G1Marking(false, false, 0))) {
+                marking = m;
+                MemoryLimiterProcessor p = processor(yaml);
+                p.start();
+                p.shutdown(Instant.now());
+              }
+            });
 
-      List<String> warnings =
-          logs.list.stream()
-              .filter(e -> e.getLevel() == Level.WARN)
-              .map(ILoggingEvent::getFormattedMessage)
-              .toList();
-      assertThat(warnings).hasSize(2);
-      assertThat(warnings.get(0))
-          .startsWith("memory_limiter: G1 starts reclaiming garbage in the old generation at an")
-          .contains("soft limit (60% of the heap)")
-          .endsWith(
-              "Start the JVM with -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=30"
-                  + " so that G1 cleans up first.");
-      assertThat(warnings.get(1))
-          .contains("at 55% of the heap (-XX:InitiatingHeapOccupancyPercent)")
-          .contains("-XX:InitiatingHeapOccupancyPercent=30");
-    } finally {
-      logger.detachAppender(logs);
-    }
+    List<String> warnings =
+        logs.stream()
+            .filter(e -> e.getLevel() == Level.WARN)
+            .map(ILoggingEvent::getFormattedMessage)
+            .toList();
+    assertThat(warnings).hasSize(2);
+    assertThat(warnings.get(0))
+        .startsWith("memory_limiter: G1 starts reclaiming garbage in the old generation at an")
+        .contains("soft limit (60% of the heap)")
+        .endsWith(
+            "Start the JVM with -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=30"
+                + " so that G1 cleans up first.");
+    assertThat(warnings.get(1))
+        .contains("at 55% of the heap (-XX:InitiatingHeapOccupancyPercent)")
+        .contains("-XX:InitiatingHeapOccupancyPercent=30");
   }
 
   @Test
