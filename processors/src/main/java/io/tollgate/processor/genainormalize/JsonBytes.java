@@ -1,6 +1,7 @@
 package io.tollgate.processor.genainormalize;
 
 import com.fasterxml.jackson.core.io.CharTypes;
+import io.tollgate.processor.internal.JsonEscapes;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -111,42 +112,21 @@ final class JsonBytes {
       return 0;
     }
     int e = b[j + 1];
-    int c;
-    switch (e) {
-      case '"':
-      case '\\':
-        c = e;
-        break;
-      case 'b':
-        c = '\b';
-        break;
-      case 'f':
-        c = '\f';
-        break;
-      case 'n':
-        c = '\n';
-        break;
-      case 'r':
-        c = '\r';
-        break;
-      case 't':
-        c = '\t';
-        break;
-      case 'u':
-        {
-          if (j + 5 >= end || b[j + 2] != '0' || b[j + 3] != '0') {
-            return 0;
-          }
-          int hi = upperHex(b[j + 4]);
-          int lo = upperHex(b[j + 5]);
-          if (hi < 0 || lo < 0) {
-            return 0;
-          }
-          int u = hi << 4 | lo;
-          return u < 0x80 && ESCAPES[u] < 0 ? 6 : 0; // escapeAscii: backslash, u00, upper-case hex
-        }
-      default:
+    if (e == 'u') {
+      if (j + 5 >= end || b[j + 2] != '0' || b[j + 3] != '0') {
         return 0;
+      }
+      int hi = upperHex(b[j + 4]);
+      int lo = upperHex(b[j + 5]);
+      if (hi < 0 || lo < 0) {
+        return 0;
+      }
+      int u = hi << 4 | lo;
+      return u < 0x80 && ESCAPES[u] < 0 ? 6 : 0; // escapeAscii: backslash, u00, upper-case hex
+    }
+    int c = JsonEscapes.charOf(e);
+    if (c < 0) {
+      return 0;
     }
     return ESCAPES[c] == e ? 2 : 0;
   }
@@ -178,35 +158,12 @@ final class JsonBytes {
         break;
       }
       int e = b[j + 1];
-      switch (e) {
-        case 'b':
-          out[o++] = '\b';
-          i = j + 2;
-          break;
-        case 'f':
-          out[o++] = '\f';
-          i = j + 2;
-          break;
-        case 'n':
-          out[o++] = '\n';
-          i = j + 2;
-          break;
-        case 'r':
-          out[o++] = '\r';
-          i = j + 2;
-          break;
-        case 't':
-          out[o++] = '\t';
-          i = j + 2;
-          break;
-        case 'u':
-          out[o++] = (byte) (upperHex(b[j + 4]) << 4 | upperHex(b[j + 5]));
-          i = j + 6;
-          break;
-        default: // a quote or a backslash
-          out[o++] = (byte) e;
-          i = j + 2;
-          break;
+      if (e == 'u') {
+        out[o++] = (byte) (upperHex(b[j + 4]) << 4 | upperHex(b[j + 5]));
+        i = j + 6;
+      } else {
+        out[o++] = (byte) JsonEscapes.charOf(e); // canonicalEnd accepted it: one of the eight
+        i = j + 2;
       }
     }
     return o;

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.tollgate.core.model.ByteSlice;
+import io.tollgate.processor.internal.JsonEscapes;
 import java.math.BigDecimal;
 
 /**
@@ -263,50 +264,30 @@ final class JsonTreeReader {
       // b[j] is a backslash: quotes and control characters before close were ruled out above.
       int e = j + 1 < close ? b[j + 1] : -1;
       i = j + 2;
-      switch (e) {
-        case '"':
-        case '\\':
-        case '/':
-          out[o++] = (byte) e;
-          break;
-        case 'b':
-          out[o++] = '\b';
-          break;
-        case 'f':
-          out[o++] = '\f';
-          break;
-        case 'n':
-          out[o++] = '\n';
-          break;
-        case 'r':
-          out[o++] = '\r';
-          break;
-        case 't':
-          out[o++] = '\t';
-          break;
-        case 'u':
-          {
-            int c = hex4(j + 2, close);
-            if (c < 0) {
-              return null;
-            }
-            i = j + 6;
-            if (Character.isHighSurrogate((char) c)) {
-              int low = i + 1 < close && b[i] == '\\' && b[i + 1] == 'u' ? hex4(i + 2, close) : -1;
-              if (low < 0 || !Character.isLowSurrogate((char) low)) {
-                return null; // a lone surrogate: not UTF-8
-              }
-              i += 6;
-              c = Character.toCodePoint((char) c, (char) low);
-            } else if (Character.isLowSurrogate((char) c)) {
-              return null;
-            }
-            o = putUtf8(out, o, c);
-            break;
-          }
-        default:
-          return null;
+      int simple = JsonEscapes.charOf(e);
+      if (simple >= 0) {
+        out[o++] = (byte) simple;
+        continue;
       }
+      if (e != 'u') {
+        return null;
+      }
+      int c = hex4(j + 2, close);
+      if (c < 0) {
+        return null;
+      }
+      i = j + 6;
+      if (Character.isHighSurrogate((char) c)) {
+        int low = i + 1 < close && b[i] == '\\' && b[i + 1] == 'u' ? hex4(i + 2, close) : -1;
+        if (low < 0 || !Character.isLowSurrogate((char) low)) {
+          return null; // a lone surrogate: not UTF-8
+        }
+        i += 6;
+        c = Character.toCodePoint((char) c, (char) low);
+      } else if (Character.isLowSurrogate((char) c)) {
+        return null;
+      }
+      o = putUtf8(out, o, c);
     }
     pos = close + 1;
     unescapedLength = o;

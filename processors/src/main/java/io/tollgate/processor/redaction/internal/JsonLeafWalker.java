@@ -1,5 +1,7 @@
 package io.tollgate.processor.redaction.internal;
 
+import io.tollgate.processor.internal.JsonEscapes;
+
 /**
  * The string leaves of a JSON document without Jackson, for the common case: plain RFC 8259 JSON as
  * SDKs write it. It only ever says "done" for a document that Jackson parses into the same leaves
@@ -239,44 +241,23 @@ final class JsonLeafWalker {
       char e = doc[expect(end + 1)];
       char out;
       int next = end + 2;
-      switch (e) {
-        case '"':
-        case '\\':
-        case '/':
-          out = e;
-          break;
-        case 'b':
-          out = '\b';
-          break;
-        case 'f':
-          out = '\f';
-          break;
-        case 'n':
-          out = '\n';
-          break;
-        case 'r':
-          out = '\r';
-          break;
-        case 't':
-          out = '\t';
-          break;
-        case 'u':
-          {
-            expect(end + 5);
-            int v = 0;
-            for (int k = end + 2; k < end + 6; k++) {
-              int h = Character.digit(doc[k], 16);
-              if (h < 0 || doc[k] >= 128) {
-                throw GIVE_UP;
-              }
-              v = v << 4 | h;
-            }
-            out = (char) v;
-            next = end + 6;
-            break;
+      int simple = JsonEscapes.charOf(e);
+      if (simple >= 0) {
+        out = (char) simple;
+      } else if (e == 'u') {
+        expect(end + 5);
+        int v = 0;
+        for (int k = end + 2; k < end + 6; k++) {
+          int h = Character.digit(doc[k], 16);
+          if (h < 0 || doc[k] >= 128) {
+            throw GIVE_UP;
           }
-        default:
-          throw GIVE_UP;
+          v = v << 4 | h;
+        }
+        out = (char) v;
+        next = end + 6;
+      } else {
+        throw GIVE_UP;
       }
       if (len == decoded.length) {
         grow(len + 1);

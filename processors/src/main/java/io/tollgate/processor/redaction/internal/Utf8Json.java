@@ -1,5 +1,6 @@
 package io.tollgate.processor.redaction.internal;
 
+import io.tollgate.processor.internal.JsonEscapes;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -470,31 +471,12 @@ public final class Utf8Json {
       byte x = b[r + 1];
       char c;
       int next = r + 2;
-      switch (x) {
-        case 'b':
-          c = '\b';
-          break;
-        case 'f':
-          c = '\f';
-          break;
-        case 'n':
-          c = '\n';
-          break;
-        case 'r':
-          c = '\r';
-          break;
-        case 't':
-          c = '\t';
-          break;
-        case 'u':
-          c =
-              (char)
-                  (hex(b[r + 2]) << 12 | hex(b[r + 3]) << 8 | hex(b[r + 4]) << 4 | hex(b[r + 5]));
-          next = r + 6;
-          break;
-        default:
-          c = (char) x; // '"', '\\', '/'
-          break;
+      if (x == 'u') {
+        c = (char) (hex(b[r + 2]) << 12 | hex(b[r + 3]) << 8 | hex(b[r + 4]) << 4 | hex(b[r + 5]));
+        next = r + 6;
+      } else {
+        int simple = JsonEscapes.charOf(x);
+        c = (char) (simple >= 0 ? simple : x); // the walk accepted only the eight
       }
       out[j++] = c;
       i = next;
