@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
@@ -590,10 +591,20 @@ final class SpanNormalizer {
     /** What is removed: consumed and not kept (attributes, then events). */
     final BitSet gone = new BitSet();
 
-    private static final int KEEP = 1024;
+    /**
+     * Up to this many keys to remove are compared one by one (most keys differ in length: no hash,
+     * no bytes read); beyond it they go into {@link #removeSet}, or a span with thousands of
+     * sources would cost a comparison per source for each of its attributes.
+     */
+    private static final int LINEAR = 16;
 
-    /** Keys of the attributes to remove (every entry with such a key goes). */
-    private String[] removeKeys = new String[16];
+    /**
+     * Keys of the attributes to remove (every entry with such a key goes), up to {@link #LINEAR}.
+     */
+    private final String[] removeKeys = new String[LINEAR];
+
+    /** All the keys to remove once there are more than {@link #LINEAR}, else null. */
+    private HashSet<String> removeSet;
 
     int removeCount;
 
@@ -626,15 +637,23 @@ final class SpanNormalizer {
       if (test(key)) {
         return;
       }
-      if (removeCount == removeKeys.length) {
-        removeKeys = Arrays.copyOf(removeKeys, 2 * removeCount);
+      if (removeCount < LINEAR) {
+        removeKeys[removeCount++] = key;
+        return;
       }
-      removeKeys[removeCount++] = key;
+      if (removeSet == null) {
+        removeSet = new HashSet<>(Arrays.asList(removeKeys));
+      }
+      removeSet.add(key);
+      removeCount++;
     }
 
     /** Whether attributes with {@code key} are removed. */
     @Override
     public boolean test(String key) {
+      if (removeSet != null) {
+        return removeSet.contains(key);
+      }
       for (int i = 0; i < removeCount; i++) {
         String k = removeKeys[i];
         if (k == key || k.equals(key)) { // most keys differ in length: no hash, no bytes read
@@ -671,11 +690,9 @@ final class SpanNormalizer {
       Arrays.fill(writeKeys, 0, writeCount, null);
       Arrays.fill(writeValues, 0, writeCount, null);
       writeCount = 0;
-      Arrays.fill(removeKeys, 0, removeCount, null);
+      Arrays.fill(removeKeys, 0, Math.min(removeCount, LINEAR), null);
+      removeSet = null;
       removeCount = 0;
-      if (removeKeys.length > KEEP) { // a span with thousands of sources: not kept for the next
-        removeKeys = new String[16];
-      }
       consumedAttrs.clear();
       keptAttrs.clear();
       consumedEvents.clear();

@@ -178,6 +178,28 @@ class NothingCarriesOverBetweenSpansTest {
     }
   }
 
+  @Test
+  void aSpanWithManyDistinctSourcesLosesEveryOneOfThem() throws Exception {
+    // 40 indexed messages: 80 distinct keys to remove, past the few compared one by one.
+    Span.Builder many = span("openai.chat", "llm.request.type", "chat", "gen_ai.system", "OpenAI");
+    for (int i = 0; i < 40; i++) {
+      String role = i % 2 == 0 ? "user" : "assistant";
+      many.addAttributes(Spans.kv("gen_ai.prompt." + i + ".role", role));
+      many.addAttributes(Spans.kv("gen_ai.prompt." + i + ".content", "message " + i));
+    }
+    Fixture shared = new Fixture();
+    SpanRecord out = shared.run(many);
+
+    assertThat(out.attributes().getString("gen_ai.input.messages")).contains("message 39");
+    for (int i = 0; i < out.attributes().size(); i++) {
+      assertThat(out.attributes().key(i)).doesNotStartWith("gen_ai.prompt.");
+    }
+    for (int i = 0; i < SPANS.size(); i++) {
+      byte[] alone = bytes(new Fixture().run(SPANS.get(i).get()));
+      assertSame(bytes(shared.run(SPANS.get(i).get())), alone, "span " + i + " after the big one");
+    }
+  }
+
   /** The spans in {@code order} as one batch, each as it leaves the processor. */
   private static List<byte[]> run(Fixture f, List<Integer> order) {
     Span.Builder[] spans = new Span.Builder[order.size()];
