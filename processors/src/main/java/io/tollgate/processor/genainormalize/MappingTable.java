@@ -53,14 +53,12 @@ final class MappingTable {
    */
   static final class KeyInfo {
     private final int target;
-    private final List<Rule> rules;
     private final Rule[] ruleArray;
     private final int[] ruleTargets;
     private final Fact fact;
 
     KeyInfo(String key, int target, List<Rule> rules, Map<String, Integer> targetIndex) {
       this.target = target;
-      this.rules = rules;
       this.fact = Fact.of(key);
       int n = rules == null ? 0 : rules.size();
       this.ruleArray = new Rule[n];
@@ -76,11 +74,7 @@ final class MappingTable {
       return target;
     }
 
-    /** The rules reading this key, or null. */
-    List<Rule> rules() {
-      return rules;
-    }
-
+    /** How many rules read this key (0: it is only a target). */
     int ruleCount() {
       return ruleArray.length;
     }

@@ -252,7 +252,7 @@ final class SpanScan implements Converter.Context {
       if (target >= 0 && existing[target] < 0) {
         existing[target] = i;
       }
-      if (info.rules() != null) {
+      if (info.ruleCount() > 0) {
         for (int r = 0, k = info.ruleCount(); r < k; r++) {
           addHit(info.rule(r), info.ruleTarget(r), i);
         }
