@@ -304,7 +304,7 @@ public final class TraceBatch {
     }
     int size = built.getSerializedSize();
     out[at++] = RESOURCE_SPANS_TAG;
-    at = TracesWireScanner.writeVarint(out, at, size);
+    at = Varints.write(out, at, size);
     CodedOutputStream cos = CodedOutputStream.newInstance(out, at, size);
     try {
       built.writeTo(cos);

@@ -591,8 +591,8 @@ final class TracesWireScanner {
 
   /**
    * The top-level {@code ResourceSpans} of a request encoded by {@link TraceBatch#encode()}, as
-   * parts with their span counts, without validating anything: the walk only reads tags and
-   * lengths down to the spans (no strings, no ids). Trusted input only; a malformed array throws.
+   * parts with their span counts, without validating anything: the walk only reads tags and lengths
+   * down to the spans (no strings, no ids). Trusted input only; a malformed array throws.
    */
   static WirePart[] partsOfEncoded(byte[] request) {
     TracesWireScanner s = new TracesWireScanner(request);
@@ -649,8 +649,8 @@ final class TracesWireScanner {
     int[] sizes = new int[2];
     s.pos = part.offset;
     s.walkCut(end, first, sizes, null, null);
-    byte[] a = new byte[1 + varintSize(sizes[0]) + sizes[0]];
-    byte[] c = new byte[1 + varintSize(sizes[1]) + sizes[1]];
+    byte[] a = new byte[1 + Varints.size(sizes[0]) + sizes[0]];
+    byte[] c = new byte[1 + Varints.size(sizes[1]) + sizes[1]];
     int[] at = {writeHeader(a, sizes[0]), writeHeader(c, sizes[1])};
     // Pass 2: copy.
     s.pos = part.offset;
@@ -663,7 +663,7 @@ final class TracesWireScanner {
 
   private static int writeHeader(byte[] out, int length) {
     out[0] = LEN_1;
-    return writeVarint(out, 1, length);
+    return Varints.write(out, 1, length);
   }
 
   /**
@@ -716,20 +716,20 @@ final class TracesWireScanner {
       }
       if (!copy) {
         if (spansA > 0) {
-          at[0] += 1 + varintSize(common + inA) + common + inA;
+          at[0] += 1 + Varints.size(common + inA) + common + inA;
         }
         if (spansB > 0) {
-          at[1] += 1 + varintSize(common + inB) + common + inB;
+          at[1] += 1 + Varints.size(common + inB) + common + inB;
         }
         continue;
       }
       if (spansA > 0) {
         outA[at[0]] = LEN_2;
-        at[0] = writeVarint(outA, at[0] + 1, common + inA);
+        at[0] = Varints.write(outA, at[0] + 1, common + inA);
       }
       if (spansB > 0) {
         outB[at[1]] = LEN_2;
-        at[1] = writeVarint(outB, at[1] + 1, common + inB);
+        at[1] = Varints.write(outB, at[1] + 1, common + inB);
       }
       int index = firstSpan;
       pos = ssStart;
@@ -822,25 +822,6 @@ final class TracesWireScanner {
 
   /** The size of a length-delimited field with a one-byte tag and a body of {@code n} bytes. */
   static long framed(long n) {
-    return 1 + varintSize((int) Math.min(n, Integer.MAX_VALUE)) + n;
-  }
-
-  static int varintSize(int value) {
-    int n = 1;
-    while ((value & ~0x7f) != 0) {
-      value >>>= 7;
-      n++;
-    }
-    return n;
-  }
-
-  /** Writes {@code value} as a varint at {@code at}; returns the position after it. */
-  static int writeVarint(byte[] out, int at, int value) {
-    while ((value & ~0x7f) != 0) {
-      out[at++] = (byte) ((value & 0x7f) | 0x80);
-      value >>>= 7;
-    }
-    out[at++] = (byte) value;
-    return at;
+    return 1 + Varints.size((int) Math.min(n, Integer.MAX_VALUE)) + n;
   }
 }

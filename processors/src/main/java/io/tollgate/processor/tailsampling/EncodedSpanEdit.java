@@ -5,6 +5,7 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.tollgate.core.model.EncodedTraces;
 import io.tollgate.core.model.SpanRecord;
 import io.tollgate.core.model.TraceBatch;
+import io.tollgate.core.model.Varints;
 import java.io.IOException;
 import java.util.function.Consumer;
 
@@ -106,18 +107,18 @@ final class EncodedSpanEdit {
           if (seen++ == spanIndex) {
             Span changed = change(spanStart, spanLength, edit);
             int newSpan = changed.getSerializedSize();
-            int newSpanFrame = spanTagEnd - spanFrame + varintSize(newSpan) + newSpan;
+            int newSpanFrame = spanTagEnd - spanFrame + Varints.size(newSpan) + newSpan;
             int newSs = ssLength - (spanEnd - spanFrame) + newSpanFrame;
-            int newSsFrame = ssTagEnd - ssFrame + varintSize(newSs) + newSs;
+            int newSsFrame = ssTagEnd - ssFrame + Varints.size(newSs) + newSs;
             int newRs = rsLength - (ssEnd - ssFrame) + newSsFrame;
-            int newRsFrame = rsTagEnd - rsFrame + varintSize(newRs) + newRs;
+            int newRsFrame = rsTagEnd - rsFrame + Varints.size(newRs) + newRs;
             byte[] out = new byte[end - start - (rsEnd - rsFrame) + newRsFrame];
             System.arraycopy(b, start, out, 0, rsTagEnd - start);
-            int at = writeVarint(out, rsTagEnd - start, newRs);
+            int at = Varints.write(out, rsTagEnd - start, newRs);
             at = copy(rsStart, ssTagEnd, out, at);
-            at = writeVarint(out, at, newSs);
+            at = Varints.write(out, at, newSs);
             at = copy(ssStart, spanTagEnd, out, at);
-            at = writeVarint(out, at, newSpan);
+            at = Varints.write(out, at, newSpan);
             CodedOutputStream cos = CodedOutputStream.newInstance(out, at, newSpan);
             try {
               changed.writeTo(cos);
@@ -148,15 +149,15 @@ final class EncodedSpanEdit {
    * decoder keeps strings as their UTF-8 bytes, which are encoded again by a copy.
    */
   private Span change(int offset, int length, Consumer<SpanRecord> edit) {
-    int ssLength = 1 + varintSize(length) + length;
-    int rsLength = 1 + varintSize(ssLength) + ssLength;
-    byte[] framed = new byte[1 + varintSize(rsLength) + rsLength];
+    int ssLength = 1 + Varints.size(length) + length;
+    int rsLength = 1 + Varints.size(ssLength) + ssLength;
+    byte[] framed = new byte[1 + Varints.size(rsLength) + rsLength];
     framed[0] = RESOURCE_SPANS;
-    int at = writeVarint(framed, 1, rsLength);
+    int at = Varints.write(framed, 1, rsLength);
     framed[at++] = FIELD_2;
-    at = writeVarint(framed, at, ssLength);
+    at = Varints.write(framed, at, ssLength);
     framed[at++] = FIELD_2;
-    at = writeVarint(framed, at, length);
+    at = Varints.write(framed, at, length);
     System.arraycopy(b, offset, framed, at, length);
     // A batch of that one span, to change it through the same view as every processor does.
     TraceBatch one = TraceBatch.ofEncoded(EncodedTraces.ofStored(framed, 1));
@@ -209,18 +210,5 @@ final class EncodedSpanEdit {
       default:
         throw new IllegalStateException("wire type " + (tag & 7) + " in encoded spans");
     }
-  }
-
-  private static int varintSize(int value) {
-    return CodedOutputStream.computeUInt32SizeNoTag(value);
-  }
-
-  private static int writeVarint(byte[] out, int at, int value) {
-    while ((value & ~0x7f) != 0) {
-      out[at++] = (byte) ((value & 0x7f) | 0x80);
-      value >>>= 7;
-    }
-    out[at++] = (byte) value;
-    return at;
   }
 }
