@@ -11,8 +11,9 @@ import io.tollgate.core.component.RefusedException;
 import io.tollgate.core.component.TracesConsumer;
 import io.tollgate.core.model.TraceBatch;
 import io.tollgate.core.pipeline.Completions;
-import io.tollgate.core.telemetry.MetricNames;
+import io.tollgate.core.telemetry.CountSinceReport;
 import io.tollgate.core.telemetry.Counts;
+import io.tollgate.core.telemetry.MetricNames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +27,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +66,7 @@ final class BatchProcessor implements Processor {
   static final String PENDING = "tollgate_processor_batch_pending_spans";
 
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
-  private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
 
   private final ComponentContext ctx;
   private final TracesConsumer next;
@@ -94,10 +94,8 @@ final class BatchProcessor implements Processor {
   private final Counter oversized;
   private final Counter refused;
   private final Counter downstreamRefused;
-  private final AtomicLong lastLog = new AtomicLong(Long.MIN_VALUE);
-  private final AtomicLong lostSinceLog = new AtomicLong();
-  private final AtomicLong lastOversizedLog = new AtomicLong(Long.MIN_VALUE);
-  private final AtomicLong oversizedSinceLog = new AtomicLong();
+  private final CountSinceReport lostSinceReport = new CountSinceReport(LOG_INTERVAL);
+  private final CountSinceReport oversizedSinceReport = new CountSinceReport(LOG_INTERVAL);
 
   /**
    * The collector's histogram buckets for {@code batch_send_size} and {@code
@@ -319,18 +317,15 @@ final class BatchProcessor implements Processor {
 
   private void oversized(long size) {
     oversized.increment();
-    oversizedSinceLog.incrementAndGet();
-    long now = System.nanoTime();
-    long last = lastOversizedLog.get();
-    if ((last == Long.MIN_VALUE || now - last >= LOG_INTERVAL_NANOS)
-        && lastOversizedLog.compareAndSet(last, now)) {
+    long n = oversizedSinceReport.add(1);
+    if (n > 0) {
       log.warn(
           "batch {}: {} span(s) since the last report were larger than send_batch_max_bytes ({}"
               + " bytes) on their own, the latest {} bytes; each is sent alone in a batch over the"
               + " cap, which the backend may refuse. Raise send_batch_max_bytes (and the"
               + " backend's receive limit) or truncate large attributes (the truncate processor)",
           ctx.id(),
-          oversizedSinceLog.getAndSet(0),
+          n,
           maxBytes,
           size);
     }
@@ -430,18 +425,15 @@ final class BatchProcessor implements Processor {
 
   private void lost(int spans, Throwable cause) {
     downstreamRefused.increment(spans);
-    lostSinceLog.addAndGet(spans);
-    long now = System.nanoTime();
-    long last = lastLog.get();
-    if ((last == Long.MIN_VALUE || now - last >= LOG_INTERVAL_NANOS)
-        && lastLog.compareAndSet(last, now)) {
+    long n = lostSinceReport.add(spans);
+    if (n > 0) {
       log.warn(
           "batch {}: the next component refused {} already accepted spans since the last report;"
               + " they are lost ({}). Usually an exporter's sending queue is full: raise its"
               + " sending_queue.queue_size, or put memory_limiter first in the pipeline so that"
               + " clients are pushed back before batch accepts their spans",
           ctx.id(),
-          lostSinceLog.getAndSet(0),
+          n,
           cause.toString());
     }
   }

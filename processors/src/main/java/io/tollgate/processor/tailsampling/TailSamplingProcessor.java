@@ -11,6 +11,7 @@ import io.tollgate.core.model.EncodedTraces;
 import io.tollgate.core.model.SpanRecord;
 import io.tollgate.core.model.TraceBatch;
 import io.tollgate.core.pipeline.Completions;
+import io.tollgate.core.telemetry.CountSinceReport;
 import io.tollgate.core.telemetry.Counts;
 import io.tollgate.processor.tailsampling.Policies.Decision;
 import io.tollgate.processor.tailsampling.Policies.Policy;
@@ -19,7 +20,6 @@ import io.tollgate.processor.tailsampling.SamplingMetrics.Trigger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -75,7 +75,7 @@ final class TailSamplingProcessor implements Processor {
   /** Traces decided per task before the task gives its worker back. */
   private static final int MAX_DECISIONS_PER_TASK = 512;
 
-  private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
 
   private final ComponentContext ctx;
   private final TracesConsumer next;
@@ -103,16 +103,8 @@ final class TailSamplingProcessor implements Processor {
 
   private final SlabArena withoutRoot;
   private final AtomicInteger tracesInMemory = new AtomicInteger();
-  private final LossLog refusedLosses =
-      new LossLog("the next component refused kept traces:", "", false);
-  private final LossLog decisionFailures =
-      new LossLog(
-          "deciding traces failed part way for",
-          " An OutOfMemoryError means the heap is too small for the spans tail_sampling waits"
-              + " for: lower max_buffered_bytes or give the JVM more heap (-Xmx), and keep"
-              + " memory_limiter first in the pipeline. Anything else is a bug: please report it"
-              + " with this stack trace.",
-          true);
+  private final CountSinceReport refusedSinceReport = new CountSinceReport(LOG_INTERVAL);
+  private final CountSinceReport failedSinceReport = new CountSinceReport(LOG_INTERVAL);
   private volatile ScheduledFuture<?> ticker;
   private volatile boolean closed;
 
@@ -696,7 +688,19 @@ final class TailSamplingProcessor implements Processor {
     emission.spans += emitted; // the part already in the emission goes on, and is counted there
     if (lost > 0) {
       metrics.decisionFailed(lost);
-      decisionFailures.lost(lost, e);
+      long n = failedSinceReport.add(lost);
+      if (n > 0) {
+        log.error(
+            "tail_sampling {}: deciding traces failed part way for {} since the last report; they"
+                + " are lost ({}). An OutOfMemoryError means the heap is too small for the spans"
+                + " tail_sampling waits for: lower max_buffered_bytes or give the JVM more heap"
+                + " (-Xmx), and keep memory_limiter first in the pipeline. Anything else is a bug:"
+                + " please report it with this stack trace.",
+            ctx.id(),
+            Counts.of(n, "span"),
+            e.toString(),
+            e);
+      }
     } else {
       // Nothing was lost (the trace was not kept, or all of it had gone on): still a failure.
       log.debug("tail_sampling {}: deciding a trace failed after the fact", ctx.id(), e);
@@ -780,44 +784,14 @@ final class TailSamplingProcessor implements Processor {
 
   private void downstreamRefused(int spans, Throwable cause) {
     metrics.downstreamRefused(spans);
-    refusedLosses.lost(spans, cause);
-  }
-
-  /**
-   * Spans lost for one reason, logged at most once per {@link #LOG_INTERVAL_NANOS} with the count
-   * since the last line, so that a burst of losses neither floods the log nor hides.
-   */
-  private final class LossLog {
-    private final String what;
-    private final String advice;
-    private final boolean withStackTrace;
-    private final AtomicLong lastLog = new AtomicLong(Long.MIN_VALUE);
-    private final AtomicLong sinceLog = new AtomicLong();
-
-    LossLog(String what, String advice, boolean withStackTrace) {
-      this.what = what;
-      this.advice = advice;
-      this.withStackTrace = withStackTrace;
-    }
-
-    void lost(int spans, Throwable cause) {
-      sinceLog.addAndGet(spans);
-      long now = System.nanoTime();
-      long last = lastLog.get();
-      if ((last == Long.MIN_VALUE || now - last >= LOG_INTERVAL_NANOS)
-          && lastLog.compareAndSet(last, now)) {
-        String line = "tail_sampling {}: {} {} since the last report; they are lost ({}).{}";
-        Object[] args = {
-          ctx.id(), what, Counts.of(sinceLog.getAndSet(0), "span"), cause.toString(), advice
-        };
-        if (withStackTrace) {
-          Object[] withCause = Arrays.copyOf(args, args.length + 1);
-          withCause[args.length] = cause;
-          log.error(line, withCause);
-        } else {
-          log.warn(line, args);
-        }
-      }
+    long n = refusedSinceReport.add(spans);
+    if (n > 0) {
+      log.warn(
+          "tail_sampling {}: the next component refused {} of kept traces since the last report;"
+              + " they are lost ({})",
+          ctx.id(),
+          Counts.of(n, "span"),
+          cause.toString());
     }
   }
 
