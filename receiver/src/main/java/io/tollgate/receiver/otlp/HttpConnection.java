@@ -45,6 +45,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(HttpConnection.class);
 
+  /** A refused body of declared length is read and dropped up to this many body limits. */
+  static final long REFUSED_BODY_READ_LIMITS = 4;
+
   private enum State {
     /** Waiting for a request head. */
     IDLE,
@@ -79,6 +82,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
   // An early answer's tail.
   private long discarded;
+  private long discardLimit;
   private boolean closeAfterDiscard;
 
   HttpConnection(OtlpHttpServer server) {
@@ -151,21 +155,19 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     origin = req.headers().get(HttpHeaderNames.ORIGIN);
     DecoderResult result = req.decoderResult();
     if (result.isFailure()) {
-      answerEarly(undecodable(result.cause()), true, true);
+      answerAndClose(undecodable(result.cause()));
       return;
     }
     String path;
     try {
       path = new QueryStringDecoder(req.uri()).path();
     } catch (IllegalArgumentException e) {
-      answerEarly(
+      answerAndClose(
           HttpResponses.error(
               HttpResponseStatus.BAD_REQUEST,
               Code.INVALID_ARGUMENT,
               "the request URI is malformed (" + e.getMessage() + ")",
-              WireFormat.JSON),
-          true,
-          true);
+              WireFormat.JSON));
       return;
     }
     Cors cors = server.cors();
@@ -203,14 +205,12 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     if (isUnsupportedExpectation(req)) {
-      answerEarly(
+      answerAndClose(
           HttpResponses.error(
               HttpResponseStatus.EXPECTATION_FAILED,
               Code.FAILED_PRECONDITION,
               "only Expect: 100-continue is supported",
-              WireFormat.JSON),
-          true,
-          true);
+              WireFormat.JSON));
       return;
     }
     AdmissionControl.Ticket admitted = server.admit(req);
@@ -255,7 +255,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
       resetRequest();
       requestDone();
       // The client is sending: let it finish (up to a point) so that it reads the answer.
-      answerEarly(server.tooLarge(req), true, false);
+      answerEarly(req, server.tooLarge(req), true, false);
       discard(chunk);
       return;
     }
@@ -268,7 +268,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     if (chunk.decoderResult().isFailure()) {
       resetRequest();
       requestDone();
-      answerEarly(undecodable(chunk.decoderResult().cause()), true, true);
+      answerAndClose(undecodable(chunk.decoderResult().cause()));
       return;
     }
     FullHttpRequest full =
@@ -296,9 +296,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
       if (closeAfterDiscard || closeWhenIdle) {
         ctx.close();
       }
-    } else if (discarded > server.maxBodyBytes()) {
-      // Reading the rest of a body we refused lets the client see our answer rather than a reset;
-      // past another limit's worth it is not worth it.
+    } else if (discarded > discardLimit) {
+      // Past the limit a client that keeps sending gets a reset instead of our answer.
       ctx.close();
     }
   }
@@ -358,11 +357,33 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
    * dropped, so that a client still sending gets to see the answer; then the connection is closed
    * if {@code close} or the client asked for it.
    */
-  private void answerEarly(FullHttpResponse response, boolean close, boolean closeNow) {
+  private void answerEarly(
+      HttpRequest req, FullHttpResponse response, boolean close, boolean closeNow) {
     closeAfterDiscard = close || closeNow || !keepAlive || closeWhenIdle || server.isDraining();
     write(response, origin, closeAfterDiscard, closeNow);
     discarded = 0;
+    discardLimit =
+        refusedBodyReadLimit(
+            req == null ? -1L : HttpUtil.getContentLength(req, -1L), server.maxBodyBytes());
     state = State.DISCARDING;
+  }
+
+  /** Answers and closes the connection: what follows on it cannot be trusted or is not wanted. */
+  private void answerAndClose(FullHttpResponse response) {
+    answerEarly(null, response, true, true);
+  }
+
+  /**
+   * How much of a refused body is read and dropped before the connection is closed. Closing while
+   * the client is still sending makes the kernel answer its bytes with a reset: its write fails and
+   * the answer it has not read yet may be lost with the connection (the JDK HttpClient reports
+   * "header parser received no bytes"). So a body of declared length is read to its end, up to
+   * {@value #REFUSED_BODY_READ_LIMITS} limits' worth; a chunked one up to one limit's worth more.
+   * Dropping costs bandwidth but no memory.
+   */
+  static long refusedBodyReadLimit(long declaredLength, long maxBodyBytes) {
+    return Math.max(
+        maxBodyBytes, Math.min(declaredLength, REFUSED_BODY_READ_LIMITS * maxBodyBytes));
   }
 
   /**
@@ -371,7 +392,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
    * connection is closed right away.
    */
   private void answerHead(HttpRequest req, FullHttpResponse response, boolean close) {
-    answerEarly(response, close, HttpUtil.is100ContinueExpected(req));
+    answerEarly(req, response, close, HttpUtil.is100ContinueExpected(req));
   }
 
   private void write(

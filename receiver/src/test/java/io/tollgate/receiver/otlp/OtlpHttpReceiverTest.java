@@ -21,8 +21,10 @@ import io.tollgate.core.otlp.OtlpJson;
 import io.tollgate.core.telemetry.MetricNames;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -321,6 +323,69 @@ class OtlpHttpReceiverTest {
         .contains("larger than 2MiB")
         .contains("receivers.otlp.protocols.http.max_request_body_size");
     assertThat(server.consumer.batches()).isEmpty();
+  }
+
+  @Test
+  void aClientThatWritesItsWholeBodyBeforeReadingStillSeesThe413() throws Exception {
+    // Like the JDK HttpClient on some runs: it reads the answer only once the body is written. Had
+    // the server closed with part of the body unread, the kernel would answer with a reset, which
+    // fails the client's write and can drop the 413 before the client reads it.
+    byte[] big = GenAiSpans.requestOfSize(2 * LIMIT).toByteArray();
+    try (Socket socket = new Socket()) {
+      // A small send buffer keeps the client writing while the server reads: the kernel cannot
+      // take the whole body at once, as it would on loopback otherwise.
+      socket.setSendBufferSize(16 * 1024);
+      socket.connect(new InetSocketAddress("127.0.0.1", server.httpPort()));
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+                  + "Content-Length: "
+                  + big.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(big);
+      out.flush();
+      String answer = readResponses(socket.getInputStream(), 1);
+      assertThat(answer)
+          .startsWith("HTTP/1.1 413 ")
+          .contains("connection: close")
+          .contains("max_request_body_size");
+      assertThat(socket.getInputStream().read()).as("closed by the server").isEqualTo(-1);
+    }
+    assertThat(server.consumer.batches()).isEmpty();
+  }
+
+  @Test
+  void aHugeRefusedBodyIsNotReadForever() throws Exception {
+    // 100 limits declared: the server reads and drops a few limits' worth, then hangs up.
+    long declared = 100L * LIMIT;
+    long written = 0;
+    try (Socket socket = new Socket()) {
+      socket.setSendBufferSize(16 * 1024);
+      socket.connect(new InetSocketAddress("127.0.0.1", server.httpPort()));
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+                  + "Content-Length: "
+                  + declared
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      byte[] chunk = new byte[64 * 1024];
+      try {
+        while (written < declared) {
+          out.write(chunk);
+          written += chunk.length;
+        }
+      } catch (IOException expected) {
+        // reset by the server
+      }
+    }
+    // Four limits read and dropped, plus what the kernels' buffers held.
+    assertThat(written)
+        .isGreaterThanOrEqualTo(HttpConnection.REFUSED_BODY_READ_LIMITS * LIMIT - 64 * 1024)
+        .isLessThan(10L * LIMIT);
   }
 
   @Test
