@@ -45,7 +45,13 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(HttpConnection.class);
 
-  /** A refused body of declared length is read and dropped up to this many body limits. */
+  /**
+   * How much of a refused body is read and dropped, in body limits, before the connection is
+   * closed. Closing while the client is still sending makes the kernel answer its bytes with a
+   * reset: its write fails and the answer it has not read yet may be lost with the connection (the
+   * JDK HttpClient then reports "header parser received no bytes"). Dropping costs bandwidth but no
+   * memory; a client sending more than this gets the reset.
+   */
   static final long REFUSED_BODY_READ_LIMITS = 4;
 
   private enum State {
@@ -82,7 +88,6 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
   // An early answer's tail.
   private long discarded;
-  private long discardLimit;
   private boolean closeAfterDiscard;
 
   HttpConnection(OtlpHttpServer server) {
@@ -255,7 +260,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
       resetRequest();
       requestDone();
       // The client is sending: let it finish (up to a point) so that it reads the answer.
-      answerEarly(req, server.tooLarge(req), true, false);
+      answerEarly(server.tooLarge(req), true, false);
       discard(chunk);
       return;
     }
@@ -296,8 +301,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
       if (closeAfterDiscard || closeWhenIdle) {
         ctx.close();
       }
-    } else if (discarded > discardLimit) {
-      // Past the limit a client that keeps sending gets a reset instead of our answer.
+    } else if (discarded > REFUSED_BODY_READ_LIMITS * server.maxBodyBytes()) {
       ctx.close();
     }
   }
@@ -357,33 +361,16 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
    * dropped, so that a client still sending gets to see the answer; then the connection is closed
    * if {@code close} or the client asked for it.
    */
-  private void answerEarly(
-      HttpRequest req, FullHttpResponse response, boolean close, boolean closeNow) {
+  private void answerEarly(FullHttpResponse response, boolean close, boolean closeNow) {
     closeAfterDiscard = close || closeNow || !keepAlive || closeWhenIdle || server.isDraining();
     write(response, origin, closeAfterDiscard, closeNow);
     discarded = 0;
-    discardLimit =
-        refusedBodyReadLimit(
-            req == null ? -1L : HttpUtil.getContentLength(req, -1L), server.maxBodyBytes());
     state = State.DISCARDING;
   }
 
   /** Answers and closes the connection: what follows on it cannot be trusted or is not wanted. */
   private void answerAndClose(FullHttpResponse response) {
-    answerEarly(null, response, true, true);
-  }
-
-  /**
-   * How much of a refused body is read and dropped before the connection is closed. Closing while
-   * the client is still sending makes the kernel answer its bytes with a reset: its write fails and
-   * the answer it has not read yet may be lost with the connection (the JDK HttpClient reports
-   * "header parser received no bytes"). So a body of declared length is read to its end, up to
-   * {@value #REFUSED_BODY_READ_LIMITS} limits' worth; a chunked one up to one limit's worth more.
-   * Dropping costs bandwidth but no memory.
-   */
-  static long refusedBodyReadLimit(long declaredLength, long maxBodyBytes) {
-    return Math.max(
-        maxBodyBytes, Math.min(declaredLength, REFUSED_BODY_READ_LIMITS * maxBodyBytes));
+    answerEarly(response, true, true);
   }
 
   /**
@@ -392,7 +379,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
    * connection is closed right away.
    */
   private void answerHead(HttpRequest req, FullHttpResponse response, boolean close) {
-    answerEarly(req, response, close, HttpUtil.is100ContinueExpected(req));
+    answerEarly(response, close, HttpUtil.is100ContinueExpected(req));
   }
 
   private void write(
