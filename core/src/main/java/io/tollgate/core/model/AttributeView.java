@@ -10,15 +10,32 @@ import java.util.function.Predicate;
 /**
  * A mutable view of one attribute list: a span's, a span event's or a resource's.
  *
- * <p>Lookups are linear scans. GenAI spans carry tens of attributes, where a scan over a
- * contiguous list beats building a hash map for every span that passes through.
+ * <p>Lookups are linear scans. GenAI spans carry tens of attributes, where a scan over a contiguous
+ * list beats building a hash map for every span that passes through. A span's or an event's view of
+ * more than a few entries scans the hashes of its keys, kept in an int array by the view itself: a
+ * GenAI processor looks up tens of keys per span, most of them absent, and a scan of the entries
+ * reads three objects per entry (entry, key, hash) where this reads one int.
  *
- * <p>Writes keep the OTLP rule that keys are unique: {@code put} replaces the first entry with
- * the same key and appends otherwise.
+ * <p>Writes keep the OTLP rule that keys are unique: {@code put} replaces the first entry with the
+ * same key and appends otherwise.
  */
 public abstract class AttributeView {
 
   AttributeView() {}
+
+  /** From this many entries on, an indexed view scans its key hashes instead of its entries. */
+  static final int HASHED_FROM = 8;
+
+  /**
+   * The hash of each entry's key, in entry order, for the first {@link #hashedCount} entries: kept
+   * by this view's own writes, rebuilt when the list's size is not what the view last saw. So it
+   * must not be used for a list that another view may write to without this one knowing: a
+   * resource's attributes are shared by the records of all its spans, and its view scans.
+   */
+  private int[] keyHashes;
+
+  /** How many entries {@link #keyHashes} covers; -1 when it is to be rebuilt. */
+  private int hashedCount = -1;
 
   /** Number of entries. */
   public abstract int size();
@@ -42,7 +59,7 @@ public abstract class AttributeView {
 
   /** Replaces the value at {@code index}, keeping its key. */
   public final void setValue(int index, AnyValue value) {
-    setEntry(index, KeyValue.newBuilder().setKey(key(index)).setValue(value).build());
+    writeEntry(index, KeyValue.newBuilder().setKey(key(index)).setValue(value).build());
   }
 
   /** Index of {@code key}, or -1. */
@@ -52,16 +69,75 @@ public abstract class AttributeView {
 
   /**
    * Index of {@code key} (whose hash is {@code hash}), or -1: the scan each list implements over
-   * its own builder, so the loop calls one known method per entry instead of {@link #entry}
-   * through this class (three kinds of list make that call site megamorphic: not inlined).
+   * its own builder, so the loop calls one known method per entry instead of {@link #entry} through
+   * this class (three kinds of list make that call site megamorphic: not inlined).
    */
   abstract int find(String key, int hash);
 
   /**
-   * Whether an entry's key {@code candidate} is {@code key}. Decoded keys are shared instances
-   * with their hash computed ({@code WireDecoder}), so the usual answer, no, comes from two ints
-   * without reading either key's characters, and yes often from identity. A key whose hash is not
-   * computed yet gets it computed once and kept by its String for every later lookup.
+   * {@link #find} over the key hashes, for a list of {@code n} entries that only this view writes
+   * to (see {@link #keyHashes}).
+   */
+  final int findByHash(String key, int hash, int n) {
+    if (hashedCount != n) {
+      rebuildKeyHashes(n);
+    }
+    int[] hashes = keyHashes;
+    for (int i = 0; i < n; i++) {
+      // A hash that matches is confirmed on the entry's key (collisions: "Aa" and "BB").
+      if (hashes[i] == hash && sameKey(key(i), key, hash)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private void rebuildKeyHashes(int n) {
+    if (keyHashes == null || keyHashes.length < n) {
+      keyHashes = new int[Math.max(n + (n >> 1), 16)];
+    }
+    for (int i = 0; i < n; i++) {
+      keyHashes[i] = key(i).hashCode();
+    }
+    hashedCount = n;
+  }
+
+  // The writes: each keeps the key hashes in step (when they were built).
+
+  private void writeEntry(int index, KeyValue kv) {
+    setEntry(index, kv);
+    if (index < hashedCount) {
+      keyHashes[index] = kv.getKey().hashCode();
+    }
+  }
+
+  private void appendEntry(KeyValue kv) {
+    int n = hashedCount;
+    addEntry(kv);
+    if (n >= 0) {
+      if (n < keyHashes.length) {
+        keyHashes[n] = kv.getKey().hashCode();
+        hashedCount = n + 1;
+      } else {
+        hashedCount = -1;
+      }
+    }
+  }
+
+  private void deleteEntry(int index) {
+    removeEntry(index);
+    int n = hashedCount;
+    if (index < n) {
+      System.arraycopy(keyHashes, index + 1, keyHashes, index, n - index - 1);
+      hashedCount = n - 1;
+    }
+  }
+
+  /**
+   * Whether an entry's key {@code candidate} is {@code key}. Decoded keys are shared instances with
+   * their hash computed ({@code WireDecoder}), so the usual answer, no, comes from two ints without
+   * reading either key's characters, and yes often from identity. A key whose hash is not computed
+   * yet gets it computed once and kept by its String for every later lookup.
    */
   static boolean sameKey(String candidate, String key, int hash) {
     return candidate == key || (candidate.hashCode() == hash && candidate.equals(key));
@@ -111,8 +187,8 @@ public abstract class AttributeView {
    * it holds: {@code index} is what {@link #indexOf} returned for it, with no change to this list
    * since, so the list is not scanned a second time.
    *
-   * @throws IllegalArgumentException when the entry at {@code index} is not {@code key} (the
-   *     list changed after the lookup: look the key up again)
+   * @throws IllegalArgumentException when the entry at {@code index} is not {@code key} (the list
+   *     changed after the lookup: look the key up again)
    */
   public final void putAt(int index, String key, AnyValue value) {
     if (index >= 0 && !sameKey(key(index), key, key.hashCode())) {
@@ -121,9 +197,9 @@ public abstract class AttributeView {
     }
     KeyValue kv = KeyValue.newBuilder().setKey(key).setValue(value).build();
     if (index >= 0) {
-      setEntry(index, kv);
+      writeEntry(index, kv);
     } else {
-      addEntry(kv);
+      appendEntry(kv);
     }
   }
 
@@ -156,7 +232,7 @@ public abstract class AttributeView {
     if (contains(key)) {
       return false;
     }
-    addEntry(KeyValue.newBuilder().setKey(key).setValue(value).build());
+    appendEntry(KeyValue.newBuilder().setKey(key).setValue(value).build());
     return true;
   }
 
@@ -167,7 +243,7 @@ public abstract class AttributeView {
       return null;
     }
     AnyValue v = value(i);
-    removeEntry(i);
+    deleteEntry(i);
     return v;
   }
 
@@ -176,7 +252,7 @@ public abstract class AttributeView {
     int removed = 0;
     for (int i = size() - 1; i >= 0; i--) {
       if (keyPredicate.test(key(i))) {
-        removeEntry(i);
+        deleteEntry(i);
         removed++;
       }
     }

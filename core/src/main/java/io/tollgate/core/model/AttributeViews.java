@@ -28,7 +28,11 @@ final class AttributeViews {
 
     @Override
     int find(String key, int hash) {
-      for (int i = 0, n = span.getAttributesCount(); i < n; i++) {
+      int n = span.getAttributesCount();
+      if (n >= HASHED_FROM) {
+        return findByHash(key, hash, n);
+      }
+      for (int i = 0; i < n; i++) {
         if (sameKey(span.getAttributes(i).getKey(), key, hash)) {
           return i;
         }
@@ -71,7 +75,11 @@ final class AttributeViews {
 
     @Override
     int find(String key, int hash) {
-      for (int i = 0, n = event.getAttributesCount(); i < n; i++) {
+      int n = event.getAttributesCount();
+      if (n >= HASHED_FROM) {
+        return findByHash(key, hash, n);
+      }
+      for (int i = 0; i < n; i++) {
         if (sameKey(event.getAttributes(i).getKey(), key, hash)) {
           return i;
         }
@@ -95,6 +103,7 @@ final class AttributeViews {
     }
   }
 
+  /** Scans its entries: the resource is shared by every span's record (see keyHashes). */
   static final class OfResource extends AttributeView {
     private final Resource.Builder resource;
 

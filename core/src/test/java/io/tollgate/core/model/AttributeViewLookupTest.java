@@ -20,9 +20,24 @@ import org.junit.jupiter.api.Test;
 class AttributeViewLookupTest {
 
   private static final String[] KEYS = {
-    "Aa", "BB", "AaAa", "BBBB", "AaBB", "BBAa", "", "gen_ai.usage.input_tokens",
-    "gen_ai.usage.input_tokenz", "gen_ai.usage.output_tokens", "é", "東京", "😀", "\u0000",
-    "llm.model_name", "gen_ai.request.model", "gen_ai.response.model", "x"
+    "Aa",
+    "BB",
+    "AaAa",
+    "BBBB",
+    "AaBB",
+    "BBAa",
+    "",
+    "gen_ai.usage.input_tokens",
+    "gen_ai.usage.input_tokenz",
+    "gen_ai.usage.output_tokens",
+    "é",
+    "東京",
+    "😀",
+    "\u0000",
+    "llm.model_name",
+    "gen_ai.request.model",
+    "gen_ai.response.model",
+    "x"
   };
 
   /** The definition: first index whose key equals. */
@@ -135,5 +150,93 @@ class AttributeViewLookupTest {
         }
       }
     }
+  }
+
+  @Test
+  void longListsStayRightThroughEveryKindOfWrite() {
+    // Past HASHED_FROM entries a span's and an event's view look keys up by the hashes they keep
+    // themselves: every write must keep them in step.
+    Random random = new Random(23);
+    for (int round = 0; round < 300; round++) {
+      List<KeyValue> model = new ArrayList<>();
+      for (int i = 0, n = random.nextInt(40); i < n; i++) {
+        model.add(kv(key(random), i, random));
+      }
+      List<AttributeView> views = views(model);
+      for (int op = 0; op < 60; op++) {
+        String key = key(random);
+        AnyValue value = Values.of("v" + op);
+        KeyValue written = KeyValue.newBuilder().setKey(key).setValue(value).build();
+        int at = oracleIndexOf(model, key);
+        int kind = random.nextInt(6);
+        switch (kind) {
+          case 0: // put
+            if (at >= 0) {
+              model.set(at, written);
+            } else {
+              model.add(written);
+            }
+            views.forEach(v -> v.put(key, value));
+            break;
+          case 1: // putIfAbsent
+            if (at < 0) {
+              model.add(written);
+            }
+            views.forEach(v -> assertThat(v.putIfAbsent(key, value)).isEqualTo(at < 0));
+            break;
+          case 2: // remove
+            if (at >= 0) {
+              model.remove(at);
+            }
+            views.forEach(v -> assertThat(v.remove(key) != null).isEqualTo(at >= 0));
+            break;
+          case 3: // removeIf on a prefix
+            String prefix = key.isEmpty() ? "x" : key.substring(0, 1);
+            model.removeIf(e -> e.getKey().startsWith(prefix));
+            views.forEach(v -> v.removeIf(k -> k.startsWith(prefix)));
+            break;
+          case 4: // setValue at an index
+            if (!model.isEmpty()) {
+              int index = random.nextInt(model.size());
+              model.set(
+                  index,
+                  KeyValue.newBuilder().setKey(model.get(index).getKey()).setValue(value).build());
+              views.forEach(v -> v.setValue(index, value));
+            }
+            break;
+          default: // putAt with the index looked up
+            if (at >= 0) {
+              model.set(at, written);
+            } else {
+              model.add(written);
+            }
+            views.forEach(v -> v.putAt(v.indexOf(key), key, value));
+            break;
+        }
+        for (AttributeView view : views) {
+          assertThat(view.size()).isEqualTo(model.size());
+          String probe = key(random);
+          assertThat(view.indexOf(probe))
+              .as("%s after op %s", probe, kind)
+              .isEqualTo(oracleIndexOf(model, probe));
+          assertThat(view.indexOf(new String(key.toCharArray())))
+              .isEqualTo(oracleIndexOf(model, key));
+        }
+      }
+      for (AttributeView view : views) {
+        for (int i = 0; i < model.size(); i++) {
+          assertThat(view.entry(i)).isEqualTo(model.get(i));
+          assertThat(view.indexOf(model.get(i).getKey()))
+              .isEqualTo(oracleIndexOf(model, model.get(i).getKey()));
+        }
+      }
+    }
+  }
+
+  /** One of KEYS, or one of 30 generated keys, so that long lists have mostly distinct keys. */
+  private static String key(Random random) {
+    return random.nextInt(3) == 0
+        ? KEYS[random.nextInt(KEYS.length)]
+        : "gen_ai.key." + random.nextInt(30);
   }
 }
