@@ -54,8 +54,14 @@ import org.openjdk.jmh.infra.Blackhole;
  *       comparison (no validation, so they do less work than the scanner).
  * </ul>
  *
+ * <p>{@code language} picks the prose: {@code english} (the default), {@code russian} (two-byte
+ * characters, words between spaces) or {@code chinese} (three-byte characters, no spaces). The
+ * {@code bytes} counter counts the payload's UTF-8 bytes, so that languages compare per byte.
+ *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar Redaction -prof gc}; quick: {@code java
- * -jar benchmarks/target/benchmarks.jar Redaction -f 1 -wi 2 -i 3 -w 1s -r 1s}.
+ * -jar benchmarks/target/benchmarks.jar Redaction -f 1 -wi 2 -i 3 -w 1s -r 1s}; languages: {@code
+ * java -jar benchmarks/target/benchmarks.jar RedactionBenchmark.processSpan -p size=4096 -p payload=clean -p
+ * language=english,russian,chinese}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -70,6 +76,12 @@ public class RedactionBenchmark {
 
   @Param({"clean", "dirty"})
   String payload;
+
+  @Param({"english"})
+  String language = "english";
+
+  /** UTF-8 bytes of the span's payload, for the {@code bytes} counter. */
+  private long payloadBytes;
 
   private Processor processor;
   private ExportTraceServiceRequest request;
@@ -114,7 +126,7 @@ public class RedactionBenchmark {
           "-----BEGIN [A-Z ]*PRIVATE KEY-----",
           "(?i)(?:password|secret|api_key|token)\\s*[:=]\\s*\\S{6,}");
 
-  private static final String[] CLEAN = {
+  private static final String[] ENGLISH = {
     "Please summarise the attached quarterly report in three bullet points. ",
     "Order ORD-2024-000123 shipped on 2024-01-15T10:30:00Z and costs $1,299.00. ",
     "We upgraded numpy==1.26.4 and the SDK to v2.14.0 on Windows 10.0.19045. ",
@@ -124,6 +136,38 @@ public class RedactionBenchmark {
     "Invoice INV-88231-2024: 3 items, €49.99 each, VAT 19%, due in 30 days. ",
     "Explain why the integration test fails only on the CI runner. ",
   };
+
+  private static final String[] RUSSIAN = {
+    "Пожалуйста, кратко изложите приложенный квартальный отчёт в трёх пунктах. ",
+    "Заказ ORD-2024-000123 отправлен 15 января и стоит 1 299,00 ₽. ",
+    "Клиент спросил о политике возврата для премиум-плана и стоимости доставки. ",
+    "Мы обновили SDK до версии 2.14.0, и запрос занял 1532 мс. ",
+    "Объясните, почему интеграционный тест падает только на сервере сборки. ",
+    "Счёт 88231: 3 позиции по 49,99 € каждая, НДС 20%, оплата в течение 30 дней. ",
+  };
+
+  private static final String[] CHINESE = {
+    "请用三个要点总结附件中的季度报告。",
+    "订单ORD-2024-000123已于1月15日发货，价格为1299.00元。",
+    "客户询问了高级套餐的退款政策，并想知道升级是否包括运费。",
+    "我们把SDK升级到2.14.0版本，请求耗时1532毫秒。",
+    "请解释为什么集成测试只在构建服务器上失败。",
+    "发票88231：3件商品，每件49.99欧元，增值税13%，30天内付款。",
+  };
+
+  private static String[] sentences(String language) {
+    switch (language) {
+      case "english":
+        return ENGLISH;
+      case "russian":
+        return RUSSIAN;
+      case "chinese":
+        return CHINESE;
+      default:
+        throw new IllegalArgumentException(
+            "language must be english, russian or chinese, not " + language);
+    }
+  }
 
   private static final String[] PII = {
     "jane.doe@example.com",
@@ -139,12 +183,12 @@ public class RedactionBenchmark {
     "postgres://admin:s3cr3t@db.internal:5432/app",
   };
 
-  static String prose(int chars, boolean dirty, long seed) {
+  static String prose(String[] clean, int chars, boolean dirty, long seed) {
     Random r = new Random(seed);
     StringBuilder sb = new StringBuilder(chars + 128);
     int nextPii = 250;
     while (sb.length() < chars) {
-      sb.append(CLEAN[r.nextInt(CLEAN.length)]);
+      sb.append(clean[r.nextInt(clean.length)]);
       if (dirty && sb.length() >= nextPii) {
         sb.append("Contact: ").append(PII[r.nextInt(PII.length)]).append(". ");
         nextPii += 250;
@@ -169,15 +213,17 @@ public class RedactionBenchmark {
   @Setup
   public void setUp() {
     boolean dirty = payload.equals("dirty");
+    String[] clean = sentences(language);
     // A quarter system prompt (always clean), the rest user message.
     int system = size / 4;
     String messages =
         "[{\"role\":\"system\",\"parts\":[{\"type\":\"text\",\"content\":"
-            + json(prose(system, false, 1))
+            + json(prose(clean, system, false, 1))
             + "}]},{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":"
-            + json(prose(size - system - 120, dirty, 2))
+            + json(prose(clean, size - system - 120, dirty, 2))
             + "}]}]";
-    text = prose(size, dirty, 3);
+    text = prose(clean, size, dirty, 3);
+    payloadBytes = messages.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     Span.Builder span =
         Span.newBuilder()
             .setTraceId(com.google.protobuf.ByteString.copyFrom(new byte[16]))
@@ -224,7 +270,7 @@ public class RedactionBenchmark {
   public void processSpan(Counters c) {
     processor.consume(TraceBatch.of(request)).toCompletableFuture().join();
     c.spans++;
-    c.bytes += size;
+    c.bytes += payloadBytes;
   }
 
   @Benchmark
@@ -296,7 +342,13 @@ public class RedactionBenchmark {
         System.out.printf(
             "%5d B %s: scanner %.1f MB/s, regex per recogniser %.2f MB/s (x%.0f), alternation"
                 + " %.2f MB/s (x%.0f) [%d]%n",
-            size, p, scan, perRecogniser, scan / perRecogniser, alternation, scan / alternation,
+            size,
+            p,
+            scan,
+            perRecogniser,
+            scan / perRecogniser,
+            alternation,
+            scan / alternation,
             sink % 10);
       }
     }
