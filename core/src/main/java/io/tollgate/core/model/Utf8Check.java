@@ -15,15 +15,18 @@ import java.nio.ByteOrder;
  *   <li>ASCII is tested 16 bytes per branch (two words OR-ed), and what is left of a range after
  *       its last 16-byte step, or a whole range shorter than 16 bytes, with at most two word loads
  *       (the last one ending at the range's end, overlapping bytes already known to be ASCII, or
- *       shifted so that bytes before the range do not count): no byte-at-a-time loop over the
- *       ASCII tail of every key and value.
+ *       shifted so that bytes before the range do not count): no byte-at-a-time loop over the ASCII
+ *       tail of every key and value.
  *   <li>A multi-byte character is checked after a branch on its lead byte's class, then its
  *       continuation bytes and the range of its second byte (where overlong forms, surrogates and
  *       code points above U+10FFFF show) from a table. The characters of a non-ASCII word are
  *       checked one after the other before going back to the 16-byte steps. A check without the
- *       branch (length, second-byte range and continuation mask all from tables, one int read)
- *       ran more instructions per character and was slower on the workload's prose: its loads
- *       form a chain per character, while a predicted branch lets the next ones start early.
+ *       branch (length, second-byte range and continuation mask all from tables, one int read) ran
+ *       more instructions per character and was slower on the workload's prose: its loads form a
+ *       chain per character, while a predicted branch lets the next ones start early.
+ *   <li>Text in a two-byte script is checked eight bytes per step while the bytes are ASCII or
+ *       whole two-byte characters ({@link Utf8Words#twoByteLeads}): Russian prose was checked at
+ *       1.37 ns per byte, ten times English.
  * </ul>
  *
  * <p>Words are read little-endian, so the lowest set high bit belongs to the first non-ASCII byte.
@@ -38,8 +41,8 @@ final class Utf8Check {
 
   /**
    * Per lead byte of a 3- or 4-byte sequence: the lowest allowed second byte (bits 8–15) and the
-   * highest (bits 16–23). The range is narrower than 80–BF after E0 (overlong), ED (surrogates),
-   * F0 (overlong) and F4 (above U+10FFFF).
+   * highest (bits 16–23). The range is narrower than 80–BF after E0 (overlong), ED (surrogates), F0
+   * (overlong) and F4 (above U+10FFFF).
    */
   private static final int[] LEAD = new int[256];
 
@@ -67,7 +70,21 @@ final class Utf8Check {
       if (i >= to) {
         return true;
       }
-      do {
+      // Text in a two-byte script (Cyrillic, Greek, Hebrew, Arabic): eight bytes at a time while
+      // they hold only ASCII and whole two-byte characters. It stops at a character boundary.
+      long carried = 0; // 0x80 when the last word checked ended with a two-byte lead
+      while (to - i >= 8) {
+        long leads = Utf8Words.twoByteLeads(word(b, i), carried);
+        if (leads == Utf8Words.NOT_ASCII_OR_TWO_BYTE) {
+          break;
+        }
+        carried = leads >>> 56;
+        i += 8;
+      }
+      if (carried != 0) {
+        i--; // back to that lead: its continuation byte is not checked yet
+      }
+      while (i < to && b[i] < 0) {
         int c = b[i] & 0xff;
         if (((c - 0xc2) & 0xff) < 0x1e) { // C2–DF: two bytes (C0 and C1 would be overlong)
           if (to - i < 2 || !isContinuation(b[i + 1])) {
@@ -90,7 +107,7 @@ final class Utf8Check {
         } else {
           return false; // a continuation byte first, C0, C1 or F5–FF
         }
-      } while (i < to && b[i] < 0);
+      }
     }
   }
 

@@ -11,20 +11,22 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link Utf8Check} against the contract, protobuf-java's own check ({@code
  * ByteString.isValidUtf8}, what {@code parseFrom} applies to proto3 strings), over every 1- and
- * 2-byte sequence, every 3- and 4-byte one with edge bytes where the full range would be too many, each malformed class at
- * every position of ranges that straddle the 16- and 8-byte steps and the final overlapping word,
- * with non-ASCII bytes just outside the range (which the word reads touch and must not count), and
- * over generated prose with one byte changed.
+ * 2-byte sequence, every 3- and 4-byte one with edge bytes where the full range would be too many,
+ * each malformed class at every position of ranges that straddle the 16- and 8-byte steps and the
+ * final overlapping word, with non-ASCII bytes just outside the range (which the word reads touch
+ * and must not count), and over generated prose with one byte changed.
  */
 class Utf8CheckTest {
 
   /** Bytes at the edges of the classes the check tells apart. */
   private static final int[] EDGES = {
-    0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1,
-    0xec, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xf7, 0xf8, 0xfe, 0xff
+    0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xec,
+    0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xf7, 0xf8, 0xfe, 0xff
   };
 
-  /** Bytes after a lead byte: ASCII, the continuation range's edges and its narrowed ones, leads. */
+  /**
+   * Bytes after a lead byte: ASCII, the continuation range's edges and its narrowed ones, leads.
+   */
   private static final int[] FOLLOWING = {0x41, 0x7f, 0x80, 0x8f, 0x90, 0xbf, 0xc0, 0xff};
 
   /** Well-formed characters and every class of malformed sequence. */
@@ -98,7 +100,8 @@ class Utf8CheckTest {
     // overlapping last word, the shifted word of a short range, and the byte loop of an array too
     // short for a word), each sequence at every position, also cut by the range's end. The bytes
     // around the range are non-ASCII (0x80 and 0xff: word reads touch them; they must not count)
-    // or ASCII, or absent (the range ends at the array's end: the 4-byte read must not run past it).
+    // or ASCII, or absent (the range ends at the array's end: the 4-byte read must not run past
+    // it).
     int checked = 0;
     for (int length = 0; length <= 64; length++) {
       for (byte[] seq : SEQUENCES) {
@@ -150,8 +153,32 @@ class Utf8CheckTest {
     // then (2-, 3- and 4-byte characters, several in a row), checked whole and with one byte
     // replaced by an edge byte at a random place, in a range at a random offset of the array.
     String[] words = {
-      "the", "order", "status", "of", "café", "Zürich", "東京", "データ", "naïve", "😀👍", "ok",
-      "a", "translation", "résumé", "€", "ß", "\u07ff", "\uffff", "\ud83d\ude00", "x"
+      "the",
+      "order",
+      "status",
+      "of",
+      "café",
+      "Zürich",
+      "東京",
+      "データ",
+      "naïve",
+      "😀👍",
+      "ok",
+      "a",
+      "translation",
+      "résumé",
+      "€",
+      "ß",
+      "\u07ff",
+      "\uffff",
+      "\ud83d\ude00",
+      "x",
+      "Клиент",
+      "спросил",
+      "доставки",
+      "Ωμέγα",
+      "שלום",
+      "\u0080\u0080\u0080\u0080é"
     };
     SplittableRandom random = new SplittableRandom(5);
     int valid = 0;
@@ -178,6 +205,106 @@ class Utf8CheckTest {
     }
     assertThat(valid).isGreaterThan(1000);
     assertThat(invalid).isGreaterThan(1000);
+  }
+
+  @Test
+  void theEightByteTestForTwoByteCharactersAgreesWithTheDefinition() {
+    // Words made of bytes at the class edges, mostly pairs that are nearly two-byte characters.
+    int[] leads = {0xc0, 0xc1, 0xc2, 0xd0, 0xdf, 0xe0, 0x80, 0x41};
+    int[] conts = {0x80, 0xbf, 0xc0, 0x7f, 0xa9, 0x00};
+    SplittableRandom random = new SplittableRandom(8);
+    int yes = 0;
+    for (int n = 0; n < 500_000; n++) {
+      byte[] b = new byte[8];
+      for (int k = 0; k < 8; k += 2) {
+        boolean likely = random.nextInt(8) != 0;
+        b[k] = (byte) (likely ? 0xc2 + random.nextInt(0x1e) : leads[random.nextInt(leads.length)]);
+        b[k + 1] =
+            (byte) (likely ? 0x80 + random.nextInt(0x40) : conts[random.nextInt(conts.length)]);
+      }
+      boolean expected = true;
+      for (int k = 0; k < 8; k += 2) {
+        int lead = b[k] & 0xff;
+        int cont = b[k + 1] & 0xff;
+        expected &= lead >= 0xc2 && lead <= 0xdf && cont >= 0x80 && cont <= 0xbf;
+      }
+      long w = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+      assertThat(Utf8Words.fourTwoByteCharacters(w)).as(hex(b)).isEqualTo(expected);
+      yes += expected ? 1 : 0;
+    }
+    assertThat(yes).isGreaterThan(50_000);
+  }
+
+  @Test
+  void theEightByteStepOverAsciiAndTwoByteCharactersAgreesWithTheDefinition() {
+    // Bytes at the class edges: ASCII, continuations, two-byte leads (C0 and C1 overlong), longer
+    // leads; mostly whole two-byte characters and ASCII, so that both answers are common; with and
+    // without a lead carried from the word before.
+    int[] edges = {0x00, 0x20, 0x7f, 0x80, 0xbf, 0xc0, 0xc1, 0xc2, 0xd0, 0xdf, 0xe0, 0xef, 0xf0};
+    SplittableRandom random = new SplittableRandom(9);
+    int yes = 0;
+    for (int n = 0; n < 1_000_000; n++) {
+      boolean carried = random.nextBoolean();
+      byte[] b = new byte[8];
+      int k = 0;
+      if (carried && random.nextInt(4) != 0) {
+        b[k++] = (byte) (0x80 + random.nextInt(0x40));
+      }
+      while (k < 8) {
+        int kind = random.nextInt(10);
+        if (kind < 4) {
+          b[k++] = (byte) random.nextInt(0x80);
+        } else if (kind < 8) {
+          b[k++] = (byte) (0xc2 + random.nextInt(0x1e));
+          if (k < 8) {
+            b[k++] = (byte) (0x80 + random.nextInt(0x40));
+          }
+        } else {
+          b[k++] = (byte) edges[random.nextInt(edges.length)];
+        }
+      }
+      long w = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+      long expected = twoByteLeadsByDefinition(b, carried);
+      assertThat(Utf8Words.twoByteLeads(w, carried ? 0x80 : 0))
+          .as("%s carried %s", hex(b), carried)
+          .isEqualTo(expected);
+      yes += expected != Utf8Words.NOT_ASCII_OR_TWO_BYTE ? 1 : 0;
+    }
+    assertThat(yes).isGreaterThan(100_000);
+  }
+
+  /**
+   * The definition, walked byte by byte: ASCII, or C2–DF followed by 80–BF (the last byte's
+   * continuation may be in the next word, the first byte may continue a carried lead).
+   */
+  private static long twoByteLeadsByDefinition(byte[] b, boolean carried) {
+    long leads = 0;
+    int k = 0;
+    if (carried) {
+      int first = b[0] & 0xff;
+      if (first < 0x80 || first > 0xbf) {
+        return Utf8Words.NOT_ASCII_OR_TWO_BYTE;
+      }
+      k = 1;
+    }
+    for (; k < 8; k++) {
+      int c = b[k] & 0xff;
+      if (c < 0x80) {
+        continue;
+      }
+      if (c < 0xc2 || c > 0xdf) {
+        return Utf8Words.NOT_ASCII_OR_TWO_BYTE;
+      }
+      leads |= 0x80L << (8 * k);
+      if (k == 7) {
+        break; // its continuation is in the next word
+      }
+      int next = b[++k] & 0xff;
+      if (next < 0x80 || next > 0xbf) {
+        return Utf8Words.NOT_ASCII_OR_TWO_BYTE;
+      }
+    }
+    return leads;
   }
 
   /** Checks {@code b[from, to)} against protobuf; returns the verdict. */

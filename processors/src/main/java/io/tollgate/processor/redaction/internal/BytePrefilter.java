@@ -1,5 +1,6 @@
 package io.tollgate.processor.redaction.internal;
 
+import io.tollgate.core.model.Utf8Words;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -311,6 +312,11 @@ final class BytePrefilter {
             int j = k;
             int len;
             do {
+              if (to - j >= 8 && Utf8Words.fourTwoByteCharacters((long) LONGS.get(b, j))) {
+                j += 8;
+                len = 2;
+                continue;
+              }
               len = sequenceLength(b, j, to);
               if (len < 0) {
                 return j;
