@@ -75,8 +75,8 @@ final class Utf8Check {
       long carried = 0; // 0x80 when the last word checked ended with a two-byte lead
       while (to - i >= 8) {
         long leads = Utf8Words.twoByteLeads(word(b, i), carried);
-        if (leads == Utf8Words.NOT_ASCII_OR_TWO_BYTE) {
-          break;
+        if (leads == Utf8Words.NOT_ASCII_OR_TWO_BYTE || (leads | carried) == 0) {
+          break; // not two-byte text, or ASCII only, which the 16-byte steps check faster
         }
         carried = leads >>> 56;
         i += 8;
