@@ -331,19 +331,8 @@ class OtlpHttpReceiverTest {
     // the server closed with part of the body unread, the kernel would answer with a reset, which
     // fails the client's write and can drop the 413 before the client reads it.
     byte[] big = GenAiSpans.requestOfSize(2 * LIMIT).toByteArray();
-    try (Socket socket = new Socket()) {
-      // A small send buffer keeps the client writing while the server reads: the kernel cannot
-      // take the whole body at once, as it would on loopback otherwise.
-      socket.setSendBufferSize(16 * 1024);
-      socket.connect(new InetSocketAddress("127.0.0.1", server.httpPort()));
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(
-          ("POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
-                  + "Content-Length: "
-                  + big.length
-                  + "\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
+    try (Socket socket = slowSender()) {
+      OutputStream out = postHead(socket, big.length);
       out.write(big);
       out.flush();
       String answer = readResponses(socket.getInputStream(), 1);
@@ -361,17 +350,8 @@ class OtlpHttpReceiverTest {
     // 100 limits declared: the server reads and drops a few limits' worth, then hangs up.
     long declared = 100L * LIMIT;
     long written = 0;
-    try (Socket socket = new Socket()) {
-      socket.setSendBufferSize(16 * 1024);
-      socket.connect(new InetSocketAddress("127.0.0.1", server.httpPort()));
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(
-          ("POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
-                  + "Content-Length: "
-                  + declared
-                  + "\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
+    try (Socket socket = slowSender()) {
+      OutputStream out = postHead(socket, declared);
       byte[] chunk = new byte[64 * 1024];
       try {
         while (written < declared) {
@@ -680,6 +660,30 @@ class OtlpHttpReceiverTest {
   }
 
   // ---- helpers ----
+
+  /**
+   * A client socket to the HTTP port with a small send buffer, which keeps the client writing while
+   * the server reads: on loopback the kernel would otherwise take a whole body at once.
+   */
+  private static Socket slowSender() throws Exception {
+    Socket socket = new Socket();
+    socket.setSendBufferSize(16 * 1024);
+    socket.connect(new InetSocketAddress("127.0.0.1", server.httpPort()));
+    socket.setSoTimeout(10_000);
+    return socket;
+  }
+
+  /** Writes the head of a protobuf POST to /v1/traces declaring {@code length}; the body's stream. */
+  private static OutputStream postHead(Socket socket, long length) throws Exception {
+    OutputStream out = socket.getOutputStream();
+    out.write(
+        ("POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+                + "Content-Length: "
+                + length
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    return out;
+  }
 
   private static HttpRequest.Builder newRequest(String path) {
     return HttpRequest.newBuilder(server.httpUri(path)).timeout(Duration.ofSeconds(20));
