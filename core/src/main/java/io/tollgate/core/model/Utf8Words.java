@@ -6,6 +6,11 @@ package io.tollgate.core.model;
  */
 public final class Utf8Words {
 
+  /** What {@link #twoByteLeads} answers for a word that is not ASCII and two-byte characters. */
+  public static final long NOT_ASCII_OR_TWO_BYTE = -1L;
+
+  private static final long HIGH = 0x8080808080808080L;
+
   private Utf8Words() {}
 
   /**
@@ -26,9 +31,6 @@ public final class Utf8Words {
     long leadBits = w & 0x001E001E001E001EL;
     return ((leadBits + 0x7FFF7FFF7FFF7FFFL) & 0x8000800080008000L) == 0x8000800080008000L;
   }
-
-  /** What {@link #twoByteLeads} answers for a word that is not ASCII and two-byte characters. */
-  public static final long NOT_ASCII_OR_TWO_BYTE = -1L;
 
   /**
    * The two-byte leads of the little-endian word {@code w} (bit 7 of each lead byte), when the word
@@ -63,6 +65,4 @@ public final class Utf8Words {
     }
     return leadOfTwo;
   }
-
-  private static final long HIGH = 0x8080808080808080L;
 }
