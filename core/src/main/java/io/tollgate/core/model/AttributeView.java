@@ -3,6 +3,7 @@ package io.tollgate.core.model;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
@@ -59,7 +60,7 @@ public abstract class AttributeView {
 
   /** Replaces the value at {@code index}, keeping its key. */
   public final void setValue(int index, AnyValue value) {
-    writeEntry(index, KeyValue.newBuilder().setKey(key(index)).setValue(value).build());
+    setEntry(index, KeyValue.newBuilder().setKey(key(index)).setValue(value).build());
   }
 
   /** Index of {@code key}, or -1. */
@@ -102,25 +103,18 @@ public abstract class AttributeView {
     hashedCount = n;
   }
 
-  // The writes: each keeps the key hashes in step (when they were built).
-
-  private void writeEntry(int index, KeyValue kv) {
-    setEntry(index, kv);
-    if (index < hashedCount) {
-      keyHashes[index] = kv.getKey().hashCode();
-    }
-  }
+  // The writes that change keys keep the key hashes in step (when they were built). setEntry
+  // needs nothing: setValue and putAt replace an entry with one of the same key.
 
   private void appendEntry(KeyValue kv) {
     int n = hashedCount;
     addEntry(kv);
     if (n >= 0) {
-      if (n < keyHashes.length) {
-        keyHashes[n] = kv.getKey().hashCode();
-        hashedCount = n + 1;
-      } else {
-        hashedCount = -1;
+      if (n == keyHashes.length) {
+        keyHashes = Arrays.copyOf(keyHashes, n + (n >> 1));
       }
+      keyHashes[n] = kv.getKey().hashCode();
+      hashedCount = n + 1;
     }
   }
 
@@ -197,7 +191,7 @@ public abstract class AttributeView {
     }
     KeyValue kv = KeyValue.newBuilder().setKey(key).setValue(value).build();
     if (index >= 0) {
-      writeEntry(index, kv);
+      setEntry(index, kv);
     } else {
       appendEntry(kv);
     }

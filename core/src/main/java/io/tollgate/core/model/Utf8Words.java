@@ -23,13 +23,8 @@ public final class Utf8Words {
    * English prose.
    */
   public static boolean fourTwoByteCharacters(long w) {
-    if ((w & 0xC0E0C0E0C0E0C0E0L) != 0x80C080C080C080C0L) {
-      return false;
-    }
-    // Each lead's bits 1-4, alone in a 16-bit lane (at most 0x1E): non-zero exactly when adding
-    // 0x7FFF carries into the lane's top bit, and never into the next lane.
-    long leadBits = w & 0x001E001E001E001EL;
-    return ((leadBits + 0x7FFF7FFF7FFF7FFFL) & 0x8000800080008000L) == 0x8000800080008000L;
+    // A lead in every even byte, and (twoByteLeads checks) a continuation after each.
+    return twoByteLeads(w, 0) == 0x0080008000800080L;
   }
 
   /**

@@ -76,9 +76,6 @@ final class WireDecoder {
   private final byte[] b;
   private int pos;
 
-  /** How many {@link #keyValue} calls are under way: more than one inside a key-value list. */
-  private int nesting;
-
   private final KeyValue.Builder keyValueScratch = KeyValue.newBuilder();
   private final AnyValue.Builder valueScratch = AnyValue.newBuilder();
 
@@ -373,19 +370,19 @@ final class WireDecoder {
     return status.build();
   }
 
+  /**
+   * An attribute that is not inside another value: it reuses this decoder's two builders. A span
+   * has dozens of attributes, and their builders were 3% of the GenAI pipeline's allocation. A
+   * builder is free to reuse once built (build() copies its fields into the message) and cleared.
+   * A key-value list inside a value is decoded while its attribute's builders are in use, so its
+   * entries get builders of their own ({@link #nestedKeyValue}).
+   */
   private KeyValue keyValue(int end) throws IOException {
-    // An attribute that is not inside another value reuses this decoder's two builders: a span
-    // has dozens of attributes, and their builders were 3% of the GenAI pipeline's allocation. A
-    // builder is free to reuse once built (build() copies its fields into the message) and
-    // cleared. A key-value list inside a value is decoded while its attribute's builders are in
-    // use, so it makes its own.
-    boolean outer = nesting++ == 0;
-    try {
-      KeyValue.Builder kv = outer ? keyValueScratch.clear() : KeyValue.newBuilder();
-      return keyValue(kv, outer ? valueScratch.clear() : AnyValue.newBuilder(), end);
-    } finally {
-      nesting--;
-    }
+    return keyValue(keyValueScratch.clear(), valueScratch.clear(), end);
+  }
+
+  private KeyValue nestedKeyValue(int end) throws IOException {
+    return keyValue(KeyValue.newBuilder(), AnyValue.newBuilder(), end);
   }
 
   private KeyValue keyValue(KeyValue.Builder kv, AnyValue.Builder value, int end)
@@ -500,7 +497,7 @@ final class WireDecoder {
     while (pos < end) {
       int tag = readVarint32();
       if (tag == LEN_1) {
-        list.addValues(keyValue(enter()));
+        list.addValues(nestedKeyValue(enter()));
       } else {
         unknown = unknownField(unknown, tag, end);
       }

@@ -24,6 +24,19 @@ class CountSinceReportTest {
   }
 
   @Test
+  void aReportAfterTheIntervalCarriesWhatWasHeldBack() {
+    long[] now = {1_000};
+    CountSinceReport c = new CountSinceReport(Duration.ofSeconds(10), () -> now[0]);
+    assertThat(c.add(3)).isEqualTo(3);
+    assertThat(c.add(5)).isZero();
+    now[0] += Duration.ofSeconds(9).toNanos();
+    assertThat(c.add(7)).isZero();
+    now[0] += Duration.ofSeconds(1).toNanos();
+    assertThat(c.add(1)).isEqualTo(13); // 5 + 7 held back, and this one
+    assertThat(c.add(2)).isZero();
+  }
+
+  @Test
   void aNegativeIntervalIsRefused() {
     assertThatThrownBy(() -> new CountSinceReport(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class);
