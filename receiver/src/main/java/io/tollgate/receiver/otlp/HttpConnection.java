@@ -46,11 +46,13 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(HttpConnection.class);
 
   /**
-   * How much of a refused body is read and dropped, in body limits, before the connection is
-   * closed. Closing while the client is still sending makes the kernel answer its bytes with a
-   * reset: its write fails and the answer it has not read yet may be lost with the connection (the
-   * JDK HttpClient then reports "header parser received no bytes"). Dropping costs bandwidth but no
-   * memory; a client sending more than this gets the reset.
+   * How much of a refused body is read and dropped after the refusal, in body limits, before the
+   * connection is closed (a body refused while streaming had one limit read before). Closing while
+   * the client is still sending makes the kernel answer its bytes with a reset: its write fails and
+   * the answer it has not read yet may be lost with the connection (the JDK HttpClient then reports
+   * "header parser received no bytes"). Dropping costs bandwidth but no memory. A body that
+   * declares more than this is refused and the connection closed at once: reading part of it would
+   * not save the answer.
    */
   static final long REFUSED_BODY_READ_LIMITS = 4;
 
@@ -205,7 +207,13 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
       answerHead(req, refused, false);
       return;
     }
-    if (HttpUtil.getContentLength(req, -1L) > server.maxBodyBytes()) {
+    long declared = HttpUtil.getContentLength(req, -1L);
+    if (declared > REFUSED_BODY_READ_LIMITS * server.maxBodyBytes()) {
+      // More than would be read and dropped: the client would get the reset anyway, later.
+      answerAndClose(server.tooLarge(req));
+      return;
+    }
+    if (declared > server.maxBodyBytes()) {
       answerHead(req, server.tooLarge(req), true);
       return;
     }

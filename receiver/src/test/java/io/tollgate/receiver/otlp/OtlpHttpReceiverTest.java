@@ -347,7 +347,7 @@ class OtlpHttpReceiverTest {
 
   @Test
   void aHugeRefusedBodyIsNotReadForever() throws Exception {
-    // 100 limits declared: the server reads and drops a few limits' worth, then hangs up.
+    // 100 limits declared, more than the server would read and drop: it hangs up at the head.
     long declared = 100L * LIMIT;
     long written = 0;
     try (Socket socket = slowSender()) {
@@ -362,10 +362,8 @@ class OtlpHttpReceiverTest {
         // reset by the server
       }
     }
-    // Four limits read and dropped, plus what the kernels' buffers held.
-    assertThat(written)
-        .isGreaterThanOrEqualTo(HttpConnection.REFUSED_BODY_READ_LIMITS * LIMIT - 64 * 1024)
-        .isLessThan(10L * LIMIT);
+    // What the kernels' buffers held, not the limits the server would otherwise read and drop.
+    assertThat(written).isLessThan(HttpConnection.REFUSED_BODY_READ_LIMITS * LIMIT);
   }
 
   @Test
