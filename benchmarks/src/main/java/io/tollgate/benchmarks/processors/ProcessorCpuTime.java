@@ -1,6 +1,8 @@
 package io.tollgate.benchmarks.processors;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -69,15 +71,15 @@ public final class ProcessorCpuTime {
 
   /** The handshake with {@code thread-instructions.sh}, or nothing without the property. */
   private static final class Handshake {
-    private final java.nio.file.Path dir;
+    private final Path dir;
 
-    private Handshake(java.nio.file.Path dir) {
+    private Handshake(Path dir) {
       this.dir = dir;
     }
 
     static Handshake fromSystemProperty() {
       String dir = System.getProperty("tollgate.bench.handshake");
-      return new Handshake(dir == null ? null : java.nio.file.Path.of(dir));
+      return new Handshake(dir == null ? null : Path.of(dir));
     }
 
     /** Says which thread measures, and waits until it is being counted. */
@@ -85,21 +87,18 @@ public final class ProcessorCpuTime {
       if (dir == null) {
         return;
       }
-      String tid =
-          java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self"))
-              .getFileName()
-              .toString();
-      java.nio.file.Path tmp = dir.resolve("tid.tmp");
-      java.nio.file.Files.writeString(tmp, tid);
-      java.nio.file.Files.move(tmp, dir.resolve("tid"));
-      while (!java.nio.file.Files.exists(dir.resolve("go"))) {
+      String tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
+      Path tmp = dir.resolve("tid.tmp");
+      Files.writeString(tmp, tid);
+      Files.move(tmp, dir.resolve("tid"));
+      while (!Files.exists(dir.resolve("go"))) {
         Thread.sleep(10);
       }
     }
 
     void done(long spans) throws Exception {
       if (dir != null) {
-        java.nio.file.Files.writeString(dir.resolve("done"), Long.toString(spans));
+        Files.writeString(dir.resolve("done"), Long.toString(spans));
       }
     }
   }

@@ -66,6 +66,10 @@ public final class ScriptCpuTime {
     io.tollgate.benchmarks.Logging.quiet();
     String[] processors = args.length > 0 ? args[0].split(",") : new String[] {"none"};
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+    if (rounds < 3) {
+      throw new IllegalArgumentException(
+          "rounds must be at least 3, the first two being warm-up; got " + rounds);
+    }
     var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     for (String type : processors) {
       Processor p =
