@@ -105,6 +105,7 @@ final class TailSamplingProcessor implements Processor {
   private final AtomicInteger tracesInMemory = new AtomicInteger();
   private final CountSinceReport refusedSinceReport = new CountSinceReport(LOG_INTERVAL);
   private final CountSinceReport failedSinceReport = new CountSinceReport(LOG_INTERVAL);
+  private final CountSinceReport failedUnkeptSinceReport = new CountSinceReport(LOG_INTERVAL);
   private volatile ScheduledFuture<?> ticker;
   private volatile boolean closed;
 
@@ -521,7 +522,7 @@ final class TailSamplingProcessor implements Processor {
     t.arrivals = null;
     int added = 0; // arrivals already in the emission
     List<TraceBatch> late = null;
-    boolean lateAdded = false;
+    int lateAdded = 0; // late batches already in the emission
     boolean dropped = false; // decided not to keep: nothing of it would have gone on
     try {
       TraceData data = t.data;
@@ -558,17 +559,16 @@ final class TailSamplingProcessor implements Processor {
         return; // the finally gives the regions back
       }
       for (; added < arrivals.size(); added++) {
-        emission.add(keptArrival(arrivals.get(added), added, data, keptBy, trigger), 0);
+        Object held = arrivals.get(added);
+        int n = spanCount(held); // read before keptArrival gives the region back
+        emission.add(keptArrival(held, added, data, keptBy, trigger), n);
       }
-      if (late != null) {
-        for (TraceBatch b : late) {
-          emission.add(b, 0);
-        }
+      for (; late != null && lateAdded < late.size(); lateAdded++) {
+        TraceBatch b = late.get(lateAdded);
+        emission.add(b, b.spanCount());
       }
-      lateAdded = true;
-      emission.spans += data.spanCount() + lateSpans;
     } catch (RuntimeException | OutOfMemoryError e) {
-      decisionFailed(t, arrivals, added, late, lateAdded || dropped, emission, e);
+      decisionFailed(t, arrivals, added, late, lateAdded, dropped, e);
     } finally {
       // Every region not read is given back, also after a failure, so that the arena's count of
       // slabs in use stays true.
@@ -619,7 +619,7 @@ final class TailSamplingProcessor implements Processor {
                 lease.array(),
                 lease.offset(),
                 lease.length(),
-                lease.encoded().spanCount(),
+                lease.spanCount(),
                 data.targetSpan,
                 span -> annotate(span, data, keptBy, trigger));
       } else {
@@ -646,19 +646,19 @@ final class TailSamplingProcessor implements Processor {
 
   /**
    * Closes a trace whose decision failed part way, and counts and logs the spans that did not reach
-   * the emission: arrivals from {@code added} on, and its late spans; none when {@code settled}
-   * (everything was added, or the trace was not kept and nothing of it would go on).
+   * the emission (which counts those that did): arrivals from {@code added} on, and late batches
+   * from {@code lateAdded} on; none when the trace was {@code dropped}, as nothing of it would go
+   * on.
    */
   private void decisionFailed(
       PendingTrace t,
       List<Object> arrivals,
       int added,
       List<TraceBatch> late,
-      boolean settled,
-      Emission emission,
+      int lateAdded,
+      boolean dropped,
       Throwable e) {
     int lost = 0;
-    int emitted = 0;
     try {
       Shard s = t.shard;
       s.lock.lock();
@@ -669,23 +669,17 @@ final class TailSamplingProcessor implements Processor {
       } finally {
         s.lock.unlock();
       }
-      for (int i = 0; i < arrivals.size(); i++) {
-        int n = spanCount(arrivals.get(i));
-        if (i < added) {
-          emitted += n;
-        } else if (!settled) {
-          lost += n;
+      if (!dropped) {
+        for (int i = added; i < arrivals.size(); i++) {
+          lost += spanCount(arrivals.get(i));
         }
-      }
-      if (late != null && !settled) {
-        for (TraceBatch b : late) {
-          lost += b.spanCount();
+        for (int i = lateAdded; late != null && i < late.size(); i++) {
+          lost += late.get(i).spanCount();
         }
       }
     } catch (RuntimeException | OutOfMemoryError again) {
       e.addSuppressed(again);
     }
-    emission.spans += emitted; // the part already in the emission goes on, and is counted there
     if (lost > 0) {
       metrics.decisionFailed(lost);
       long n = failedSinceReport.add(lost);
@@ -702,8 +696,16 @@ final class TailSamplingProcessor implements Processor {
             e);
       }
     } else {
-      // Nothing was lost (the trace was not kept, or all of it had gone on): still a failure.
-      log.debug("tail_sampling {}: deciding a trace failed after the fact", ctx.id(), e);
+      // Nothing was lost (the trace was not kept): still a bug, which nobody reads at debug.
+      long n = failedUnkeptSinceReport.add(1);
+      if (n > 0) {
+        log.warn(
+            "tail_sampling {}: deciding {} that were not kept failed since the last report;"
+                + " nothing was lost, but this is a bug: please report it with this stack trace",
+            ctx.id(),
+            Counts.of(n, "trace"),
+            e);
+      }
     }
   }
 
