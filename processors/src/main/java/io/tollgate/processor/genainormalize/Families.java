@@ -944,8 +944,8 @@ final class Families {
     }
 
     /**
-     * Like {@link #string}, but the value itself: for text that is copied, not looked at (read as
-     * a String, a value received as UTF-8 would be decoded only to be encoded again).
+     * Like {@link #string}, but the value itself: for text that is copied, not looked at (read as a
+     * String, a value received as UTF-8 would be decoded only to be encoded again).
      */
     AnyValue value(String field) {
       Integer a = fields.get(field);
@@ -981,23 +981,17 @@ final class Families {
       return total - distinctUsed();
     }
 
-    /** How many attributes were read (one read twice counts once), without a set of boxes. */
+    /** How many attributes were read (one read twice counts once). */
     private int distinctUsed() {
       int n = used.size();
       if (n < 2) {
         return n;
       }
-      long[] seen = new long[(attrs.size() + 63) >>> 6];
-      int distinct = 0;
+      java.util.BitSet seen = new java.util.BitSet(attrs.size());
       for (int i = 0; i < n; i++) {
-        int a = used.get(i);
-        long bit = 1L << a;
-        if ((seen[a >>> 6] & bit) == 0) {
-          seen[a >>> 6] |= bit;
-          distinct++;
-        }
+        seen.set(used.get(i));
       }
-      return distinct;
+      return seen.cardinality();
     }
   }
 }

@@ -19,9 +19,7 @@ final class JsonBytes {
 
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGHS = 0x8080808080808080L;
-  private static final long QUOTES = ONES * '"';
   private static final long BACKSLASHES = ONES * '\\';
-  private static final long SPACES = ONES * 0x20;
 
   /**
    * Jackson's escapes for ASCII (0: none; above 0: backslash and that character; below 0:
@@ -175,7 +173,7 @@ final class JsonBytes {
    */
   static int nextEscape(byte[] b, int i, int end) {
     for (; i + 8 <= end; i += 8) {
-      if (escapeIn((long) LONGS.get(b, i)) != 0) {
+      if (JsonEscapes.bytesToEscape((long) LONGS.get(b, i)) != 0) {
         break; // it is in these eight: found below
       }
     }
@@ -188,11 +186,6 @@ final class JsonBytes {
     return end;
   }
 
-  /** Non-zero when a byte of {@code x} is below 0x20, a quote or a backslash. */
-  private static long escapeIn(long x) {
-    return (((x - SPACES) & ~x) & HIGHS) | hasZero(x ^ QUOTES) | hasZero(x ^ BACKSLASHES);
-  }
-
   /**
    * Whether a JSON string writer escapes any of these bytes: a control character (below 0x20), a
    * quote or a backslash. Bytes of multi-byte characters (0x80 and up) are written as they are.
@@ -201,7 +194,7 @@ final class JsonBytes {
     int i = off;
     int end = off + len;
     for (; i + 8 <= end; i += 8) {
-      if (escapeIn((long) LONGS.get(b, i)) != 0) {
+      if (JsonEscapes.bytesToEscape((long) LONGS.get(b, i)) != 0) {
         return true;
       }
     }

@@ -156,8 +156,7 @@ final class SpanScan implements Converter.Context {
   void release() {
     span = null;
     attrs = null;
-    Arrays.fill(hitRules, 0, hitCount, null);
-    hitCount = 0;
+    hitCount = 0; // the rules left in hitRules belong to the table, not to the span
     if (hitRules.length > KEEP_HITS) { // a span with thousands of sources: not kept for the next
       hitRules = new Rule[16];
       hitAttrs = new int[16];

@@ -33,4 +33,21 @@ public final class JsonEscapes {
         return -1;
     }
   }
+
+  /**
+   * The bytes of the little-endian word {@code x} that a JSON string writer escapes (a quote, a
+   * backslash or an ASCII control character), flagged by their high bit; 0 when there is none. A
+   * flag test can flag a byte wrongly only above (after) a byte it flags rightly, so the lowest
+   * flag is exact: the first such byte is at {@code Long.numberOfTrailingZeros(flags) >>> 3}.
+   */
+  public static long bytesToEscape(long x) {
+    long quote = x ^ (ONES * '"');
+    long backslash = x ^ (ONES * '\\');
+    long found =
+        ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((x - ONES * 0x20) & ~x);
+    return found & HIGH_BITS;
+  }
+
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
 }

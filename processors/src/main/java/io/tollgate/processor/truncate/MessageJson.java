@@ -1,6 +1,7 @@
 package io.tollgate.processor.truncate;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.tollgate.processor.internal.JsonEscapes;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -534,7 +535,7 @@ final class MessageJson {
     // lowest flagged byte is the first one that ends it, so no byte is read twice.
     for (; i + 8 <= n; i += 8) {
       long x = Utf8Length.word(u, i);
-      long stops = Utf8Length.runEnds(x);
+      long stops = JsonEscapes.bytesToEscape(x);
       if (stops != 0) {
         int before = Long.numberOfTrailingZeros(stops) >>> 3; // bytes of the run in this word
         continuation += Utf8Length.continuationBytes(x & ((1L << (before << 3)) - 1));

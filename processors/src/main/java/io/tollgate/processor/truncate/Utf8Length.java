@@ -22,7 +22,7 @@ final class Utf8Length {
   private static final long ONES = 0x0101010101010101L;
 
   // Eight bytes of an array as one long. The tests below look at each byte on its own; little
-  // endian puts the first byte lowest, which is where runEnds' exact flag is.
+  // endian puts the first byte lowest, which is where JsonEscapes.bytesToEscape's exact flag is.
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -81,25 +81,6 @@ final class Utf8Length {
   static boolean hasByte(long x, char b) {
     long y = x ^ (ONES * b);
     return ((y - ONES) & ~y & HIGH_BITS) != 0; // exact for "any"; which one may be blurred
-  }
-
-  /**
-   * The bytes of {@code x} that are a quote, a backslash or an ASCII control character, flagged by
-   * their high bit; 0 when there is none. Each flag test ({@link #hasByte}, {@link #hasControl})
-   * can flag a byte wrongly only above (after, in the little-endian {@link #word}) a byte it flags
-   * rightly, so the lowest flag is exact: the first byte that is one of them.
-   */
-  static long runEnds(long x) {
-    long quote = x ^ (ONES * '"');
-    long backslash = x ^ (ONES * '\\');
-    long found =
-        ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((x - ONES * 0x20) & ~x);
-    return found & HIGH_BITS;
-  }
-
-  /** Whether one of the eight bytes in {@code x} is an ASCII control character (below 0x20). */
-  static boolean hasControl(long x) {
-    return ((x - ONES * 0x20) & ~x & HIGH_BITS) != 0;
   }
 
   /**

@@ -146,14 +146,16 @@ class NothingCarriesOverBetweenSpansTest {
     List<byte[]> expected = run(new Fixture(), order);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
-      List<Future<List<byte[]>>> runs = new ArrayList<>();
+      List<Future<List<List<byte[]>>>> runs = new ArrayList<>();
       for (int t = 0; t < 16; t++) {
         runs.add(pool.submit(() -> runConcurrently(shared, order)));
       }
-      for (Future<List<byte[]>> f : runs) {
-        List<byte[]> out = f.get();
-        for (int k = 0; k < order.size(); k++) {
-          assertSame(out.get(k), expected.get(k), "span " + k);
+      for (Future<List<List<byte[]>>> f : runs) {
+        List<List<byte[]>> rounds = f.get();
+        for (int r = 0; r < rounds.size(); r++) {
+          for (int k = 0; k < order.size(); k++) {
+            assertSame(rounds.get(r).get(k), expected.get(k), "round " + r + ", span " + k);
+          }
         }
       }
     } finally {
@@ -213,20 +215,22 @@ class NothingCarriesOverBetweenSpansTest {
   }
 
   /** As {@link #run}, fifty times over, on the calling thread; the last result. */
-  private static List<byte[]> runConcurrently(Processor p, List<Integer> order) {
+  /** Fifty rounds of the spans in {@code order} through {@code p}: what each round gave. */
+  private static List<List<byte[]>> runConcurrently(Processor p, List<Integer> order) {
     Span.Builder[] spans = new Span.Builder[order.size()];
     for (int k = 0; k < spans.length; k++) {
       spans[k] = SPANS.get(order.get(k)).get();
     }
     TraceBatch batch = Spans.batch(spans);
-    List<byte[]> bytes = new ArrayList<>();
+    List<List<byte[]>> rounds = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       TraceBatch copy = batch.copy();
       p.consume(copy).toCompletableFuture().join();
-      bytes.clear();
+      List<byte[]> bytes = new ArrayList<>();
       copy.forEachSpan(s -> bytes.add(bytes(s)));
+      rounds.add(bytes);
     }
-    return bytes;
+    return rounds;
   }
 
   /** The span without its ids (each span built gets random ones), encoded. */

@@ -475,8 +475,7 @@ public final class Utf8Json {
         c = (char) (hex(b[r + 2]) << 12 | hex(b[r + 3]) << 8 | hex(b[r + 4]) << 4 | hex(b[r + 5]));
         next = r + 6;
       } else {
-        int simple = JsonEscapes.charOf(x);
-        c = (char) (simple >= 0 ? simple : x); // the walk accepted only the eight
+        c = (char) JsonEscapes.charOf(x); // the walk accepted only the eight it stands for
       }
       out[j++] = c;
       i = next;

@@ -1,4 +1,4 @@
-package io.tollgate.processor.truncate;
+package io.tollgate.processor.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,8 +6,8 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The word-at-a-time tests agree with a byte-by-byte reading. */
-class Utf8LengthTest {
+/** The word-at-a-time test agrees with a byte-by-byte reading. */
+class JsonEscapesTest {
 
   // Bytes around every boundary the tests draw: controls, quote, backslash, their neighbours,
   // ASCII, continuation and lead bytes.
@@ -17,14 +17,13 @@ class Utf8LengthTest {
   };
 
   @Test
-  void theLowestFlagOfRunEndsIsTheFirstQuoteBackslashOrControlByte() {
+  void theLowestFlagOfBytesToEscapeIsTheFirstQuoteBackslashOrControlByte() {
     Random random = new Random(5);
     byte[] word = new byte[8];
     for (int round = 0; round < 200_000; round++) {
       // Mostly plain bytes, so that runs of every length and several stops per word occur.
       for (int k = 0; k < 8; k++) {
-        word[k] =
-            (byte) (random.nextInt(3) == 0 ? BYTES[random.nextInt(BYTES.length)] : 'a' + k);
+        word[k] = (byte) (random.nextInt(3) == 0 ? BYTES[random.nextInt(BYTES.length)] : 'a' + k);
       }
       int first = 8;
       for (int k = 7; k >= 0; k--) {
@@ -33,7 +32,9 @@ class Utf8LengthTest {
           first = k;
         }
       }
-      long stops = Utf8Length.runEnds(Utf8Length.word(word, 0));
+      long stops =
+          JsonEscapes.bytesToEscape(
+              java.nio.ByteBuffer.wrap(word).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong());
       int found = stops == 0 ? 8 : Long.numberOfTrailingZeros(stops) >>> 3;
       assertThat(found).as("first stop in %s", Arrays.toString(word)).isEqualTo(first);
     }
